@@ -1,0 +1,61 @@
+# MAST: `make demo` to try it, `make test` to run every test. Both set everything up from a fresh clone.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MAST := $(BIN)/mast
+DEMO_PEOPLE ?= 3000
+DEMO_SEED ?= 2026
+PG_BIN := $(shell ls -d /usr/lib/postgresql/15/bin 2>/dev/null)
+
+.PHONY: demo test lint format bench setup assets postgres-binaries clean
+
+setup: $(VENV)/.installed assets
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "MAST needs Python 3.11 or newer"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+assets: node_modules/govuk-frontend/package.json
+
+node_modules/govuk-frontend/package.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# PostgreSQL 15 server binaries for the second run of the test suite; installed from Debian when missing.
+postgres-binaries:
+	@if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then \
+		echo "Installing PostgreSQL 15 server binaries (Debian package postgresql-15)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql-15 >/dev/null; \
+	fi
+
+demo: setup
+	$(MAST) migrate --no-input
+	$(MAST) collectstatic --no-input --verbosity 0
+	$(MAST) demo --people $(DEMO_PEOPLE) --seed $(DEMO_SEED)
+	MAST_DEMO=1 $(MAST) runserver 127.0.0.1:8000
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: setup postgres-binaries lint
+	$(MAST) collectstatic --no-input --verbosity 0
+	@echo "== test suite on SQLite =="
+	$(BIN)/pytest
+	@echo "== test suite on PostgreSQL 15 (throwaway cluster) =="
+	MAST_TEST_DATABASE=postgresql $(BIN)/pytest
+
+bench: setup postgres-binaries
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules var/static .pytest_cache

@@ -1,0 +1,3 @@
+"""MAST: the Multi-Agency Safeguarding Tracker."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,57 @@
+"""Agencies, users and roles: who someone is and which partner they work for."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class AgencyKind(models.TextChoices):
+    POLICE = "police", "Police"
+    CHILDRENS_SOCIAL_CARE = "childrens_social_care", "Children's social care"
+    ADULTS_SOCIAL_CARE = "adults_social_care", "Adults' social care"
+    HEALTH = "health", "Health"
+    FIRE = "fire", "Fire and rescue"
+    EDUCATION = "education", "Education"
+    PROBATION = "probation", "Probation"
+    HOUSING = "housing", "Housing"
+    OTHER = "other", "Other"
+
+
+class Agency(models.Model):
+    """A partner organisation with a safeguarding duty that shares headline data or uses MAST."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=32, choices=AgencyKind.choices)
+    # Shown when a restricted record hides details: "known to <agency> — contact <this>".
+    contact_point = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    PRACTITIONER = "practitioner", "Practitioner"
+    FEED_OWNER = "feed_owner", "Feed owner"
+    IG_OFFICER = "ig_officer", "Information-governance officer"
+    ADMINISTRATOR = "administrator", "Administrator"
+    ANALYST = "analyst", "Analyst"
+
+
+class User(AbstractUser):
+    """A person who signs in to MAST. Every user works for one agency and holds one role."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="users", null=True, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PRACTITIONER)
+    job_title = models.CharField(max_length=120, blank=True)
+    team = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username

@@ -1,0 +1,31 @@
+"""The `mast` console command: Django's management commands under one name, MAST's own listed first."""
+
+import os
+import sys
+
+MAST_COMMANDS = {
+    "synth": "write a synthetic region: partner feed files plus the ground truth",
+    "load": "load one partner feed file",
+    "demo": "set up the demo: migrate, synthetic region, loads and demo users",
+    "migrate": "create or update the database tables",
+    "runserver": "start the web server",
+    "createsuperuser": "create an administrator account",
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mast.config.settings")
+    if not argv or argv[0] in {"-h", "--help", "help"} and len(argv) == 1:
+        print("usage: mast COMMAND [options]\n\nCommands people use most:")
+        for name, text in MAST_COMMANDS.items():
+            print(f"  {name:<16} {text}")
+        print("\n`mast help --commands` lists every command; `mast COMMAND --help` explains one.")
+        return
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["mast", *argv])
+
+
+if __name__ == "__main__":
+    main()

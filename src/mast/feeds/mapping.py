@@ -1,0 +1,149 @@
+"""Declarative source mappings: how one partner's own export maps onto the canonical headline record.
+
+A mapping is a TOML file in `feeds/mappings/` (see docs/feed-format.md). Onboarding a new partner means
+writing one of these, not code.
+"""
+
+import codecs
+import tomllib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from mast.feeds.canonical import CATEGORIES, FIELD_NAMES, REQUIRED_FIELDS, SEXES, STATUSES
+
+MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
+FORMATS = ("csv", "jsonl", "xlsx")
+MODES = ("snapshot", "delta")
+AGENCY_KINDS = (
+    "police",
+    "childrens_social_care",
+    "adults_social_care",
+    "health",
+    "fire",
+    "education",
+    "probation",
+    "housing",
+    "other",
+)
+
+
+class MappingError(ValueError):
+    """A mapping file that cannot be used, with a message naming the file and the problem."""
+
+
+@dataclass(frozen=True)
+class AgencyInfo:
+    code: str
+    name: str
+    kind: str
+    contact_point: str = ""
+
+
+@dataclass(frozen=True)
+class Mapping:
+    name: str
+    source_code: str
+    source_name: str
+    system: str
+    mode: str
+    agency: AgencyInfo
+    format: str
+    encoding: str
+    delimiter: str
+    date_formats: tuple[str, ...]
+    columns: dict[str, str]  # canonical field -> partner column
+    values: dict[str, dict[str, object]] = field(default_factory=dict)  # canonical field -> {partner: ours}
+
+    @property
+    def partner_columns(self) -> set[str]:
+        return set(self.columns.values())
+
+    def parse_date(self, text: str):
+        for fmt in self.date_formats:
+            try:
+                return datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        return None
+
+
+def _require(table: dict, key: str, where: str):
+    if key not in table:
+        raise MappingError(f"{where}: '{key}' is missing")
+    return table[key]
+
+
+def parse_mapping(name: str, data: dict) -> Mapping:
+    where = f"mapping '{name}'"
+    source = _require(data, "source", where)
+    agency = _require(source, "agency", where + " [source]")
+    file = _require(data, "file", where)
+    columns = _require(data, "columns", where)
+    values = data.get("values", {})
+
+    unknown = set(columns) - set(FIELD_NAMES)
+    if unknown:
+        raise MappingError(f"{where}: unknown canonical fields in [columns]: {', '.join(sorted(unknown))}")
+    missing = set(REQUIRED_FIELDS) - set(columns)
+    if missing:
+        raise MappingError(f"{where}: required fields not mapped: {', '.join(sorted(missing))}")
+    fmt = file.get("format", "csv")
+    if fmt not in FORMATS:
+        raise MappingError(f"{where}: format must be one of {', '.join(FORMATS)}, not '{fmt}'")
+    mode = source.get("mode", "snapshot")
+    if mode not in MODES:
+        raise MappingError(f"{where}: mode must be 'snapshot' or 'delta', not '{mode}'")
+    encoding = file.get("encoding", "utf-8")
+    try:
+        codecs.lookup(encoding)
+    except LookupError as exc:
+        raise MappingError(f"{where}: unknown encoding '{encoding}'") from exc
+    if agency.get("kind") not in AGENCY_KINDS:
+        raise MappingError(f"{where}: agency kind must be one of {', '.join(AGENCY_KINDS)}")
+
+    categories = values.get("involvement_type", {})
+    bad = {v for v in categories.values() if v not in CATEGORIES}
+    if bad:
+        raise MappingError(f"{where}: unknown categories in [values.involvement_type]: {', '.join(sorted(bad))}")
+    bad = {v for v in values.get("sex", {}).values() if v not in SEXES}
+    if bad:
+        raise MappingError(f"{where}: [values.sex] must map to {', '.join(SEXES)}")
+    bad = {v for v in values.get("status", {}).values() if v not in STATUSES}
+    if bad:
+        raise MappingError(f"{where}: [values.status] must map to {', '.join(STATUSES)}")
+
+    return Mapping(
+        name=name,
+        source_code=_require(source, "code", where + " [source]"),
+        source_name=_require(source, "name", where + " [source]"),
+        system=source.get("system", ""),
+        mode=mode,
+        agency=AgencyInfo(
+            code=_require(agency, "code", where + " [source.agency]"),
+            name=_require(agency, "name", where + " [source.agency]"),
+            kind=agency["kind"],
+            contact_point=agency.get("contact_point", ""),
+        ),
+        format=fmt,
+        encoding=encoding,
+        delimiter=file.get("delimiter", ","),
+        date_formats=tuple(file.get("date_formats", ["%Y-%m-%d"])),
+        columns=dict(columns),
+        values={k: dict(v) for k, v in values.items()},
+    )
+
+
+def load_mapping(name: str, directory: Path = MAPPINGS_DIR) -> Mapping:
+    path = directory / f"{name}.toml"
+    if not path.exists():
+        raise MappingError(f"no mapping called '{name}' in {directory}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise MappingError(f"mapping '{name}' is not valid TOML: {exc}") from exc
+    return parse_mapping(name, data)
+
+
+def all_mappings(directory: Path = MAPPINGS_DIR) -> list[Mapping]:
+    return [load_mapping(p.stem, directory) for p in sorted(directory.glob("*.toml"))]

@@ -1,0 +1,169 @@
+"""Feed sources, loads, and the partner records they bring: the canonical headline record as stored."""
+
+from django.conf import settings
+from django.db import models
+
+from mast.access.models import Agency
+from mast.feeds.canonical import CATEGORIES
+
+
+class Source(models.Model):
+    """A partner system that sends MAST a feed (for example a police force's Niche export)."""
+
+    class Mode(models.TextChoices):
+        SNAPSHOT = "snapshot", "Full snapshot"
+        DELTA = "delta", "Changes only"
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="sources")
+    system = models.CharField(max_length=120, blank=True, help_text="The partner's own system, e.g. Mosaic.")
+    mapping = models.CharField(max_length=80, help_text="Name of the declarative mapping in feeds/mappings/.")
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.SNAPSHOT)
+    owners = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="owned_sources")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Load(models.Model):
+    """One file received from a source: what it was, who sent it, and what became of each row."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        LOADED = "loaded", "Loaded"
+        UNCHANGED = "unchanged", "Already loaded"
+        REFUSED = "refused", "Refused"
+        FAILED = "failed", "Failed"
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="loads")
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    archive_path = models.CharField(max_length=500, blank=True)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    message = models.TextField(blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_loaded = models.PositiveIntegerField(default=0)
+    rows_flagged = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    records_removed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source.code}: {self.file_name} ({self.status})"
+
+    @property
+    def duration(self):
+        return self.finished_at - self.started_at if self.finished_at else None
+
+
+class RejectedRow(models.Model):
+    """A row refused by validation, kept verbatim with its reason so the feed owner can fix it at source."""
+
+    load = models.ForeignKey(Load, on_delete=models.CASCADE, related_name="rejected_rows")
+    line_number = models.PositiveIntegerField()
+    field = models.CharField(max_length=60, blank=True)
+    reason = models.CharField(max_length=300)
+    raw = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["load", "line_number"]
+
+
+class AddressFields(models.Model):
+    address_line_1 = models.CharField(max_length=200, blank=True)
+    address_line_2 = models.CharField(max_length=200, blank=True)
+    address_line_3 = models.CharField(max_length=200, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, blank=True, db_index=True)
+    uprn = models.CharField(max_length=12, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class PartnerRecord(AddressFields):
+    """A partner's own record of a person (its person_ref), with the details from its latest involvement.
+
+    Identity resolution links each partner record to one resolved person (identity.PersonLink).
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="partner_records")
+    person_ref = models.CharField(max_length=64)
+    given_name = models.CharField(max_length=100)
+    middle_names = models.CharField(max_length=200, blank=True)
+    family_name = models.CharField(max_length=100)
+    other_names = models.CharField(max_length=300, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    # As given: partial ("1987", "03/1987") and impossible dates are kept and flagged, never guessed.
+    date_of_birth_raw = models.CharField(max_length=40, blank=True)
+    sex = models.CharField(max_length=10, blank=True)
+    nhs_number = models.CharField(max_length=10, blank=True, db_index=True)
+    nhs_number_valid = models.BooleanField(default=False)
+    flags = models.JSONField(default=dict, blank=True, help_text="Field name → reason it was flagged.")
+    content_hash = models.CharField(max_length=64, help_text="Hash of the identifying fields, to spot changes.")
+    first_load = models.ForeignKey(Load, on_delete=models.PROTECT, related_name="+")
+    last_load = models.ForeignKey(Load, on_delete=models.PROTECT, related_name="+")
+    removed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "person_ref"], name="unique_person_ref_per_source")
+        ]
+        indexes = [models.Index(fields=["family_name", "given_name"])]
+
+    def __str__(self) -> str:
+        return f"{self.source.code}:{self.person_ref}"
+
+
+class Involvement(AddressFields):
+    """One involvement of one agency with one person: an incident, referral, episode or visit."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="involvements")
+    record_id = models.CharField(max_length=64)
+    partner_record = models.ForeignKey(PartnerRecord, on_delete=models.CASCADE, related_name="involvements")
+    involvement_type = models.CharField(max_length=100, help_text="The partner's own label.")
+    category = models.CharField(max_length=40, choices=list(CATEGORIES.items()))
+    start_date = models.DateField(db_index=True)
+    end_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, blank=True)
+    lead_practitioner = models.CharField(max_length=150, blank=True)
+    team = models.CharField(max_length=150, blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    contact_email = models.CharField(max_length=254, blank=True)
+    restricted = models.BooleanField(default=False)
+    flags = models.JSONField(default=dict, blank=True)
+    content_hash = models.CharField(max_length=64)
+    first_load = models.ForeignKey(Load, on_delete=models.PROTECT, related_name="+")
+    last_load = models.ForeignKey(Load, on_delete=models.PROTECT, related_name="+")
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "record_id"], name="unique_record_id_per_source")
+        ]
+        indexes = [models.Index(fields=["status", "end_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.source.code}:{self.record_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
