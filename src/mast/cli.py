@@ -16,7 +16,7 @@ MAST_COMMANDS = {
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mast.config.settings")
-    if not argv or argv[0] in {"-h", "--help", "help"} and len(argv) == 1:
+    if not argv or (argv[0] in {"-h", "--help", "help"} and len(argv) == 1):
         print("usage: mast COMMAND [options]\n\nCommands people use most:")
         for name, text in MAST_COMMANDS.items():
             print(f"  {name:<16} {text}")

@@ -105,7 +105,9 @@ def parse_mapping(name: str, data: dict) -> Mapping:
     categories = values.get("involvement_type", {})
     bad = {v for v in categories.values() if v not in CATEGORIES}
     if bad:
-        raise MappingError(f"{where}: unknown categories in [values.involvement_type]: {', '.join(sorted(bad))}")
+        raise MappingError(
+            f"{where}: unknown categories in [values.involvement_type]: {', '.join(sorted(bad))}"
+        )
     bad = {v for v in values.get("sex", {}).values() if v not in SEXES}
     if bad:
         raise MappingError(f"{where}: [values.sex] must map to {', '.join(SEXES)}")
@@ -134,7 +136,8 @@ def parse_mapping(name: str, data: dict) -> Mapping:
     )
 
 
-def load_mapping(name: str, directory: Path = MAPPINGS_DIR) -> Mapping:
+def load_mapping(name: str, directory: Path | None = None) -> Mapping:
+    directory = directory or MAPPINGS_DIR
     path = directory / f"{name}.toml"
     if not path.exists():
         raise MappingError(f"no mapping called '{name}' in {directory}")
@@ -145,5 +148,6 @@ def load_mapping(name: str, directory: Path = MAPPINGS_DIR) -> Mapping:
     return parse_mapping(name, data)
 
 
-def all_mappings(directory: Path = MAPPINGS_DIR) -> list[Mapping]:
+def all_mappings(directory: Path | None = None) -> list[Mapping]:
+    directory = directory or MAPPINGS_DIR
     return [load_mapping(p.stem, directory) for p in sorted(directory.glob("*.toml"))]

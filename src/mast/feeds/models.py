@@ -81,6 +81,9 @@ class RejectedRow(models.Model):
     class Meta:
         ordering = ["load", "line_number"]
 
+    def __str__(self) -> str:
+        return f"line {self.line_number}: {self.reason}"
+
 
 class AddressFields(models.Model):
     address_line_1 = models.CharField(max_length=200, blank=True)
@@ -113,9 +116,11 @@ class PartnerRecord(AddressFields):
     nhs_number = models.CharField(max_length=10, blank=True, db_index=True)
     nhs_number_valid = models.BooleanField(default=False)
     flags = models.JSONField(default=dict, blank=True, help_text="Field name → reason it was flagged.")
-    content_hash = models.CharField(max_length=64, help_text="Hash of the identifying fields, to spot changes.")
+    content_hash = models.CharField(
+        max_length=64, help_text="Hash of the fields as loaded, to spot changes between loads."
+    )
     first_load = models.ForeignKey(Load, on_delete=models.PROTECT, related_name="+")
-    last_load = models.ForeignKey(Load, on_delete=models.PROTECT, related_name="+")
+    changed_load = models.ForeignKey(Load, on_delete=models.PROTECT, related_name="+")
     removed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -152,7 +157,7 @@ class Involvement(AddressFields):
     flags = models.JSONField(default=dict, blank=True)
     content_hash = models.CharField(max_length=64)
     first_load = models.ForeignKey(Load, on_delete=models.PROTECT, related_name="+")
-    last_load = models.ForeignKey(Load, on_delete=models.PROTECT, related_name="+")
+    changed_load = models.ForeignKey(Load, on_delete=models.PROTECT, related_name="+")
     removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

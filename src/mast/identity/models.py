@@ -54,7 +54,7 @@ class PersonLink(models.Model):
 
 
 class Address(models.Model):
-    """A standardised address: UPRN when a partner gives one, else a key built from number, street and postcode."""
+    """A standardised address: UPRN when a partner gives one, else a key from number, street and postcode."""
 
     key = models.CharField(max_length=200, unique=True)
     uprn = models.CharField(max_length=12, blank=True, db_index=True)
@@ -72,7 +72,10 @@ class Address(models.Model):
 
 
 class InvolvementAddress(models.Model):
-    """Where an involvement took place, as a standardised address: the basis of address search and households."""
+    """Where an involvement took place, standardised: the basis of address search and households."""
 
     involvement = models.OneToOneField(Involvement, on_delete=models.CASCADE, related_name="standard_address")
     address = models.ForeignKey(Address, on_delete=models.PROTECT, related_name="involvements")
+
+    def __str__(self) -> str:
+        return f"{self.involvement} at {self.address}"

@@ -1,0 +1,33 @@
+"""Chooses the database the suite runs on: SQLite by default, a throwaway PostgreSQL 15 cluster when
+MAST_TEST_DATABASE=postgresql (as the second half of `make test` sets)."""
+
+import os
+
+import pytest
+
+from tests.postgres_cluster import PostgresCluster
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings():
+    if os.environ.get("MAST_TEST_DATABASE", "sqlite") != "postgresql":
+        yield
+        return
+    from django.conf import settings
+    from django.db import connections
+
+    cluster = PostgresCluster().start()
+    # Updated in place, as Django's connection handler holds this very dict; the SQLite connection that
+    # pytest-django already opened is dropped so the next use builds a PostgreSQL one.
+    connections["default"].close()
+    settings.DATABASES["default"].update(cluster.settings)
+    del connections["default"]
+    try:
+        yield
+    finally:
+        connections.close_all()
+        cluster.stop()
+
+
+def pytest_report_header(config):
+    return f"MAST test database: {os.environ.get('MAST_TEST_DATABASE', 'sqlite')}"

@@ -1,0 +1,219 @@
+"""The demo: a synthetic Northshire loaded into MAST, with one demo user for each kind of person who uses it.
+
+Every step is idempotent, so `make demo` can be run again and again without failing or duplicating data.
+"""
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.core.management import call_command
+from django.db import transaction
+
+from mast.access.models import Agency, AgencyKind, Role, User
+from mast.config.paths import VAR_DIR
+from mast.feeds.mapping import all_mappings
+from mast.feeds.models import Source
+from mast.feeds.services import LoadOutcome, load_file, source_for_mapping
+
+# The demo password is public by design: the demo holds only synthetic data.
+DEFAULT_PASSWORD = "northshire-demo-2026"  # noqa: S105
+
+# Partners that use MAST but send no feed in the demo region.
+EXTRA_AGENCIES = (
+    ("northshire-schools", "Northshire Schools Safeguarding Service", AgencyKind.EDUCATION),
+    ("northshire-probation", "Northshire Probation Delivery Unit", AgencyKind.PROBATION),
+    ("northshire-homes", "Northshire Homes", AgencyKind.HOUSING),
+    ("northshire-youth-justice", "Northshire Youth Justice Service", AgencyKind.OTHER),
+    ("northshire-mast", "Northshire MAST Partnership", AgencyKind.OTHER),
+)
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    role: str
+    agency_kind: str
+    agency_code: str | None = None
+    job_title: str = ""
+    owns_source_of_agency: bool = False
+
+
+DEMO_USERS = (
+    DemoUser(
+        "police.officer",
+        "Priya",
+        "Constable",
+        Role.PRACTITIONER,
+        AgencyKind.POLICE,
+        job_title="Police constable, MASH",
+    ),
+    DemoUser(
+        "mash.worker",
+        "Morgan",
+        "Front",
+        Role.PRACTITIONER,
+        AgencyKind.CHILDRENS_SOCIAL_CARE,
+        job_title="MASH social worker",
+    ),
+    DemoUser(
+        "adults.worker",
+        "Alex",
+        "Carer",
+        Role.PRACTITIONER,
+        AgencyKind.ADULTS_SOCIAL_CARE,
+        job_title="Adult safeguarding practitioner",
+    ),
+    DemoUser(
+        "health.lead",
+        "Hana",
+        "Visitor",
+        Role.PRACTITIONER,
+        AgencyKind.HEALTH,
+        agency_code="northshire-community-health",
+        job_title="Named nurse for safeguarding",
+    ),
+    DemoUser(
+        "fire.officer",
+        "Finn",
+        "Watch",
+        Role.PRACTITIONER,
+        AgencyKind.FIRE,
+        job_title="Fire safeguarding officer",
+    ),
+    DemoUser(
+        "school.lead",
+        "Sam",
+        "Teacher",
+        Role.PRACTITIONER,
+        AgencyKind.EDUCATION,
+        job_title="Designated safeguarding lead",
+    ),
+    DemoUser(
+        "probation.officer",
+        "Pat",
+        "Officer",
+        Role.PRACTITIONER,
+        AgencyKind.PROBATION,
+        job_title="Probation practitioner",
+    ),
+    DemoUser(
+        "housing.officer",
+        "Harper",
+        "Tenancy",
+        Role.PRACTITIONER,
+        AgencyKind.HOUSING,
+        job_title="Tenancy sustainment officer",
+    ),
+    DemoUser(
+        "youth.worker",
+        "Jordan",
+        "Justice",
+        Role.PRACTITIONER,
+        AgencyKind.OTHER,
+        agency_code="northshire-youth-justice",
+        job_title="Youth justice worker",
+    ),
+    DemoUser(
+        "feed.owner",
+        "Fran",
+        "Feeds",
+        Role.FEED_OWNER,
+        AgencyKind.CHILDRENS_SOCIAL_CARE,
+        job_title="Information systems lead",
+        owns_source_of_agency=True,
+    ),
+    DemoUser(
+        "ig.officer",
+        "Isla",
+        "Governance",
+        Role.IG_OFFICER,
+        AgencyKind.OTHER,
+        agency_code="northshire-mast",
+        job_title="Data protection officer",
+    ),
+    DemoUser(
+        "admin",
+        "Ada",
+        "Admin",
+        Role.ADMINISTRATOR,
+        AgencyKind.OTHER,
+        agency_code="northshire-mast",
+        job_title="MAST administrator",
+    ),
+    DemoUser(
+        "analyst",
+        "Ana",
+        "Lytics",
+        Role.ANALYST,
+        AgencyKind.OTHER,
+        agency_code="northshire-mast",
+        job_title="Partnership analyst",
+    ),
+)
+
+
+def demo_password() -> str:
+    return os.environ.get("MAST_DEMO_PASSWORD", DEFAULT_PASSWORD)
+
+
+def ensure_partners() -> list[Source]:
+    """Agencies and sources: six from the feed mappings, and the partners that only read."""
+    sources = [source_for_mapping(m.name) for m in all_mappings()]
+    for code, name, kind in EXTRA_AGENCIES:
+        Agency.objects.update_or_create(code=code, defaults={"name": name, "kind": kind})
+    return sources
+
+
+def region_dir(people: int, seed: int, as_of: date) -> Path:
+    return VAR_DIR / "demo" / f"region-{people}-seed{seed}-{as_of:%Y%m%d}"
+
+
+def ensure_region(people: int, seed: int, as_of: date, stdout=None) -> Path:
+    out = region_dir(people, seed, as_of)
+    if not (out / "manifest.json").exists():
+        call_command("synth", people=people, seed=seed, out=str(out), as_of=as_of.isoformat(), stdout=stdout)
+    return out
+
+
+def load_region(out: Path, sources: list[Source]) -> list[LoadOutcome]:
+    outcomes = []
+    for source in sources:
+        for path in sorted((out / "feeds" / source.code).glob("*")):
+            outcomes.append(load_file(source, path))
+    return outcomes
+
+
+def _agency_for(user: DemoUser) -> Agency:
+    if user.agency_code:
+        return Agency.objects.get(code=user.agency_code)
+    return Agency.objects.filter(kind=user.agency_kind).order_by("code").first()
+
+
+@transaction.atomic
+def ensure_demo_users(password: str) -> list[User]:
+    users = []
+    for spec in DEMO_USERS:
+        agency = _agency_for(spec)
+        user, _ = User.objects.update_or_create(
+            username=spec.username,
+            defaults={
+                "first_name": spec.first_name,
+                "last_name": spec.last_name,
+                "email": f"{spec.username}@{agency.code}.example",
+                "agency": agency,
+                "role": spec.role,
+                "job_title": spec.job_title,
+                "is_active": True,
+            },
+        )
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        if spec.owns_source_of_agency:
+            for source in Source.objects.filter(agency=agency):
+                source.owners.add(user)
+        users.append(user)
+    return users
