@@ -1,0 +1,121 @@
+import pytest
+
+from mast.feeds.models import Involvement, Load, PartnerRecord, RejectedRow
+from mast.feeds.services import load_file
+from tests.feeds.conftest import GOOD_ROWS, HEADER, write_feed
+
+
+def snapshot_of_tables():
+    return (
+        sorted(PartnerRecord.objects.values_list("person_ref", "given_name", "family_name", "content_hash")),
+        sorted(Involvement.objects.values_list("record_id", "status", "content_hash", "removed_at")),
+        RejectedRow.objects.count(),
+    )
+
+
+def test_a_good_file_is_loaded_with_people_their_involvements_and_flags(source, tmp_path):
+    load = load_file(source, write_feed(tmp_path / "feed.csv", GOOD_ROWS)).load
+
+    assert load.status == Load.Status.LOADED
+    assert (load.rows_read, load.rows_loaded, load.rows_rejected) == (4, 4, 0)
+    zoe = PartnerRecord.objects.get(source=source, person_ref="N1")
+    assert (zoe.given_name, zoe.family_name, zoe.postcode) == ("Zoë", "O'Neill", "AB1 2CD")
+    assert zoe.date_of_birth.isoformat() == "2015-04-03"
+    assert zoe.involvements.count() == 2
+    domestic = Involvement.objects.get(record_id="OC1")
+    assert (domestic.category, domestic.status, domestic.lead_practitioner) == (
+        "domestic_abuse",
+        "open",
+        "PC Ash",
+    )
+
+    jamie = PartnerRecord.objects.get(person_ref="N2")
+    assert jamie.date_of_birth is None and jamie.date_of_birth_raw == "1987"
+    assert "date_of_birth" in jamie.flags
+    assert jamie.nhs_number_valid and jamie.nhs_number == "9434765919"
+
+    katie = PartnerRecord.objects.get(person_ref="N3")
+    assert not katie.nhs_number_valid and "nhs_number" in katie.flags
+    assert "postcode" in katie.flags
+    assert Involvement.objects.get(record_id="OC4").restricted
+    assert load.rows_flagged == 2
+    assert load.archive_path and load.sha256
+
+
+def test_loading_the_same_file_twice_changes_nothing(source, tmp_path):
+    path = write_feed(tmp_path / "feed.csv", GOOD_ROWS)
+    load_file(source, path)
+    before = snapshot_of_tables()
+
+    again = load_file(source, path).load
+
+    assert again.status == Load.Status.UNCHANGED
+    assert snapshot_of_tables() == before
+
+
+def test_a_changed_snapshot_updates_only_what_changed_and_removes_what_is_absent(source, tmp_path):
+    first = load_file(source, write_feed(tmp_path / "day1.csv", GOOD_ROWS))
+    assert len(first.changed_records) == 3
+    day2 = [GOOD_ROWS[0].replace("OPEN", "CLOSED"), GOOD_ROWS[1], GOOD_ROWS[2]]
+
+    outcome = load_file(source, write_feed(tmp_path / "day2.csv", day2))
+
+    assert outcome.load.records_removed == 1
+    assert Involvement.objects.get(record_id="OC1").status == "closed"
+    assert Involvement.objects.get(record_id="OC4").removed_at is not None
+    assert PartnerRecord.objects.get(person_ref="N3").removed_at is not None
+    assert outcome.changed_records == []  # nobody's identifying details changed
+
+
+def test_rows_missing_required_fields_are_rejected_with_line_and_reason(source, tmp_path):
+    rows = [GOOD_ROWS[0], "OC9,N9,,Nobody,01/01/2000,M,,,,ATTENDANCE,01/01/2026,,,,,", GOOD_ROWS[2]]
+    rows.append("OC10,N10,Amy,Bad,01/01/2000,F,,,,ATTENDANCE,31/02/2026,,,,,")
+
+    load = load_file(source, write_feed(tmp_path / "feed.csv", rows)).load
+
+    assert (load.rows_loaded, load.rows_rejected) == (2, 2)
+    rejected = list(load.rejected_rows.values_list("line_number", "field"))
+    assert rejected == [(3, "given_name"), (5, "start_date")]
+    assert load.rejected_rows.first().raw["Surname"] == "Nobody"
+
+
+def test_a_duplicated_record_id_is_rejected_not_merged(source, tmp_path):
+    load = load_file(source, write_feed(tmp_path / "feed.csv", [GOOD_ROWS[0], GOOD_ROWS[0]])).load
+    assert (load.rows_loaded, load.rows_rejected) == (1, 1)
+    assert "first on line 2" in load.rejected_rows.get().reason
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "empty"),
+        (b"Wrong,Header\r\n1,2\r\n", "missing column"),
+        (HEADER.encode() + b"\r\n", "no data rows"),
+        ((HEADER + "\r\n" + GOOD_ROWS[0]).encode("utf-16"), "NUL bytes"),
+    ],
+)
+def test_an_unreadable_file_is_refused_whole_with_a_clear_message(source, tmp_path, content, expected):
+    path = tmp_path / "feed.csv"
+    path.write_bytes(content)
+
+    load = load_file(source, path).load
+
+    assert load.status == Load.Status.REFUSED
+    assert expected in load.message
+    assert PartnerRecord.objects.count() == 0 and Involvement.objects.count() == 0
+
+
+def test_a_load_that_fails_part_way_leaves_the_database_as_it_was(source, tmp_path, monkeypatch):
+    load_file(source, write_feed(tmp_path / "day1.csv", GOOD_ROWS[:2]))
+    before = snapshot_of_tables()
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("mast.feeds.services._remove_absent", explode)
+    with pytest.raises(RuntimeError):
+        load_file(source, write_feed(tmp_path / "day2.csv", GOOD_ROWS[1:]))
+
+    assert snapshot_of_tables() == before
+    failed = Load.objects.latest("pk")
+    assert failed.status == Load.Status.FAILED and "nothing was changed" in failed.message
