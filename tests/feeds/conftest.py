@@ -6,7 +6,10 @@ from mast.feeds import mapping
 from mast.feeds.services import source_for_mapping
 
 HERE = Path(__file__).parent
-HEADER = "OccRef,NominalId,Forename,Surname,DOB,Gender,Addr1,PostCode,NHSNo,OccType,OccDate,ClosedDate,Status,OIC,OICPhone,Restricted"
+HEADER = (
+    "OccRef,NominalId,Forename,Surname,DOB,Gender,Addr1,PostCode,NHSNo,"
+    "OccType,OccDate,ClosedDate,Status,OIC,OICPhone,Restricted"
+)
 GOOD_ROWS = [
     "OC1,N1,Zoë,O'Neill,03/04/2015,F,1 Mill Lane,ab1 2cd,,DOMESTIC,01/02/2026,,OPEN,PC Ash,01632 960111,N",
     "OC2,N1,Zoë,O'Neill,03/04/2015,F,1 Mill Lane,AB1 2CD,,ATTENDANCE,05/03/2026,06/03/2026,CLOSED,PC Ash,,N",
