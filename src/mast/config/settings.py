@@ -196,3 +196,8 @@ LOGGING = {
 }
 
 MAST_TEMPLATES_DIR = PACKAGE_DIR / "web" / "templates"
+
+# Headline data is shown for MAST_DISPLAY_MONTHS and kept for MAST_RETENTION_MONTHS (the sharing agreement's
+# defaults); the purge removes what is older.
+MAST_DISPLAY_MONTHS = int(os.environ.get("MAST_DISPLAY_MONTHS", "12"))
+MAST_RETENTION_MONTHS = int(os.environ.get("MAST_RETENTION_MONTHS", "36"))

@@ -172,3 +172,24 @@ class Involvement(AddressFields):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+
+class Purge(models.Model):
+    """One run of the retention purge: what was removed, counted, never described."""
+
+    ran_at = models.DateTimeField(auto_now_add=True)
+    ran_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    retention_months = models.PositiveSmallIntegerField()
+    cutoff = models.DateField(help_text="Involvements that ended before this date were removed.")
+    involvements_removed = models.PositiveIntegerField(default=0)
+    records_removed = models.PositiveIntegerField(default=0)
+    rejected_rows_removed = models.PositiveIntegerField(default=0)
+    archived_files_removed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-ran_at"]
+
+    def __str__(self) -> str:
+        return f"purge of {self.ran_at:%Y-%m-%d}: {self.involvements_removed} involvements"

@@ -1,0 +1,72 @@
+"""The retention purge: headline data older than the sharing agreement's retention period is removed.
+
+An involvement is kept while it is open and for `retention_months` after it ended (or, with no end date,
+after it started). A partner record with no involvements left goes with it; so do rejected rows and archived
+files of loads older than the period. Each run is recorded as counts, never contents.
+"""
+
+import calendar
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from mast.feeds.models import Involvement, Load, PartnerRecord, Purge, RejectedRow
+
+
+def months_before(day: date, months: int) -> date:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def display_from(today: date | None = None) -> date:
+    """The earliest date practitioners see by default (the display window)."""
+    return months_before(today or timezone.localdate(), settings.MAST_DISPLAY_MONTHS)
+
+
+@transaction.atomic
+def purge(*, today: date | None = None, retention_months: int | None = None, user=None) -> Purge:
+    months = retention_months or settings.MAST_RETENTION_MONTHS
+    cutoff = months_before(today or timezone.localdate(), months)
+    expired = (
+        Involvement.objects.annotate(ended=Coalesce("end_date", "start_date"))
+        .filter(ended__lt=cutoff)
+        .exclude(status=Involvement.Status.OPEN)
+    )
+    _, deleted = Involvement.objects.filter(pk__in=expired.values("pk")).delete()
+    orphans = PartnerRecord.objects.filter(~Exists(Involvement.objects.filter(partner_record=OuterRef("pk"))))
+    _, deleted_records = orphans.delete()
+    old_loads = Load.objects.filter(started_at__date__lt=cutoff)
+    _, deleted_rejects = RejectedRow.objects.filter(load__in=old_loads).delete()
+    return Purge.objects.create(
+        ran_by=user,
+        retention_months=months,
+        cutoff=cutoff,
+        involvements_removed=deleted.get("feeds.Involvement", 0),
+        records_removed=deleted_records.get("feeds.PartnerRecord", 0),
+        rejected_rows_removed=deleted_rejects.get("feeds.RejectedRow", 0),
+        archived_files_removed=_remove_archives(old_loads),
+    )
+
+
+def _remove_archives(old_loads) -> int:
+    """Archived copies of old loads are deleted unless a newer load still points at the same file."""
+    still_needed = set(
+        Load.objects.exclude(pk__in=old_loads.values("pk"))
+        .exclude(archive_path="")
+        .values_list("archive_path", flat=True)
+    )
+    removed = 0
+    for path_text in set(old_loads.exclude(archive_path="").values_list("archive_path", flat=True)):
+        path = Path(path_text)
+        if path_text not in still_needed and path.exists():
+            path.unlink()
+            removed += 1
+    old_loads.exclude(archive_path="").update(archive_path="")
+    return removed

@@ -1,0 +1,56 @@
+from datetime import date
+from pathlib import Path
+
+from mast.feeds.models import Involvement, PartnerRecord, Purge
+from mast.feeds.retention import display_from, months_before, purge
+from mast.feeds.services import load_file
+from tests.feeds.conftest import write_feed
+
+TODAY = date(2026, 11, 24)
+
+
+def row(record_id, person_ref, start, end="", status="CLOSED"):
+    return f"{record_id},{person_ref},Amy,Jones,01/01/1990,F,,,,ATTENDANCE,{start},{end},{status},,,N"
+
+
+def test_months_before_handles_month_ends_and_years():
+    assert months_before(date(2026, 3, 31), 1) == date(2026, 2, 28)
+    assert months_before(TODAY, 36) == date(2023, 11, 24)
+    assert months_before(date(2024, 2, 29), 12) == date(2023, 2, 28)
+
+
+def test_display_window_defaults_to_twelve_months(settings):
+    assert display_from(TODAY) == date(2025, 11, 24)
+    settings.MAST_DISPLAY_MONTHS = 6
+    assert display_from(TODAY) == date(2026, 5, 24)
+
+
+def test_purge_removes_closed_involvements_older_than_retention_and_records_counts(source, tmp_path):
+    rows = [
+        row("OLD", "P1", "01/01/2023", "01/02/2023"),  # ended 45 months ago: removed
+        row("RECENT", "P1", "01/01/2023", "01/01/2024"),  # ended 34 months ago: kept
+        row("OPEN", "P2", "01/06/2022", status="OPEN"),  # still open: kept however old
+        row("GONE", "P3", "01/01/2022"),  # no end date, started 58 months ago: removed with its person
+    ]
+    load = load_file(source, write_feed(tmp_path / "feed.csv", rows)).load
+    archive = Path(load.archive_path)
+
+    run = purge(today=TODAY)
+
+    assert set(Involvement.objects.values_list("record_id", flat=True)) == {"RECENT", "OPEN"}
+    assert set(PartnerRecord.objects.values_list("person_ref", flat=True)) == {"P1", "P2"}
+    assert (run.involvements_removed, run.records_removed, run.cutoff) == (2, 1, date(2023, 11, 24))
+    assert archive.exists()  # the load itself is recent, so its file is kept
+    assert Purge.objects.count() == 1
+
+
+def test_purge_with_a_shorter_retention_and_old_load_archives(source, tmp_path):
+    load = load_file(
+        source, write_feed(tmp_path / "feed.csv", [row("A", "P1", "01/01/2026", "02/01/2026")])
+    ).load
+    archive = Path(load.archive_path)
+
+    run = purge(today=date(2031, 1, 1), retention_months=12)
+
+    assert run.involvements_removed == 1 and run.archived_files_removed == 1
+    assert not archive.exists()
