@@ -9,12 +9,16 @@ from tests.postgres_cluster import PostgresCluster
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings():
-    if os.environ.get("MAST_TEST_DATABASE", "sqlite") != "postgresql":
-        yield
-        return
+def django_db_modify_db_settings(tmp_path_factory):
     from django.conf import settings
     from django.db import connections
+
+    if os.environ.get("MAST_TEST_DATABASE", "sqlite") != "postgresql":
+        # A file, not memory, so that tests can hand the database to a second process (a killed load).
+        test_db = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(test_db)
+        yield
+        return
 
     cluster = PostgresCluster().start()
     # Updated in place, as Django's connection handler holds this very dict; the SQLite connection that

@@ -5,6 +5,7 @@ writing one of these, not code.
 """
 
 import codecs
+import os
 import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,7 +13,8 @@ from pathlib import Path
 
 from mast.feeds.canonical import CATEGORIES, FIELD_NAMES, REQUIRED_FIELDS, SEXES, STATUSES
 
-MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
+# Deployments may keep their partners' mappings outside the package.
+MAPPINGS_DIR = Path(os.environ.get("MAST_FEED_MAPPINGS_DIR", Path(__file__).resolve().parent / "mappings"))
 FORMATS = ("csv", "jsonl", "xlsx")
 MODES = ("snapshot", "delta")
 AGENCY_KINDS = (
