@@ -2,7 +2,8 @@ import pytest
 
 from mast.feeds.models import Involvement, Load, PartnerRecord, RejectedRow
 from mast.feeds.services import load_file
-from tests.feeds.conftest import GOOD_ROWS, HEADER, write_feed
+from tests.feeds.conftest import write_feed
+from tests.feeds.samples import GOOD_ROWS, HEADER
 
 
 def snapshot_of_tables():

@@ -4,6 +4,7 @@ A file that cannot be read as a whole raises FileRefused with a message for the 
 is loaded. Rows are yielded lazily so large files are never held in memory twice.
 """
 
+import codecs
 import csv
 import io
 import json
@@ -47,9 +48,14 @@ def _check_header(header: list[str], mapping: Mapping) -> None:
 
 def _decoded_text(path: Path, encoding: str) -> io.TextIOWrapper:
     raw = path.read_bytes()
-    # A byte-order mark is tolerated whatever encoding the mapping names.
+    if b"\x00" in raw:
+        raise FileRefused("The file contains NUL bytes: it is binary, or not the format the mapping expects.")
+    # A byte-order mark is tolerated whatever encoding the mapping names; so is a partner whose legacy
+    # (Windows-1252) export has become UTF-8: text that decodes as UTF-8 is almost never meant as cp1252.
     if raw.startswith(b"\xef\xbb\xbf"):
         raw, encoding = raw[3:], "utf-8"
+    elif codecs.lookup(encoding).name != "utf-8" and not raw.isascii() and _is_utf8(raw):
+        encoding = "utf-8"
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -58,9 +64,15 @@ def _decoded_text(path: Path, encoding: str) -> io.TextIOWrapper:
             f"The file is not valid {encoding} text (line {line}, byte {exc.start}); "
             "check the export's character encoding."
         ) from exc
-    if "\x00" in text:
-        raise FileRefused("The file contains NUL bytes: it is binary, or not the format the mapping expects.")
     return io.StringIO(text, newline="")
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _read_csv(path: Path, mapping: Mapping) -> tuple[list[str], Iterator[Row]]:
@@ -91,7 +103,7 @@ def _row_dict(header: list[str], values: list[str], line: int) -> dict[str, str]
     row = dict(zip(header, values, strict=False))
     if len(values) != len(header):
         # Kept for validation to reject with the line number; the row is never silently dropped.
-        row["__shape__"] = f"has {len(values)} fields, the header has {len(header)}"
+        row["__error__"] = f"The row has {len(values)} fields; the header has {len(header)}."
     return row
 
 
@@ -101,34 +113,31 @@ def _read_jsonl(path: Path, mapping: Mapping) -> tuple[list[str], Iterator[Row]]
     first: dict | None = None
     for number, text in lines:
         if text.strip():
-            first = _json_object(text, number)
+            first = _json_object(text)
             first_line = number
             break
-    if first is None:
-        raise FileRefused("The file has no records.")
+    if first is None or "__error__" in first:
+        raise FileRefused("The first record is not a JSON object, so the file cannot be read as JSON lines.")
     header = list(first)
 
     def rows() -> Iterator[Row]:
-        yield first_line, _stringify(first)
+        yield first_line, first
         for number, text in lines:
             if text.strip():
-                yield number, _stringify(_json_object(text, number))
+                yield number, _json_object(text)
 
     return header, rows()
 
 
-def _json_object(text: str, number: int) -> dict:
+def _json_object(text: str) -> dict[str, str]:
+    """One line's record as text values; a line that is not a JSON object becomes a row to reject."""
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise FileRefused(f"Line {number} is not valid JSON: {exc.msg}.") from exc
+        return {"__error__": f"The line is not valid JSON ({exc.msg}).", "line": text[:1000]}
     if not isinstance(value, dict):
-        raise FileRefused(f"Line {number} is not a JSON object.")
-    return value
-
-
-def _stringify(record: dict) -> dict[str, str]:
-    return {k: "" if v is None else str(v) for k, v in record.items()}
+        return {"__error__": "The line is not a JSON object.", "line": text[:1000]}
+    return {k: "" if v is None else str(v) for k, v in value.items()}
 
 
 def _read_xlsx(path: Path, mapping: Mapping) -> tuple[list[str], Iterator[Row]]:

@@ -61,8 +61,8 @@ class RowValidator:
         self.restricted = {k.casefold(): v for k, v in mapping.values.get("restricted", {}).items()}
 
     def validate(self, line: int, raw: dict[str, str]) -> CanonicalRow | Rejection:
-        if "__shape__" in raw:
-            return Rejection(line, "", f"The row {raw['__shape__']}.", _without_shape(raw))
+        if "__error__" in raw:
+            return Rejection(line, "", raw["__error__"], {k: v for k, v in raw.items() if k != "__error__"})
         text = {name: (raw.get(column) or "").strip() for name, column in self.columns.items()}
         for name in REQUIRED_FIELDS:
             if not text.get(name):
@@ -201,7 +201,3 @@ class RowValidator:
             row.values["postcode"] = value.upper()[:10]
         else:
             row.values["postcode"] = normal
-
-
-def _without_shape(raw: dict[str, str]) -> dict[str, str]:
-    return {k: v for k, v in raw.items() if k != "__shape__"}

@@ -1,0 +1,376 @@
+"""The broken-file corpus: each case is a good test-partner file broken in one way real exports break.
+
+`python -m tests.feeds.corpus` (re)writes the files into tests/feeds/corpus/; test_corpus.py checks that the
+kept files are what this module makes, and that loading each one has the documented outcome.
+"""
+
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.feeds.samples import GOOD_ROWS, HEADER
+
+CORPUS_DIR = Path(__file__).parent / "corpus"
+COLUMNS = HEADER.split(",")
+CRLF = "\r\n"
+
+
+@dataclass(frozen=True)
+class Expected:
+    status: str  # loaded | refused
+    loaded: int = 0
+    rejected: int = 0
+    flagged: int = 0
+    says: str = ""  # a phrase in the load's message, or in the first rejected row's reason
+
+
+@dataclass(frozen=True)
+class Case:
+    file_name: str
+    source: str
+    build: Callable[[], bytes]
+    expected: Expected
+    why: str
+
+
+def csv_bytes(rows: list[str], header: str = HEADER, encoding: str = "cp1252") -> bytes:
+    return (CRLF.join([header, *rows]) + CRLF).encode(encoding)
+
+
+def good_row(**changes: str) -> str:
+    values = dict(zip(COLUMNS, GOOD_ROWS[0].split(","), strict=True))
+    values.update(changes)
+    return ",".join(values[c] for c in COLUMNS)
+
+
+def jsonl_bytes(rows: list[str]) -> bytes:
+    records = [dict(zip(COLUMNS, row.split(","), strict=True)) for row in rows]
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode()
+
+
+def xlsx_bytes(rows: list[list[object]]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(COLUMNS)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def good_xlsx() -> bytes:
+    return xlsx_bytes([row.split(",") for row in GOOD_ROWS[:3]])
+
+
+def zip_bomb() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        # 1.1 GB of zeros compresses to about a megabyte.
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            block = b"\0" * (1024 * 1024)
+            for _ in range(1100):
+                member.write(block)
+    return buffer.getvalue()
+
+
+def _replace_line(rows: list[str], index: int, row: str) -> list[str]:
+    return [*rows[:index], row, *rows[index + 1 :]]
+
+
+L, R = "loaded", "refused"
+CASES: tuple[Case, ...] = (
+    Case("01-zero-bytes.csv", "test-partner", lambda: b"", Expected(R, says="empty"), "0 bytes"),
+    Case(
+        "02-header-only.csv",
+        "test-partner",
+        lambda: csv_bytes([]),
+        Expected(R, says="no data rows"),
+        "a header and nothing else",
+    ),
+    Case(
+        "03-utf16.csv",
+        "test-partner",
+        lambda: csv_bytes(GOOD_ROWS, encoding="utf-16"),
+        Expected(R, says="NUL bytes"),
+        "exported as UTF-16",
+    ),
+    Case(
+        "04-utf8-not-cp1252.csv",
+        "test-partner",
+        lambda: csv_bytes(GOOD_ROWS, encoding="utf-8"),
+        Expected(L, loaded=4, flagged=2),
+        "the partner's system switched to UTF-8: read as UTF-8",
+    ),
+    Case(
+        "05-utf8-with-bom.csv",
+        "test-partner",
+        lambda: b"\xef\xbb\xbf" + csv_bytes(GOOD_ROWS, encoding="utf-8"),
+        Expected(L, loaded=4, flagged=2),
+        "byte-order mark tolerated",
+    ),
+    Case(
+        "06-missing-column.csv",
+        "test-partner",
+        lambda: csv_bytes([",".join(r.split(",")[:-1]) for r in GOOD_ROWS], header=HEADER.rsplit(",", 1)[0]),
+        Expected(R, says="missing column(s) Restricted"),
+        "a mapped column is missing",
+    ),
+    Case(
+        "07-extra-columns.csv",
+        "test-partner",
+        lambda: csv_bytes([r + ",x,y" for r in GOOD_ROWS], header=HEADER + ",Beat,Division"),
+        Expected(L, loaded=4, flagged=2),
+        "unmapped extra columns are ignored",
+    ),
+    Case(
+        "08-columns-reordered.csv",
+        "test-partner",
+        lambda: csv_bytes(
+            [",".join(reversed(r.split(","))) for r in GOOD_ROWS], header=",".join(reversed(COLUMNS))
+        ),
+        Expected(L, loaded=4, flagged=2),
+        "columns found by name, not position",
+    ),
+    Case(
+        "09-quoted-newline.csv",
+        "test-partner",
+        lambda: csv_bytes(
+            _replace_line(GOOD_ROWS, 1, GOOD_ROWS[1].replace("1 Mill Lane", '"Flat 2\r\n1 Mill Lane"'))
+        ),
+        Expected(L, loaded=4, flagged=2),
+        "an address with a line break inside quotes",
+    ),
+    Case(
+        "10-huge-line.csv",
+        "test-partner",
+        lambda: csv_bytes([good_row(Addr1="A" * 200_000)]),
+        Expected(R, says="cannot be read as CSV"),
+        "a field of 200,000 characters",
+    ),
+    Case(
+        "11-formula-in-name.csv",
+        "test-partner",
+        lambda: csv_bytes([good_row(Forename='"=HYPERLINK(""http://x.example"",""Zoë"")"')]),
+        Expected(L, loaded=1, flagged=1),
+        "spreadsheet formula in a name: kept as text, flagged",
+    ),
+    Case(
+        "12-duplicate-record-id.csv",
+        "test-partner",
+        lambda: csv_bytes([*GOOD_ROWS, GOOD_ROWS[0]]),
+        Expected(L, loaded=4, rejected=1, flagged=2, says="appears again"),
+        "the same record id twice",
+    ),
+    Case(
+        "13-future-start-date.csv",
+        "test-partner",
+        lambda: csv_bytes([good_row(OccDate="01/01/2099")]),
+        Expected(L, loaded=1, flagged=1),
+        "an involvement dated in the future: loaded, flagged",
+    ),
+    Case(
+        "14-future-date-of-birth.csv",
+        "test-partner",
+        lambda: csv_bytes([good_row(DOB="01/01/2099")]),
+        Expected(L, loaded=1, flagged=1),
+        "a date of birth in the future: kept as given, flagged",
+    ),
+    Case(
+        "15-impossible-start-date.csv",
+        "test-partner",
+        lambda: csv_bytes([good_row(OccDate="31/02/2026")]),
+        Expected(L, rejected=1, says="start_date"),
+        "31 February as the start date: rejected",
+    ),
+    Case(
+        "16-impossible-date-of-birth.csv",
+        "test-partner",
+        lambda: csv_bytes([good_row(DOB="31/02/2015")]),
+        Expected(L, loaded=1, flagged=1),
+        "31 February as a date of birth: kept as given, flagged",
+    ),
+    Case(
+        "17-blank-surname.csv",
+        "test-partner",
+        lambda: csv_bytes([good_row(Surname=""), GOOD_ROWS[2]]),
+        Expected(L, loaded=1, rejected=1, flagged=1, says="family_name"),
+        "a required field is empty",
+    ),
+    Case(
+        "18-too-few-fields.csv",
+        "test-partner",
+        lambda: csv_bytes([GOOD_ROWS[0].rsplit(",", 3)[0], GOOD_ROWS[2]]),
+        Expected(L, loaded=1, rejected=1, flagged=1, says="fields"),
+        "a short row",
+    ),
+    Case(
+        "19-too-many-fields.csv",
+        "test-partner",
+        lambda: csv_bytes([GOOD_ROWS[0] + ",extra", GOOD_ROWS[2]]),
+        Expected(L, loaded=1, rejected=1, flagged=1, says="fields"),
+        "a long row (an unquoted comma)",
+    ),
+    Case(
+        "20-unterminated-quote.csv",
+        "test-partner",
+        lambda: csv_bytes([*GOOD_ROWS[:2], '"OC9,N9,Amy']),
+        Expected(R, says="cannot be read as CSV"),
+        "a quote opened and never closed",
+    ),
+    Case(
+        "21-semicolon-delimited.csv",
+        "test-partner",
+        lambda: csv_bytes([r.replace(",", ";") for r in GOOD_ROWS], header=HEADER.replace(",", ";")),
+        Expected(R, says="missing column"),
+        "the wrong delimiter",
+    ),
+    Case(
+        "22-truncated.csv",
+        "test-partner",
+        lambda: csv_bytes(GOOD_ROWS)[:-40],
+        Expected(L, loaded=3, rejected=1, flagged=1, says="fields"),
+        "the transfer stopped mid-row",
+    ),
+    Case(
+        "23-blank-lines.csv",
+        "test-partner",
+        lambda: csv_bytes([GOOD_ROWS[0], "", ",,,", GOOD_ROWS[2]]),
+        Expected(L, loaded=2, flagged=1),
+        "blank lines are not rows",
+    ),
+    Case(
+        "24-invalid-nhs-number.csv",
+        "test-partner",
+        lambda: csv_bytes([good_row(NHSNo="943 476 5918")]),
+        Expected(L, loaded=1, flagged=1),
+        "an NHS number failing its check digit",
+    ),
+    Case(
+        "25-malformed-postcode.csv",
+        "test-partner",
+        lambda: csv_bytes([good_row(PostCode="AB12 C")]),
+        Expected(L, loaded=1, flagged=1),
+        "a malformed postcode",
+    ),
+    Case(
+        "26-unknown-involvement-type.csv",
+        "test-partner",
+        lambda: csv_bytes([good_row(OccType="BURGLARY")]),
+        Expected(L, loaded=1, flagged=1),
+        "a code not in the mapping: shown as 'other', flagged",
+    ),
+    Case(
+        "27-end-before-start.csv",
+        "test-partner",
+        lambda: csv_bytes([good_row(ClosedDate="01/01/2020")]),
+        Expected(L, loaded=1, flagged=1),
+        "an end date before the start date",
+    ),
+    Case(
+        "28-too-long-name.csv",
+        "test-partner",
+        lambda: csv_bytes([good_row(Surname="X" * 150), GOOD_ROWS[2]]),
+        Expected(L, loaded=1, rejected=1, flagged=1, says="longer than"),
+        "a name longer than any real one",
+    ),
+    Case(
+        "29-unknown-restricted-marker.csv",
+        "test-partner",
+        lambda: csv_bytes([good_row(Restricted="MAYBE")]),
+        Expected(L, loaded=1, flagged=1),
+        "an unknown restricted marker: treated as restricted",
+    ),
+    Case(
+        "30-binary-garbage.csv",
+        "test-partner",
+        lambda: bytes(range(256)) * 8,
+        Expected(R, says="NUL bytes"),
+        "an image or archive sent by mistake",
+    ),
+    Case(
+        "31-invalid-json-line.jsonl",
+        "test-partner-jsonl",
+        lambda: jsonl_bytes(GOOD_ROWS[:2]) + b'{"OccRef": "OC9", broken\n' + jsonl_bytes(GOOD_ROWS[2:3]),
+        Expected(L, loaded=3, rejected=1, flagged=1, says="not valid JSON"),
+        "one damaged JSON line",
+    ),
+    Case(
+        "32-json-missing-key.jsonl",
+        "test-partner-jsonl",
+        lambda: jsonl_bytes(GOOD_ROWS[:1]) + b'{"OccRef": "OC9", "NominalId": "N9"}\n',
+        Expected(L, loaded=1, rejected=1, says="given_name"),
+        "a JSON record lacking required keys",
+    ),
+    Case(
+        "33-json-not-objects.jsonl",
+        "test-partner-jsonl",
+        lambda: b"[1, 2, 3]\n",
+        Expected(R, says="not a JSON object"),
+        "a JSON array instead of JSON lines",
+    ),
+    Case(
+        "34-good.xlsx",
+        "test-partner-xlsx",
+        good_xlsx,
+        Expected(L, loaded=3, flagged=1),
+        "a good spreadsheet, for contrast",
+    ),
+    Case(
+        "35-truncated.xlsx",
+        "test-partner-xlsx",
+        lambda: good_xlsx()[:2000],
+        Expected(R, says="cannot be opened as an XLSX"),
+        "a spreadsheet cut short in transfer",
+    ),
+    Case(
+        "36-csv-named-xlsx.xlsx",
+        "test-partner-xlsx",
+        lambda: csv_bytes(GOOD_ROWS),
+        Expected(R, says="cannot be opened as an XLSX"),
+        "a CSV file renamed .xlsx",
+    ),
+    Case(
+        "37-zip-bomb.xlsx",
+        "test-partner-xlsx",
+        zip_bomb,
+        Expected(R, says="zip bomb"),
+        "a small file that expands to over 1 GB",
+    ),
+    Case(
+        "38-real-dates.xlsx",
+        "test-partner-xlsx",
+        lambda: xlsx_bytes(
+            [
+                [
+                    *GOOD_ROWS[2].split(",")[:10],
+                    __import__("datetime").date(2026, 1, 10),
+                    "",
+                    "CLOSED",
+                    "",
+                    "",
+                    "N",
+                ]
+            ]
+        ),
+        Expected(L, loaded=1, flagged=1),
+        "dates stored as spreadsheet dates, not text",
+    ),
+)
+
+
+def write_corpus() -> None:
+    CORPUS_DIR.mkdir(exist_ok=True)
+    for case in CASES:
+        (CORPUS_DIR / case.file_name).write_bytes(case.build())
+
+
+if __name__ == "__main__":
+    write_corpus()
+    print(f"wrote {len(CASES)} files to {CORPUS_DIR}")

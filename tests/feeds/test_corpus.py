@@ -1,0 +1,46 @@
+"""Every file in the broken-file corpus gets its documented outcome: never a crash, never a lost row."""
+
+import pytest
+
+from mast.feeds.models import Load
+from mast.feeds.services import load_file, source_for_mapping
+from tests.feeds.corpus import CASES, CORPUS_DIR
+
+
+def test_the_corpus_has_at_least_thirty_broken_files_and_each_is_kept():
+    assert len(CASES) >= 30
+    assert sorted(p.name for p in CORPUS_DIR.iterdir()) == sorted(c.file_name for c in CASES)
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if not c.file_name.endswith(".xlsx")], ids=lambda c: c.file_name
+)
+def test_the_kept_file_is_what_the_corpus_helper_makes(case):
+    assert (CORPUS_DIR / case.file_name).read_bytes() == case.build()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.file_name)
+def test_each_broken_file_has_its_documented_outcome(case, test_mappings, tmp_path, monkeypatch):
+    monkeypatch.setattr("mast.feeds.services.archive_dir", lambda: tmp_path / "archive")
+    source = source_for_mapping(case.source)
+
+    load = load_file(source, CORPUS_DIR / case.file_name).load
+
+    expected = case.expected
+    assert load.status == expected.status, load.message
+    assert (load.rows_loaded, load.rows_rejected, load.rows_flagged) == (
+        expected.loaded,
+        expected.rejected,
+        expected.flagged,
+    )
+    # Nothing is silently dropped: every row read is either loaded or rejected with a reason.
+    assert load.rows_read == load.rows_loaded + load.rows_rejected
+    assert load.rejected_rows.count() == load.rows_rejected
+    if expected.status == Load.Status.REFUSED:
+        assert expected.says in load.message
+        assert source.involvements.count() == 0
+    else:
+        assert source.involvements.count() == expected.loaded
+        if expected.says:
+            assert expected.says in load.rejected_rows.first().reason
