@@ -15,7 +15,8 @@ from mast.access.models import Agency, AgencyKind, Role, User
 from mast.config.paths import VAR_DIR
 from mast.feeds.mapping import all_mappings
 from mast.feeds.models import Source
-from mast.feeds.services import LoadOutcome, load_file, source_for_mapping
+from mast.feeds.services import source_for_mapping
+from mast.identity.intake import IngestResult, ingest_file
 
 # The demo password is public by design: the demo holds only synthetic data.
 DEFAULT_PASSWORD = "northshire-demo-2026"  # noqa: S105
@@ -179,12 +180,12 @@ def ensure_region(people: int, seed: int, as_of: date, stdout=None) -> Path:
     return out
 
 
-def load_region(out: Path, sources: list[Source]) -> list[LoadOutcome]:
-    outcomes = []
-    for source in sources:
-        for path in sorted((out / "feeds" / source.code).glob("*")):
-            outcomes.append(load_file(source, path))
-    return outcomes
+def load_region(out: Path, sources: list[Source]) -> list[IngestResult]:
+    return [
+        ingest_file(source, path)
+        for source in sources
+        for path in sorted((out / "feeds" / source.code).glob("*"))
+    ]
 
 
 def _agency_for(user: DemoUser) -> Agency:

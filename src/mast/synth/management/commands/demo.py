@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from mast.feeds.management.commands.load import summary
+from mast.identity.management.commands.load import summary
 from mast.synth import demo
 
 

@@ -3,11 +3,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from mast.feeds.models import Load, Source
-from mast.feeds.services import load_file
+from mast.identity.intake import ingest_file
 
 
 class Command(BaseCommand):
-    help = "Load one partner feed file for a source, e.g. `mast load northshire-police export.csv`."
+    help = (
+        "Load one partner feed file for a source and match the records it brings, "
+        "e.g. `mast load northshire-police export.csv`."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("source", help="the source's code (see the feed owner's page or the mappings)")
@@ -26,9 +29,16 @@ class Command(BaseCommand):
             of = f" of {total:,}" if total else ""
             self.stderr.write(f"  {stage}: {done:,}{of}", ending="\r")
 
-        load = load_file(source_obj, file, progress=progress).load
+        result = ingest_file(source_obj, file, progress=progress)
+        load = result.load
         self.stderr.write("")
         self.stdout.write(summary(load))
+        if result.matching:
+            m = result.matching
+            self.stdout.write(
+                f"  matching: {m.records:,} records linked, {m.linked_by_nhs_number:,} by NHS number, "
+                f"{m.new_people:,} new people"
+            )
         if load.status in (Load.Status.REFUSED, Load.Status.FAILED):
             raise CommandError(load.message)
 

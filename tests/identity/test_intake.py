@@ -1,0 +1,81 @@
+"""The hand-over from a feed load to identity matching."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from mast.feeds.services import source_for_mapping
+from mast.identity.intake import ingest_file
+from mast.identity.models import Person, PersonLink
+from tests.feeds.conftest import write_feed
+from tests.feeds.samples import GOOD_ROWS
+
+
+@pytest.fixture
+def archive(tmp_path, monkeypatch):
+    monkeypatch.setattr("mast.feeds.services.archive_dir", lambda: tmp_path / "archive")
+
+
+def test_every_loaded_record_is_linked_to_a_person(source, archive, tmp_path):
+    result = ingest_file(source, write_feed(tmp_path / "feed.csv", GOOD_ROWS))
+
+    assert result.matching.records == 3
+    assert PersonLink.objects.count() == 3 and Person.objects.count() == 3
+
+
+def test_a_valid_nhs_number_links_records_from_two_partners_to_one_person(source, archive, tmp_path):
+    ingest_file(source, write_feed(tmp_path / "police.csv", GOOD_ROWS))
+    hospital = source_for_mapping("test-partner-jsonl")
+    feed = tmp_path / "ed.jsonl"
+    feed.write_text(
+        '{"OccRef": "ED1", "NominalId": "H7", "Forename": "James", "Surname": "Wilson", "DOB": "01/01/1987",'
+        ' "Gender": "M", "Addr1": "", "PostCode": "", "NHSNo": "943 476 5919", "OccType": "ATTENDANCE",'
+        ' "OccDate": "02/02/2026", "ClosedDate": "", "Status": "CLOSED", "OIC": "", "OICPhone": "",'
+        ' "Restricted": "N"}\n'
+    )
+
+    result = ingest_file(hospital, feed)
+
+    assert (result.matching.linked_by_nhs_number, result.matching.new_people) == (1, 0)
+    jamie = PersonLink.objects.get(partner_record__person_ref="N2").person
+    assert PersonLink.objects.get(partner_record__person_ref="H7").person == jamie
+    assert PersonLink.objects.get(partner_record__person_ref="H7").method == PersonLink.Method.NHS_NUMBER
+
+
+def test_an_invalid_nhs_number_is_never_used_to_link(source, archive, tmp_path):
+    rows = [GOOD_ROWS[3], GOOD_ROWS[3].replace("OC4,N3", "OC5,N4")]  # same invalid number twice
+    ingest_file(source, write_feed(tmp_path / "feed.csv", rows))
+    assert Person.objects.count() == 2
+
+
+def test_reloading_and_changed_details_keep_each_person(source, archive, tmp_path):
+    ingest_file(source, write_feed(tmp_path / "day1.csv", GOOD_ROWS))
+    people = dict(PersonLink.objects.values_list("partner_record__person_ref", "person_id"))
+    moved = GOOD_ROWS[2].replace("4 High St", "8 New Rd")
+
+    result = ingest_file(source, write_feed(tmp_path / "day2.csv", [*GOOD_ROWS[:2], moved, GOOD_ROWS[3]]))
+
+    assert result.matching.records == 0
+    assert dict(PersonLink.objects.values_list("partner_record__person_ref", "person_id")) == people
+
+
+def test_the_load_command_prints_a_summary_and_fails_clearly(source, archive, tmp_path):
+    out = StringIO()
+    call_command(
+        "load",
+        "test-partner",
+        str(write_feed(tmp_path / "feed.csv", GOOD_ROWS)),
+        stdout=out,
+        stderr=StringIO(),
+    )
+    assert "Loaded" in out.getvalue() and "rows read 4, loaded 4" in out.getvalue()
+    assert "3 records linked" in out.getvalue()
+
+    with pytest.raises(CommandError, match="No source 'nope'"):
+        call_command("load", "nope", str(tmp_path / "feed.csv"))
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(CommandError, match="empty"):
+        call_command("load", "test-partner", str(empty), stdout=StringIO(), stderr=StringIO())
