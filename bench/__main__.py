@@ -6,7 +6,7 @@ Run one with `python -m bench NAME`; names are the modules listed in BENCHMARKS.
 import importlib
 import sys
 
-BENCHMARKS = ("synth",)
+BENCHMARKS = ("feeds", "synth")
 
 
 def main(argv: list[str]) -> None:

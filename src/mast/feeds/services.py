@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mast.config.paths import VAR_DIR
+from mast.feeds import bulk
 from mast.feeds.mapping import MappingError, load_mapping
 from mast.feeds.models import Involvement, Load, PartnerRecord, RejectedRow, Source
 from mast.feeds.readers import FileRefused, read_rows
@@ -208,27 +209,36 @@ def _upsert_partner_records(source, load, people, progress) -> tuple[dict[str, i
             "person_ref", "pk", "content_hash", "removed_at"
         )
     }
+    now = timezone.now()
+    changing = (*PERSON_FIELDS, "flags", "content_hash", "changed_load", "removed_at", "updated_at")
     new, updated = [], []
     for ref, row in people.items():
-        values = {name: row.values[name] for name in PERSON_FIELDS}
         flags = _person_flags(row)
-        digest = _fingerprint({**values, "flags": flags}, (*PERSON_FIELDS, "flags"))
-        fields = dict(values, flags=flags, content_hash=digest, changed_load=load, removed_at=None)
+        values = [row.values[name] for name in PERSON_FIELDS]
+        digest = _fingerprint(
+            {**dict(zip(PERSON_FIELDS, values, strict=True)), "flags": flags}, (*PERSON_FIELDS, "flags")
+        )
+        changed_values = [*values, flags, digest, load.pk, None, now]
         if ref not in existing:
-            new.append(PartnerRecord(source=source, person_ref=ref, first_load=load, **fields))
+            new.append([source.pk, ref, load.pk, *changed_values])
         else:
             pk, old_digest, removed = existing[ref]
             if old_digest != digest or removed is not None:
-                updated.append(PartnerRecord(pk=pk, **fields))
-    PartnerRecord.objects.bulk_create(new, batch_size=BATCH)
-    PartnerRecord.objects.bulk_update(
-        updated, [*PERSON_FIELDS, "flags", "content_hash", "changed_load", "removed_at"], batch_size=500
-    )
+                updated.append([*changed_values, pk])
+    bulk.insert_rows(PartnerRecord, ("source", "person_ref", "first_load", *changing), new)
+    bulk.update_rows(PartnerRecord, changing, updated)
     if progress:
         progress("people", len(people), len(people))
     ids = {ref: value[0] for ref, value in existing.items()}
-    ids.update((r.person_ref, r.pk) for r in new)
-    return ids, [r.pk for r in new] + [r.pk for r in updated]
+    new_refs = {row[1] for row in new}
+    new_ids = []
+    if new_refs:
+        for ref, pk in PartnerRecord.objects.filter(source=source, first_load=load).values_list(
+            "person_ref", "pk"
+        ):
+            ids[ref] = pk
+            new_ids.append(pk)
+    return ids, new_ids + [row[-1] for row in updated]
 
 
 def _upsert_involvements(source, load, rows, record_ids, progress) -> None:
@@ -238,37 +248,32 @@ def _upsert_involvements(source, load, rows, record_ids, progress) -> None:
             "record_id", "pk", "content_hash", "removed_at"
         )
     }
+    changing = (*INVOLVEMENT_FIELDS, "partner_record", "flags", "content_hash", "changed_load", "removed_at")
     new, updated = [], []
-    for row in rows:
-        values = {name: row.values[name] for name in INVOLVEMENT_FIELDS}
+    for count, row in enumerate(rows, start=1):
+        values = [row.values[name] for name in INVOLVEMENT_FIELDS]
         flags = {k: v for k, v in row.flags.items() if k not in PERSON_FIELDS}
         partner_record_id = record_ids[row.values["person_ref"]]
         digest = _fingerprint(
-            {**values, "flags": flags, "person": partner_record_id}, (*INVOLVEMENT_FIELDS, "flags", "person")
+            {
+                **dict(zip(INVOLVEMENT_FIELDS, values, strict=True)),
+                "flags": flags,
+                "person": partner_record_id,
+            },
+            (*INVOLVEMENT_FIELDS, "flags", "person"),
         )
-        fields = dict(
-            values,
-            partner_record_id=partner_record_id,
-            flags=flags,
-            content_hash=digest,
-            changed_load=load,
-            removed_at=None,
-        )
+        changed_values = [*values, partner_record_id, flags, digest, load.pk, None]
         rid = row.values["record_id"]
         if rid not in existing:
-            new.append(Involvement(source=source, record_id=rid, first_load=load, **fields))
+            new.append([source.pk, rid, load.pk, *changed_values])
         else:
             pk, old_digest, removed = existing[rid]
             if old_digest != digest or removed is not None:
-                updated.append(Involvement(pk=pk, **fields))
-        if progress and len(new) % BATCH == 0 and new:
-            progress("involvements", len(new) + len(updated), len(rows))
-    Involvement.objects.bulk_create(new, batch_size=BATCH)
-    Involvement.objects.bulk_update(
-        updated,
-        [*INVOLVEMENT_FIELDS, "partner_record_id", "flags", "content_hash", "changed_load", "removed_at"],
-        batch_size=500,
-    )
+                updated.append([*changed_values, pk])
+        if progress and count % 10_000 == 0:
+            progress("involvements", count, len(rows))
+    bulk.insert_rows(Involvement, ("source", "record_id", "first_load", *changing), new)
+    bulk.update_rows(Involvement, changing, updated)
 
 
 def _remove_absent(source, load, record_ids: set[str], person_refs: set[str]) -> int:

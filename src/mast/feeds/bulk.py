@@ -1,0 +1,79 @@
+"""Fast inserts and updates for feed loads.
+
+Django's bulk_create prepares every value through the ORM and, on SQLite, splits inserts into batches of a
+few dozen rows; for a 100,000-row feed that is most of the load's time. These helpers convert each column's
+values once, by field type, and hand whole batches to the driver's executemany. They run inside the caller's
+transaction like any other query.
+"""
+
+import json
+from collections.abc import Iterable, Sequence
+
+from django.db import connection, models
+
+BATCH = 5000
+
+
+def _converters(model: type[models.Model], columns: Sequence[str]):
+    converters = []
+    for name in columns:
+        field = model._meta.get_field(name)
+        if isinstance(field, models.JSONField | models.DateTimeField | models.DateField):
+            converters.append(lambda value, f=field: f.get_db_prep_save(value, connection))
+        else:
+            converters.append(None)
+    return converters
+
+
+def _rows(values: Iterable[Sequence], converters) -> Iterable[tuple]:
+    for row in values:
+        yield tuple(v if c is None else c(v) for v, c in zip(row, converters, strict=True))
+
+
+def _batches(rows: Iterable[tuple]):
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def insert_rows(model: type[models.Model], columns: Sequence[str], values: Iterable[Sequence]) -> None:
+    """INSERT one row per item of `values`, each a sequence in the order of `columns` (field names)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    db_columns = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
+    if connection.vendor == "postgresql":
+        _copy_rows(model, table, db_columns, columns, values)
+        return
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {table} ({db_columns}) VALUES ({placeholders})"  # noqa: S608 - names from the model
+    with connection.cursor() as cursor:
+        for batch in _batches(_rows(values, _converters(model, columns))):
+            cursor.executemany(sql, batch)
+
+
+def update_rows(model: type[models.Model], columns: Sequence[str], values: Iterable[Sequence]) -> None:
+    """UPDATE rows by primary key: each item of `values` is the new values in `columns` order, then the pk."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    assignments = ", ".join(
+        f"{connection.ops.quote_name(model._meta.get_field(c).column)} = %s" for c in columns
+    )
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608 - names from the model
+    converters = [*_converters(model, columns), None]
+    with connection.cursor() as cursor:
+        for batch in _batches(_rows(values, converters)):
+            cursor.executemany(sql, batch)
+
+
+def _copy_rows(
+    model, table: str, db_columns: str, columns: Sequence[str], values: Iterable[Sequence]
+) -> None:
+    """PostgreSQL's COPY: several times faster than row-by-row inserts, even pipelined."""
+    json_columns = [isinstance(model._meta.get_field(c), models.JSONField) for c in columns]
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({db_columns}) FROM STDIN") as copy:
+        for row in values:
+            copy.write_row([json.dumps(v) if j else v for v, j in zip(row, json_columns, strict=True)])
