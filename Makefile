@@ -37,7 +37,9 @@ demo: setup
 	$(MAST) migrate --no-input
 	$(MAST) collectstatic --no-input --verbosity 0
 	$(MAST) demo --people $(DEMO_PEOPLE) --seed $(DEMO_SEED)
-	MAST_DEMO=1 $(MAST) runserver 127.0.0.1:8000
+	@# The background worker runs feed uploads; it stops with the server (Ctrl-C).
+	$(MAST) db_worker --verbosity 0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		MAST_DEMO=1 $(MAST) runserver 127.0.0.1:8000
 
 lint: setup
 	$(BIN)/ruff check .

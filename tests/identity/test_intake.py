@@ -79,3 +79,22 @@ def test_the_load_command_prints_a_summary_and_fails_clearly(source, archive, tm
     empty.write_bytes(b"")
     with pytest.raises(CommandError, match="empty"):
         call_command("load", "test-partner", str(empty), stdout=StringIO(), stderr=StringIO())
+
+
+def test_an_uploaded_file_is_loaded_by_a_background_task(source, archive, tmp_path, settings, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mast.feeds.models import Load
+    from mast.identity.intake import accept_upload
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    monkeypatch.setattr("mast.identity.intake.incoming_dir", lambda: tmp_path / "incoming")
+    content = write_feed(tmp_path / "feed.csv", GOOD_ROWS).read_bytes()
+
+    load = accept_upload(source, SimpleUploadedFile("../../Niche export.csv", content), user=None)
+
+    load.refresh_from_db()
+    assert load.file_name == "Niche export.csv"
+    assert (load.status, load.stage, load.rows_loaded) == (Load.Status.LOADED, Load.Stage.DONE, 4)
+    assert PersonLink.objects.count() == 3
+    assert list((tmp_path / "incoming").iterdir()) == []

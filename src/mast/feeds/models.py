@@ -48,7 +48,17 @@ class Load(models.Model):
     loaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    class Stage(models.TextChoices):
+        WAITING = "waiting", "Waiting to start"
+        READING = "reading", "Reading and checking rows"
+        WRITING = "writing", "Writing to the database"
+        MATCHING = "matching", "Matching people"
+        DONE = "done", "Done"
+
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.WAITING)
+    progress_rows = models.PositiveIntegerField(default=0, help_text="Rows read so far, while reading.")
     message = models.TextField(blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -100,17 +100,22 @@ def load_file(
     progress: Progress | None = None,
 ) -> LoadOutcome:
     """Load one file for one source. Never raises for a bad file: the Load's status and message say why."""
+    return run_load(queue_load(source, path, user=user, file_name=file_name), path, progress=progress)
+
+
+def queue_load(source: Source, path: Path, *, user=None, file_name: str | None = None) -> Load:
+    """Record a file as received, before it is loaded (an upload is loaded later by a background task)."""
     path = Path(path)
-    sha256 = file_sha256(path)
-    load = Load.objects.create(
-        source=source,
-        file_name=file_name or path.name,
-        sha256=sha256,
-        loaded_by=user,
-        status=Load.Status.RUNNING,
+    return Load.objects.create(
+        source=source, file_name=file_name or path.name, sha256=file_sha256(path), loaded_by=user
     )
+
+
+def run_load(load: Load, path: Path, *, progress: Progress | None = None) -> LoadOutcome:
+    path, source = Path(path), load.source
+    load.status = Load.Status.RUNNING
     already = (
-        Load.objects.filter(source=source, sha256=sha256, status=Load.Status.LOADED)
+        Load.objects.filter(source=source, sha256=load.sha256, status=Load.Status.LOADED)
         .exclude(pk=load.pk)
         .first()
     )
@@ -118,11 +123,13 @@ def load_file(
         return _finish(
             load, Load.Status.UNCHANGED, f"This file was already loaded on {already.started_at:%d %b %Y}."
         )
-    load.archive_path = _archive(path, source, sha256)
+    load.archive_path = _archive(path, source, load.sha256)
+    load.save(update_fields=["status", "archive_path"])
     started = time.monotonic()
     try:
         mapping = load_mapping(source.mapping)
         rows, rejections = _validate(path, mapping, load, progress)
+        note_stage(load, Load.Stage.WRITING)
         with transaction.atomic():
             changed = _apply(source, load, rows, rejections, progress)
             _finish(load, Load.Status.LOADED, f"Loaded in {time.monotonic() - started:.1f} s.")
@@ -138,12 +145,23 @@ def load_file(
 
 def _finish(load: Load, status: str, message: str) -> LoadOutcome:
     load.status, load.message, load.finished_at = status, message, timezone.now()
+    load.stage = Load.Stage.DONE
     load.save()
     return LoadOutcome(load)
 
 
+def note_stage(load: Load, stage: str, rows: int | None = None) -> None:
+    """Record how far a load has got, committed at once so the feed owner's page can show it."""
+    load.stage = stage
+    changes = {"stage": stage}
+    if rows is not None:
+        load.progress_rows = changes["progress_rows"] = rows
+    Load.objects.filter(pk=load.pk).update(**changes)
+
+
 def _validate(path, mapping, load, progress) -> tuple[list[CanonicalRow], list[Rejection]]:
     validator = RowValidator(mapping, timezone.localdate())
+    note_stage(load, Load.Stage.READING, 0)
     _, raw_rows = read_rows(path, mapping)
     rows: list[CanonicalRow] = []
     rejections: list[Rejection] = []
@@ -158,8 +176,10 @@ def _validate(path, mapping, load, progress) -> tuple[list[CanonicalRow], list[R
             else:
                 first_line[record_id] = line
         (rows if isinstance(result, CanonicalRow) else rejections).append(result)
-        if progress and count % 10_000 == 0:
-            progress("reading", count, None)
+        if count % 10_000 == 0:
+            note_stage(load, Load.Stage.READING, count)
+            if progress:
+                progress("reading", count, None)
     load.rows_read = len(rows) + len(rejections)
     if load.rows_read == 0:
         raise FileRefused("The file has a header but no data rows.")

@@ -1,14 +1,18 @@
 """The hand-over from feeds to identity: load a partner's file, then match the records it brought.
 
 Feeds knows nothing of identity (data flows one way), so the pipeline lives here, above both. The command
-line (`mast load`), the feed owner's upload task and the demo all come through `ingest_file`.
+line (`mast load`), the feed owner's upload (a background task) and the demo all come through here.
 """
 
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.files.uploadedfile import UploadedFile
+
+from mast.config.paths import VAR_DIR
 from mast.feeds.models import Load, Source
-from mast.feeds.services import Progress, load_file
+from mast.feeds.services import Progress, note_stage, queue_load, run_load
 from mast.identity.services import MatchSummary, match_records
 
 
@@ -21,7 +25,33 @@ class IngestResult:
 def ingest_file(
     source: Source, path: Path, *, user=None, file_name: str | None = None, progress: Progress | None = None
 ) -> IngestResult:
-    outcome = load_file(source, path, user=user, file_name=file_name, progress=progress)
+    return ingest_queued(queue_load(source, path, user=user, file_name=file_name), path, progress=progress)
+
+
+def ingest_queued(load: Load, path: Path, *, progress: Progress | None = None) -> IngestResult:
+    outcome = run_load(load, path, progress=progress)
     if outcome.load.status != Load.Status.LOADED:
         return IngestResult(outcome.load, None)
-    return IngestResult(outcome.load, match_records(outcome.changed_records))
+    note_stage(outcome.load, Load.Stage.MATCHING)
+    matching = match_records(outcome.changed_records)
+    note_stage(outcome.load, Load.Stage.DONE)
+    return IngestResult(outcome.load, matching)
+
+
+def incoming_dir() -> Path:
+    return VAR_DIR / "feeds" / "incoming"
+
+
+def accept_upload(source: Source, upload: UploadedFile, user) -> Load:
+    """Keep an uploaded file and queue its load as a background task; the Load shows its progress."""
+    from mast.identity.tasks import ingest_upload
+
+    incoming_dir().mkdir(parents=True, exist_ok=True)
+    # The partner's file name is kept for display only; on disk the file gets a name of ours.
+    path = incoming_dir() / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()[:10]}"
+    with path.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    load = queue_load(source, path, user=user, file_name=Path(upload.name).name[:255])
+    ingest_upload.enqueue(load.pk, str(path))
+    return load
