@@ -158,6 +158,8 @@ TASKS = {
 # Sessions end when the browser closes and after 8 hours idle: shared devices are common at the front door.
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Without this the 8 hours would count from sign-in, not from the last request.
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -1,7 +1,36 @@
+"""Thin views: they read the request, ask a service and render a template."""
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from mast.access.services import capabilities
+from mast.web.forms import SignInForm
+
+
+class SignInView(LoginView):
+    template_name = "web/sign_in.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
 
 
 @login_required
-def home(request):
-    return HttpResponse("MAST")
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html", {"capabilities": capabilities(request.user)})
+
+
+def cookies(request: HttpRequest) -> HttpResponse:
+    # Read from settings so the page cannot drift from what the service actually sets.
+    context = {
+        "session_cookie_name": settings.SESSION_COOKIE_NAME,
+        "session_hours": settings.SESSION_COOKIE_AGE // 3600,
+        "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
+        "csrf_cookie_days": settings.CSRF_COOKIE_AGE // 86400,
+    }
+    return render(request, "web/cookies.html", context)
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/accessibility.html")

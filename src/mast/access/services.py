@@ -1,0 +1,86 @@
+"""What each role can do in MAST, as the home page lists it."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+
+from mast.access.models import Role, User
+
+
+@dataclass(frozen=True)
+class Capability:
+    title: str
+    description: str
+    # The page that does it, as a URL name; None while it is not built, so nothing links to a missing page.
+    url_name: str | None = None
+
+    @property
+    def available(self) -> bool:
+        return self.url_name is not None
+
+
+_BY_ROLE: dict[str, tuple[Capability, ...]] = {
+    Role.PRACTITIONER: (
+        Capability(
+            "Search for a person, family or address",
+            "Find out whether a child, adult, family or address is known to other agencies, and which.",
+        ),
+        Capability(
+            "See open cases and allocated workers",
+            "See who is the allocated worker for an open case, so a new referral can go straight to them.",
+        ),
+        Capability(
+            "Send a targeted request for information",
+            "Ask the one agency involved for more, instead of a blanket round of emails.",
+        ),
+    ),
+    Role.FEED_OWNER: (
+        Capability(
+            "See your agency's feed loads",
+            "When each file your agency sent was loaded, and how many rows were accepted.",
+        ),
+        Capability(
+            "See rejected rows and why",
+            "The rows MAST could not accept from your agency's files, each with the reason.",
+        ),
+        Capability(
+            "Upload a feed file",
+            "Send your agency's latest headline-data export to MAST.",
+        ),
+    ),
+    Role.IG_OFFICER: (
+        Capability(
+            "Review uncertain matches",
+            "Decide whether records that MAST could not match with confidence are the same person.",
+        ),
+        Capability(
+            "Read the audit log",
+            "Every search, view, export and change in MAST: who made it, and when.",
+        ),
+        Capability(
+            "Read the data-sharing agreement",
+            "Which partners share which fields, for which purpose, on which lawful basis and for how long.",
+        ),
+    ),
+    Role.ADMINISTRATOR: (
+        Capability("Manage users", "Add people, set their role and agency, and switch off accounts."),
+        Capability("Manage agencies", "Add the partner agencies that share data with MAST or use it."),
+        Capability(
+            "Manage data sources",
+            "Set up the feeds each agency sends and how their files map to MAST's headline record.",
+        ),
+    ),
+    Role.ANALYST: (
+        Capability(
+            "See aggregate figures",
+            "Trends, demand and data quality, as counts only. You cannot see any person's details.",
+        ),
+    ),
+}
+
+
+def capabilities(user: User | AnonymousUser) -> list[Capability]:
+    """What `user` can do in MAST, by their role; empty for anyone not signed in or with no known role."""
+    if not user.is_authenticated:
+        return []
+    return list(_BY_ROLE.get(user.role, ()))
