@@ -1,4 +1,4 @@
-"""Thin views: they read the request, ask a service and render a template."""
+"""The general pages: home, sign-in, cookies and the accessibility statement."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
