@@ -8,3 +8,9 @@ def plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+# The feed tests' partner and mapping fixtures, for the feed owner's pages.
+from tests.feeds.conftest import source, test_mappings  # noqa: E402
+
+__all__ = ["source", "test_mappings"]

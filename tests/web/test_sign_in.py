@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from mast.access.models import Role
+from mast.access.services import capabilities
 from tests.factories import DEFAULT_PASSWORD, make_agency, make_user
 
 pytestmark = pytest.mark.django_db
@@ -56,8 +57,12 @@ def test_signing_in_lands_on_home_with_the_roles_capabilities(client, role):
     for other_role, phrase in DISTINCTIVE.items():
         if other_role != role:
             assert phrase not in html
-    # Nothing is built behind these yet, and the page says so rather than linking to missing pages.
-    assert "Coming soon" in html
+    # What is built is a link; what is not says so rather than linking to a missing page.
+    for capability in capabilities(user):
+        if capability.available:
+            assert f'href="{reverse(capability.url_name)}"' in html
+        else:
+            assert "Coming soon" in html
 
 
 def test_signing_in_returns_to_the_page_asked_for(client):

@@ -38,14 +38,17 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
         Capability(
             "See your agency's feed loads",
             "When each file your agency sent was loaded, and how many rows were accepted.",
+            "web:feeds",
         ),
         Capability(
             "See rejected rows and why",
             "The rows MAST could not accept from your agency's files, each with the reason.",
+            "web:feeds",
         ),
         Capability(
             "Upload a feed file",
             "Send your agency's latest headline-data export to MAST.",
+            "web:feeds",
         ),
     ),
     Role.IG_OFFICER: (

@@ -203,3 +203,6 @@ MAST_TEMPLATES_DIR = PACKAGE_DIR / "web" / "templates"
 # defaults); the purge removes what is older.
 MAST_DISPLAY_MONTHS = int(os.environ.get("MAST_DISPLAY_MONTHS", "12"))
 MAST_RETENTION_MONTHS = int(os.environ.get("MAST_RETENTION_MONTHS", "36"))
+
+# The largest feed file a feed owner may upload through the browser; bigger files go through `mast load`.
+MAST_MAX_UPLOAD_BYTES = int(os.environ.get("MAST_MAX_UPLOAD_MB", "512")) * 1024**2

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 
@@ -36,3 +37,39 @@ class SignInForm(AuthenticationForm):
         """The GOV.UK error summary: each message once, linking to the field it is about, in form order."""
         errors = self.field_errors()
         return [FieldError(self[name].id_for_label, errors[name]) for name in self.fields if name in errors]
+
+
+class FeedUploadForm(forms.Form):
+    """A partner's export, sent by one of the feed's owners, for the loader to check and load."""
+
+    source = forms.ChoiceField(label="Which feed is this file for?")
+    file = forms.FileField(label="Upload a file")
+
+    def __init__(self, *args, sources, max_bytes: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+        self.fields["source"].choices = [(s.code, s.name) for s in sources]
+        self.fields["source"].error_messages["required"] = "Select which feed the file is for"
+        self.fields["source"].error_messages["invalid_choice"] = "Select one of your feeds"
+        self.fields["file"].error_messages.update(
+            {
+                "required": "Select a file",
+                "empty": "The selected file is empty",
+                "invalid": "Select a file",
+            }
+        )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.max_bytes:
+            raise forms.ValidationError(
+                f"The selected file must be smaller than {self.max_bytes // 1024**2:,} MB"
+            )
+        return upload
+
+    def error_summary(self) -> list[FieldError]:
+        return [
+            FieldError(self[name].id_for_label, self.errors[name][0])
+            for name in self.fields
+            if name in self.errors
+        ]

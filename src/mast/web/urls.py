@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from mast.web.views import pages
+from mast.web.views import feeds, pages
 
 app_name = "web"
 urlpatterns = [
@@ -9,6 +9,10 @@ urlpatterns = [
     path("sign-in/", pages.SignInView.as_view(), name="sign-in"),
     # Django's LogoutView accepts POST only, so a link or a prefetch cannot sign anyone out.
     path("sign-out/", LogoutView.as_view(), name="sign-out"),
+    path("feeds/", feeds.index, name="feeds"),
+    path("feeds/upload/", feeds.upload, name="feed-upload"),
+    path("feeds/loads/<int:pk>/", feeds.load_detail, name="feed-load"),
+    path("feeds/loads/<int:pk>/rejected.csv", feeds.rejected_csv, name="feed-load-rejected"),
     path("cookies/", pages.cookies, name="cookies"),
     path("accessibility/", pages.accessibility, name="accessibility"),
 ]

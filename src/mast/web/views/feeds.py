@@ -1,0 +1,66 @@
+"""The feed owner's pages: loads, the rows MAST refused, and an upload that is loaded in the background."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from mast.feeds import owners
+from mast.identity.intake import accept_upload
+from mast.web.forms import FeedUploadForm
+
+
+def _sources_or_refuse(user):
+    sources = owners.owned_sources(user)
+    if not sources.exists():
+        raise PermissionDenied("These pages are for the owners of a partner's feed.")
+    return sources
+
+
+def _upload_form(sources, data=None, files=None) -> FeedUploadForm:
+    return FeedUploadForm(data, files, sources=sources, max_bytes=settings.MAST_MAX_UPLOAD_BYTES)
+
+
+def _feeds_page(request: HttpRequest, sources, form: FeedUploadForm, status: int = 200) -> HttpResponse:
+    loads = Paginator(owners.loads_for(request.user), 25).get_page(request.GET.get("page"))
+    context = {"sources": sources, "form": form, "loads": loads}
+    return render(request, "web/feeds/index.html", context, status=status)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    sources = _sources_or_refuse(request.user)
+    return _feeds_page(request, sources, _upload_form(sources))
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest) -> HttpResponse:
+    sources = _sources_or_refuse(request.user)
+    form = _upload_form(sources, request.POST, request.FILES)
+    if not form.is_valid():
+        return _feeds_page(request, sources, form)
+    source = owners.source_for(request.user, form.cleaned_data["source"])
+    load = accept_upload(source, form.cleaned_data["file"], request.user)
+    return redirect("web:feed-load", pk=load.pk)
+
+
+@login_required
+def load_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    load = owners.load_for(request.user, pk)
+    rejected = Paginator(load.rejected_rows.order_by("line_number"), 50).get_page(request.GET.get("page"))
+    context = {"load": load, "progress": owners.progress(load), "rejected": rejected}
+    return render(request, "web/feeds/load.html", context)
+
+
+@login_required
+def rejected_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    load = owners.load_for(request.user, pk)
+    response = StreamingHttpResponse(owners.rejected_rows_csv(load), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="rejected-rows-{load.source.code}-load-{load.pk}.csv"'
+    )
+    return response
