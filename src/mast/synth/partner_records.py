@@ -76,6 +76,7 @@ class PartnerPerson:
     person_ref: str
     person: Person
     given_name: str
+    middle_names: str
     family_name: str
     other_names: str
     date_of_birth: date | None
@@ -120,6 +121,8 @@ class ErrorModel:
         rng = self.rng
         tags: list[str] = []
         given = self._given_name(person, rates, tags)
+        # A partner that records middle names usually has this one, unless it took it for the given name.
+        middle = person.middle_name if "middle_name_as_given" not in tags and rng.random() < 0.9 else ""
         family, other = self._family_name(person, source, involvements, rates, tags)
         dob, precision = self._date_of_birth(person.date_of_birth, rates, tags)
         sex = "" if rng.random() < rates.sex_missing else person.sex
@@ -148,6 +151,7 @@ class ErrorModel:
             person_ref=ref,
             person=person,
             given_name=given,
+            middle_names=middle,
             family_name=family,
             other_names=other,
             date_of_birth=dob,

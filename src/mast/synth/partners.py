@@ -219,6 +219,7 @@ class PartnerFile:
         return {
             "person_ref": record.person_ref,
             "given_name": record.given_name,
+            "middle_names": record.middle_names,
             "family_name": family,
             "other_names": record.other_names,
             "date_of_birth": self._date(record.date_of_birth, record.dob_precision),
