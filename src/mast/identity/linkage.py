@@ -1,0 +1,273 @@
+"""Scoring pairs of partner records with the model, and MAST's rules on top of the scores.
+
+This module knows nothing of Django: `mast link` uses it on files, the identity services on the database.
+Records go in as dicts of standardised fields (see standardise.py); scored pairs come out, each with its
+decision — linked, sent to review, or not linked — and the evidence behind it.
+
+The rules on top of Fellegi-Sunter are few and stated plainly, because scores alone cannot tell twins apart:
+twins share surname, address and date of birth, and those agreements outweigh different given names. So a pair
+is never linked automatically when two valid NHS numbers differ, when the given names are different names (not
+a nickname, variant, middle name, sound-alike or typo of each other), or when the dates of birth are different
+beyond a transposition or a keyed digit. A valid NHS number agreeing is decisive.
+"""
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from mast.identity import model as fs_model
+from mast.identity.standardise import standardise
+
+# Above LINK_AT a pair is linked; from REVIEW_FROM up to LINK_AT it goes to a person to decide.
+LINK_AT = 0.995
+REVIEW_FROM = 0.5
+# Pairs scored below this are not kept at all; vetoed pairs above it are kept as cannot-link constraints.
+KEEP_FROM = 0.01
+VETOES = {
+    "nhs_number": "The NHS numbers are different",
+    "given_name": "The given names are different names",
+    "date_of_birth": "The dates of birth are different",
+}
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ScoredPair:
+    left: object
+    right: object
+    probability: float
+    match_weight: float
+    gammas: dict[str, int]
+    weights: dict[str, float]
+    veto: str = ""
+    nhs_agrees: bool = False
+
+    @property
+    def decision(self) -> str:
+        if self.nhs_agrees:
+            return "link"
+        if self.veto:
+            return "not_linked"
+        if self.probability >= LINK_AT:
+            return "link"
+        if self.probability >= REVIEW_FROM:
+            return "review"
+        return "not_linked"
+
+
+@dataclass
+class Timings:
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def add(self, stage: str, started: float) -> None:
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
+
+
+def model_row(record: dict) -> dict:
+    """The standardised record reduced to the columns the model compares."""
+    std = standardise(record)
+    middle = (std.get("middle_names") or "").split()
+    family_names = {std["family_name"]} if std.get("family_name") else set()
+    family_names.update(std.get("family_name_tokens") or [])
+    family_names.update(std.get("other_family_names") or [])
+    return {
+        "unique_id": record["record_id"],
+        "source": record.get("source") or "",
+        "given_name": std.get("given_name"),
+        "middle_name": middle[0] if middle else None,
+        "given_name_groups": list(std.get("given_name_groups") or []) or None,
+        "given_name_dm": std.get("given_name_dm") or None,
+        "family_name": std.get("family_name"),
+        "family_names": sorted(family_names) or None,
+        "family_name_dm": std.get("family_name_dm") or None,
+        "dob": std.get("dob"),
+        "birth_year": std.get("birth_year"),
+        "sex": std.get("sex"),
+        "nhs_number": std.get("nhs_number"),
+        "postcode": std.get("postcode"),
+        "postcode_sector": std.get("postcode_sector"),
+        "outcode": std.get("outcode"),
+        "house_number": std.get("house_number"),
+        "street": std.get("street"),
+        "address_key": std.get("address_key"),
+    }
+
+
+SCHEMA = pa.schema(
+    [
+        ("unique_id", pa.string()),
+        ("source", pa.string()),
+        ("given_name", pa.string()),
+        ("middle_name", pa.string()),
+        ("given_name_groups", pa.list_(pa.string())),
+        ("given_name_dm", pa.string()),
+        ("family_name", pa.string()),
+        ("family_names", pa.list_(pa.string())),
+        ("family_name_dm", pa.string()),
+        ("dob", pa.string()),
+        ("birth_year", pa.int32()),
+        ("sex", pa.string()),
+        ("nhs_number", pa.string()),
+        ("postcode", pa.string()),
+        ("postcode_sector", pa.string()),
+        ("outcode", pa.string()),
+        ("house_number", pa.string()),
+        ("street", pa.string()),
+        ("address_key", pa.string()),
+    ]
+)
+
+
+def to_table(rows: Iterable[dict]) -> pa.Table:
+    rows = list(rows)
+    for row in rows:
+        row["unique_id"] = str(row["unique_id"])
+    return pa.Table.from_pylist(rows, schema=SCHEMA)
+
+
+class Linker:
+    """One DuckDB session holding standardised records and the model; scores pairs on request."""
+
+    def __init__(
+        self, table: pa.Table, *, models_dir: Path, retrain: bool = False, progress: Progress | None = None
+    ):
+        # Splink is imported here: it is heavy, and only matching needs it.
+        from splink import DuckDBAPI
+
+        self.progress = progress or (lambda message: None)
+        self.timings = Timings()
+        self.connection = duckdb.connect()
+        self.connection.register("records_arrow", table)
+        self.connection.execute("CREATE TABLE records AS SELECT * FROM records_arrow")
+        self.connection.unregister("records_arrow")
+        self.db_api = DuckDBAPI(connection=self.connection)
+        self.records = self.db_api.register("records", table_name="mast_records")
+        self.count = table.num_rows
+        saved = None if retrain else fs_model.latest_model(models_dir)
+        if saved is None:
+            saved = self._train(models_dir)
+        self.model = saved
+        self.labels = saved.level_labels()
+        self.linker = self._linker(saved.settings)
+
+    def _linker(self, settings: dict):
+        from splink import Linker as SplinkLinker
+
+        return SplinkLinker(self.records, settings, log_level=logging.WARNING)
+
+    def _train(self, models_dir: Path) -> fs_model.SavedModel:
+        started = time.perf_counter()
+        self.progress(f"training the model on {self.count:,} records")
+        linker = self._linker(fs_model.base_settings())
+        training = linker.training
+        training.estimate_probability_two_random_records_match(
+            fs_model.PRIOR_RULES, recall=fs_model.PRIOR_RECALL
+        )
+        training.estimate_u_using_random_sampling(max_pairs=min(5e6, max(1e5, self.count * 20)), seed=1)
+        for block in fs_model.TRAINING_BLOCKS:
+            training.estimate_parameters_using_expectation_maximisation(
+                block, estimate_without_term_frequencies=True
+            )
+        settings = linker.misc.save_model_to_json()
+        saved = fs_model.save_model(settings, models_dir)
+        self.timings.add("train", started)
+        return saved
+
+    # -- scoring -------------------------------------------------------------------------------------
+
+    def predict(self) -> list[ScoredPair]:
+        """Every pair the blocking rules bring together, scored, above the keeping threshold."""
+        started = time.perf_counter()
+        self.progress(f"scoring candidate pairs among {self.count:,} records")
+        predictions = self.linker.inference.predict(
+            threshold_match_probability=KEEP_FROM, warning_mode="never"
+        )
+        pairs = self._pairs(predictions.physical_name)
+        self.timings.add("predict", started)
+        return pairs
+
+    def predict_between(self, new_ids: list[str], existing_ids: list[str]) -> list[ScoredPair]:
+        """Pairs between new records and existing ones, and among the new: what an incremental load needs."""
+        started = time.perf_counter()
+        new = self._subset("mast_new", new_ids)
+        existing = self._subset("mast_existing", existing_ids)
+        inference = self.linker.inference
+        pairs = []
+        if existing_ids:
+            between = inference.predict_between(
+                new, existing, threshold_match_probability=KEEP_FROM, warning_mode="never"
+            )
+            pairs += self._pairs(between.physical_name)
+        within = inference.predict_within(new, threshold_match_probability=KEEP_FROM, warning_mode="never")
+        pairs += self._pairs(within.physical_name)
+        self.timings.add("predict", started)
+        return pairs
+
+    def _subset(self, name: str, ids: list[str]):
+        # `name` is one of this module's own table names, never user input; the ids go in as parameters.
+        self.connection.execute(f"DROP TABLE IF EXISTS {name}_ids")
+        self.connection.execute(f"CREATE TABLE {name}_ids (unique_id VARCHAR)")
+        self.connection.executemany(f"INSERT INTO {name}_ids VALUES (?)", [(str(i),) for i in ids])  # noqa: S608
+        self.connection.execute(
+            f"CREATE OR REPLACE TABLE {name} AS SELECT r.* FROM records r JOIN {name}_ids USING (unique_id)"  # noqa: S608
+        )
+        return self.db_api.register(name, table_name=f"{name}_{time.monotonic_ns()}")
+
+    def _pairs(self, table: str) -> list[ScoredPair]:
+        comparisons = [c["output_column_name"] for c in self.model.settings["comparisons"]]
+        gamma_cols = ", ".join(f'"gamma_{c}"' for c in comparisons)
+        weight_cols = ", ".join(
+            f'"mw_{c}"' + (f' + coalesce("mw_tf_adj_{c}", 0)' if self._has_tf(table, c) else "")
+            for c in comparisons
+        )
+        # Column and table names come from the model and Splink, not from users.
+        columns = (
+            f'"unique_id_l", "unique_id_r", "match_probability", "match_weight", {gamma_cols}, {weight_cols}'
+        )
+        rows = self.connection.execute(f"SELECT {columns} FROM {table}").fetchall()  # noqa: S608
+        n = len(comparisons)
+        pairs = []
+        for row in rows:
+            gammas = dict(zip(comparisons, row[4 : 4 + n], strict=True))
+            weights = {c: round(w or 0.0, 2) for c, w in zip(comparisons, row[4 + n :], strict=True)}
+            veto = next((VETOES[c] for c in VETOES if gammas.get(c) == 0), "")
+            pairs.append(
+                ScoredPair(
+                    left=row[0],
+                    right=row[1],
+                    probability=row[2],
+                    match_weight=row[3],
+                    gammas=gammas,
+                    weights=weights,
+                    veto=veto,
+                    nhs_agrees=gammas.get("nhs_number", -1) > 0,
+                )
+            )
+        return pairs
+
+    def _has_tf(self, table: str, comparison: str) -> bool:
+        if not hasattr(self, "_columns"):
+            self._columns = {}
+        if table not in self._columns:
+            self._columns[table] = {r[0] for r in self.connection.execute(f"DESCRIBE {table}").fetchall()}
+        return f"mw_tf_adj_{comparison}" in self._columns[table]
+
+    def explain(self, pair: ScoredPair) -> list[dict]:
+        """Which fields agreed and how much each counted, in bits of evidence (match weights)."""
+        return [
+            {
+                "comparison": comparison,
+                "outcome": self.labels[comparison].get(gamma, str(gamma)),
+                "weight": pair.weights.get(comparison, 0.0),
+            }
+            for comparison, gamma in pair.gammas.items()
+        ]
+
+    def close(self) -> None:
+        self.connection.close()

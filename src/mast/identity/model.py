@@ -1,0 +1,250 @@
+"""The Fellegi-Sunter model MAST matches people with: its comparisons, blocking rules, training and storage.
+
+Splink 5 on DuckDB does the arithmetic. What is MAST's own is the shape of the evidence:
+
+- a valid NHS number agreeing is decisive, and disagreeing is strong evidence against (and a veto, see rules);
+- given names agree exactly, as nicknames or variants of one name (Jon/John, Katie/Catherine,
+  Mohammed/Muhammad), as one record's given name being the other's middle name, or within a typo;
+- family names agree exactly, through a former or alias surname (marriage), by sound, or within a typo;
+- dates of birth agree exactly, with day and month transposed, within one keyed digit, a year out, or only on
+  the year when one side is partial;
+- address and postcode are one comparison, not two, because they are not independent evidence.
+
+Name agreement is adjusted for how common the name is (term frequency), so "John Smith" counts for less than
+"Oisín Featherstonehaugh". The comparisons are written as Splink settings (plain SQL conditions) so that the
+saved model is a readable, versioned JSON document.
+"""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+NULL, ELSE = "null", "else"
+
+
+def _level(condition: str, label: str, *, null: bool = False, tf: str | None = None) -> dict:
+    level: dict = {"sql_condition": condition, "label_for_charts": label}
+    if null:
+        level["is_null_level"] = True
+    if tf:
+        level["tf_adjustment_column"] = tf
+        level["tf_adjustment_weight"] = 1.0
+    return level
+
+
+def _either_null(column: str) -> str:
+    return f'"{column}_l" IS NULL OR "{column}_r" IS NULL'
+
+
+COMPARISONS: list[dict] = [
+    {
+        "output_column_name": "nhs_number",
+        "comparison_description": "NHS number (valid check digit only)",
+        "comparison_levels": [
+            _level(_either_null("nhs_number"), "NHS number missing", null=True),
+            _level('"nhs_number_l" = "nhs_number_r"', "Same NHS number"),
+            _level("ELSE", "Different NHS numbers"),
+        ],
+    },
+    {
+        "output_column_name": "given_name",
+        "comparison_description": "Given name",
+        "comparison_levels": [
+            _level(_either_null("given_name"), "Given name missing", null=True),
+            _level('"given_name_l" = "given_name_r"', "Same given name", tf="given_name"),
+            _level(
+                'list_has_any("given_name_groups_l", "given_name_groups_r")',
+                "Nickname or variant of the same name",
+            ),
+            _level(
+                '"given_name_l" = "middle_name_r" OR "middle_name_l" = "given_name_r"',
+                "One record's given name is the other's middle name",
+            ),
+            # No sound-alike level for given names: Lucy and Lewis sound alike and are a sister and brother.
+            _level(
+                'damerau_levenshtein("given_name_l", "given_name_r") <= 1 '
+                'OR jaro_winkler_similarity("given_name_l", "given_name_r") >= 0.9',
+                "Given names within a typo",
+            ),
+            _level("ELSE", "Different given names"),
+        ],
+    },
+    {
+        "output_column_name": "family_name",
+        "comparison_description": "Family name",
+        "comparison_levels": [
+            _level(_either_null("family_name"), "Family name missing", null=True),
+            _level('"family_name_l" = "family_name_r"', "Same family name", tf="family_name"),
+            _level(
+                'list_has_any("family_names_l", "family_names_r")',
+                "A former, alias or double-barrelled family name agrees",
+            ),
+            _level('"family_name_dm_l" = "family_name_dm_r"', "Family names sound the same"),
+            _level(
+                'jaro_winkler_similarity("family_name_l", "family_name_r") >= 0.88',
+                "Family names within a typo",
+            ),
+            _level("ELSE", "Different family names"),
+        ],
+    },
+    {
+        "output_column_name": "date_of_birth",
+        "comparison_description": "Date of birth",
+        "comparison_levels": [
+            _level(_either_null("birth_year"), "Date of birth missing", null=True),
+            _level('"dob_l" = "dob_r"', "Same date of birth"),
+            _level(
+                'substr("dob_l", 1, 4) = substr("dob_r", 1, 4)'
+                ' AND substr("dob_l", 6, 2) = substr("dob_r", 9, 2)'
+                ' AND substr("dob_l", 9, 2) = substr("dob_r", 6, 2)',
+                "Day and month transposed",
+            ),
+            _level('damerau_levenshtein("dob_l", "dob_r") <= 1', "Dates of birth one keyed digit apart"),
+            _level(
+                'substr("dob_l", 6, 5) = substr("dob_r", 6, 5) AND abs("birth_year_l" - "birth_year_r") = 1',
+                "Same birthday, a year apart",
+            ),
+            _level(
+                '("dob_l" IS NULL OR "dob_r" IS NULL) AND "birth_year_l" = "birth_year_r"',
+                "Same year of birth (one date partial)",
+            ),
+            _level("ELSE", "Different dates of birth"),
+        ],
+    },
+    {
+        "output_column_name": "sex",
+        "comparison_description": "Sex",
+        "comparison_levels": [
+            _level(_either_null("sex"), "Sex missing", null=True),
+            _level('"sex_l" = "sex_r"', "Same sex"),
+            _level("ELSE", "Different sex"),
+        ],
+    },
+    {
+        "output_column_name": "address",
+        "comparison_description": "Address and postcode",
+        "comparison_levels": [
+            _level(
+                '("address_key_l" IS NULL AND "postcode_l" IS NULL)'
+                ' OR ("address_key_r" IS NULL AND "postcode_r" IS NULL)',
+                "Address missing",
+                null=True,
+            ),
+            _level('"address_key_l" = "address_key_r"', "Same address"),
+            _level(
+                '"house_number_l" = "house_number_r" AND "street_l" = "street_r"'
+                ' AND "outcode_l" = "outcode_r"',
+                "Same house and street",
+            ),
+            _level('"postcode_l" = "postcode_r"', "Same postcode"),
+            _level('"street_l" = "street_r" AND "outcode_l" = "outcode_r"', "Same street"),
+            _level('"postcode_sector_l" = "postcode_sector_r"', "Same postcode sector"),
+            _level("ELSE", "Different address"),
+        ],
+    },
+]
+
+# Pairs are only scored if they agree on one of these; together they catch every kind of error in the
+# synthetic region's error model while keeping the pairs to score in the low millions at a million records.
+BLOCKING_RULES: list[str] = [
+    "l.nhs_number = r.nhs_number",
+    "l.dob = r.dob AND l.family_name_dm = r.family_name_dm",
+    "l.dob = r.dob AND l.given_name_dm = r.given_name_dm",
+    "l.postcode = r.postcode AND l.given_name_dm = r.given_name_dm",
+    "l.postcode = r.postcode AND l.family_name_dm = r.family_name_dm",
+    "l.given_name_dm = r.given_name_dm AND l.family_name_dm = r.family_name_dm"
+    " AND l.birth_year = r.birth_year",
+    "l.address_key = r.address_key AND l.birth_year = r.birth_year",
+    "l.given_name = r.given_name AND l.family_name = r.family_name",
+]
+# Expectation-maximisation sessions: each fixes what it blocks on and learns the rest.
+TRAINING_BLOCKS: list[str] = [
+    "l.dob = r.dob",
+    "l.given_name = r.given_name AND l.family_name = r.family_name",
+    "l.postcode = r.postcode",
+]
+# Rules almost certain to be matches, with the share of true matches they are thought to find: they set the
+# prior probability that two records picked at random are the same person.
+PRIOR_RULES = [
+    "l.nhs_number = r.nhs_number",
+    "l.dob = r.dob AND l.given_name = r.given_name AND l.family_name = r.family_name",
+]
+PRIOR_RECALL = 0.8
+
+COLUMNS = (
+    "unique_id",
+    "source",
+    "given_name",
+    "middle_name",
+    "given_name_groups",
+    "given_name_dm",
+    "family_name",
+    "family_names",
+    "family_name_dm",
+    "dob",
+    "birth_year",
+    "sex",
+    "nhs_number",
+    "postcode",
+    "postcode_sector",
+    "outcode",
+    "house_number",
+    "street",
+    "address_key",
+)
+
+
+def base_settings() -> dict:
+    return {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "unique_id",
+        "blocking_rules_to_generate_predictions": [{"blocking_rule": r} for r in BLOCKING_RULES],
+        "comparisons": COMPARISONS,
+        "retain_matching_columns": True,
+        "retain_intermediate_calculation_columns": True,
+        "additional_columns_to_retain": ["source"],
+        "em_convergence": 0.001,
+        "max_iterations": 20,
+    }
+
+
+@dataclass(frozen=True)
+class SavedModel:
+    version: str
+    settings: dict
+    path: Path
+
+    def level_labels(self) -> dict[str, dict[int, str]]:
+        """comparison -> gamma value -> label, for explanations."""
+        labels: dict[str, dict[int, str]] = {}
+        for comparison in self.settings["comparisons"]:
+            levels = comparison["comparison_levels"]
+            non_null = [lv for lv in levels if not lv.get("is_null_level")]
+            table = {len(non_null) - 1 - i: lv["label_for_charts"] for i, lv in enumerate(non_null)}
+            table[-1] = next((lv["label_for_charts"] for lv in levels if lv.get("is_null_level")), "missing")
+            labels[comparison["output_column_name"]] = table
+        return labels
+
+
+def save_model(settings: dict, directory: Path) -> SavedModel:
+    """Write the trained model as the next version; earlier versions stay, so any link can be explained."""
+    directory.mkdir(parents=True, exist_ok=True)
+    existing = sorted(int(p.stem.split("-v")[-1]) for p in directory.glob("model-v*.json"))
+    version = f"v{(existing[-1] + 1) if existing else 1}"
+    path = directory / f"model-{version}.json"
+    path.write_text(
+        json.dumps({"mast_model_version": version, "splink": settings}, indent=1), encoding="utf-8"
+    )
+    return SavedModel(version, settings, path)
+
+
+def latest_model(directory: Path) -> SavedModel | None:
+    paths = sorted(directory.glob("model-v*.json"), key=lambda p: int(p.stem.split("-v")[-1]))
+    if not paths:
+        return None
+    return read_model(paths[-1])
+
+
+def read_model(path: Path) -> SavedModel:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return SavedModel(data["mast_model_version"], data["splink"], path)
