@@ -38,14 +38,18 @@ def test_a_valid_nhs_number_links_records_from_two_partners_to_one_person(source
 
     result = ingest_file(hospital, feed)
 
-    assert (result.matching.linked_by_nhs_number, result.matching.new_people) == (1, 0)
+    assert result.matching.people_created == 0
     jamie = PersonLink.objects.get(partner_record__person_ref="N2").person
     assert PersonLink.objects.get(partner_record__person_ref="H7").person == jamie
     assert PersonLink.objects.get(partner_record__person_ref="H7").method == PersonLink.Method.NHS_NUMBER
 
 
 def test_an_invalid_nhs_number_is_never_used_to_link(source, archive, tmp_path):
-    rows = [GOOD_ROWS[3], GOOD_ROWS[3].replace("OC4,N3", "OC5,N4")]  # same invalid number twice
+    # Two different people whose records carry the same invalid number.
+    rows = [
+        GOOD_ROWS[3],
+        GOOD_ROWS[3].replace("OC4,N3,Katie,Smith,12/12/1990", "OC5,N4,Rhona,Baxter,03/07/1961"),
+    ]
     ingest_file(source, write_feed(tmp_path / "feed.csv", rows))
     assert Person.objects.count() == 2
 
@@ -57,7 +61,11 @@ def test_reloading_and_changed_details_keep_each_person(source, archive, tmp_pat
 
     result = ingest_file(source, write_feed(tmp_path / "day2.csv", [*GOOD_ROWS[:2], moved, GOOD_ROWS[3]]))
 
-    assert result.matching.records == 0
+    assert (result.matching.records, result.matching.links_changed, result.matching.people_created) == (
+        1,
+        0,
+        0,
+    )
     assert dict(PersonLink.objects.values_list("partner_record__person_ref", "person_id")) == people
 
 
@@ -71,7 +79,7 @@ def test_the_load_command_prints_a_summary_and_fails_clearly(source, archive, tm
         stderr=StringIO(),
     )
     assert "Loaded" in out.getvalue() and "rows read 4, loaded 4" in out.getvalue()
-    assert "3 records linked" in out.getvalue()
+    assert "matching: 3 records resolved: 3 new people" in out.getvalue()
 
     with pytest.raises(CommandError, match="No source 'nope'"):
         call_command("load", "nope", str(tmp_path / "feed.csv"))

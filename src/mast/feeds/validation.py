@@ -4,6 +4,7 @@ Required fields missing → the row is rejected with its line number, field and 
 the row is loaded and the field flagged. Nothing is dropped silently.
 """
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,6 +15,9 @@ import uk_postcodes_parsing
 
 from mast.feeds.canonical import CATEGORIES, FIELDS, REQUIRED_FIELDS
 from mast.feeds.mapping import Mapping
+
+# The library logs every postcode it cannot parse, and a postcode is personal data: keep it out of the logs.
+logging.getLogger("uk_postcodes_parsing").setLevel(logging.ERROR)
 
 TRUE_WORDS = {"y", "yes", "true", "1", "t", "restricted"}
 FALSE_WORDS = {"n", "no", "false", "0", "f", ""}

@@ -13,13 +13,13 @@ from django.core.files.uploadedfile import UploadedFile
 from mast.config.paths import VAR_DIR
 from mast.feeds.models import Load, Source
 from mast.feeds.services import Progress, note_stage, queue_load, run_load
-from mast.identity.services import MatchSummary, match_records
+from mast.identity.resolution import ResolutionSummary, resolve_records
 
 
 @dataclass(frozen=True)
 class IngestResult:
     load: Load
-    matching: MatchSummary | None
+    matching: ResolutionSummary | None
 
 
 def ingest_file(
@@ -33,7 +33,7 @@ def ingest_queued(load: Load, path: Path, *, progress: Progress | None = None) -
     if outcome.load.status != Load.Status.LOADED:
         return IngestResult(outcome.load, None)
     note_stage(outcome.load, Load.Stage.MATCHING)
-    matching = match_records(outcome.changed_records)
+    matching = resolve_records(outcome.changed_records)
     note_stage(outcome.load, Load.Stage.DONE)
     return IngestResult(outcome.load, matching)
 

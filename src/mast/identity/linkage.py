@@ -151,10 +151,17 @@ class Linker:
         self.count = table.num_rows
         saved = None if retrain else fs_model.latest_model(models_dir)
         if saved is None:
-            saved = self._train(models_dir)
+            if self.count >= fs_model.MIN_TRAINING_RECORDS:
+                saved = self._train(models_dir)
+            else:
+                self.progress(f"{self.count:,} records are too few to train on: using the starter model")
+                saved = fs_model.starter_model()
         self.model = saved
         self.labels = saved.level_labels()
         self.linker = self._linker(saved.settings)
+        # Name frequencies come from all the records, so incremental scoring weighs "Smith" as a full run does.
+        for column in ("given_name", "family_name"):
+            self.linker.table_management.compute_tf_table(column)
 
     def _linker(self, settings: dict):
         from splink import Linker as SplinkLinker
@@ -192,31 +199,39 @@ class Linker:
         self.timings.add("predict", started)
         return pairs
 
-    def predict_between(self, new_ids: list[str], existing_ids: list[str]) -> list[ScoredPair]:
-        """Pairs between new records and existing ones, and among the new: what an incremental load needs."""
+    def predict_between(self, new_ids: list[str]) -> list[ScoredPair]:
+        """Pairs between new records and all the others, and among the new: what an incremental load needs."""
         started = time.perf_counter()
         new = self._subset("mast_new", new_ids)
-        existing = self._subset("mast_existing", existing_ids)
+        existing = self._subset("mast_existing", new_ids, complement=True)
         inference = self.linker.inference
-        pairs = []
-        if existing_ids:
-            between = inference.predict_between(
+        pairs = self._pairs(
+            inference.predict_between(
                 new, existing, threshold_match_probability=KEEP_FROM, warning_mode="never"
-            )
-            pairs += self._pairs(between.physical_name)
-        within = inference.predict_within(new, threshold_match_probability=KEEP_FROM, warning_mode="never")
-        pairs += self._pairs(within.physical_name)
+            ).physical_name
+        )
+        pairs += self.predict_within(new_ids, subset=new)
         self.timings.add("predict", started)
         return pairs
 
-    def _subset(self, name: str, ids: list[str]):
-        # `name` is one of this module's own table names, never user input; the ids go in as parameters.
-        self.connection.execute(f"DROP TABLE IF EXISTS {name}_ids")
-        self.connection.execute(f"CREATE TABLE {name}_ids (unique_id VARCHAR)")
-        self.connection.executemany(f"INSERT INTO {name}_ids VALUES (?)", [(str(i),) for i in ids])  # noqa: S608
-        self.connection.execute(
-            f"CREATE OR REPLACE TABLE {name} AS SELECT r.* FROM records r JOIN {name}_ids USING (unique_id)"  # noqa: S608
+    def predict_within(self, ids: list[str], subset=None) -> list[ScoredPair]:
+        """Pairs among these records only: re-scoring the people a load touched."""
+        subset = subset or self._subset("mast_scope", ids)
+        within = self.linker.inference.predict_within(
+            subset, threshold_match_probability=KEEP_FROM, warning_mode="never"
         )
+        return self._pairs(within.physical_name)
+
+    def _subset(self, name: str, ids: list[str], *, complement: bool = False):
+        # `name` is one of this module's own table names, never user input; the ids go in as parameters.
+        ids_table = pa.table({"unique_id": pa.array([str(i) for i in ids], type=pa.string())})
+        self.connection.register(f"{name}_ids", ids_table)
+        condition = "NOT IN" if complement else "IN"
+        self.connection.execute(
+            f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM records "  # noqa: S608
+            f"WHERE unique_id {condition} (SELECT unique_id FROM {name}_ids)"
+        )
+        self.connection.unregister(f"{name}_ids")
         return self.db_api.register(name, table_name=f"{name}_{time.monotonic_ns()}")
 
     def _pairs(self, table: str) -> list[ScoredPair]:

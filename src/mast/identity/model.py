@@ -238,6 +238,15 @@ def save_model(settings: dict, directory: Path) -> SavedModel:
     return SavedModel(version, settings, path)
 
 
+STARTER_MODEL = Path(__file__).resolve().parent / "data" / "starter-model.json"
+# Fewer records than this are too few to train on: the starter model, trained on a synthetic region, is used.
+MIN_TRAINING_RECORDS = 5000
+
+
+def starter_model() -> SavedModel:
+    return read_model(STARTER_MODEL)
+
+
 def latest_model(directory: Path) -> SavedModel | None:
     paths = sorted(directory.glob("model-v*.json"), key=lambda p: int(p.stem.split("-v")[-1]))
     if not paths:

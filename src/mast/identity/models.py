@@ -44,10 +44,13 @@ class PersonLink(models.Model):
     method = models.CharField(max_length=12, choices=Method.choices)
     match_probability = models.FloatField(null=True, blank=True)
     model_version = models.CharField(max_length=40, blank=True)
+    # For model links: the strongest link into this person, as [{comparison, outcome, weight}].
+    explanation = models.JSONField(default=list, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"{self.partner_record} → {self.person} ({self.method})"
@@ -79,3 +82,83 @@ class InvolvementAddress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.involvement} at {self.address}"
+
+
+class MatchCandidate(models.Model):
+    """A pair of partner records the model could not decide: shown side by side to a feed owner or IG officer.
+
+    `record_a` always has the lower id, so a pair is stored once whichever way round it was found.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for a decision"
+        DECIDED = "decided", "Decided"
+        SUPERSEDED = "superseded", "No longer in doubt after a later run"
+
+    record_a = models.ForeignKey(PartnerRecord, on_delete=models.CASCADE, related_name="+")
+    record_b = models.ForeignKey(PartnerRecord, on_delete=models.CASCADE, related_name="+")
+    match_probability = models.FloatField()
+    match_weight = models.FloatField()
+    # [{comparison, outcome, weight}] — which fields agreed, and how many bits of evidence each gave.
+    explanation = models.JSONField(default=list)
+    reason = models.CharField(max_length=200, blank=True, help_text="Why the pair needs a person to decide.")
+    model_version = models.CharField(max_length=40)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["record_a", "record_b"], name="unique_candidate_pair")]
+        ordering = ["-match_probability"]
+
+    def __str__(self) -> str:
+        return f"{self.record_a_id} ~ {self.record_b_id} ({self.match_probability:.3f})"
+
+
+class MatchDecision(models.Model):
+    """A person's decision that two partner records are, or are not, the same person. It always wins over
+    later model runs, and is never deleted: a changed mind is a new decision."""
+
+    record_a = models.ForeignKey(PartnerRecord, on_delete=models.CASCADE, related_name="+")
+    record_b = models.ForeignKey(PartnerRecord, on_delete=models.CASCADE, related_name="+")
+    same_person = models.BooleanField()
+    reason = models.TextField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+        indexes = [models.Index(fields=["record_a", "record_b"])]
+
+    def __str__(self) -> str:
+        verdict = "same" if self.same_person else "not the same"
+        return f"{self.record_a_id} / {self.record_b_id}: {verdict}"
+
+
+class IdentityEvent(models.Model):
+    """A change to who is who: people merged or split, a record unlinked by hand. Identity's audit trail."""
+
+    class Kind(models.TextChoices):
+        MERGED = "merged", "People merged"
+        SPLIT = "split", "Person split"
+        UNLINKED = "unlinked", "Record unlinked by a reviewer"
+        DECIDED = "decided", "Reviewer's decision applied"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="events")
+    other_person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    partner_records = models.JSONField(default=list, help_text="Ids of the partner records that moved.")
+    detail = models.CharField(max_length=300, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    model_version = models.CharField(max_length=40, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.person_id}"

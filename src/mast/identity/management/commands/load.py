@@ -34,11 +34,7 @@ class Command(BaseCommand):
         self.stderr.write("")
         self.stdout.write(summary(load))
         if result.matching:
-            m = result.matching
-            self.stdout.write(
-                f"  matching: {m.records:,} records linked, {m.linked_by_nhs_number:,} by NHS number, "
-                f"{m.new_people:,} new people"
-            )
+            self.stdout.write(f"  matching: {result.matching.line()}")
         if load.status in (Load.Status.REFUSED, Load.Status.FAILED):
             raise CommandError(load.message)
 

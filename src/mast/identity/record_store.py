@@ -1,0 +1,93 @@
+"""The partner records as the matcher sees them: standardised, in one Arrow table, kept up to date on disk.
+
+Standardising a million records takes a while; standardising the few thousand a daily load changes does not.
+So the standardised rows are kept in a Parquet file under var/ and only changed records are redone.
+"""
+
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from mast.config.paths import VAR_DIR
+from mast.feeds.models import PartnerRecord
+from mast.identity.linkage import SCHEMA, model_row
+
+FIELDS = (
+    "pk",
+    "source__code",
+    "given_name",
+    "middle_names",
+    "family_name",
+    "other_names",
+    "date_of_birth",
+    "date_of_birth_raw",
+    "sex",
+    "address_line_1",
+    "address_line_2",
+    "address_line_3",
+    "postcode",
+    "uprn",
+    "nhs_number",
+    "nhs_number_valid",
+    "updated_at",
+)
+STORE_SCHEMA = SCHEMA.append(pa.field("updated_at", pa.float64()))
+# Bump when standardisation changes, so every stored row is redone once.
+STORE_VERSION = 1
+CHUNK = 20_000  # ids per query: under SQLite's limit on bound parameters
+
+
+def store_path() -> Path:
+    return VAR_DIR / "identity" / f"records-v{STORE_VERSION}.parquet"
+
+
+def _rows(values: list[dict]) -> list[dict]:
+    rows = []
+    for v in values:
+        record = dict(v, record_id=str(v["pk"]), source=v["source__code"])
+        row = model_row(record)
+        row["unique_id"] = str(v["pk"])
+        row["updated_at"] = v["updated_at"].timestamp()
+        rows.append(row)
+    return rows
+
+
+def standardised_records(ids: list[int] | None = None) -> pa.Table:
+    """Standardised rows of the active partner records (or of just these ids), from the store where fresh."""
+    queryset = PartnerRecord.objects.filter(removed_at__isnull=True)
+    if ids is not None:
+        return pa.Table.from_pylist(
+            _rows(list(queryset.filter(pk__in=ids).values(*FIELDS))), schema=STORE_SCHEMA
+        )
+    path = store_path()
+    current = dict(queryset.values_list("pk", "updated_at"))
+    stored = pq.read_table(path, schema=STORE_SCHEMA) if path.exists() else STORE_SCHEMA.empty_table()
+    stored_at = dict(
+        zip(stored.column("unique_id").to_pylist(), stored.column("updated_at").to_pylist(), strict=True)
+    )
+    stale = [pk for pk, at in current.items() if stored_at.get(str(pk)) != at.timestamp()]
+    keep = pc.is_in(stored.column("unique_id"), value_set=pa.array([str(pk) for pk in current]))
+    stored = stored.filter(keep)
+    if stale:
+        stale_ids = pa.array([str(pk) for pk in stale])
+        stored = stored.filter(pc.invert(pc.is_in(stored.column("unique_id"), value_set=stale_ids)))
+        if len(stale) > len(current) // 2:
+            # Most are stale (a first run): one pass over the table beats many lookups by id.
+            wanted = set(stale)
+            values = (v for v in queryset.values(*FIELDS).iterator(chunk_size=20_000) if v["pk"] in wanted)
+        else:
+            values = (
+                v
+                for start in range(0, len(stale), CHUNK)
+                for v in queryset.filter(pk__in=stale[start : start + CHUNK]).values(*FIELDS)
+            )
+        stored = pa.concat_tables([stored, pa.Table.from_pylist(_rows(list(values)), schema=STORE_SCHEMA)])
+    if stale or len(stored_at) != stored.num_rows:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{time.monotonic_ns()}.tmp")
+        pq.write_table(stored, partial)
+        partial.replace(path)
+    return stored

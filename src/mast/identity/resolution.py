@@ -1,0 +1,288 @@
+"""Who is who: running the matcher over partner records and keeping MAST's people, links and review queue.
+
+Splink scores pairs; it does not cluster incrementally, and its cluster ids are not stable. So MAST keeps its
+own `Person` and `PersonLink` tables and, after each run, maps the new clusters onto the old people:
+
+- a cluster keeps the person most of its records already belonged to, so a person's id survives re-runs;
+- a person whose records now sit in another person's cluster is merged into it (recorded as an event);
+- records of one person that now form a cluster of their own become a new person (a split, recorded);
+- reviewers' decisions are applied before any model link, so a human decision always wins.
+
+After a feed load only the people the new records touch are re-clustered (`resolve_records`); `resolve_all`
+re-runs everything (`mast identity --full`).
+"""
+
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from mast.config.paths import VAR_DIR
+from mast.identity.clustering import cluster
+from mast.identity.linkage import LINK_AT, Linker, ScoredPair
+from mast.identity.models import IdentityEvent, MatchCandidate, MatchDecision, Person, PersonLink
+from mast.identity.record_store import standardised_records
+
+BATCH = 2000
+AMBIGUOUS = "Matches two people who cannot be the same person"
+Progress = Callable[[str], None]
+
+
+@dataclass
+class ResolutionSummary:
+    records: int = 0
+    people_created: int = 0
+    merged: int = 0
+    split: int = 0
+    links_changed: int = 0
+    review_open: int = 0
+    model_version: str = ""
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def line(self) -> str:
+        return (
+            f"{self.records:,} records resolved: {self.people_created:,} new people, "
+            f"{self.merged:,} merged, {self.split:,} split, {self.links_changed:,} links changed, "
+            f"{self.review_open:,} pairs to review (model {self.model_version})"
+        )
+
+
+def models_dir():
+    return VAR_DIR / "identity" / "models"
+
+
+def resolve_all(*, retrain: bool = False, progress: Progress | None = None) -> ResolutionSummary:
+    """Match every active partner record afresh (training the model first if there is none, or if asked)."""
+    progress = progress or (lambda message: None)
+    started = time.perf_counter()
+    table = standardised_records()
+    seconds = {"standardise": time.perf_counter() - started}
+    if table.num_rows == 0:
+        return ResolutionSummary(seconds=seconds)
+    linker = Linker(table, models_dir=models_dir(), retrain=retrain, progress=progress)
+    try:
+        pairs = linker.predict()
+        ids = [int(i) for i in table.column("unique_id").to_pylist()]
+        summary = _apply(ids, pairs, linker, progress)
+    finally:
+        linker.close()
+    summary.seconds = {**seconds, **linker.timings.seconds, **summary.seconds}
+    return summary
+
+
+def resolve_records(record_ids: list[int], progress: Progress | None = None) -> ResolutionSummary:
+    """Match new and changed partner records against everyone, re-clustering only the people they touch."""
+    progress = progress or (lambda message: None)
+    if not record_ids:
+        return ResolutionSummary()
+    started = time.perf_counter()
+    table = standardised_records()
+    seconds = {"standardise": time.perf_counter() - started}
+    present = set(table.column("unique_id").to_pylist())
+    new_ids = [str(i) for i in record_ids if str(i) in present]
+    if not new_ids:
+        return ResolutionSummary(seconds=seconds)
+    linker = Linker(table, models_dir=models_dir(), progress=progress)
+    try:
+        pairs = linker.predict_between(new_ids)
+        scope = _scope([int(i) for i in new_ids], pairs)
+        pairs = linker.predict_within([str(i) for i in scope])
+        summary = _apply(sorted(scope), pairs, linker, progress)
+    finally:
+        linker.close()
+    summary.seconds = {**seconds, **linker.timings.seconds, **summary.seconds}
+    return summary
+
+
+def _scope(new_ids: list[int], pairs: list[ScoredPair]) -> set[int]:
+    """The new records and every record of every person they might belong to or be confused with."""
+    touched = set(new_ids)
+    touched.update(int(p.left) for p in pairs)
+    touched.update(int(p.right) for p in pairs)
+    people = set(PersonLink.objects.filter(partner_record_id__in=touched).values_list("person_id", flat=True))
+    scope = set(touched)
+    scope.update(PersonLink.objects.filter(person_id__in=people).values_list("partner_record_id", flat=True))
+    return scope
+
+
+def _decisions(ids: set[int]) -> dict[tuple[int, int], bool]:
+    """The latest reviewer decision on each pair within these records."""
+    latest: dict[tuple[int, int], bool] = {}
+    # Decisions are few (people make them by hand): read them all rather than send a million ids.
+    for a, b, same in MatchDecision.objects.order_by("decided_at", "pk").values_list(
+        "record_a_id", "record_b_id", "same_person"
+    ):
+        if a in ids and b in ids:
+            latest[(a, b)] = same
+    return latest
+
+
+@transaction.atomic
+def _apply(ids: list[int], pairs: list[ScoredPair], linker: Linker, progress: Progress) -> ResolutionSummary:
+    started = time.perf_counter()
+    progress(f"clustering {len(ids):,} records")
+    id_set = set(ids)
+    decisions = _decisions(id_set)
+    best: dict[tuple[int, int], ScoredPair] = {}
+    links, cannot, review = [], [], {}
+    for pair in pairs:
+        key = tuple(sorted((int(pair.left), int(pair.right))))
+        if key[0] not in id_set or key[1] not in id_set or key in decisions:
+            continue
+        best[key] = pair
+        decision = pair.decision
+        if decision == "link":
+            links.append((key[0], key[1], 1.0 if pair.nhs_agrees else pair.probability))
+        elif decision == "review":
+            review[key] = (pair, "Scored between the thresholds for linking and not linking")
+        if pair.veto and not pair.nhs_agrees:
+            cannot.append(key)
+    must = [key for key, same in decisions.items() if same]
+    cannot += [key for key, same in decisions.items() if not same]
+    clustering = cluster(ids, links, cannot, must)
+    for a, b, _probability in clustering.refused:
+        key = (min(a, b), max(a, b))
+        if key in best and best[key].probability >= LINK_AT:
+            review[key] = (best[key], AMBIGUOUS)
+
+    summary = ResolutionSummary(records=len(ids), model_version=linker.model.version)
+    cluster_people = _assign_people(clustering.clusters, summary)
+    _write_links(clustering.clusters, cluster_people, best, links, must, linker, summary)
+    _write_review(id_set, review, linker, summary)
+    summary.seconds["cluster_and_persist"] = time.perf_counter() - started
+    return summary
+
+
+def _assign_people(clusters: list[set[int]], summary: ResolutionSummary) -> list[int]:
+    """The person for each cluster: the one most of its records already had, else a new person."""
+    current = {}
+    all_ids = [i for c in clusters for i in c]
+    for start in range(0, len(all_ids), 20_000):
+        chunk = all_ids[start : start + 20_000]
+        current.update(
+            PersonLink.objects.filter(partner_record_id__in=chunk).values_list(
+                "partner_record_id", "person_id"
+            )
+        )
+    overlap = Counter(
+        (index, current[r]) for index, members in enumerate(clusters) for r in members if r in current
+    )
+    chosen: dict[int, int] = {}
+    used: set[int] = set()
+    for (index, person), _count in sorted(overlap.items(), key=lambda item: (-item[1], item[0][1])):
+        if index not in chosen and person not in used:
+            chosen[index] = person
+            used.add(person)
+    missing = [i for i in range(len(clusters)) if i not in chosen]
+    created = Person.objects.bulk_create([Person() for _ in missing], batch_size=BATCH)
+    for index, person in zip(missing, created, strict=True):
+        chosen[index] = person.pk
+    summary.people_created = len(created)
+
+    people = [chosen[i] for i in range(len(clusters))]
+    # Where did each previous person's records go? Record merges and splits.
+    moved: dict[int, Counter] = defaultdict(Counter)
+    for index, members in enumerate(clusters):
+        for record in members:
+            if record in current:
+                moved[current[record]][people[index]] += 1
+    events, merged = [], []
+    for old_person, destinations in moved.items():
+        if old_person not in used:
+            target = destinations.most_common(1)[0][0]
+            merged.append((old_person, target))
+            events.append(
+                IdentityEvent(kind=IdentityEvent.Kind.MERGED, person_id=target, other_person_id=old_person)
+            )
+        elif len(destinations) > 1:
+            for new_person in destinations:
+                if new_person != old_person:
+                    events.append(
+                        IdentityEvent(
+                            kind=IdentityEvent.Kind.SPLIT, person_id=old_person, other_person_id=new_person
+                        )
+                    )
+                    summary.split += 1
+    for old_person, target in merged:
+        Person.objects.filter(pk=old_person).update(status=Person.Status.MERGED, merged_into_id=target)
+    summary.merged = len(merged)
+    IdentityEvent.objects.bulk_create(events, batch_size=BATCH)
+    return people
+
+
+def _write_links(clusters, people, best, links, must, linker: Linker, summary: ResolutionSummary) -> None:
+    in_cluster = {r: index for index, members in enumerate(clusters) for r in members}
+    strongest: dict[int, tuple[float, tuple[int, int]]] = {}
+    for a, b, probability in links:
+        if in_cluster[a] == in_cluster[b]:
+            for record in (a, b):
+                if probability > strongest.get(record, (-1.0, None))[0]:
+                    strongest[record] = (probability, (a, b))
+    manual = {r for pair in must for r in pair}
+    ids = list(in_cluster)
+    existing = {
+        link.partner_record_id: link
+        for start in range(0, len(ids), 20_000)
+        for link in PersonLink.objects.filter(partner_record_id__in=ids[start : start + 20_000])
+    }
+    to_create, to_update = [], []
+    for record, index in in_cluster.items():
+        person = people[index]
+        if record in manual:
+            method, probability, explanation = PersonLink.Method.MANUAL, None, []
+        elif record in strongest:
+            probability, key = strongest[record]
+            pair = best[key]
+            method = PersonLink.Method.NHS_NUMBER if pair.nhs_agrees else PersonLink.Method.MODEL
+            explanation = linker.explain(pair)
+        else:
+            method, probability, explanation = PersonLink.Method.SINGLETON, None, []
+        link = existing.get(record)
+        if link is None:
+            to_create.append(
+                PersonLink(
+                    partner_record_id=record,
+                    person_id=person,
+                    method=method,
+                    match_probability=probability,
+                    model_version=linker.model.version,
+                    explanation=explanation,
+                )
+            )
+        elif (link.person_id, link.method, link.match_probability) != (person, method, probability):
+            link.person_id, link.method, link.match_probability = person, method, probability
+            link.model_version, link.explanation = linker.model.version, explanation
+            to_update.append(link)
+    PersonLink.objects.bulk_create(to_create, batch_size=BATCH)
+    PersonLink.objects.bulk_update(
+        to_update, ["person", "method", "match_probability", "model_version", "explanation"], batch_size=BATCH
+    )
+    summary.links_changed = len(to_create) + len(to_update)
+
+
+def _write_review(ids: set[int], review: dict, linker: Linker, summary: ResolutionSummary) -> None:
+    open_now = {
+        (c.record_a_id, c.record_b_id): c
+        for c in MatchCandidate.objects.filter(status=MatchCandidate.Status.OPEN)
+        if c.record_a_id in ids
+    }
+    for key, candidate in open_now.items():
+        if key not in review and key[1] in ids:
+            candidate.status = MatchCandidate.Status.SUPERSEDED
+            candidate.save(update_fields=["status", "updated_at"])
+    for (a, b), (pair, reason) in review.items():
+        MatchCandidate.objects.update_or_create(
+            record_a_id=a,
+            record_b_id=b,
+            defaults={
+                "match_probability": pair.probability,
+                "match_weight": pair.match_weight,
+                "explanation": linker.explain(pair),
+                "reason": reason,
+                "model_version": linker.model.version,
+                "status": MatchCandidate.Status.OPEN,
+            },
+        )
+    summary.review_open = len(review)
