@@ -6,6 +6,7 @@ import sys
 MAST_COMMANDS = {
     "synth": "write a synthetic region: partner feed files plus the ground truth",
     "load": "load one partner feed file",
+    "identity": "re-run identity matching over every partner record (--retrain for a new model)",
     "demo": "set up the demo: migrate, synthetic region, loads and demo users",
     "migrate": "create or update the database tables",
     "runserver": "start the web server",

@@ -159,7 +159,7 @@ class Linker:
         self.model = saved
         self.labels = saved.level_labels()
         self.linker = self._linker(saved.settings)
-        # Name frequencies come from all the records, so incremental scoring weighs "Smith" as a full run does.
+        # Name frequencies come from all the records: incremental scoring weighs "Smith" as a full run does.
         for column in ("given_name", "family_name"):
             self.linker.table_management.compute_tf_table(column)
 

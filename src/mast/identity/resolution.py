@@ -228,6 +228,7 @@ def _write_links(clusters, people, best, links, must, linker: Linker, summary: R
         for link in PersonLink.objects.filter(partner_record_id__in=ids[start : start + 20_000])
     }
     to_create, to_update = [], []
+    moved = 0
     for record, index in in_cluster.items():
         person = people[index]
         if record in manual:
@@ -251,7 +252,10 @@ def _write_links(clusters, people, best, links, must, linker: Linker, summary: R
                     explanation=explanation,
                 )
             )
-        elif (link.person_id, link.method, link.match_probability) != (person, method, probability):
+        elif (link.person_id, link.method) != (person, method) or not _same_probability(
+            link.match_probability, probability
+        ):
+            moved += link.person_id != person
             link.person_id, link.method, link.match_probability = person, method, probability
             link.model_version, link.explanation = linker.model.version, explanation
             to_update.append(link)
@@ -259,7 +263,13 @@ def _write_links(clusters, people, best, links, must, linker: Linker, summary: R
     PersonLink.objects.bulk_update(
         to_update, ["person", "method", "match_probability", "model_version", "explanation"], batch_size=BATCH
     )
-    summary.links_changed = len(to_create) + len(to_update)
+    # New links, and records that moved to another person (a refreshed score is not a change of person).
+    summary.links_changed = len(to_create) + moved
+
+
+def _same_probability(old: float | None, new: float | None) -> bool:
+    # Scores from a full run and an incremental one differ in the last bits of a float.
+    return (old is None) == (new is None) and (old is None or abs(old - new) < 1e-6)
 
 
 def _write_review(ids: set[int], review: dict, linker: Linker, summary: ResolutionSummary) -> None:

@@ -1,0 +1,58 @@
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from mast.identity.offline import CanonicalFileError, link_files, write_outputs
+
+
+class Command(BaseCommand):
+    help = (
+        "Link people across canonical-format CSV files, without a database or server: "
+        "`mast link police.csv health.csv --output people.csv`. Each file is one source, named by the file's "
+        "stem. OUT gets one row per input row (source, record_id, person), where the same person label means "
+        "the same person; OUT.review.csv lists the pairs a person would have to decide."
+    )
+    # Never touches the database: no system checks (they may query it), no migration check.
+    requires_system_checks = []
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="canonical-format CSV files")
+        parser.add_argument("--output", "-o", type=Path, required=True, metavar="OUT.csv")
+        parser.add_argument(
+            "--models-dir",
+            type=Path,
+            help="use the latest model saved here (a new one is trained and saved here when there is none "
+            "and the files hold enough records); by default a temporary directory, so the model is trained "
+            "on these files when they are big enough, else the packaged starter model is used",
+        )
+        parser.add_argument(
+            "--retrain", action="store_true", help="train a new model on these files even if one is saved"
+        )
+
+    def handle(self, *args, files, output, models_dir, retrain, **options):
+        for path in files:
+            if not path.is_file():
+                raise CommandError(f"{path} is not a file.")
+        if output.resolve() in {path.resolve() for path in files}:
+            raise CommandError(f"{output} is one of the input files; choose another --output.")
+        if not output.parent.is_dir():
+            raise CommandError(f"{output.parent} is not a directory.")
+        if models_dir is not None:
+            models_dir.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        try:
+            result = link_files(
+                files,
+                models_dir=models_dir,
+                retrain=retrain,
+                progress=lambda message: self.stderr.write(f"  {message}"),
+            )
+        except CanonicalFileError as exc:
+            raise CommandError(str(exc)) from None
+        people, review = write_outputs(result, output)
+        self.stdout.write(result.summary())
+        self.stdout.write(f"  people: {people}\n  review: {review}")
+        timings = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in result.seconds.items())
+        self.stdout.write(f"  took {time.perf_counter() - started:.1f} s ({timings})")
