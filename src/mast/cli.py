@@ -7,6 +7,7 @@ MAST_COMMANDS = {
     "synth": "write a synthetic region: partner feed files plus the ground truth",
     "load": "load one partner feed file",
     "identity": "re-run identity matching over every partner record (--retrain for a new model)",
+    "link": "link people across canonical-format CSV files, with no database (--output OUT.csv)",
     "demo": "set up the demo: migrate, synthetic region, loads and demo users",
     "migrate": "create or update the database tables",
     "runserver": "start the web server",

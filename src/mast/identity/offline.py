@@ -1,11 +1,11 @@
 """Linking canonical-format CSV files with no database: the logic behind `mast link`.
 
 Each file holds one partner's rows in the canonical headline format (docs/feed-format.md), the source named
-by the file's stem. Rows are read leniently — a bad date of birth, NHS number or postcode is kept as given and
-simply not used for matching, never a reason to stop — and reduced, as a load would, to one partner record per
+by the file's stem. Rows are read leniently — a partial or impossible date of birth is kept as raw text (its
+year still counts), an NHS number failing its check digit or a malformed postcode is not used for matching,
+and none of these is a reason to stop — and reduced, as a load would, to one partner record per
 (source, person_ref) with the details of its latest involvement. The records are scored with the same model
-and rules as the server (linkage.py) and clustered with the same constraints (clustering.py), so the people
-found here are the people MAST would find.
+and rules as the server (linkage.py) and clustered with the same constraints (clustering.py).
 
 Nothing here imports Django or touches a database.
 """
@@ -127,7 +127,9 @@ def canonical_record(values: dict[str, str], *, source: str, record_id: str, tod
         "address_line_1": values.get("address_line_1", ""),
         "address_line_2": values.get("address_line_2", ""),
         "address_line_3": values.get("address_line_3", ""),
-        "postcode": (normalise_postcode(postcode) or postcode[:10]) if postcode else "",
+        # A malformed postcode is not used for matching, as a failed NHS number is not: read as a postcode,
+        # "LS6 2A" or "n/a" would count as a different address.
+        "postcode": (normalise_postcode(postcode) or "") if postcode else "",
         "uprn": uprn if uprn.isdigit() and len(uprn) <= 12 else "",
         "nhs_number": digits[:10] if digits else "",
         "nhs_number_valid": nhs_valid,
