@@ -70,6 +70,7 @@ def test_matching_on_the_synthetic_region_is_precise_and_keeps_families_apart(lo
 
 
 def test_people_keep_their_ids_when_matching_is_run_again(loaded_region):
+    resolve_all()
     before = dict(PersonLink.objects.values_list("partner_record_id", "person__public_id"))
     events = IdentityEvent.objects.count()
 

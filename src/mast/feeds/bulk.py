@@ -18,7 +18,7 @@ def _converters(model: type[models.Model], columns: Sequence[str]):
     converters = []
     for name in columns:
         field = model._meta.get_field(name)
-        if isinstance(field, models.JSONField | models.DateTimeField | models.DateField):
+        if isinstance(field, models.JSONField | models.DateTimeField | models.DateField | models.UUIDField):
             converters.append(lambda value, f=field: f.get_db_prep_save(value, connection))
         else:
             converters.append(None)

@@ -13,19 +13,23 @@ re-runs everything (`mast identity --full`).
 """
 
 import time
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from mast.config.paths import VAR_DIR
+from mast.feeds.bulk import insert_rows, update_rows
 from mast.identity.clustering import cluster
 from mast.identity.linkage import LINK_AT, Linker, ScoredPair
 from mast.identity.models import IdentityEvent, MatchCandidate, MatchDecision, Person, PersonLink
 from mast.identity.record_store import standardised_records
 
 BATCH = 2000
+CHUNK = 20_000  # ids per query: under SQLite's limit on bound parameters
 AMBIGUOUS = "Matches two people who cannot be the same person"
 Progress = Callable[[str], None]
 
@@ -159,8 +163,8 @@ def _assign_people(clusters: list[set[int]], summary: ResolutionSummary) -> list
     """The person for each cluster: the one most of its records already had, else a new person."""
     current = {}
     all_ids = [i for c in clusters for i in c]
-    for start in range(0, len(all_ids), 20_000):
-        chunk = all_ids[start : start + 20_000]
+    for start in range(0, len(all_ids), CHUNK):
+        chunk = all_ids[start : start + CHUNK]
         current.update(
             PersonLink.objects.filter(partner_record_id__in=chunk).values_list(
                 "partner_record_id", "person_id"
@@ -176,10 +180,9 @@ def _assign_people(clusters: list[set[int]], summary: ResolutionSummary) -> list
             chosen[index] = person
             used.add(person)
     missing = [i for i in range(len(clusters)) if i not in chosen]
-    created = Person.objects.bulk_create([Person() for _ in missing], batch_size=BATCH)
-    for index, person in zip(missing, created, strict=True):
-        chosen[index] = person.pk
-    summary.people_created = len(created)
+    for index, person in zip(missing, _create_people(len(missing)), strict=True):
+        chosen[index] = person
+    summary.people_created = len(missing)
 
     people = [chosen[i] for i in range(len(clusters))]
     # Where did each previous person's records go? Record merges and splits.
@@ -212,6 +215,22 @@ def _assign_people(clusters: list[set[int]], summary: ResolutionSummary) -> list
     return people
 
 
+def _create_people(count: int) -> list[int]:
+    """Insert `count` new people and return their ids, fast enough for a first run over a million records."""
+    now = timezone.now()
+    public_ids = [uuid.uuid4() for _ in range(count)]
+    insert_rows(
+        Person,
+        ("public_id", "status", "created_at", "updated_at"),
+        ((public_id, Person.Status.ACTIVE, now, now) for public_id in public_ids),
+    )
+    ids: dict[uuid.UUID, int] = {}
+    for start in range(0, count, CHUNK):
+        chunk = public_ids[start : start + CHUNK]
+        ids.update(Person.objects.filter(public_id__in=chunk).values_list("public_id", "pk"))
+    return [ids[public_id] for public_id in public_ids]
+
+
 def _write_links(clusters, people, best, links, must, linker: Linker, summary: ResolutionSummary) -> None:
     in_cluster = {r: index for index, members in enumerate(clusters) for r in members}
     strongest: dict[int, tuple[float, tuple[int, int]]] = {}
@@ -224,9 +243,13 @@ def _write_links(clusters, people, best, links, must, linker: Linker, summary: R
     ids = list(in_cluster)
     existing = {
         link.partner_record_id: link
-        for start in range(0, len(ids), 20_000)
-        for link in PersonLink.objects.filter(partner_record_id__in=ids[start : start + 20_000])
+        for start in range(0, len(ids), CHUNK)
+        for link in PersonLink.objects.filter(partner_record_id__in=ids[start : start + CHUNK]).only(
+            "pk", "partner_record_id", "person_id", "method", "match_probability"
+        )
     }
+    now = timezone.now()
+    version = linker.model.version
     to_create, to_update = [], []
     moved = 0
     for record, index in in_cluster.items():
@@ -242,26 +265,30 @@ def _write_links(clusters, people, best, links, must, linker: Linker, summary: R
             method, probability, explanation = PersonLink.Method.SINGLETON, None, []
         link = existing.get(record)
         if link is None:
-            to_create.append(
-                PersonLink(
-                    partner_record_id=record,
-                    person_id=person,
-                    method=method,
-                    match_probability=probability,
-                    model_version=linker.model.version,
-                    explanation=explanation,
-                )
-            )
+            to_create.append((record, person, method, probability, version, explanation, now, now))
         elif (link.person_id, link.method) != (person, method) or not _same_probability(
             link.match_probability, probability
         ):
             moved += link.person_id != person
-            link.person_id, link.method, link.match_probability = person, method, probability
-            link.model_version, link.explanation = linker.model.version, explanation
-            to_update.append(link)
-    PersonLink.objects.bulk_create(to_create, batch_size=BATCH)
-    PersonLink.objects.bulk_update(
-        to_update, ["person", "method", "match_probability", "model_version", "explanation"], batch_size=BATCH
+            to_update.append((person, method, probability, version, explanation, now, link.pk))
+    insert_rows(
+        PersonLink,
+        (
+            "partner_record",
+            "person",
+            "method",
+            "match_probability",
+            "model_version",
+            "explanation",
+            "created_at",
+            "updated_at",
+        ),
+        to_create,
+    )
+    update_rows(
+        PersonLink,
+        ("person", "method", "match_probability", "model_version", "explanation", "updated_at"),
+        to_update,
     )
     # New links, and records that moved to another person (a refreshed score is not a change of person).
     summary.links_changed = len(to_create) + moved
