@@ -33,10 +33,11 @@ FIELDS = (
     "nhs_number",
     "nhs_number_valid",
     "updated_at",
+    "flags",
 )
 STORE_SCHEMA = SCHEMA.append(pa.field("updated_at", pa.float64()))
 # Bump when standardisation changes, so every stored row is redone once.
-STORE_VERSION = 1
+STORE_VERSION = 2
 CHUNK = 20_000  # ids per query: under SQLite's limit on bound parameters
 
 
@@ -48,6 +49,9 @@ def _rows(values: list[dict]) -> list[dict]:
     rows = []
     for v in values:
         record = dict(v, record_id=str(v["pk"]), source=v["source__code"])
+        # A malformed postcode is kept for people to see, but is no evidence of where someone lives.
+        if "postcode" in (v["flags"] or {}):
+            record["postcode"] = ""
         row = model_row(record)
         row["unique_id"] = str(v["pk"])
         row["updated_at"] = v["updated_at"].timestamp()
