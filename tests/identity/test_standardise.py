@@ -5,11 +5,13 @@ All names, addresses and numbers here are invented; the NHS number is from the 9
 
 import csv
 import datetime as dt
+import gc
 from importlib.resources import files
 
 import pytest
 
 from mast.identity.standardise import (
+    _NOT_EQUIVALENT,
     ParsedAddress,
     address_key,
     birth_year,
@@ -23,6 +25,7 @@ from mast.identity.standardise import (
     parse_address,
     postcode_sector,
     standardise,
+    standardise_all,
 )
 
 TEST_NHS_NUMBER = "9990000018"  # 999 range, valid check digit
@@ -331,6 +334,10 @@ def test_metaphone_of_nothing_is_empty():
         "03041985",
         " 1985-04-03T00:00:00 ",
         "3 April 1985",
+        "19/08/1985",
+        "19081985",  # DDMMYYYY whose first four digits look like a year
+        "20011985",
+        "121985",
     ],
 )
 def test_birth_year_from_partial_and_raw_dates(raw):
@@ -362,6 +369,9 @@ def test_birth_year_bounds_are_inclusive():
         ("N1 2AB", "N1", "N1 2", "N1 2AB"),
         ("NS1A 0ZZ", "NS1A", "NS1A 0", "NS1A 0ZZ"),
         ("NS9", "NS9", "", "NS9"),
+        ("N/A", "", "", ""),
+        ("unknown", "", "", ""),
+        ("NFA", "", "", ""),
         ("", "", "", ""),
         (None, "", "", ""),
     ],
@@ -388,6 +398,9 @@ def test_outcode_and_sector(raw, out, sector, normal):
         ("Flat 3", "12", "Mill Road"),
         ("Apartment 3", "12 Mill Road, Northtown"),
         ("flat 3,", "12, mill road"),
+        ("12 Mill Road Flat 3",),
+        ("12 Mill Road Flat 3", "Northtown"),
+        ("Flat 3", "12 Mill Road Northtown"),
     ],
 )
 def test_flat_and_number_in_any_line_split(lines):
@@ -442,6 +455,16 @@ def test_named_block_with_numbered_street():
 def test_street_abbreviations_become_long_forms(short, long):
     assert parse_address(short) == parse_address(long)
     assert parse_address(short).street == normalise_name(long[2:])
+
+
+def test_a_town_on_the_street_line_is_dropped():
+    assert parse_address("12 Mill Road Northtown").street == "mill road"
+    assert parse_address("12 Mill Rd North Northtown").street == "mill road north"
+    assert parse_address("12 Church Lane St Albans").street == "church lane"
+    # 'St' followed by a word reads as 'Saint' ('St Albans'), so a town after 'Mill St' cannot be told apart
+    assert parse_address("12 Mill St Northtown").street == "mill st northtown"
+    assert parse_address("12 Mill St", "Northtown").street == "mill street"
+    assert parse_address("12 St Albans Road").street == "st albans road"
 
 
 def test_saint_at_the_start_of_a_street_is_not_street():
@@ -655,3 +678,32 @@ def test_twins_differ_only_in_given_name_features():
     assert not set(olivia["given_name_groups"]) & set(oliver["given_name_groups"])
     differing = {key for key in olivia if olivia[key] != oliver[key]}
     assert differing == {"unique_id", "given_name", "given_name_full", "given_name_dm", "given_name_groups"}
+
+
+def test_every_pair_kept_apart_is_apart_by_any_route():
+    for pair in _NOT_EQUIVALENT:
+        a, b = sorted(pair)
+        assert not names_equivalent(a, b), (a, b)
+
+
+def test_standardise_all_matches_standardise_and_restores_the_collector():
+    records = [FULL_RECORD, {}, FULL_RECORD | {"record_id": "cs-2", "given_name": "Jon"}]
+    assert gc.isenabled()
+    assert standardise_all(records) == [standardise(record) for record in records]
+    assert standardise_all(iter(records))[2]["given_name"] == "jon"
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        standardise_all(records)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_uprns_from_spreadsheets_and_padding_give_one_key():
+    keys = {
+        address_key("", "", "", "", uprn)
+        for uprn in (100012345678, 100012345678.0, "100012345678.0", " 000100012345678 ", "1000 1234 5678")
+    }
+    assert keys == {"uprn:100012345678"}
+    assert standardise({"uprn": 100012345678.0})["uprn"] == "100012345678"

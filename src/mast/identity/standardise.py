@@ -27,10 +27,10 @@ import datetime as dt
 import gc
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
-from collections.abc import Iterable
 from typing import Any
 
 from doublemetaphone import doublemetaphone as _doublemetaphone
@@ -88,7 +88,7 @@ def name_tokens(text: str | None) -> list[str]:
 # are named like this), or two distinct full names that siblings are given. Tested; extend with care.
 _DIFFERENT_SEXES = (
     "aaron/erin", "aron/erin", "alexander/alexandria", "andrew/andrea", "anselm/selma", "clare/clarence",
-    "clement/clementine", "cole/nicole", "earnest/ernestine", "edwin/edwina", "emil/emily",
+    "clement/clementine", "cole/nicholette", "cole/nicole", "earnest/ernestine", "edwin/edwina", "emil/emily",
     "ernest/ernestine", "evan/evangeline", "felix/felicia", "frederick/frederica", "george/georgine",
     "jack/jacqueline", "jude/judith", "june/junius", "justin/justina", "lawrence/laurinda", "louis/louise",
     "lucius/lucia", "lyndon/lynn", "paul/polly", "ron/veronica", "ronnie/veronica", "ronny/veronica",
@@ -198,16 +198,16 @@ def birth_year(raw: str | None) -> int | None:
         return None
     for run in _DIGIT_RUNS.findall(str(raw)):
         if len(run) == 4:
-            candidates = [run]
+            candidates = [(run, "01", "01")]
         elif len(run) == 6:  # YYYYMM or MMYYYY
-            candidates = [run[:4], run[2:]]
-        elif len(run) == 8:  # YYYYMMDD or DDMMYYYY
-            candidates = [run[:4], run[4:]]
+            candidates = [(run[:4], run[4:], "01"), (run[2:], run[:2], "01")]
+        elif len(run) == 8:  # YYYYMMDD or DDMMYYYY; at most one reading has a real month and day
+            candidates = [(run[:4], run[4:6], run[6:]), (run[4:], run[2:4], run[:2])]
         else:
             continue
-        for candidate in candidates:
-            if _plausible(int(candidate)):
-                return int(candidate)
+        for year, month, day in candidates:
+            if _plausible(int(year)) and 1 <= int(month) <= 12 and 1 <= int(day) <= 31:
+                return int(year)
     return None
 
 
@@ -216,15 +216,19 @@ def birth_year(raw: str | None) -> int | None:
 # --------------------------------------------------------------------------------------------------
 
 
+_OUTCODE = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?")
+_POSTCODE = re.compile(rf"({_OUTCODE.pattern})([0-9][A-Z]{{2}})")
+
+
 @lru_cache(maxsize=_CACHE_SIZE)
 def normalise_postcode(postcode: str | None) -> str:
-    """'ns93aj' → 'NS9 3AJ'; an outcode alone ('ns9') stays an outcode; "" for empty."""
+    """'ns93aj' → 'NS9 3AJ'; an outcode alone ('ns9') stays an outcode; "" for empty or not a postcode."""
     if not postcode:
         return ""
     squashed = re.sub(r"[^0-9A-Za-z]", "", str(postcode)).upper()
-    if len(squashed) >= 5:
-        return f"{squashed[:-3]} {squashed[-3:]}"
-    return squashed
+    if match := _POSTCODE.fullmatch(squashed):
+        return f"{match.group(1)} {match.group(2)}"
+    return squashed if _OUTCODE.fullmatch(squashed) else ""
 
 
 def outcode(postcode: str | None) -> str:
@@ -266,6 +270,7 @@ _STREET_ABBREVIATIONS = {
     "tce": "terrace", "gr": "grove", "gro": "grove", "grv": "grove", "sq": "square", "pde": "parade",
     "wy": "way", "wk": "walk", "mws": "mews", "pk": "park", "hl": "hill", "hts": "heights",
 }  # fmt: skip
+_SAINT_OR_DOCTOR = frozenset(("st", "dr"))
 _DIRECTIONS = frozenset(("north", "south", "east", "west", "upper", "lower", "n", "s", "e", "w"))
 _STREET_TYPES = frozenset(_STREET_ABBREVIATIONS.values()) | frozenset((
     "way", "walk", "row", "hill", "green", "mews", "park", "rise", "view", "vale", "wharf", "yard", "gate",
@@ -284,6 +289,7 @@ _FLAT = re.compile(
     r"|^(basement|ground floor|first floor|second floor|third floor|top floor|1st floor|2nd floor|3rd floor)"
     r"(?:\s+(?:flat|maisonette|apartment))?\b\s*(.*)$"
 )
+_TRAILING_FLAT = re.compile(r"^(.+?)\s+(?:flat|flt|apartment|apt|unit)\s+(\d+[a-z]?|[a-z]\d*)$")
 _SLASH = re.compile(r"^(\w+)\s*/\s*(\d+[a-z]?)\s+(.+)$")
 _NUMBER_FIRST = re.compile(r"^(\d+[a-z]?(?:\s*-\s*\d+[a-z]?)?)(?:\s+([a-z]))?\s+(.+)$")
 _NUMBER_ONLY = re.compile(r"^(\d+[a-z]?(?:\s*-\s*\d+[a-z]?)?)(?:\s+([a-z]))?$")
@@ -304,10 +310,27 @@ def _words(text: str) -> str:
     return " ".join(re.sub(r"[-_/]", " ", text).split())
 
 
+def _is_street_type(tokens: list[str], at: int) -> bool:
+    word, after = tokens[at], tokens[at + 1 :]
+    if word in _STREET_TYPES:
+        return True
+    # 'St' and 'Dr' are 'Saint' and 'Doctor' when a name follows ('St Albans'), not 'Street' and 'Drive'.
+    return word in _STREET_ABBREVIATIONS and (
+        word not in _SAINT_OR_DOCTOR or not after or (len(after) == 1 and after[0] in _DIRECTIONS)
+    )
+
+
 def _street(text: str) -> str:
     tokens = _words(text).split()
     if not tokens:
         return ""
+    # A town on the same line ('12 Mill Road Northtown'): keep up to the last street-type word (and a
+    # direction after it), as if the town had had a line of its own.
+    for at in range(len(tokens) - 1, 0, -1):
+        if _is_street_type(tokens, at):
+            end = at + 2 if at + 1 < len(tokens) and tokens[at + 1] in _DIRECTIONS else at + 1
+            tokens = tokens[:end]
+            break
     last = len(tokens) - 1
     if last > 0 and tokens[last] in _DIRECTIONS and tokens[last - 1] in _STREET_ABBREVIATIONS:
         last -= 1
@@ -326,12 +349,13 @@ def _parse_address(lines: tuple[str, ...]) -> ParsedAddress:
     flat = ""
     rest: list[str] = []
     for segment in _address_segments(lines):
-        match = _FLAT.match(segment)
-        if match and not flat:
+        if not flat and (match := _FLAT.match(segment)):
             flat = match.group(1) or match.group(3)
             segment = match.group(2) if match.group(1) else match.group(4)
             if not segment:
                 continue
+        elif not flat and (match := _TRAILING_FLAT.match(segment)):  # '12 Mill Road Flat 3'
+            segment, flat = match.group(1), match.group(2)
         rest.append(segment)
 
     for i, segment in enumerate(rest):
