@@ -16,7 +16,12 @@ EXPECTED = {
         "See open cases and allocated workers",
         "Send a targeted request for information",
     ],
-    Role.FEED_OWNER: ["See your agency's feed loads", "See rejected rows and why", "Upload a feed file"],
+    Role.FEED_OWNER: [
+        "See your agency's feed loads",
+        "See rejected rows and why",
+        "Upload a feed file",
+        "Review uncertain matches of your feeds' records",
+    ],
     Role.IG_OFFICER: ["Review uncertain matches", "Read the audit log", "Read the data-sharing agreement"],
     Role.ADMINISTRATOR: ["Manage users", "Manage agencies", "Manage data sources"],
     Role.ANALYST: ["See aggregate figures"],

@@ -50,11 +50,18 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
             "Send your agency's latest headline-data export to MAST.",
             "web:feeds",
         ),
+        Capability(
+            "Review uncertain matches of your feeds' records",
+            "Decide whether records from your feeds that MAST could not match with confidence are the same "
+            "person as another record.",
+            "web:review-queue",
+        ),
     ),
     Role.IG_OFFICER: (
         Capability(
             "Review uncertain matches",
             "Decide whether records that MAST could not match with confidence are the same person.",
+            "web:review-queue",
         ),
         Capability(
             "Read the audit log",

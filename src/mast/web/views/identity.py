@@ -1,0 +1,148 @@
+"""Reviewing uncertain matches: the queue, a pair side by side with a decision, and unlinking a record.
+
+The rules (who sees which pair, what a decision does) are in mast.identity.review; these views only read the
+request, ask it, and show the answer.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from mast.identity import review
+from mast.identity.models import MatchCandidate
+from mast.web.forms import FieldError
+
+REASON_ERRORS = {
+    "required": "Enter why you decided this",
+    "max_length": f"Your reason must be {review.REASON_MAX:,} characters or fewer",
+}
+
+
+class DecisionForm(forms.Form):
+    same_person = forms.ChoiceField(
+        label="Are these the same person?",
+        choices=[("yes", "Yes, the same person"), ("no", "No, different people")],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether these records are the same person",
+            "invalid_choice": "Select whether these records are the same person",
+        },
+    )
+    reason = forms.CharField(
+        label="Why?", max_length=review.REASON_MAX, widget=forms.Textarea, error_messages=REASON_ERRORS
+    )
+
+    def __init__(self, *args, **kwargs):
+        # Plain ids: the GOV.UK radios name the first option after the field and number the rest.
+        super().__init__(*args, auto_id="%s", **kwargs)
+
+    def error_summary(self) -> list[FieldError]:
+        errors = [FieldError(name, self.errors[name][0]) for name in self.fields if name in self.errors]
+        return [*(FieldError("same_person", e) for e in self.non_field_errors()), *errors]
+
+
+class UnlinkForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are these not the same person?",
+        max_length=review.REASON_MAX,
+        widget=forms.Textarea,
+        error_messages={**REASON_ERRORS, "required": "Enter why this record is not the same person"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="%s", **kwargs)
+
+    def error_summary(self) -> list[FieldError]:
+        errors = [FieldError("reason", e) for e in self.non_field_errors()]
+        return [
+            *errors,
+            *(FieldError(name, self.errors[name][0]) for name in self.fields if name in self.errors),
+        ]
+
+
+def _refuse_unless_reviewer(user) -> None:
+    if not review.can_review(user):
+        raise PermissionDenied("Uncertain matches are reviewed by IG officers and feed owners.")
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    _refuse_unless_reviewer(request.user)
+    candidates = Paginator(review.review_queue(request.user), 25).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "candidate": c,
+            "left": review.full_name(c.record_a),
+            "right": review.full_name(c.record_b),
+            "probability": review.percent(c.match_probability),
+        }
+        for c in candidates
+    ]
+    return render(request, "web/identity/queue.html", {"candidates": candidates, "rows": rows})
+
+
+def _candidate_page(request: HttpRequest, candidate: MatchCandidate, form: DecisionForm) -> HttpResponse:
+    context = {
+        "candidate": candidate,
+        "table": review.side_by_side(candidate),
+        "people": review.current_people(candidate),
+        "can_unlink": review.can_unlink(request.user),
+        "decision": None
+        if candidate.status == MatchCandidate.Status.OPEN
+        else review.latest_decision(candidate),
+        "form": form,
+    }
+    return render(request, "web/identity/candidate.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def candidate(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = review.candidate_for(request.user, pk)
+    if request.method == "GET":
+        return _candidate_page(request, pair, DecisionForm())
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        same = form.cleaned_data["same_person"] == "yes"
+        try:
+            review.decide(pair, request.user, same, form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error("reason" if error.code in REASON_ERRORS else None, error.messages[0])
+        else:
+            messages.success(
+                request,
+                "Decision saved: the two records are now one person."
+                if same
+                else "Decision saved: the two records will be kept as different people.",
+            )
+            return redirect("web:review-queue")
+        pair.refresh_from_db()
+    return _candidate_page(request, pair, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unlink(request: HttpRequest, pk: int) -> HttpResponse:
+    link = review.link_for_unlink(request.user, pk)
+    form = UnlinkForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review.unlink(link, request.user, form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error("reason" if error.code in REASON_ERRORS else None, error.messages[0])
+        else:
+            messages.success(request, "Record unlinked: it is no longer part of that person.")
+            return redirect("web:review-queue")
+    context = {
+        "link": link,
+        "record": link.partner_record,
+        "name": review.full_name(link.partner_record),
+        "others": review.other_records(link),
+        "form": form,
+    }
+    return render(request, "web/identity/unlink.html", context)

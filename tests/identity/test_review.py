@@ -1,0 +1,360 @@
+"""Reviewing uncertain matches: who sees which pairs, decisions that win over the model, and unlinking."""
+
+from datetime import date
+from itertools import count
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from mast.access.models import Role
+from mast.feeds.models import Involvement, Load, PartnerRecord, Source
+from mast.identity import review
+from mast.identity.models import IdentityEvent, MatchCandidate, MatchDecision, PersonLink
+from mast.identity.resolution import resolve_all, resolve_records
+from tests.factories import make_agency, make_user
+
+pytestmark = pytest.mark.django_db
+_serial = count(1)
+
+# A synthetic person (invented name and address); every field the matcher compares is filled in.
+ADA = {
+    "given_name": "Adaline",
+    "family_name": "Quillfeather",
+    "date_of_birth": date(1990, 5, 17),
+    "date_of_birth_raw": "17/05/1990",
+    "sex": "female",
+    "address_line_1": "12 Mill Lane",
+    "town": "Testbury",
+    "postcode": "ZZ1 2CD",
+}
+EXPLANATION = [
+    {"comparison": "given_name", "outcome": "Exact match", "weight": 7.24},
+    {"comparison": "date_of_birth", "outcome": "Different", "weight": -5.51},
+    {"comparison": "sex", "outcome": "missing", "weight": 0.0},
+]
+
+
+@pytest.fixture(autouse=True)
+def identity_state_in_tmp(tmp_path, monkeypatch):
+    """The matcher's model and record store go to a temporary directory, never the checkout's var/."""
+    monkeypatch.setattr("mast.identity.resolution.models_dir", lambda: tmp_path / "identity-models")
+    monkeypatch.setattr("mast.identity.record_store.store_path", lambda: tmp_path / "records.parquet")
+
+
+def make_source(name: str | None = None) -> Source:
+    n = next(_serial)
+    agency = make_agency(name or f"Testshire Partner {n}")
+    return Source.objects.create(
+        code=f"review-test-{n}", name=agency.name, agency=agency, mapping="test-partner"
+    )
+
+
+def make_record(source: Source, person_ref: str | None = None, *, involvements=(), **fields) -> PartnerRecord:
+    load = Load.objects.filter(source=source).first() or Load.objects.create(
+        source=source, file_name="feed.csv", sha256="0" * 64, status=Load.Status.LOADED
+    )
+    values = {**ADA, **fields}
+    record = PartnerRecord.objects.create(
+        source=source,
+        person_ref=person_ref or f"P{next(_serial)}",
+        content_hash=f"{next(_serial):064d}",
+        first_load=load,
+        changed_load=load,
+        **values,
+    )
+    for category, started in involvements:
+        Involvement.objects.create(
+            source=source,
+            record_id=f"I{next(_serial)}",
+            partner_record=record,
+            involvement_type=category.upper(),
+            category=category,
+            start_date=started,
+            content_hash="0" * 64,
+            first_load=load,
+            changed_load=load,
+        )
+    return record
+
+
+def make_strangers(source: Source) -> list[PartnerRecord]:
+    """A few unrelated people, so that the names of the records under test are not the only names known."""
+    people = [
+        ("Bramwell", "Oakhurst", date(1971, 2, 3), "male", "3 Ash Road", "ZZ9 1AA"),
+        ("Corisande", "Pennywhistle", date(2012, 11, 30), "female", "40 Elm Way", "ZZ8 4BB"),
+        ("Dashiell", "Marrowby", date(1984, 7, 9), "male", "7 Yew Close", "ZZ7 6CC"),
+        ("Elowen", "Thistledown", date(1999, 1, 21), "female", "9 Oak Court", "ZZ6 2DD"),
+    ]
+    return [
+        make_record(
+            source,
+            given_name=given,
+            family_name=family,
+            date_of_birth=dob,
+            date_of_birth_raw=f"{dob:%d/%m/%Y}",
+            sex=sex,
+            address_line_1=line_1,
+            postcode=postcode,
+        )
+        for given, family, dob, sex, line_1, postcode in people
+    ]
+
+
+def make_candidate(a: PartnerRecord, b: PartnerRecord, probability: float = 0.8, **fields) -> MatchCandidate:
+    first, second = sorted((a, b), key=lambda r: r.pk)
+    fields.setdefault("explanation", EXPLANATION)
+    fields.setdefault("reason", "Scored between the thresholds for linking and not linking")
+    return MatchCandidate.objects.create(
+        record_a=first,
+        record_b=second,
+        match_probability=probability,
+        match_weight=fields.pop("match_weight", 1.7),
+        model_version="test",
+        **fields,
+    )
+
+
+def person_of(record: PartnerRecord):
+    return PersonLink.objects.get(partner_record=record).person_id
+
+
+@pytest.fixture
+def ig_officer():
+    return make_user(Role.IG_OFFICER)
+
+
+# -- who sees what ------------------------------------------------------------------------------------------
+
+
+def test_an_ig_officer_sees_every_open_candidate_and_a_feed_owner_only_those_touching_their_feeds():
+    police, health, council = make_source("Testshire Police"), make_source("Testshire NHS"), make_source()
+    p1, p2, h1, h2, c1, c2 = (make_record(s) for s in (police, police, health, health, council, council))
+    police_pair, mixed_pair, council_pair = (
+        make_candidate(p1, p2),
+        make_candidate(p1, h1),
+        make_candidate(c1, c2),
+    )
+    make_candidate(h1, h2, status=MatchCandidate.Status.DECIDED)
+    owner = make_user(Role.FEED_OWNER, agency=police.agency)
+    police.owners.add(owner)
+
+    assert set(review.review_queue(make_user(Role.IG_OFFICER))) == {police_pair, mixed_pair, council_pair}
+    assert set(review.review_queue(owner)) == {police_pair, mixed_pair}
+    assert review.candidate_for(owner, mixed_pair.pk) == mixed_pair
+    with pytest.raises(PermissionDenied):
+        review.candidate_for(owner, council_pair.pk)
+
+
+@pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.ADMINISTRATOR, Role.ANALYST])
+def test_other_roles_see_no_candidates_and_are_refused_one(role):
+    source = make_source()
+    candidate = make_candidate(make_record(source), make_record(source))
+    user = make_user(role)
+    source.owners.add(user)  # owning a feed is not enough without the feed owner's role
+
+    assert list(review.review_queue(user)) == []
+    with pytest.raises(PermissionDenied):
+        review.candidate_for(user, candidate.pk)
+    with pytest.raises(PermissionDenied):
+        review.decide(candidate, user, True, "I know them")
+    assert MatchDecision.objects.count() == 0
+
+
+def test_records_withdrawn_by_their_partner_leave_the_queue(ig_officer):
+    source = make_source()
+    a, b = make_record(source), make_record(source)
+    make_candidate(a, b)
+    PartnerRecord.objects.filter(pk=b.pk).update(removed_at="2026-01-01T00:00:00Z")
+    assert list(review.review_queue(ig_officer)) == []
+
+
+# -- decisions ----------------------------------------------------------------------------------------------
+
+
+def test_deciding_the_same_person_joins_them_at_once_and_the_pair_leaves_the_queue(ig_officer):
+    source = make_source()
+    make_strangers(source)
+    a = make_record(source, given_name="Adaline")
+    b = make_record(source, given_name="Lina", date_of_birth=date(1990, 6, 17), address_line_1="1 New Road")
+    resolve_records([a.pk, b.pk])
+    assert person_of(a) != person_of(b)
+    candidate = make_candidate(a, b)
+
+    decision = review.decide(candidate, ig_officer, True, "  Same school records and GP: known as Lina  ")
+
+    assert person_of(a) == person_of(b)
+    assert (decision.same_person, decision.reason, decision.decided_by) == (
+        True,
+        "Same school records and GP: known as Lina",
+        ig_officer,
+    )
+    candidate.refresh_from_db()
+    assert candidate.status == MatchCandidate.Status.DECIDED
+    assert list(review.review_queue(ig_officer)) == []
+    event = IdentityEvent.objects.get(kind=IdentityEvent.Kind.DECIDED)
+    assert (event.actor, event.person_id, event.other_person) == (ig_officer, person_of(a), None)
+    assert event.partner_records == sorted([a.pk, b.pk]) and "Same person" in event.detail
+    assert PersonLink.objects.get(partner_record=a).method == PersonLink.Method.MANUAL
+
+    resolve_all()
+    assert person_of(a) == person_of(b)
+
+
+def test_deciding_not_the_same_person_keeps_them_apart_though_the_model_would_link_them(ig_officer):
+    source = make_source()
+    make_strangers(source)
+    # Twins' records as a partner might hold them: identical in every field the matcher compares.
+    a, b = make_record(source), make_record(source)
+    resolve_records([a.pk, b.pk])
+    assert person_of(a) == person_of(b), "the model should link identical records on its own"
+    candidate = make_candidate(a, b)
+
+    review.decide(candidate, ig_officer, False, "Twins: the school confirmed two children")
+
+    assert person_of(a) != person_of(b)
+    event = IdentityEvent.objects.get(kind=IdentityEvent.Kind.DECIDED)
+    assert {event.person_id, event.other_person_id} == {person_of(a), person_of(b)}
+    resolve_records([a.pk, b.pk])
+    assert person_of(a) != person_of(b)
+    resolve_all()
+    assert person_of(a) != person_of(b)
+
+
+@pytest.mark.parametrize("reason", ["", "   \n ", "x" * 1001])
+def test_a_decision_needs_a_reason_of_sensible_length_and_changes_nothing_without_one(ig_officer, reason):
+    source = make_source()
+    candidate = make_candidate(make_record(source), make_record(source, given_name="Lina"))
+
+    with pytest.raises(ValidationError):
+        review.decide(candidate, ig_officer, True, reason)
+
+    candidate.refresh_from_db()
+    assert candidate.status == MatchCandidate.Status.OPEN
+    assert (MatchDecision.objects.count(), IdentityEvent.objects.count()) == (0, 0)
+
+
+def test_a_pair_cannot_be_decided_twice_from_the_queue(ig_officer):
+    source = make_source()
+    make_strangers(source)
+    a, b = make_record(source), make_record(source, given_name="Lina")
+    resolve_records([a.pk, b.pk])
+    candidate = make_candidate(a, b)
+    review.decide(candidate, ig_officer, False, "Different people")
+
+    with pytest.raises(ValidationError, match="no longer waiting"):
+        review.decide(candidate, make_user(Role.IG_OFFICER), True, "The same")
+    assert MatchDecision.objects.count() == 1
+    assert review.latest_decision(candidate).reason == "Different people"
+
+
+# -- unlinking ----------------------------------------------------------------------------------------------
+
+
+def test_unlinking_a_record_moves_it_to_another_person_and_records_who_did_it(ig_officer):
+    source = make_source()
+    make_strangers(source)
+    a, b, c = make_record(source), make_record(source), make_record(source)
+    resolve_records([a.pk, b.pk, c.pk])
+    person = person_of(a)
+    assert person_of(b) == person_of(c) == person
+
+    new_person = review.unlink(PersonLink.objects.get(partner_record=c), ig_officer, "Wrongly merged twin")
+
+    assert person_of(c) == new_person.pk != person
+    assert person_of(a) == person_of(b) == person
+    event = IdentityEvent.objects.get(kind=IdentityEvent.Kind.UNLINKED)
+    assert (event.actor, event.person_id, event.other_person_id, event.partner_records) == (
+        ig_officer,
+        person,
+        new_person.pk,
+        [c.pk],
+    )
+    assert set(MatchDecision.objects.values_list("same_person", flat=True)) == {False}
+    assert MatchDecision.objects.count() == 2
+    resolve_all()
+    assert person_of(c) != person_of(a) == person_of(b)
+
+
+def test_only_an_ig_officer_can_unlink_and_only_with_a_reason(ig_officer):
+    source = make_source()
+    make_strangers(source)
+    a, b = make_record(source), make_record(source)
+    resolve_records([a.pk, b.pk])
+    link = PersonLink.objects.get(partner_record=b)
+
+    owner = make_user(Role.FEED_OWNER)
+    source.owners.add(owner)
+    with pytest.raises(PermissionDenied):
+        review.unlink(link, owner, "Not them")
+    with pytest.raises(PermissionDenied):
+        review.link_for_unlink(owner, link.pk)
+    with pytest.raises(ValidationError):
+        review.unlink(link, ig_officer, " ")
+    assert person_of(a) == person_of(b) and MatchDecision.objects.count() == 0
+
+
+def test_a_record_alone_in_its_person_cannot_be_unlinked(ig_officer):
+    source = make_source()
+    make_strangers(source)
+    record = make_record(source, given_name="Solitaire", family_name="Nobodyelse")
+    resolve_records([record.pk])
+    with pytest.raises(ValidationError, match="only record"):
+        review.unlink(PersonLink.objects.get(partner_record=record), ig_officer, "Check")
+
+
+# -- the comparison -----------------------------------------------------------------------------------------
+
+
+def test_the_side_by_side_rows_show_both_records_and_whether_they_agree():
+    police, health = make_source("Testshire Police"), make_source("Testshire NHS")
+    a = make_record(
+        police,
+        "N1",
+        nhs_number="9990001231",  # a wrong check digit
+        nhs_number_valid=False,
+        involvements=[("domestic_abuse", date(2025, 3, 1)), ("police_attendance", date(2026, 1, 5))],
+    )
+    b = make_record(
+        health,
+        "H7",
+        given_name="adaline ",
+        date_of_birth=None,
+        date_of_birth_raw="1990",
+        postcode="zz12cd",
+        nhs_number="9990001235",
+        nhs_number_valid=True,
+    )
+    candidate = make_candidate(a, b, probability=0.87654, match_weight=-0.45)
+
+    table = review.side_by_side(candidate)
+    rows = {row.label: row for row in table.rows}
+
+    assert rows["Given name"].agree is True  # case and spacing do not make a difference
+    assert rows["Middle names"].agree is None  # nothing on either side to compare
+    assert (rows["Date of birth"].left, rows["Date of birth"].right) == (
+        "17 May 1990",
+        "1990 (partial or not a date)",
+    )
+    assert rows["Date of birth"].agree is None  # the same year, but a partial date cannot fully agree
+    assert rows["Postcode"].agree is True
+    assert (rows["NHS number"].left, rows["NHS number"].right) == ("999 000 1231 (not valid)", "999 000 1235")
+    assert rows["Partner"].left == "Testshire Police" and rows["Partner's reference"].right == "H7"
+    assert rows["Involvements"].left == "2 involvements; latest: Police attendance, 5 January 2026"
+    assert rows["Involvements"].right == "None"
+    assert rows["Sex"].agree is True and rows["UPRN"].agree is None
+    born_1985 = make_record(health, date_of_birth=None, date_of_birth_raw="03/1985")
+    dob = next(
+        r for r in review.side_by_side(make_candidate(a, born_1985)).rows if r.label == "Date of birth"
+    )
+    assert (dob.right, dob.agree) == ("03/1985 (partial or not a date)", False)
+    assert [(e.label, e.outcome, e.weight) for e in table.explanation] == [
+        ("Given name", "Exact match", "+7.2"),
+        ("Date of birth", "Different", "\u22125.5"),
+        ("Sex", "missing", "0.0"),
+    ]
+    assert (table.probability, table.total_weight) == ("87.6%", "\u22120.5")
+
+
+def test_a_probability_is_never_rounded_up_to_certainty():
+    assert review.percent(0.99996) == "99.9%"
+    assert review.bits(0.04) == "0.0" and review.bits(12.345) == "+12.3"
