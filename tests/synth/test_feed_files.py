@@ -139,3 +139,20 @@ def test_the_same_seed_gives_the_same_files_and_another_seed_does_not(tmp_path):
         next(iter(files(tmp_path / "a")))
     )
     assert len(read_region(tmp_path / "a").people) == 400
+
+
+def test_police_and_childrens_services_send_the_relationships_they_record(region):
+    import csv as csv_module
+
+    refs = {(r["source"], r["person_ref"]): r["person_id"] for r in region.records}
+    truth = {(r["person_id"], r["other_person_id"]): r["relationship"] for r in region.relationships}
+    for source, info in region.manifest["relationships"].items():
+        with (region.out / info["file"]).open(encoding="utf-8", newline="") as handle:
+            rows = list(csv_module.DictReader(handle))
+        assert len(rows) == info["rows"] > 20
+        for row in rows:
+            person, related = refs[(source, row["person_ref"])], refs[(source, row["related_person_ref"])]
+            expected = {"parent": "parent_of", "partner": "partner_of", "sibling": "sibling_of"}[
+                row["relationship"]
+            ]
+            assert truth.get((related, person)) == expected or truth.get((person, related)) == expected

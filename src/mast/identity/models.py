@@ -162,3 +162,37 @@ class IdentityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.person_id}"
+
+
+class Relationship(models.Model):
+    """A family relationship as a partner records it, between two of its own person records.
+
+    Kept by the partner's references, not by MAST's people, so that whatever matching later decides about who
+    is who, the relationship still points at the right partner records. A source's relationships file is a
+    full snapshot: each load replaces that source's relationships.
+    """
+
+    class Kind(models.TextChoices):
+        PARENT = "parent", "Parent"
+        CHILD = "child", "Child"
+        SIBLING = "sibling", "Sibling"
+        CARER = "carer", "Carer"
+        CARED_FOR = "cared_for", "Cared for"
+        PARTNER = "partner", "Partner"
+
+    source = models.ForeignKey("feeds.Source", on_delete=models.CASCADE, related_name="relationships")
+    person_ref = models.CharField(max_length=64, db_index=True)
+    related_person_ref = models.CharField(max_length=64, db_index=True)
+    # What the related person is to this person: "parent" means related_person_ref is this person's parent.
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    load = models.ForeignKey("feeds.Load", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "person_ref", "related_person_ref", "kind"], name="unique_relationship"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}:{self.person_ref} has {self.kind} {self.related_person_ref}"

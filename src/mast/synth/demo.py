@@ -3,6 +3,7 @@
 Every step is idempotent, so `make demo` can be run again and again without failing or duplicating data.
 """
 
+import json
 import os
 from dataclasses import dataclass
 from datetime import date
@@ -14,9 +15,10 @@ from django.db import transaction
 from mast.access.models import Agency, AgencyKind, Role, User
 from mast.config.paths import VAR_DIR
 from mast.feeds.mapping import all_mappings
-from mast.feeds.models import Source
+from mast.feeds.models import Load, Source
 from mast.feeds.services import source_for_mapping
-from mast.identity.intake import IngestResult, ingest_file
+from mast.identity.family import load_relationships
+from mast.identity.intake import ingest_file
 
 # The demo password is public by design: the demo holds only synthetic data.
 DEFAULT_PASSWORD = "northshire-demo-2026"  # noqa: S105
@@ -180,12 +182,18 @@ def ensure_region(people: int, seed: int, as_of: date, stdout=None) -> Path:
     return out
 
 
-def load_region(out: Path, sources: list[Source]) -> list[IngestResult]:
-    return [
-        ingest_file(source, path)
+def load_region(out: Path, sources: list[Source]) -> list[Load]:
+    """Each partner's feed (matched as it loads), then the relationships files."""
+    loads = [
+        ingest_file(source, path).load
         for source in sources
         for path in sorted((out / "feeds" / source.code).glob("*"))
     ]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    by_code = {source.code: source for source in sources}
+    for code, info in manifest.get("relationships", {}).items():
+        loads.append(load_relationships(by_code[code], out / info["file"]))
+    return loads
 
 
 def _agency_for(user: DemoUser) -> Agency:

@@ -6,6 +6,7 @@ Layout of the output directory:
     truth/people.csv                    every true person, with the hard cases they take part in
     truth/records.csv                   every partner person record -> the true person, with its error tags
     truth/relationships.csv             parent_of, partner_of and sibling_of between true people
+    relationships/<source code>/…csv    the family relationships the police and children's services record
     manifest.json                       seed, size, date, files and counts of the hard cases
 
 Households stream through one at a time, so memory stays flat however many people are asked for.
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from mast.synth.involvements import SOURCES, Involvements
+from mast.synth.involvements import CHILDRENS, POLICE, SOURCES, Involvements
 from mast.synth.partner_records import ErrorModel
 from mast.synth.partners import PartnerFile
 from mast.synth.population import Household, Population
@@ -47,6 +48,10 @@ PEOPLE_COLUMNS = (
     "same_name_as",
 )
 RECORD_COLUMNS = ("source", "person_ref", "person_id", "rows", "tags")
+# Partners whose systems record how the people they know are related (Niche's associated nominals, LCS's
+# relationships), and what "a" is to "b" for each truth relationship "a <relation> b".
+RELATIONSHIP_SOURCES = (POLICE, CHILDRENS)
+RELATIONSHIP_KINDS = {"parent_of": "parent", "partner_of": "partner", "sibling_of": "sibling"}
 
 Progress = Callable[[int, int], None]
 
@@ -60,6 +65,29 @@ class Counts:
     moved: int = 0
     married_name_change: int = 0
     tags: Counter = field(default_factory=Counter)
+
+
+class RelationshipFiles:
+    """The relationships files: one row per relationship both of whose people the partner knows."""
+
+    def __init__(self, out: Path, as_of: date):
+        self.paths, self.handles, self.writers, self.rows = {}, [], {}, Counter()
+        for source in RELATIONSHIP_SOURCES:
+            directory = out / "relationships" / source
+            directory.mkdir(parents=True, exist_ok=True)
+            path = directory / f"relationships_{as_of:%Y%m%d}.csv"
+            handle = path.open("w", encoding="utf-8", newline="")
+            self.paths[source], self.writers[source] = path, csv.writer(handle)
+            self.handles.append(handle)
+            self.writers[source].writerow(("person_ref", "related_person_ref", "relationship"))
+
+    def write(self, source: str, person_ref: str, related_ref: str, relationship: str) -> None:
+        self.writers[source].writerow((person_ref, related_ref, relationship))
+        self.rows[source] += 1
+
+    def close(self) -> None:
+        for handle in self.handles:
+            handle.close()
 
 
 class TruthFiles:
@@ -91,24 +119,33 @@ def generate(people: int, seed: int, out: Path, as_of: date, progress: Progress 
     partner_rng = random.Random(f"{seed}:partners")
     files = {source: PartnerFile(source, out, as_of, partner_rng, people) for source in SOURCES}
     truth = TruthFiles(out)
+    relationships = RelationshipFiles(out, as_of)
     counts = Counts()
     try:
         for household in population.households_for(people):
-            _write_household(household, planner, errors, files, truth, counts)
+            refs = _write_household(household, planner, errors, files, truth, counts)
+            _write_relationships(household, refs, relationships)
             if progress and counts.households % 2000 == 0:
                 progress(counts.people, people)
     finally:
         for partner_file in files.values():
             partner_file.close()
         truth.close()
+        relationships.close()
     if progress:
         progress(counts.people, people)
     manifest = _manifest(people, seed, as_of, out, files, counts)
+    manifest["relationships"] = {
+        source: {"file": str(path.relative_to(out)), "rows": relationships.rows[source]}
+        for source, path in relationships.paths.items()
+    }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
 
 
-def _write_household(household: Household, planner, errors, files, truth: TruthFiles, counts: Counts) -> None:
+def _write_household(household: Household, planner, errors, files, truth: TruthFiles, counts: Counts) -> dict:
+    """Write the household's people and partner records; return each person's first reference per source."""
+    refs: dict[tuple[str, str], str] = {}
     counts.households += 1
     plan = planner.plan(household)
     for person in household.people:
@@ -144,6 +181,7 @@ def _write_household(household: Household, planner, errors, files, truth: TruthF
             partner_file = files[source]
             for record in errors.records(person, source, involvements, partner_file.next_person_ref):
                 partner_file.write(record)
+                refs.setdefault((person.person_id, source), record.person_ref)
                 counts.tags.update(record.tags)
                 truth.records.writerow(
                     (
@@ -156,6 +194,16 @@ def _write_household(household: Household, planner, errors, files, truth: TruthF
                 )
     for relationship in household.relationships:
         truth.relationships.writerow(relationship)
+    return refs
+
+
+def _write_relationships(household: Household, refs: dict, files: RelationshipFiles) -> None:
+    for a, relation, b in household.relationships:
+        for source in RELATIONSHIP_SOURCES:
+            ref_a, ref_b = refs.get((a, source)), refs.get((b, source))
+            if ref_a and ref_b:
+                # "a parent_of b": in b's record, a is the parent.
+                files.write(source, ref_b, ref_a, RELATIONSHIP_KINDS[relation])
 
 
 def _manifest(people: int, seed: int, as_of: date, out: Path, files: dict, counts: Counts) -> dict:

@@ -16,8 +16,8 @@ class Command(BaseCommand):
         sources = demo.ensure_partners()
         out = demo.ensure_region(people, seed, timezone.localdate(), stdout=self.stdout)
         self.stdout.write(f"Synthetic region: {out}")
-        for outcome in demo.load_region(out, sources):
-            self.stdout.write(summary(outcome.load))
+        for load in demo.load_region(out, sources):
+            self.stdout.write(summary(load))
         password = demo.demo_password()
         users = demo.ensure_demo_users(password)
         self.stdout.write(self.style.SUCCESS("\nDemo users (all synthetic data) — password: " + password))

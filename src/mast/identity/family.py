@@ -1,0 +1,194 @@
+"""Family relationships: an optional feed in which a partner says how its own person records are related, and
+the family composition that follows for MAST's people.
+
+The relationships file is CSV (UTF-8, BOM tolerated) with the columns `person_ref`, `related_person_ref`
+and `relationship` — what the related person is to the person: parent, child, sibling, carer, cared_for or
+partner (mother/father, son/daughter, brother/sister, husband/wife are understood too). Each file is a full
+snapshot of that partner's relationships. Rows that cannot be used are kept with the reason, like any feed's
+rejected rows.
+"""
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from mast.feeds.models import Load, PartnerRecord, RejectedRow, Source
+from mast.feeds.services import file_sha256
+from mast.identity.models import Person, PersonLink, Relationship
+
+COLUMNS = ("person_ref", "related_person_ref", "relationship")
+KINDS = {
+    "parent": "parent",
+    "mother": "parent",
+    "father": "parent",
+    "child": "child",
+    "son": "child",
+    "daughter": "child",
+    "sibling": "sibling",
+    "brother": "sibling",
+    "sister": "sibling",
+    "carer": "carer",
+    "cared_for": "cared_for",
+    "cared for": "cared_for",
+    "partner": "partner",
+    "husband": "partner",
+    "wife": "partner",
+    "spouse": "partner",
+}
+INVERSE = {
+    "parent": "child",
+    "child": "parent",
+    "sibling": "sibling",
+    "carer": "cared_for",
+    "cared_for": "carer",
+    "partner": "partner",
+}
+
+
+class RelationshipFileRefused(ValueError):
+    """A relationships file that cannot be read at all; nothing of it is loaded."""
+
+
+@transaction.atomic
+def load_relationships(source: Source, path: Path, *, user=None) -> Load:
+    """Replace the source's relationships with those in the file, recording the load and any rejected rows."""
+    sha256 = file_sha256(path)
+    already = Load.objects.filter(source=source, sha256=sha256, status=Load.Status.LOADED).exists()
+    load = Load.objects.create(
+        source=source,
+        file_name=path.name[:255],
+        sha256=sha256,
+        loaded_by=user,
+        status=Load.Status.RUNNING,
+    )
+    if already:
+        load.status, load.stage, load.finished_at = Load.Status.UNCHANGED, Load.Stage.DONE, timezone.now()
+        load.message = "This file was already loaded; nothing changed."
+        load.save()
+        return load
+    try:
+        rows = _read(path)
+    except RelationshipFileRefused as exc:
+        load.status, load.message, load.finished_at = Load.Status.REFUSED, str(exc), timezone.now()
+        load.save()
+        return load
+    kept: dict[tuple[str, str, str], None] = {}
+    rejected = []
+    for line, row in rows:
+        person, related = (row.get("person_ref") or "").strip(), (row.get("related_person_ref") or "").strip()
+        kind = KINDS.get((row.get("relationship") or "").strip().casefold())
+        problem = None
+        if not person or not related:
+            problem = ("person_ref", "A reference is empty.")
+        elif kind is None:
+            problem = (
+                "relationship",
+                f"'{(row.get('relationship') or '')[:40]}' is not a relationship MAST knows.",
+            )
+        elif person == related:
+            problem = ("related_person_ref", "A person cannot be related to themselves.")
+        if problem:
+            rejected.append(
+                RejectedRow(load=load, line_number=line, field=problem[0], reason=problem[1], raw=row)
+            )
+        else:
+            kept[(person[:64], related[:64], kind)] = None
+    Relationship.objects.filter(source=source).delete()
+    Relationship.objects.bulk_create(
+        [
+            Relationship(source=source, person_ref=p, related_person_ref=r, kind=k, load=load)
+            for p, r, k in kept
+        ],
+        batch_size=2000,
+    )
+    RejectedRow.objects.bulk_create(rejected, batch_size=2000)
+    load.rows_read = len(rows)
+    load.rows_loaded = len(rows) - len(rejected)
+    load.rows_rejected = len(rejected)
+    load.status, load.stage, load.finished_at = Load.Status.LOADED, Load.Stage.DONE, timezone.now()
+    load.message = f"{len(kept):,} relationships now held for this source."
+    load.save()
+    return load
+
+
+def _read(path: Path) -> list[tuple[int, dict[str, str]]]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                raise RelationshipFileRefused(f"The header lacks the column(s) {', '.join(missing)}.")
+            return [(number, row) for number, row in enumerate(reader, start=2)]
+    except UnicodeDecodeError as exc:
+        raise RelationshipFileRefused("The file is not UTF-8 text.") from exc
+    except csv.Error as exc:
+        raise RelationshipFileRefused(f"The file is not readable CSV: {exc}.") from exc
+
+
+@dataclass(frozen=True)
+class FamilyMember:
+    kind: str
+    person: Person
+    display_name: str
+    date_of_birth: date | None
+    told_by: tuple[str, ...]  # the partners that recorded the relationship
+
+    @property
+    def kind_label(self) -> str:
+        return Relationship.Kind(self.kind).label
+
+
+def family_of(person: Person) -> list[FamilyMember]:
+    """The people a partner has said are this person's family, as MAST currently resolves them."""
+    refs = set(
+        PartnerRecord.objects.filter(link__person=person, removed_at__isnull=True).values_list(
+            "source_id", "person_ref"
+        )
+    )
+    if not refs:
+        return []
+    found: dict[tuple[str, int], set[str]] = {}
+    sources = {s for s, _ in refs}
+    for source_id, person_ref, related_ref, kind, source_name in Relationship.objects.filter(
+        source_id__in=sources
+    ).values_list("source_id", "person_ref", "related_person_ref", "kind", "source__agency__name"):
+        if (source_id, person_ref) in refs:
+            other, other_kind = (source_id, related_ref), kind
+        elif (source_id, related_ref) in refs:
+            other, other_kind = (source_id, person_ref), INVERSE[kind]
+        else:
+            continue
+        other_person = (
+            PersonLink.objects.filter(partner_record__source_id=other[0], partner_record__person_ref=other[1])
+            .values_list("person_id", flat=True)
+            .first()
+        )
+        if other_person and other_person != person.pk:
+            found.setdefault((other_kind, other_person), set()).add(source_name)
+    people = {p.pk: p for p in Person.objects.filter(pk__in={pk for _, pk in found})}
+    details = _details(people.values())
+    members = [
+        FamilyMember(kind, people[pk], *details.get(pk, ("Unknown", None)), tuple(sorted(told_by)))
+        for (kind, pk), told_by in found.items()
+        if pk in people
+    ]
+    order = list(INVERSE)
+    return sorted(members, key=lambda m: (order.index(m.kind), m.date_of_birth or date.max, m.display_name))
+
+
+def _details(people) -> dict[int, tuple[str, date | None]]:
+    """A display name and date of birth for each person, from their most recently updated partner record."""
+    details: dict[int, tuple[str, date | None]] = {}
+    for person_id, given, family, born in (
+        PartnerRecord.objects.filter(link__person__in=list(people), removed_at__isnull=True)
+        .order_by("updated_at")
+        .values_list("link__person_id", "given_name", "family_name", "date_of_birth")
+    ):
+        name = f"{given} {family}".strip()
+        previous = details.get(person_id)
+        details[person_id] = (name, born or (previous[1] if previous else None))
+    return details
