@@ -176,10 +176,12 @@ class Linker:
         training.estimate_probability_two_random_records_match(
             fs_model.PRIOR_RULES, recall=fs_model.PRIOR_RECALL
         )
-        training.estimate_u_using_random_sampling(max_pairs=min(5e6, max(1e5, self.count * 20)), seed=1)
+        training.estimate_u_using_random_sampling(max_pairs=min(2e6, max(1e5, self.count * 20)), seed=1)
         for block in fs_model.TRAINING_BLOCKS:
+            # A sample of a million pairs per session estimates the m values as well as all of them would,
+            # and keeps training on a million records to seconds rather than many minutes.
             training.estimate_parameters_using_expectation_maximisation(
-                block, estimate_without_term_frequencies=True
+                block, estimate_without_term_frequencies=True, max_pairs=1e6
             )
         settings = linker.misc.save_model_to_json()
         saved = fs_model.save_model(settings, models_dir)
