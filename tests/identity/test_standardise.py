@@ -707,3 +707,15 @@ def test_uprns_from_spreadsheets_and_padding_give_one_key():
     }
     assert keys == {"uprn:100012345678"}
     assert standardise({"uprn": 100012345678.0})["uprn"] == "100012345678"
+
+
+@pytest.mark.parametrize(
+    ("typed", "other"),
+    [("Vixtoria", "Tori"), ("Oilvia", "Liv"), ("Catherinne", "Katie")],
+)
+def test_a_mistyped_name_keeps_the_nicknames_of_the_name_it_was_meant_to_be(typed, other):
+    assert names_equivalent(typed, other)
+
+
+def test_a_name_two_slips_from_any_known_name_gains_nothing():
+    assert given_name_groups("Qxtoria") == ("qxtoria",)

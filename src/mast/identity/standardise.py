@@ -153,7 +153,36 @@ def given_name_groups(name: str | None) -> tuple[str, ...]:
     if not tokens:
         return ()
     first = tokens[0]
-    return tuple(sorted({first} | _build_canonicals().get(first, frozenset())))
+    canonicals = _build_canonicals()
+    groups = {first} | canonicals.get(first, frozenset())
+    if first not in _known_names() and len(first) >= 4:
+        # A name found in no list is most likely a slip of the keyboard for one that is ("Vixtoria"): when
+        # exactly one known name is a single edit away, the name also stands for that name's groups.
+        near = [word for word in _one_edit(first) if word in _known_names()]
+        if len(near) == 1:
+            groups |= {near[0]} | canonicals.get(near[0], frozenset())
+    return tuple(sorted(groups))
+
+
+@lru_cache(maxsize=1)
+def _known_names() -> frozenset[str]:
+    canonicals = _build_canonicals()
+    # Names held apart are real names too (Georgine, Edwina): never "correct" one into the other.
+    held_apart = {name for pair in _NOT_EQUIVALENT for name in pair}
+    return frozenset(canonicals) | {name for names in canonicals.values() for name in names} | held_apart
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_edit(word: str) -> set[str]:
+    """Every string one deletion, transposition, substitution or insertion away (Norvig's spelling edits)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    transposes = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in _LETTERS if c != b[0]}
+    inserts = {a + c + b for a, b in splits for c in _LETTERS}
+    return (deletes | transposes | replaces | inserts) - {word}
 
 
 def names_equivalent(a: str | None, b: str | None) -> bool:
