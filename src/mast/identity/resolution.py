@@ -300,26 +300,30 @@ def _same_probability(old: float | None, new: float | None) -> bool:
 
 
 def _write_review(ids: set[int], review: dict, linker: Linker, summary: ResolutionSummary) -> None:
-    open_now = {
-        (c.record_a_id, c.record_b_id): c
-        for c in MatchCandidate.objects.filter(status=MatchCandidate.Status.OPEN)
-        if c.record_a_id in ids
+    """Open a candidate for each pair to review; candidates no longer in doubt are superseded."""
+    now = timezone.now()
+    version = linker.model.version
+    known = {
+        (a, b): (pk, status)
+        for pk, a, b, status in MatchCandidate.objects.exclude(
+            status=MatchCandidate.Status.DECIDED
+        ).values_list("pk", "record_a_id", "record_b_id", "status")
+        if a in ids and b in ids
     }
-    for key, candidate in open_now.items():
-        if key not in review and key[1] in ids:
-            candidate.status = MatchCandidate.Status.SUPERSEDED
-            candidate.save(update_fields=["status", "updated_at"])
+    superseded = [
+        (MatchCandidate.Status.SUPERSEDED, now, pk)
+        for key, (pk, status) in known.items()
+        if status == MatchCandidate.Status.OPEN and key not in review
+    ]
+    to_create, to_update = [], []
     for (a, b), (pair, reason) in review.items():
-        MatchCandidate.objects.update_or_create(
-            record_a_id=a,
-            record_b_id=b,
-            defaults={
-                "match_probability": pair.probability,
-                "match_weight": pair.match_weight,
-                "explanation": linker.explain(pair),
-                "reason": reason,
-                "model_version": linker.model.version,
-                "status": MatchCandidate.Status.OPEN,
-            },
-        )
+        values = (pair.probability, pair.match_weight, linker.explain(pair), reason, version)
+        if (a, b) in known:
+            to_update.append((*values, MatchCandidate.Status.OPEN, now, known[(a, b)][0]))
+        else:
+            to_create.append((a, b, *values, MatchCandidate.Status.OPEN, now, now))
+    fields = ("match_probability", "match_weight", "explanation", "reason", "model_version", "status")
+    update_rows(MatchCandidate, ("status", "updated_at"), superseded)
+    update_rows(MatchCandidate, (*fields, "updated_at"), to_update)
+    insert_rows(MatchCandidate, ("record_a", "record_b", *fields, "created_at", "updated_at"), to_create)
     summary.review_open = len(review)
