@@ -33,5 +33,14 @@ def django_db_modify_db_settings(tmp_path_factory):
         cluster.stop()
 
 
+@pytest.fixture(autouse=True)
+def identity_files(tmp_path, monkeypatch):
+    """Each test's matcher keeps its standardised records and trained models in its own folder."""
+    monkeypatch.setattr(
+        "mast.identity.record_store.store_path", lambda: tmp_path / "identity" / "records.parquet"
+    )
+    monkeypatch.setattr("mast.identity.resolution.models_dir", lambda: tmp_path / "identity" / "models")
+
+
 def pytest_report_header(config):
     return f"MAST test database: {os.environ.get('MAST_TEST_DATABASE', 'sqlite')}"

@@ -4,6 +4,7 @@ Standardising a million records takes a while; standardising the few thousand a 
 So the standardised rows are kept in a Parquet file under var/ and only changed records are redone.
 """
 
+import gc
 import time
 from pathlib import Path
 
@@ -45,28 +46,40 @@ def store_path() -> Path:
     return VAR_DIR / "identity" / f"records-v{STORE_VERSION}.parquet"
 
 
-def _rows(values: list[dict]) -> list[dict]:
-    rows = []
-    for v in values:
-        record = dict(v, record_id=str(v["pk"]), source=v["source__code"])
-        # A malformed postcode is kept for people to see, but is no evidence of where someone lives.
-        if "postcode" in (v["flags"] or {}):
-            record["postcode"] = ""
-        row = model_row(record)
-        row["unique_id"] = str(v["pk"])
-        row["updated_at"] = v["updated_at"].timestamp()
-        rows.append(row)
+def _rows(values) -> list[dict]:
+    # A million small dicts make the garbage collector run over and over to no purpose; pause it.
+    gc.disable()
+    try:
+        rows = [_row(v) for v in values]
+    finally:
+        gc.enable()
     return rows
 
 
-def standardised_records(ids: list[int] | None = None) -> pa.Table:
-    """Standardised rows of the active partner records (or of just these ids), from the store where fresh."""
-    queryset = PartnerRecord.objects.filter(removed_at__isnull=True)
-    if ids is not None:
-        return pa.Table.from_pylist(
-            _rows(list(queryset.filter(pk__in=ids).values(*FIELDS))), schema=STORE_SCHEMA
-        )
+def _row(v: dict) -> dict:
+    record = dict(v, record_id=str(v["pk"]), source=v["source__code"])
+    # A malformed postcode is kept for people to see, but is no evidence of where someone lives.
+    if "postcode" in (v["flags"] or {}):
+        record["postcode"] = ""
+    row = model_row(record)
+    row["unique_id"] = str(v["pk"])
+    row["updated_at"] = v["updated_at"].timestamp()
+    return row
+
+
+def standardised_records(changed: list[int] | None = None) -> pa.Table:
+    """Standardised rows of every active partner record, from the store where fresh.
+
+    With `changed` (the records a load has just written), only those are redone and records marked removed
+    are dropped: what a daily load needs. Without it every record's timestamp is checked against the store.
+    """
     path = store_path()
+    if changed is not None and path.exists():
+        table = _refresh(pq.read_table(path, schema=STORE_SCHEMA), [int(pk) for pk in changed], path)
+        # A store that disagrees with the database (restored from a backup, say) is checked record by record.
+        if table.num_rows == PartnerRecord.objects.filter(removed_at__isnull=True).count():
+            return table
+    queryset = PartnerRecord.objects.filter(removed_at__isnull=True)
     current = dict(queryset.values_list("pk", "updated_at"))
     stored = pq.read_table(path, schema=STORE_SCHEMA) if path.exists() else STORE_SCHEMA.empty_table()
     stored_at = dict(
@@ -83,15 +96,31 @@ def standardised_records(ids: list[int] | None = None) -> pa.Table:
             wanted = set(stale)
             values = (v for v in queryset.values(*FIELDS).iterator(chunk_size=20_000) if v["pk"] in wanted)
         else:
-            values = (
-                v
-                for start in range(0, len(stale), CHUNK)
-                for v in queryset.filter(pk__in=stale[start : start + CHUNK]).values(*FIELDS)
-            )
+            values = _values(stale)
         stored = pa.concat_tables([stored, pa.Table.from_pylist(_rows(list(values)), schema=STORE_SCHEMA)])
     if stale or len(stored_at) != stored.num_rows:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{time.monotonic_ns()}.tmp")
-        pq.write_table(stored, partial)
-        partial.replace(path)
+        _write(stored, path)
     return stored
+
+
+def _values(ids: list[int]):
+    queryset = PartnerRecord.objects.filter(removed_at__isnull=True)
+    for start in range(0, len(ids), CHUNK):
+        yield from queryset.filter(pk__in=ids[start : start + CHUNK]).values(*FIELDS)
+
+
+def _refresh(stored: pa.Table, changed: list[int], path: Path) -> pa.Table:
+    removed = set(PartnerRecord.objects.filter(removed_at__isnull=False).values_list("pk", flat=True))
+    drop = pa.array([str(pk) for pk in {*changed, *removed}], type=pa.string())
+    stored = stored.filter(pc.invert(pc.is_in(stored.column("unique_id"), value_set=drop)))
+    fresh = pa.Table.from_pylist(_rows(list(_values(changed))), schema=STORE_SCHEMA)
+    stored = pa.concat_tables([stored, fresh])
+    _write(stored, path)
+    return stored
+
+
+def _write(table: pa.Table, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{time.monotonic_ns()}.tmp")
+    pq.write_table(table, partial)
+    partial.replace(path)
