@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import pyarrow as pa
@@ -39,16 +40,17 @@ VETOES = {
 Progress = Callable[[str], None]
 
 
-@dataclass(frozen=True)
-class ScoredPair:
+class ScoredPair(NamedTuple):
+    """One scored pair. A named tuple, not a dataclass: a full run makes millions of them."""
+
     left: object
     right: object
     probability: float
     match_weight: float
-    gammas: dict[str, int]
-    weights: dict[str, float]
-    veto: str = ""
-    nhs_agrees: bool = False
+    veto: str
+    nhs_agrees: bool
+    # Per comparison, in the model's order: the level found (gamma), then the match weights in bits.
+    evidence: tuple
 
     @property
     def decision(self) -> str:
@@ -160,6 +162,7 @@ class Linker:
                 saved = fs_model.starter_model()
         self.model = saved
         self.labels = saved.level_labels()
+        self.comparisons = [c["output_column_name"] for c in saved.settings["comparisons"]]
         self.linker = self._linker(saved.settings)
         # Name frequencies come from all the records: incremental scoring weighs "Smith" as a full run does.
         for column in ("given_name", "family_name"):
@@ -246,29 +249,15 @@ class Linker:
             for c in comparisons
         )
         # Column and table names come from the model and Splink, not from users.
-        columns = (
-            f'"unique_id_l", "unique_id_r", "match_probability", "match_weight", {gamma_cols}, {weight_cols}'
-        )
-        rows = self.connection.execute(f"SELECT {columns} FROM {table}").fetchall()  # noqa: S608
-        n = len(comparisons)
-        pairs = []
-        for row in rows:
-            gammas = dict(zip(comparisons, row[4 : 4 + n], strict=True))
-            weights = {c: round(w or 0.0, 2) for c, w in zip(comparisons, row[4 + n :], strict=True)}
-            veto = next((VETOES[c] for c in VETOES if gammas.get(c) == 0), "")
-            pairs.append(
-                ScoredPair(
-                    left=row[0],
-                    right=row[1],
-                    probability=row[2],
-                    match_weight=row[3],
-                    gammas=gammas,
-                    weights=weights,
-                    veto=veto,
-                    nhs_agrees=gammas.get("nhs_number", -1) > 0,
-                )
-            )
-        return pairs
+        values = f"{gamma_cols}, {weight_cols}"
+        veto = " ".join(f"WHEN \"gamma_{c}\" = 0 THEN '{reason}'" for c, reason in VETOES.items())
+        flags = f"CASE {veto} ELSE '' END, coalesce(\"gamma_nhs_number\", -1) > 0"
+        ids = "unique_id_l, unique_id_r, match_probability, match_weight"
+        sql = f"SELECT {ids}, {flags}, {values} FROM {table}"  # noqa: S608
+        return [
+            ScoredPair(r[0], r[1], r[2], r[3], r[4], r[5], r[6:])
+            for r in self.connection.execute(sql).fetchall()
+        ]
 
     def _has_tf(self, table: str, comparison: str) -> bool:
         if not hasattr(self, "_columns"):
@@ -279,13 +268,16 @@ class Linker:
 
     def explain(self, pair: ScoredPair) -> list[dict]:
         """Which fields agreed and how much each counted, in bits of evidence (match weights)."""
+        n = len(self.comparisons)
         return [
             {
                 "comparison": comparison,
                 "outcome": self.labels[comparison].get(gamma, str(gamma)),
-                "weight": pair.weights.get(comparison, 0.0),
+                "weight": round(weight or 0.0, 2),
             }
-            for comparison, gamma in pair.gammas.items()
+            for comparison, gamma, weight in zip(
+                self.comparisons, pair.evidence[:n], pair.evidence[n:], strict=True
+            )
         ]
 
     def close(self) -> None:

@@ -161,15 +161,8 @@ def _apply(ids: list[int], pairs: list[ScoredPair], linker: Linker, progress: Pr
 
 def _assign_people(clusters: list[set[int]], summary: ResolutionSummary) -> list[int]:
     """The person for each cluster: the one most of its records already had, else a new person."""
-    current = {}
     all_ids = [i for c in clusters for i in c]
-    for start in range(0, len(all_ids), CHUNK):
-        chunk = all_ids[start : start + CHUNK]
-        current.update(
-            PersonLink.objects.filter(partner_record_id__in=chunk).values_list(
-                "partner_record_id", "person_id"
-            )
-        )
+    current = {r: person for r, (_pk, person, _m, _p) in _links_of(all_ids).items()}
     overlap = Counter(
         (index, current[r]) for index, members in enumerate(clusters) for r in members if r in current
     )
@@ -215,6 +208,24 @@ def _assign_people(clusters: list[set[int]], summary: ResolutionSummary) -> list
     return people
 
 
+def _links_of(records: list[int]) -> dict[int, tuple[int, int, str, float | None]]:
+    """record -> (link id, person, method, probability) for these records' current links."""
+    columns = ("partner_record_id", "pk", "person_id", "method", "match_probability")
+    if len(records) > 100_000:
+        # Most of the table: one pass over it is quicker than many long lists of ids.
+        wanted = set(records)
+        rows = (row for row in PersonLink.objects.values_list(*columns) if row[0] in wanted)
+    else:
+        rows = (
+            row
+            for start in range(0, len(records), CHUNK)
+            for row in PersonLink.objects.filter(
+                partner_record_id__in=records[start : start + CHUNK]
+            ).values_list(*columns)
+        )
+    return {row[0]: row[1:] for row in rows}
+
+
 def _create_people(count: int) -> list[int]:
     """Insert `count` new people and return their ids, fast enough for a first run over a million records."""
     # A timestamp of this call's own marks its rows, so one query finds their ids.
@@ -238,14 +249,7 @@ def _write_links(clusters, people, best, links, must, linker: Linker, summary: R
                 if probability > strongest.get(record, (-1.0, None))[0]:
                     strongest[record] = (probability, (a, b))
     manual = {r for pair in must for r in pair}
-    ids = list(in_cluster)
-    existing = {
-        link.partner_record_id: link
-        for start in range(0, len(ids), CHUNK)
-        for link in PersonLink.objects.filter(partner_record_id__in=ids[start : start + CHUNK]).only(
-            "pk", "partner_record_id", "person_id", "method", "match_probability"
-        )
-    }
+    existing = _links_of(list(in_cluster))
     now = timezone.now()
     version = linker.model.version
     to_create, to_update = [], []
@@ -264,11 +268,13 @@ def _write_links(clusters, people, best, links, must, linker: Linker, summary: R
         link = existing.get(record)
         if link is None:
             to_create.append((record, person, method, probability, version, explanation, now, now))
-        elif (link.person_id, link.method) != (person, method) or not _same_probability(
-            link.match_probability, probability
+            continue
+        link_pk, old_person, old_method, old_probability = link
+        if (old_person, old_method) != (person, method) or not _same_probability(
+            old_probability, probability
         ):
-            moved += link.person_id != person
-            to_update.append((person, method, probability, version, explanation, now, link.pk))
+            moved += old_person != person
+            to_update.append((person, method, probability, version, explanation, now, link_pk))
     insert_rows(
         PersonLink,
         (
