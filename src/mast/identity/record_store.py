@@ -5,8 +5,6 @@ So the standardised rows are kept in a Parquet file under var/ and only changed 
 """
 
 import gc
-import multiprocessing
-import os
 import time
 from pathlib import Path
 
@@ -41,7 +39,6 @@ FIELDS = (
 STORE_SCHEMA = SCHEMA.append(pa.field("updated_at", pa.float64()))
 # Bump when standardisation changes, so every stored row is redone once.
 STORE_VERSION = 3
-PARALLEL_FROM = 50_000  # records; below this, starting worker processes costs more than it saves
 CHUNK = 20_000  # ids per query: under SQLite's limit on bound parameters
 
 
@@ -49,24 +46,14 @@ def store_path() -> Path:
     return VAR_DIR / "identity" / f"records-v{STORE_VERSION}.parquet"
 
 
-def _rows(values: list[dict]) -> list[dict]:
-    if len(values) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        # Standardising is pure Python: a first run over a million records uses every core.
-        workers = min(os.cpu_count() or 1, 4)
-        size = -(-len(values) // workers)
-        chunks = [values[i : i + size] for i in range(0, len(values), size)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return [row for rows in pool.map(_rows_here, chunks) for row in rows]
-    return _rows_here(values)
-
-
-def _rows_here(values: list[dict]) -> list[dict]:
+def _rows(values) -> list[dict]:
     # A million small dicts make the garbage collector run over and over to no purpose; pause it.
     gc.disable()
     try:
-        return [_row(v) for v in values]
+        rows = [_row(v) for v in values]
     finally:
         gc.enable()
+    return rows
 
 
 def _row(v: dict) -> dict:
