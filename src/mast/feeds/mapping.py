@@ -9,6 +9,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from mast.feeds.canonical import CATEGORIES, FIELD_NAMES, REQUIRED_FIELDS, SEXES, STATUSES
@@ -62,12 +63,18 @@ class Mapping:
         return set(self.columns.values())
 
     def parse_date(self, text: str):
-        for fmt in self.date_formats:
-            try:
-                return datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-        return None
+        return _parse_date(self.date_formats, text)
+
+
+@lru_cache(maxsize=200_000)
+def _parse_date(formats: tuple[str, ...], text: str):
+    # A feed repeats the same few thousand dates; strptime is slow enough for that to matter.
+    for fmt in formats:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
 
 
 def _require(table: dict, key: str, where: str):
