@@ -9,7 +9,7 @@ applied before any model link, so a human decision always wins.
 A link refused this way is a sign the record is ambiguous; it is reported so it can go to review.
 """
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 
 Node = Hashable
@@ -29,7 +29,10 @@ def cluster(
     links: Iterable[tuple[Node, Node, float]],
     cannot_link: Iterable[tuple[Node, Node]] = (),
     must_link: Iterable[tuple[Node, Node]] = (),
+    prefer: Callable[[Node, Node], bool] | None = None,
 ) -> Clustering:
+    """Links are tried strongest first; among equals, those `prefer` favours, then in a fixed order, so the
+    same input always gives the same people."""
     parent: dict[Node, Node] = {}
     members: dict[Node, set[Node]] = {}
     # For each cluster (by its root), every node that may not join it.
@@ -67,7 +70,12 @@ def cluster(
         if a in parent and b in parent:
             join(a, b, force=True)
     refused = []
-    for a, b, probability in sorted(links, key=lambda link: -link[2]):
+
+    def order(link):
+        a, b, probability = link
+        return (-probability, not (prefer and prefer(a, b)), str(a), str(b))
+
+    for a, b, probability in sorted(links, key=order):
         if a in parent and b in parent and not join(a, b):
             refused.append((a, b, probability))
     return Clustering([members[r] for r in members], refused)

@@ -145,24 +145,30 @@ def _apply(ids: list[int], pairs: list[ScoredPair], linker: Linker, progress: Pr
             cannot.append(key)
     must = [key for key, same in decisions.items() if same]
     cannot += [key for key, same in decisions.items() if not same]
-    clustering = cluster(ids, links, cannot, must)
+    current = {r: person for r, (_pk, person, _m, _p) in _links_of(ids).items()}
+
+    def together_now(a: int, b: int) -> bool:
+        return a in current and current.get(a) == current.get(b)
+
+    # Among equally strong links, those that keep today's people together go first: a re-run moves nobody.
+    clustering = cluster(ids, links, cannot, must, prefer=together_now)
     for a, b, _probability in clustering.refused:
         key = (min(a, b), max(a, b))
         if key in best and best[key].probability >= LINK_AT:
             review[key] = (best[key], AMBIGUOUS)
 
     summary = ResolutionSummary(records=len(ids), model_version=linker.model.version)
-    cluster_people = _assign_people(clustering.clusters, summary)
+    cluster_people = _assign_people(clustering.clusters, current, summary)
     _write_links(clustering.clusters, cluster_people, best, links, must, linker, summary)
     _write_review(id_set, review, linker, summary)
     summary.seconds["cluster_and_persist"] = time.perf_counter() - started
     return summary
 
 
-def _assign_people(clusters: list[set[int]], summary: ResolutionSummary) -> list[int]:
+def _assign_people(
+    clusters: list[set[int]], current: dict[int, int], summary: ResolutionSummary
+) -> list[int]:
     """The person for each cluster: the one most of its records already had, else a new person."""
-    all_ids = [i for c in clusters for i in c]
-    current = {r: person for r, (_pk, person, _m, _p) in _links_of(all_ids).items()}
     overlap = Counter(
         (index, current[r]) for index, members in enumerate(clusters) for r in members if r in current
     )
