@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from mast.feeds.models import Load, PartnerRecord, RejectedRow, Source
@@ -151,24 +152,28 @@ def family_of(person: Person) -> list[FamilyMember]:
     )
     if not refs:
         return []
-    found: dict[tuple[str, int], set[str]] = {}
-    sources = {s for s, _ in refs}
-    for source_id, person_ref, related_ref, kind, source_name in Relationship.objects.filter(
-        source_id__in=sources
-    ).values_list("source_id", "person_ref", "related_person_ref", "kind", "source__agency__name"):
+    mine = {ref for _, ref in refs}
+    relationships = Relationship.objects.filter(
+        Q(person_ref__in=mine) | Q(related_person_ref__in=mine), source_id__in={s for s, _ in refs}
+    ).values_list("source_id", "person_ref", "related_person_ref", "kind", "source__agency__name")
+    others: list[tuple[tuple[int, str], str, str]] = []
+    for source_id, person_ref, related_ref, kind, source_name in relationships:
         if (source_id, person_ref) in refs:
-            other, other_kind = (source_id, related_ref), kind
+            others.append(((source_id, related_ref), kind, source_name))
         elif (source_id, related_ref) in refs:
-            other, other_kind = (source_id, person_ref), INVERSE[kind]
-        else:
-            continue
-        other_person = (
-            PersonLink.objects.filter(partner_record__source_id=other[0], partner_record__person_ref=other[1])
-            .values_list("person_id", flat=True)
-            .first()
-        )
+            others.append(((source_id, person_ref), INVERSE[kind], source_name))
+    # One query for everyone named, rather than one per relationship.
+    person_of = {
+        (source_id, ref): person_id
+        for source_id, ref, person_id in PersonLink.objects.filter(
+            partner_record__person_ref__in={ref for (_, ref), _, _ in others}
+        ).values_list("partner_record__source_id", "partner_record__person_ref", "person_id")
+    }
+    found: dict[tuple[str, int], set[str]] = {}
+    for other, kind, source_name in others:
+        other_person = person_of.get(other)
         if other_person and other_person != person.pk:
-            found.setdefault((other_kind, other_person), set()).add(source_name)
+            found.setdefault((kind, other_person), set()).add(source_name)
     people = {p.pk: p for p in Person.objects.filter(pk__in={pk for _, pk in found})}
     details = _details(people.values())
     members = [
