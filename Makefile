@@ -8,7 +8,7 @@ DEMO_PEOPLE ?= 3000
 DEMO_SEED ?= 2026
 PG_BIN := $(shell ls -d /usr/lib/postgresql/15/bin 2>/dev/null)
 
-.PHONY: demo test lint format bench setup assets postgres-binaries clean
+.PHONY: demo test lint format bench setup assets postgres-binaries chromium clean
 
 setup: $(VENV)/.installed assets
 
@@ -33,6 +33,14 @@ postgres-binaries:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql-15 >/dev/null; \
 	fi
 
+# Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium and never downloads a browser).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "Installing Chromium for the browser tests (Debian package chromium)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
 demo: setup
 	$(MAST) migrate --no-input
 	$(MAST) collectstatic --no-input --verbosity 0
@@ -49,7 +57,7 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: setup postgres-binaries lint
+test: setup postgres-binaries chromium lint
 	$(MAST) collectstatic --no-input --verbosity 0
 	@echo "== test suite on SQLite =="
 	$(BIN)/pytest
