@@ -55,3 +55,22 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class AccessPurpose(models.Model):
+    """Why a user is looking: the case or referral they are working on and the reason, stated before the first
+    search of a session or of a new case, and stored with every audit event that follows."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="purposes")
+    reference = models.CharField(max_length=100, help_text="The referral or case reference.")
+    # A purpose code from the data-sharing agreement (governance.Purpose), kept as text so the audit record
+    # reads the same if the agreement's list changes later.
+    reason = models.CharField(max_length=60)
+    reason_label = models.CharField(max_length=200)
+    stated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-stated_at"]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.reason_label}"

@@ -80,8 +80,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "mast.access",
+    "mast.audit",
     "mast.feeds",
     "mast.identity",
+    "mast.requests",
     "mast.synth",
     "mast.web",
 ]

@@ -1,0 +1,65 @@
+"""The one policy: which role may do what with personal data, and whether a stated purpose is needed first.
+
+Object-level rules (a feed owner sees only their own feeds' rows, a restricted record shows only "known to
+<agency>") live with the data they guard; this table decides whether the question may be asked at all.
+"""
+
+from enum import StrEnum
+
+from mast.access.models import Role
+
+
+class Action(StrEnum):
+    SEARCH_PEOPLE = "search_people"
+    SEARCH_ADDRESSES = "search_addresses"
+    VIEW_PERSON = "view_person"
+    PRINT_PERSON = "print_person"
+    VIEW_ADDRESS = "view_address"
+    SEND_REFERRAL = "send_referral"
+    REVIEW_MATCH = "review_match"
+    DECIDE_MATCH = "decide_match"
+    UNLINK_RECORD = "unlink_record"
+    VIEW_REJECTED_ROWS = "view_rejected_rows"
+    EXPORT_REJECTED_ROWS = "export_rejected_rows"
+    VIEW_AUDIT_LOG = "view_audit_log"
+
+
+# Work on the data itself (reviewing matches, fixing a feed) has one purpose, implied by the work; looking at
+# people for a case needs the practitioner to say which case and why.
+DATA_QUALITY = ("data_quality", "Keeping shared data accurate (feed and match review)")
+GOVERNANCE = ("governance", "Information-governance oversight")
+
+_PRACTICE = frozenset({Role.PRACTITIONER})
+_REVIEWERS = frozenset({Role.FEED_OWNER, Role.IG_OFFICER})
+
+RULES: dict[Action, tuple[frozenset[str], tuple[str, str] | None]] = {
+    # action: (roles allowed, implied purpose — None means the user must state one)
+    Action.SEARCH_PEOPLE: (_PRACTICE, None),
+    Action.SEARCH_ADDRESSES: (_PRACTICE, None),
+    Action.VIEW_PERSON: (_PRACTICE, None),
+    Action.PRINT_PERSON: (_PRACTICE, None),
+    Action.VIEW_ADDRESS: (_PRACTICE, None),
+    Action.SEND_REFERRAL: (_PRACTICE, None),
+    Action.REVIEW_MATCH: (_REVIEWERS, DATA_QUALITY),
+    Action.DECIDE_MATCH: (_REVIEWERS, DATA_QUALITY),
+    Action.UNLINK_RECORD: (_REVIEWERS, DATA_QUALITY),
+    Action.VIEW_REJECTED_ROWS: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
+    Action.EXPORT_REJECTED_ROWS: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
+    Action.VIEW_AUDIT_LOG: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
+}
+
+
+def allows(user, action: Action) -> bool:
+    """Whether this user's role may do this at all. Anonymous users and users with no agency may do nothing."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.agency_id is None:
+        return False
+    roles, _ = RULES[action]
+    return user.role in roles
+
+
+def implied_purpose(action: Action) -> tuple[str, str] | None:
+    return RULES[action][1]
+
+
+def needs_stated_purpose(action: Action) -> bool:
+    return RULES[action][1] is None

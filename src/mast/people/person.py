@@ -1,0 +1,206 @@
+"""The person page's contents: who they are, open cases and whom to call, the last 12 months, family,
+household, addresses, and which partner records were matched and how surely."""
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from mast.access.gate import Scope
+from mast.feeds.models import Involvement, PartnerRecord
+from mast.identity.family import FamilyMember, family_of
+from mast.identity.households import FormerAddress, HouseholdMember, Place, household_of
+from mast.identity.models import InvolvementAddress, Person, PersonLink
+from mast.people.redaction import InvolvementLine, in_window, line
+
+
+class PersonNotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class MatchedRecord:
+    agency: str
+    source: str
+    restricted: bool
+    person_ref: str = ""
+    name: str = ""
+    date_of_birth: date | None = None
+    how: str = ""
+    probability: float | None = None
+    explanation: tuple = ()
+
+
+@dataclass(frozen=True)
+class CurrentAddress:
+    text: str
+    address_id: int | None  # the address page, when MAST has standardised it
+    place: Place
+
+
+@dataclass(frozen=True)
+class PersonSummary:
+    person: Person
+    name: str
+    other_names: tuple[str, ...]
+    date_of_birth: date | None
+    sex: str
+    nhs_number: str
+    known_to: tuple[str, ...]
+    open_cases: tuple[InvolvementLine, ...]
+    timeline: tuple[InvolvementLine, ...]
+    shown_from: date
+    current_address: CurrentAddress | None
+    former_addresses: tuple[FormerAddress, ...]
+    family: tuple[FamilyMember, ...]
+    household: tuple[HouseholdMember, ...]
+    # True when a partner restricted some of this person's records: their addresses are not shown.
+    addresses_withheld: bool
+    records: tuple[MatchedRecord, ...] = field(default=())
+
+    @property
+    def public_id(self) -> uuid.UUID:
+        return self.person.public_id
+
+
+def find_person(public_id: uuid.UUID) -> Person:
+    """The active person with this id, following merges; PersonNotFound if there is none."""
+    person = Person.objects.filter(public_id=public_id).first()
+    seen = 0
+    while person is not None and person.status == Person.Status.MERGED and seen < 20:
+        person, seen = person.merged_into, seen + 1
+    if person is None or person.status != Person.Status.ACTIVE:
+        raise PersonNotFound(str(public_id))
+    return person
+
+
+def person_summary(scope: Scope, public_id: uuid.UUID) -> PersonSummary:
+    person = find_person(public_id)
+    records = list(
+        PartnerRecord.objects.filter(link__person=person, removed_at__isnull=True)
+        .select_related("source__agency", "link")
+        .order_by("-updated_at", "-pk")
+    )
+    involvements = list(
+        Involvement.objects.filter(partner_record__in=[r.pk for r in records], removed_at__isnull=True)
+        .select_related("source__agency")
+        .order_by("-start_date", "-pk")
+    )
+    hidden = _hidden_records(scope, records, involvements)
+    visible = [r for r in records if r.pk not in hidden]
+    lines = [line(scope, i) for i in involvements]
+    shown = [(i, ln) for i, ln in zip(involvements, lines, strict=True) if in_window(scope, i)]
+    current = _current_address(visible, involvements)
+    withheld = bool(hidden)
+    return PersonSummary(
+        person=person,
+        name=_name(visible or records),
+        other_names=_other_names(visible, _name(visible or records)),
+        date_of_birth=_most_common(r.date_of_birth for r in visible or records),
+        sex=_most_common(r.sex for r in visible) or "",
+        nhs_number=_most_common(r.nhs_number for r in visible if r.nhs_number_valid) or "",
+        known_to=tuple(sorted({ln.agency for _, ln in shown})),
+        open_cases=tuple(ln for ln in lines if ln.is_open),
+        timeline=tuple(ln for _, ln in shown),
+        shown_from=scope.shown_from,
+        current_address=current,
+        former_addresses=() if withheld else tuple(_former(visible, involvements, current)),
+        family=tuple(family_of(person)),
+        household=() if withheld or current is None else tuple(household_of(person)),
+        addresses_withheld=withheld,
+        records=tuple(_matched(scope, records, hidden)),
+    )
+
+
+def _hidden_records(scope: Scope, records, involvements) -> set[int]:
+    """Records whose every involvement is restricted from this viewer: their names may be known, their
+    addresses (a refuge, say) must not be."""
+    by_record: dict[int, list[Involvement]] = {}
+    for involvement in involvements:
+        by_record.setdefault(involvement.partner_record_id, []).append(involvement)
+    return {
+        record.pk
+        for record in records
+        if any(i.restricted for i in by_record.get(record.pk, []))
+        and not scope.sees_details_of(record.source.agency_id, True)
+    }
+
+
+def _name(records) -> str:
+    if not records:
+        return "Unknown"
+    given = " ".join(p for p in (records[0].given_name, records[0].middle_names) if p)
+    return f"{given} {records[0].family_name}".strip()
+
+
+def _other_names(records, name: str) -> tuple[str, ...]:
+    names = {f"{r.given_name} {r.family_name}".strip() for r in records}
+    names.update(n.strip() for r in records for n in (r.other_names or "").split(";") if n.strip())
+    return tuple(sorted(n for n in names if n.casefold() != name.casefold() and n))
+
+
+def _most_common(values):
+    counted = Counter(v for v in values if v)
+    return counted.most_common(1)[0][0] if counted else None
+
+
+def _current_address(visible, involvements) -> CurrentAddress | None:
+    visible_ids = {r.pk for r in visible}
+    for involvement in involvements:  # newest first
+        if involvement.partner_record_id not in visible_ids:
+            continue
+        record = next(r for r in visible if r.pk == involvement.partner_record_id)
+        place = Place.of(record.__dict__)
+        if not place.text:
+            continue
+        standard = (
+            InvolvementAddress.objects.filter(involvement_id=involvement.pk).values_list(
+                "address_id", flat=True
+            )
+        ).first()
+        return CurrentAddress(place.text, standard, place)
+    return None
+
+
+def _former(visible, involvements, current: CurrentAddress | None) -> list[FormerAddress]:
+    visible_ids = {r.pk for r in visible}
+    seen: list[Place] = [current.place] if current is not None else []
+    former = []
+    for involvement in involvements:
+        if involvement.partner_record_id not in visible_ids:
+            continue
+        place = Place.of(involvement.__dict__)
+        if not place.standard_key:
+            continue
+        if any(place.same_address(other) for other in seen):
+            continue
+        seen.append(place)
+        former.append(FormerAddress(place.standard_key, place.text, involvement.start_date))
+    return former
+
+
+_HOW = dict(PersonLink.Method.choices)
+
+
+def _matched(scope: Scope, records, hidden: set[int]) -> list[MatchedRecord]:
+    matched = []
+    for record in records:
+        agency = record.source.agency.name
+        if record.pk in hidden:
+            matched.append(MatchedRecord(agency=agency, source=record.source.name, restricted=True))
+            continue
+        link = getattr(record, "link", None)
+        matched.append(
+            MatchedRecord(
+                agency=agency,
+                source=record.source.name,
+                restricted=False,
+                person_ref=record.person_ref,
+                name=f"{record.given_name} {record.family_name}".strip(),
+                date_of_birth=record.date_of_birth,
+                how=_HOW.get(link.method, "") if link else "",
+                probability=link.match_probability if link else None,
+                explanation=tuple(link.explanation or ()) if link else (),
+            )
+        )
+    return matched

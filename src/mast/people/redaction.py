@@ -1,0 +1,71 @@
+"""How one involvement reads to one viewer: in full, or as "known to <agency> — contact them" when the
+partner marked it restricted and the viewer works elsewhere."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from mast.access.gate import Scope
+from mast.feeds.canonical import CATEGORIES
+from mast.feeds.models import Involvement
+
+
+@dataclass(frozen=True)
+class InvolvementLine:
+    involvement_id: int
+    agency: str
+    restricted: bool
+    # Everything below is blank when restricted: the viewer gets `agency_contact` instead.
+    agency_contact: str = ""
+    category: str = ""
+    involvement_type: str = ""
+    start_date: date | None = None
+    end_date: date | None = None
+    status: str = ""
+    lead_practitioner: str = ""
+    team: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == Involvement.Status.OPEN
+
+    @property
+    def status_label(self) -> str:
+        return Involvement.Status(self.status).label if self.status else "Not given"
+
+
+def line(scope: Scope, involvement: Involvement) -> InvolvementLine:
+    agency = involvement.source.agency
+    if not scope.sees_details_of(agency.pk, involvement.restricted):
+        return InvolvementLine(
+            involvement_id=involvement.pk,
+            agency=agency.name,
+            restricted=True,
+            agency_contact=agency.contact_point or "the agency's safeguarding lead",
+            # Whether the case is open still matters (a referral should go to the agency), and says nothing
+            # of what the case is about.
+            status=involvement.status,
+        )
+    return InvolvementLine(
+        involvement_id=involvement.pk,
+        agency=agency.name,
+        restricted=False,
+        category=CATEGORIES.get(involvement.category, involvement.category),
+        involvement_type=involvement.involvement_type,
+        start_date=involvement.start_date,
+        end_date=involvement.end_date,
+        status=involvement.status,
+        lead_practitioner=involvement.lead_practitioner,
+        team=involvement.team,
+        contact_phone=involvement.contact_phone,
+        contact_email=involvement.contact_email,
+    )
+
+
+def in_window(scope: Scope, involvement: Involvement) -> bool:
+    """Shown if open, or if it started or ended within the display window."""
+    if involvement.status == Involvement.Status.OPEN:
+        return True
+    last = involvement.end_date or involvement.start_date
+    return last >= scope.shown_from

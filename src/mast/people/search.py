@@ -1,0 +1,82 @@
+"""Search results as a practitioner reads them: each person found, why they matched, which agencies know
+them in the display window, and whether a case is open. Matching itself is identity's (identity.search)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from mast.access.gate import Scope
+from mast.feeds.models import Involvement, PartnerRecord
+from mast.identity import search as identity_search
+from mast.identity.models import Person
+from mast.identity.search import SearchQuery
+from mast.people.redaction import in_window
+
+__all__ = ["PersonResult", "AddressResult", "SearchQuery", "search_people", "search_addresses"]
+
+
+@dataclass(frozen=True)
+class PersonResult:
+    public_id: str
+    name: str
+    date_of_birth: date | None
+    postcode: str
+    score: float
+    reasons: tuple[str, ...]
+    known_to: tuple[str, ...]
+    has_open_case: bool
+
+
+@dataclass(frozen=True)
+class AddressResult:
+    address_id: int
+    label: str
+    involvements: int
+
+
+def search_people(scope: Scope, query: SearchQuery, *, limit: int = 20) -> list[PersonResult]:
+    matches = identity_search.search_people(query, limit=limit)
+    if not matches:
+        return []
+    people = Person.objects.in_bulk([m.person_id for m in matches])
+    best_record = {
+        r.pk: r
+        for r in PartnerRecord.objects.filter(pk__in=[m.record_ids[0] for m in matches if m.record_ids])
+    }
+    agencies: dict[int, set[str]] = {}
+    open_case: set[int] = set()
+    for involvement in Involvement.objects.filter(
+        partner_record__link__person_id__in=list(people), removed_at__isnull=True
+    ).select_related("source__agency", "partner_record__link"):
+        person_id = involvement.partner_record.link.person_id
+        if in_window(scope, involvement):
+            agencies.setdefault(person_id, set()).add(involvement.source.agency.name)
+        if involvement.is_open:
+            open_case.add(person_id)
+    results = []
+    for match in matches:
+        person = people.get(match.person_id)
+        record = best_record.get(match.record_ids[0]) if match.record_ids else None
+        if person is None or record is None:
+            continue
+        results.append(
+            PersonResult(
+                public_id=str(person.public_id),
+                name=f"{record.given_name} {record.family_name}".strip(),
+                date_of_birth=record.date_of_birth,
+                postcode=record.postcode,
+                score=match.score,
+                reasons=match.reasons,
+                known_to=tuple(sorted(agencies.get(match.person_id, ()))),
+                has_open_case=match.person_id in open_case,
+            )
+        )
+    return results
+
+
+def search_addresses(
+    scope: Scope, postcode: str, address: str = "", *, limit: int = 20
+) -> list[AddressResult]:
+    return [
+        AddressResult(m.address_id, m.label, m.involvements)
+        for m in identity_search.search_addresses(postcode, address, limit=limit)
+    ]
