@@ -50,7 +50,7 @@ RULES: dict[Action, tuple[frozenset[str], tuple[str, str] | None]] = {
 
 
 def allows(user, action: Action) -> bool:
-    """Whether this user's role may do this at all. Anonymous users and users with no agency may do nothing."""
+    """Whether this role may do this at all. Anonymous users and users with no agency may do nothing."""
     if not getattr(user, "is_authenticated", False) or not user.is_active or user.agency_id is None:
         return False
     roles, _ = RULES[action]

@@ -11,7 +11,7 @@ from mast.identity.models import Person
 from mast.identity.search import SearchQuery
 from mast.people.redaction import in_window
 
-__all__ = ["PersonResult", "AddressResult", "SearchQuery", "search_people", "search_addresses"]
+__all__ = ["AddressResult", "PersonResult", "SearchQuery", "search_addresses", "search_people"]
 
 
 @dataclass(frozen=True)

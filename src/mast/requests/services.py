@@ -1,4 +1,4 @@
-"""Sending requests. Referrals about open cases go to the allocated worker and team the partner's feed names."""
+"""Sending requests. Referrals about open cases go to the allocated worker and team named in the feed."""
 
 from django.core.exceptions import ValidationError
 
