@@ -1,0 +1,84 @@
+"""The one gate: the policy decides, the purpose is required, the read and its audit event are one."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from mast.access.gate import PurposeRequired, Scope, Viewer, through_gate
+from mast.access.models import AccessPurpose, Role
+from mast.access.policy import Action
+from mast.audit.models import AuditEvent
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _purpose(user) -> AccessPurpose:
+    return AccessPurpose.objects.create(
+        user=user, reference="MASH-2026-0042", reason="mash_triage", reason_label="x"
+    )
+
+
+def test_an_allowed_read_returns_its_result_and_writes_one_event_with_the_purpose():
+    user = make_user(Role.PRACTITIONER)
+    viewer = Viewer(user, _purpose(user), "10.0.0.7")
+    seen = through_gate(
+        viewer, Action.VIEW_PERSON, lambda scope: ("Alex", scope.agency_id), target="person:p1"
+    )
+    assert seen == ("Alex", user.agency_id)
+    event = AuditEvent.objects.get()
+    assert (event.action, event.outcome, event.target) == ("view_person", "allowed", "person:p1")
+    assert (event.purpose_code, event.purpose_reference, event.ip_address) == (
+        "mash_triage",
+        "MASH-2026-0042",
+        "10.0.0.7",
+    )
+
+
+@pytest.mark.parametrize("role", [Role.ANALYST, Role.ADMINISTRATOR, Role.FEED_OWNER, Role.IG_OFFICER])
+def test_roles_without_the_right_are_refused_and_the_refusal_is_audited(role):
+    user = make_user(role)
+    reads = []
+    with pytest.raises(PermissionDenied):
+        through_gate(Viewer(user, _purpose(user)), Action.VIEW_PERSON, reads.append, target="person:p1")
+    assert reads == []
+    event = AuditEvent.objects.get()
+    assert (event.outcome, event.username, event.target) == ("denied", user.username, "person:p1")
+
+
+def test_a_practitioner_must_state_a_purpose_first():
+    user = make_user(Role.PRACTITIONER)
+    reads = []
+    with pytest.raises(PurposeRequired):
+        through_gate(Viewer(user), Action.SEARCH_PEOPLE, reads.append)
+    assert reads == []
+    assert not AuditEvent.objects.exists()
+
+
+def test_reviewing_matches_carries_its_implied_purpose():
+    user = make_user(Role.FEED_OWNER)
+    through_gate(Viewer(user), Action.REVIEW_MATCH, lambda scope: None, target="candidate:1")
+    assert AuditEvent.objects.get().purpose_code == "data_quality"
+
+
+def test_a_read_that_fails_leaves_no_event_and_no_trace():
+    user = make_user(Role.PRACTITIONER)
+
+    def read(scope):
+        AccessPurpose.objects.create(user=user, reference="written-inside", reason="r", reason_label="r")
+        raise LookupError("no such person")
+
+    with pytest.raises(LookupError):
+        through_gate(Viewer(user, _purpose(user)), Action.VIEW_PERSON, read)
+    assert not AuditEvent.objects.exists()
+    assert not AccessPurpose.objects.filter(reference="written-inside").exists()
+
+
+def test_nobody_makes_a_scope_but_the_gate():
+    with pytest.raises(PermissionDenied):
+        Scope(user_id=1, agency_id=1, today=None, shown_from=None, _made_by=object())
+
+
+def test_a_switched_off_account_is_refused():
+    user = make_user(Role.PRACTITIONER, is_active=False)
+    with pytest.raises(PermissionDenied):
+        through_gate(Viewer(user, _purpose(user)), Action.VIEW_PERSON, lambda scope: None)
