@@ -19,7 +19,7 @@ from mast.access.models import AccessPurpose
 from mast.access.policy import Action, allows, implied_purpose
 from mast.audit import chain
 from mast.audit.models import AuditEvent
-from mast.feeds.retention import months_before
+from mast.feeds.retention import display_from
 
 T = TypeVar("T")
 _GATE = object()
@@ -58,12 +58,6 @@ class Scope:
         return not restricted or agency_id == self.agency_id
 
 
-def _display_window_months() -> int:
-    from mast.governance.services import display_window_months
-
-    return display_window_months()
-
-
 def through_gate(
     viewer: Viewer,
     action: Action,
@@ -82,18 +76,22 @@ def through_gate(
         purpose_code, purpose_reference = viewer.purpose.reason, viewer.purpose.reference
     elif implied is not None:
         purpose_code = implied[0]
-    if not allows(user, action):
+
+    def refuse(why: str) -> None:
         if getattr(user, "is_authenticated", False):
             chain.append(
                 user=user,
                 action=str(action),
                 outcome=AuditEvent.Outcome.DENIED,
                 target=target,
-                detail=detail,
+                detail={**(detail or {}), "refused": why},
                 purpose_code=purpose_code,
                 purpose_reference=purpose_reference,
                 ip_address=viewer.ip_address,
             )
+
+    if not allows(user, action):
+        refuse("role")
         raise PermissionDenied("Your role does not allow this.")
     if implied is None and viewer.purpose is None:
         raise PurposeRequired()
@@ -102,18 +100,23 @@ def through_gate(
         user_id=user.pk,
         agency_id=user.agency_id,
         today=today,
-        shown_from=months_before(today, _display_window_months()),
+        shown_from=display_from(today),
         _made_by=_GATE,
     )
-    with transaction.atomic():
-        result = read(scope)
-        chain.append(
-            user=user,
-            action=str(action),
-            target=target,
-            detail={**(detail or {}), **(describe(result) if describe else {})},
-            purpose_code=purpose_code,
-            purpose_reference=purpose_reference,
-            ip_address=viewer.ip_address,
-        )
+    try:
+        with transaction.atomic():
+            result = read(scope)
+            chain.append(
+                user=user,
+                action=str(action),
+                target=target,
+                detail={**(detail or {}), **(describe(result) if describe else {})},
+                purpose_code=purpose_code,
+                purpose_reference=purpose_reference,
+                ip_address=viewer.ip_address,
+            )
+    except PermissionDenied:
+        # Refused by the data's own rule (another partner's feed, a pair outside the reviewer's feeds).
+        refuse("record")
+        raise
     return result

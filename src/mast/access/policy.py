@@ -42,7 +42,7 @@ RULES: dict[Action, tuple[frozenset[str], tuple[str, str] | None]] = {
     Action.SEND_REFERRAL: (_PRACTICE, None),
     Action.REVIEW_MATCH: (_REVIEWERS, DATA_QUALITY),
     Action.DECIDE_MATCH: (_REVIEWERS, DATA_QUALITY),
-    Action.UNLINK_RECORD: (_REVIEWERS, DATA_QUALITY),
+    Action.UNLINK_RECORD: (frozenset({Role.IG_OFFICER}), DATA_QUALITY),
     Action.VIEW_REJECTED_ROWS: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
     Action.EXPORT_REJECTED_ROWS: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
     Action.VIEW_AUDIT_LOG: (frozenset({Role.IG_OFFICER}), GOVERNANCE),

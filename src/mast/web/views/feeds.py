@@ -8,9 +8,12 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from mast.access.gate import through_gate
+from mast.access.policy import Action
 from mast.feeds import owners
 from mast.identity.intake import accept_upload
 from mast.web.forms import FeedUploadForm
+from mast.web.viewer import viewer_of
 
 
 def _sources_or_refuse(user):
@@ -50,15 +53,34 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def load_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    load = owners.load_for(request.user, pk)
-    rejected = Paginator(load.rejected_rows.order_by("line_number"), 50).get_page(request.GET.get("page"))
+    # Rejected rows are partners' records as sent: read through the gate, which audits the viewing.
+    def read(scope):
+        load = owners.load_for(request.user, pk)
+        rejected = Paginator(load.rejected_rows.order_by("line_number"), 50).get_page(request.GET.get("page"))
+        rejected.object_list = list(rejected.object_list)
+        return load, rejected
+
+    load, rejected = through_gate(
+        viewer_of(request),
+        Action.VIEW_REJECTED_ROWS,
+        read,
+        target=f"load:{pk}",
+        describe=lambda result: {"rejected_rows_shown": len(result[1].object_list)},
+    )
     context = {"load": load, "progress": owners.progress(load), "rejected": rejected}
     return render(request, "web/feeds/load.html", context)
 
 
 @login_required
 def rejected_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
-    load = owners.load_for(request.user, pk)
+    # The export is audited as it is granted; the rows then stream, so a million of them never sit in memory.
+    load = through_gate(
+        viewer_of(request),
+        Action.EXPORT_REJECTED_ROWS,
+        lambda scope: owners.load_for(request.user, pk),
+        target=f"load:{pk}",
+        describe=lambda load: {"rows": load.rows_rejected},
+    )
     response = StreamingHttpResponse(owners.rejected_rows_csv(load), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="rejected-rows-{load.source.code}-load-{load.pk}.csv"'

@@ -13,9 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from mast.access.gate import through_gate
+from mast.access.policy import Action
 from mast.identity import review
 from mast.identity.models import MatchCandidate
 from mast.web.forms import FieldError
+from mast.web.viewer import viewer_of
 
 REASON_ERRORS = {
     "required": "Enter why you decided this",
@@ -73,21 +76,32 @@ def _refuse_unless_reviewer(user) -> None:
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     _refuse_unless_reviewer(request.user)
-    candidates = Paginator(review.review_queue(request.user), 25).get_page(request.GET.get("page"))
-    rows = [
-        {
-            "candidate": c,
-            "left": review.full_name(c.record_a),
-            "right": review.full_name(c.record_b),
-            "probability": review.percent(c.match_probability),
-        }
-        for c in candidates
-    ]
+
+    def read(scope):
+        candidates = Paginator(review.review_queue(request.user), 25).get_page(request.GET.get("page"))
+        rows = [
+            {
+                "candidate": c,
+                "left": review.full_name(c.record_a),
+                "right": review.full_name(c.record_b),
+                "probability": review.percent(c.match_probability),
+            }
+            for c in candidates
+        ]
+        return candidates, rows
+
+    candidates, rows = through_gate(
+        viewer_of(request),
+        Action.REVIEW_MATCH,
+        read,
+        target="review-queue",
+        describe=lambda result: {"candidates": [row["candidate"].pk for row in result[1]]},
+    )
     return render(request, "web/identity/queue.html", {"candidates": candidates, "rows": rows})
 
 
-def _candidate_page(request: HttpRequest, candidate: MatchCandidate, form: DecisionForm) -> HttpResponse:
-    context = {
+def _candidate_context(request: HttpRequest, candidate: MatchCandidate, form: DecisionForm) -> dict:
+    return {
         "candidate": candidate,
         "table": review.side_by_side(candidate),
         "people": review.current_people(candidate),
@@ -97,52 +111,66 @@ def _candidate_page(request: HttpRequest, candidate: MatchCandidate, form: Decis
         else review.latest_decision(candidate),
         "form": form,
     }
-    return render(request, "web/identity/candidate.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def candidate(request: HttpRequest, pk: int) -> HttpResponse:
-    pair = review.candidate_for(request.user, pk)
-    if request.method == "GET":
-        return _candidate_page(request, pair, DecisionForm())
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        same = form.cleaned_data["same_person"] == "yes"
-        try:
-            review.decide(pair, request.user, same, form.cleaned_data["reason"])
-        except ValidationError as error:
-            form.add_error("reason" if error.code in REASON_ERRORS else None, error.messages[0])
-        else:
-            messages.success(
-                request,
-                "Decision saved: the two records are now one person."
-                if same
-                else "Decision saved: the two records will be kept as different people.",
-            )
-            return redirect("web:review-queue")
-        pair.refresh_from_db()
-    return _candidate_page(request, pair, form)
+    _refuse_unless_reviewer(request.user)
+    form = DecisionForm(request.POST if request.method == "POST" else None)
+
+    # One gate call per request: showing the pair, or deciding it (and showing it again if the form is wrong).
+    def read(scope):
+        pair = review.candidate_for(request.user, pk)
+        if request.method == "POST" and form.is_valid():
+            same = form.cleaned_data["same_person"] == "yes"
+            try:
+                review.decide(pair, request.user, same, form.cleaned_data["reason"])
+            except ValidationError as error:
+                form.add_error("reason" if error.code in REASON_ERRORS else None, error.messages[0])
+            else:
+                return same
+            pair.refresh_from_db()
+        context = _candidate_context(request, pair, form)
+        return context
+
+    action = Action.DECIDE_MATCH if request.method == "POST" else Action.REVIEW_MATCH
+    outcome = through_gate(viewer_of(request), action, read, target=f"candidate:{pk}")
+    if isinstance(outcome, bool):
+        messages.success(
+            request,
+            "Decision saved: the two records are now one person."
+            if outcome
+            else "Decision saved: the two records will be kept as different people.",
+        )
+        return redirect("web:review-queue")
+    return render(request, "web/identity/candidate.html", outcome)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def unlink(request: HttpRequest, pk: int) -> HttpResponse:
-    link = review.link_for_unlink(request.user, pk)
     form = UnlinkForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            review.unlink(link, request.user, form.cleaned_data["reason"])
-        except ValidationError as error:
-            form.add_error("reason" if error.code in REASON_ERRORS else None, error.messages[0])
-        else:
-            messages.success(request, "Record unlinked: it is no longer part of that person.")
-            return redirect("web:review-queue")
-    context = {
-        "link": link,
-        "record": link.partner_record,
-        "name": review.full_name(link.partner_record),
-        "others": review.other_records(link),
-        "form": form,
-    }
+
+    def read(scope):
+        link = review.link_for_unlink(request.user, pk)
+        if request.method == "POST" and form.is_valid():
+            try:
+                review.unlink(link, request.user, form.cleaned_data["reason"])
+            except ValidationError as error:
+                form.add_error("reason" if error.code in REASON_ERRORS else None, error.messages[0])
+            else:
+                return None
+        return {
+            "link": link,
+            "record": link.partner_record,
+            "name": review.full_name(link.partner_record),
+            "others": review.other_records(link),
+            "form": form,
+        }
+
+    context = through_gate(viewer_of(request), Action.UNLINK_RECORD, read, target=f"person-link:{pk}")
+    if context is None:
+        messages.success(request, "Record unlinked: it is no longer part of that person.")
+        return redirect("web:review-queue")
     return render(request, "web/identity/unlink.html", context)
