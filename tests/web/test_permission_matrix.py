@@ -1,0 +1,161 @@
+"""Every URL, as every role and as nobody: who gets in, and that every page showing personal data wrote
+exactly one audit event carrying a purpose.
+
+The tables below must name every URL in MAST: a new page without a row here fails the first test, so nobody
+adds a page without deciding who may see it.
+"""
+
+from datetime import date
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from mast.access.models import AccessPurpose, Role
+from mast.access.purpose import SESSION_KEY
+from mast.audit.models import AuditEvent
+from mast.feeds.models import Involvement, Load, RejectedRow
+from mast.identity.models import Address, InvolvementAddress, Person, PersonLink
+from tests.factories import make_user
+from tests.identity.test_review import identity_state_in_tmp, make_candidate, make_record, make_source
+
+pytestmark = pytest.mark.django_db
+__all__ = ["identity_state_in_tmp"]
+
+ANONYMOUS = "anonymous"
+ROLES = [ANONYMOUS, *Role.values]
+EVERYONE = frozenset(Role.values)
+PRACTITIONERS = frozenset({Role.PRACTITIONER})
+REVIEWERS = frozenset({Role.FEED_OWNER, Role.IG_OFFICER})
+
+# url name: (method, who may, shows personal data). Who may: the signed-in roles let in; anonymous users are
+# sent to sign in unless the page is public.
+PUBLIC = "public"
+PAGES = {
+    "sign-in": ("get", PUBLIC, False),
+    "cookies": ("get", PUBLIC, False),
+    "accessibility": ("get", PUBLIC, False),
+    "home": ("get", EVERYONE, False),
+    "sign-out": ("post", EVERYONE, False),
+    "agreement": ("get", EVERYONE, False),
+    "feeds": ("get", frozenset({Role.FEED_OWNER}), False),
+    "feed-upload": ("post", frozenset({Role.FEED_OWNER}), False),
+    "feed-load": ("get", frozenset({Role.FEED_OWNER}), True),
+    "feed-load-rejected": ("get", frozenset({Role.FEED_OWNER}), True),
+    "review-queue": ("get", REVIEWERS, True),
+    "review-candidate": ("get", REVIEWERS, True),
+    "unlink-record": ("get", frozenset({Role.IG_OFFICER}), True),
+    "purpose": ("get", PRACTITIONERS, False),
+    "search": ("get", PRACTITIONERS, False),
+    "person": ("get", PRACTITIONERS, True),
+    "person-print": ("get", PRACTITIONERS, True),
+    "address": ("get", PRACTITIONERS, True),
+    "referral": ("get", PRACTITIONERS, True),
+    "referral-sent": ("get", PRACTITIONERS, False),
+}
+
+
+@pytest.fixture
+def world():
+    """A feed with a rejected row, two records in review, an open case at an address, and one user of each
+    role (the feed owner owns the feed)."""
+    police = make_source("Testshire Police")
+    health = make_source("Testshire NHS")
+    record = make_record(police, involvements=[("police_attendance", date.today())])
+    other = make_record(health, given_name="Addie")
+    person = Person.objects.create()
+    PersonLink.objects.create(partner_record=record, person=person, method=PersonLink.Method.SINGLETON)
+    PersonLink.objects.create(partner_record=other, person=Person.objects.create(), method="singleton")
+    involvement = Involvement.objects.get(partner_record=record)
+    Involvement.objects.filter(pk=involvement.pk).update(status="open", lead_practitioner="DC Example")
+    address = Address.objects.create(key="zz12cd:12:mill lane", line_1="12 Mill Lane", postcode="ZZ1 2CD")
+    InvolvementAddress.objects.create(involvement=involvement, address=address)
+    load = Load.objects.get(source=police)
+    RejectedRow.objects.create(load=load, line_number=7, field="given_name", reason="Empty", raw={"a": "b"})
+    candidate = make_candidate(record, other)
+    users = {role: make_user(role, agency=police.agency) for role in Role.values}
+    police.owners.add(users[Role.FEED_OWNER])
+    purpose = AccessPurpose.objects.create(
+        user=users[Role.PRACTITIONER], reference="MASH-0001", reason="mash_triage", reason_label="MASH triage"
+    )
+    args = {
+        "feed-load": [load.pk],
+        "feed-load-rejected": [load.pk],
+        "review-candidate": [candidate.pk],
+        "unlink-record": [record.link.pk],
+        "person": [person.public_id],
+        "person-print": [person.public_id],
+        "address": [address.pk],
+        "referral": [person.public_id, involvement.pk],
+    }
+    return {"users": users, "args": args, "purpose": purpose}
+
+
+def _client_as(client, world, role):
+    if role != ANONYMOUS:
+        user = world["users"][role]
+        client.force_login(user)
+        if role == Role.PRACTITIONER:
+            session = client.session
+            session[SESSION_KEY] = world["purpose"].pk
+            session.save()
+    return client
+
+
+def _visit(client, world, name):
+    method, _, _ = PAGES[name]
+    url = reverse(f"web:{name}", args=world["args"].get(name, []))
+    return getattr(client, method)(url)
+
+
+def test_every_url_has_a_row_in_the_matrix():
+    names = {
+        pattern.name
+        for pattern in get_resolver().url_patterns[0].url_patterns
+        if getattr(pattern, "name", None)
+    }
+    assert names == set(PAGES)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(PAGES))
+def test_who_may_open_each_url(name, role, world, client):
+    _, who, _ = PAGES[name]
+    response = _visit(_client_as(client, world, role), world, name)
+    if who == PUBLIC or (role != ANONYMOUS and role in who):
+        assert response.status_code in (200, 302), f"{role} should open {name}"
+        if response.status_code == 302:
+            assert reverse("web:sign-in") not in response["Location"]
+    elif role == ANONYMOUS:
+        assert response.status_code == 302 and response["Location"].startswith(reverse("web:sign-in"))
+    else:
+        assert response.status_code == 403, f"{role} should be refused {name}"
+
+
+@pytest.mark.parametrize("name", [n for n, (_, who, _) in PAGES.items() if who != PUBLIC])
+def test_each_page_with_personal_data_writes_exactly_one_audit_event_with_its_purpose(name, world, client):
+    _, who, personal = PAGES[name]
+    role = sorted(who)[0]
+    client = _client_as(client, world, role)
+    before = AuditEvent.objects.count()
+    response = _visit(client, world, name)
+    assert response.status_code in (200, 302)
+    if name == "feed-load-rejected":
+        b"".join(response.streaming_content)
+    events = list(AuditEvent.objects.filter(sequence__gt=before))
+    if not personal:
+        assert events == [], f"{name} shows no personal data and should write no audit event"
+        return
+    assert len(events) == 1, f"{name} wrote {len(events)} audit events"
+    event = events[0]
+    assert event.outcome == "allowed" and event.username == world["users"][role].username
+    assert event.purpose_code, f"{name}'s audit event has no purpose"
+    if role == Role.PRACTITIONER:
+        assert event.purpose_reference == "MASH-0001"
+
+
+def test_a_refused_look_is_audited_too(world, client):
+    client = _client_as(client, world, Role.ANALYST)
+    before = AuditEvent.objects.count()
+    assert _visit(client, world, "person").status_code == 403
+    event = AuditEvent.objects.get(sequence__gt=before)
+    assert (event.outcome, event.action, event.role) == ("denied", "view_person", "analyst")
