@@ -1,0 +1,47 @@
+"""Reading the audit log, for IG officers: who searched and looked at what, when, and why."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from mast.audit.models import AuditEvent
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    username: str = ""
+    action: str = ""
+    purpose_reference: str = ""
+    target: str = ""
+    since: date | None = None
+    until: date | None = None
+    refused_only: bool = False
+
+
+def events(filters: EventFilter) -> QuerySet[AuditEvent]:
+    """The events matching every filter given, newest first."""
+    found = AuditEvent.objects.order_by("-sequence")
+    if filters.username:
+        found = found.filter(username__iexact=filters.username)
+    if filters.action:
+        found = found.filter(action=filters.action)
+    if filters.purpose_reference:
+        found = found.filter(purpose_reference__iexact=filters.purpose_reference)
+    if filters.target:
+        found = found.filter(target=filters.target)
+    if filters.since:
+        found = found.filter(at__gte=timezone.make_aware(datetime.combine(filters.since, time.min)))
+    if filters.until:
+        found = found.filter(at__lte=timezone.make_aware(datetime.combine(filters.until, time.max)))
+    if filters.refused_only:
+        found = found.filter(outcome=AuditEvent.Outcome.DENIED)
+    return found
+
+
+def actions() -> list[str]:
+    """The kinds of event the log can hold, for the filter's list."""
+    from mast.access.policy import Action
+
+    return [str(a) for a in Action]
