@@ -6,10 +6,14 @@
 The region (1,420,000 people ≈ 1,000,000 partner records) is generated once and kept under var/bench/, with
 a copy of the database after the first day's feeds are loaded (loading is not what is measured here).
 BENCH_LINK_PEOPLE changes its size.
+
+The end state (the resolved database and the identity files: trained model, standardised record store) is kept
+in var/bench/region-N/resolved/, replaced on each run, for the practice bench to read.
 """
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -60,6 +64,29 @@ def split(out: Path, work: Path) -> dict[str, tuple[str, str]]:
     return files
 
 
+def resolved_dir(out: Path) -> Path:
+    """Where a region's resolved end state is kept: `mast.sqlite3` and `var/identity/`."""
+    return out / "resolved"
+
+
+def keep_resolved(out: Path, database: Path, identity: Path) -> Path:
+    """Copy a resolved database and its identity files to the region's resolved/ folder, replacing what was
+    there. Written under a temporary name and renamed, so a reader never sees half a copy."""
+    final = resolved_dir(out)
+    partial = out / f"resolved.partial-{os.getpid()}"
+    shutil.rmtree(partial, ignore_errors=True)
+    (partial / "var").mkdir(parents=True)
+    shutil.copyfile(database, partial / "mast.sqlite3")
+    shutil.copytree(identity, partial / "var" / "identity")
+    (partial / "DONE").write_text("complete\n")
+    previous = out / f"resolved.old-{os.getpid()}"
+    if final.exists():
+        final.rename(previous)
+    partial.rename(final)
+    shutil.rmtree(previous, ignore_errors=True)
+    return final
+
+
 def run() -> None:
     people = int(os.environ.get("BENCH_LINK_PEOPLE", "1420000"))
     out = region(people)
@@ -83,6 +110,7 @@ def run() -> None:
             print(result.stderr[-3000:])
             raise SystemExit("linkage benchmark failed")
         figures = json.loads(result.stdout.strip().splitlines()[-1])
+        keep_resolved(out, work / "bench.sqlite3", work / "var" / "identity")
     full, incremental = figures["full"], figures["incremental"]
     splink = full["stages"].get("train", 0) + full["stages"].get("predict", 0)
     print(
