@@ -4,6 +4,7 @@ from pathlib import Path
 from mast.feeds.models import Involvement, PartnerRecord, Purge
 from mast.feeds.retention import display_from, months_before, purge
 from mast.feeds.services import load_file
+from mast.governance.models import SharingAgreement
 from tests.feeds.conftest import write_feed
 
 TODAY = date(2026, 11, 24)
@@ -19,7 +20,7 @@ def test_months_before_handles_month_ends_and_years():
     assert months_before(date(2024, 2, 29), 12) == date(2023, 2, 28)
 
 
-def test_display_window_defaults_to_twelve_months(settings):
+def test_display_window_defaults_to_twelve_months(settings, db):
     assert display_from(TODAY) == date(2025, 11, 24)
     settings.MAST_DISPLAY_MONTHS = 6
     assert display_from(TODAY) == date(2026, 5, 24)
@@ -54,3 +55,26 @@ def test_purge_with_a_shorter_retention_and_old_load_archives(source, tmp_path):
 
     assert run.involvements_removed == 1 and run.archived_files_removed == 1
     assert not archive.exists()
+
+
+def test_the_agreement_in_force_sets_the_display_window_and_the_retention_period(source, tmp_path, settings):
+    settings.MAST_DISPLAY_MONTHS, settings.MAST_RETENTION_MONTHS = 12, 36
+    rows = [row("ENDED-30-MONTHS-AGO", "P1", "01/04/2024", "24/05/2024"), row("RECENT", "P2", "01/01/2026")]
+    load_file(source, write_feed(tmp_path / "feed.csv", rows))
+    SharingAgreement.objects.create(
+        title="Testshire agreement",
+        reference="TS-1",
+        version="1",
+        start_date=date(2026, 4, 1),
+        review_date=date(2027, 4, 1),
+        display_window_months=6,
+        retention_months=24,
+        lawful_basis="UK GDPR Article 6(1)(e)",
+        special_category_condition="UK GDPR Article 9(2)(g)",
+    )
+
+    assert display_from(TODAY) == date(2026, 5, 24)
+    run = purge(today=TODAY)
+
+    assert (run.retention_months, run.cutoff) == (24, date(2024, 11, 24))
+    assert set(Involvement.objects.values_list("record_id", flat=True)) == {"RECENT"}

@@ -70,6 +70,7 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
         Capability(
             "Read the data-sharing agreement",
             "Which partners share which fields, for which purpose, on which lawful basis and for how long.",
+            "web:agreement",
         ),
     ),
     Role.ADMINISTRATOR: (

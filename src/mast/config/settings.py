@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "mast.access",
     "mast.audit",
     "mast.feeds",
+    "mast.governance",
     "mast.identity",
     "mast.requests",
     "mast.synth",

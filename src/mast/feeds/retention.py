@@ -3,19 +3,22 @@
 An involvement is kept while it is open and for `retention_months` after it ended (or, with no end date,
 after it started). A partner record with no involvements left goes with it; so do rejected rows and archived
 files of loads older than the period. Each run is recorded as counts, never contents.
+
+The retention period and the display window are the agreement's in force (mast.governance.services), or the
+MAST_RETENTION_MONTHS and MAST_DISPLAY_MONTHS settings while no agreement is recorded.
 """
 
 import calendar
 from datetime import date
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mast.feeds.models import Involvement, Load, PartnerRecord, Purge, RejectedRow
+from mast.governance import services as governance
 
 
 def months_before(day: date, months: int) -> date:
@@ -27,13 +30,15 @@ def months_before(day: date, months: int) -> date:
 
 def display_from(today: date | None = None) -> date:
     """The earliest date practitioners see by default (the display window)."""
-    return months_before(today or timezone.localdate(), settings.MAST_DISPLAY_MONTHS)
+    today = today or timezone.localdate()
+    return months_before(today, governance.display_window_months(today))
 
 
 @transaction.atomic
 def purge(*, today: date | None = None, retention_months: int | None = None, user=None) -> Purge:
-    months = retention_months or settings.MAST_RETENTION_MONTHS
-    cutoff = months_before(today or timezone.localdate(), months)
+    today = today or timezone.localdate()
+    months = retention_months or governance.retention_months(today)
+    cutoff = months_before(today, months)
     expired = (
         Involvement.objects.annotate(ended=Coalesce("end_date", "start_date"))
         .filter(ended__lt=cutoff)

@@ -17,6 +17,8 @@ from mast.config.paths import VAR_DIR
 from mast.feeds.mapping import all_mappings
 from mast.feeds.models import Load, Source
 from mast.feeds.services import source_for_mapping
+from mast.governance.demo import ensure_demo_agreement
+from mast.governance.models import SharingAgreement
 from mast.identity.family import load_relationships
 from mast.identity.intake import ingest_file
 
@@ -31,6 +33,8 @@ EXTRA_AGENCIES = (
     ("northshire-youth-justice", "Northshire Youth Justice Service", AgencyKind.OTHER),
     ("northshire-mast", "Northshire MAST Partnership", AgencyKind.OTHER),
 )
+# The partnership body that runs MAST; the agreement names it as the host.
+HOST_AGENCY = "northshire-mast"
 
 
 @dataclass(frozen=True)
@@ -164,11 +168,21 @@ def demo_password() -> str:
 
 
 def ensure_partners() -> list[Source]:
-    """Agencies and sources: six from the feed mappings, and the partners that only read."""
+    """Agencies and sources: six from the feed mappings, the partners that only read, and their agreement."""
     sources = [source_for_mapping(m.name) for m in all_mappings()]
     for code, name, kind in EXTRA_AGENCIES:
         Agency.objects.update_or_create(code=code, defaults={"name": name, "kind": kind})
+    ensure_agreement()
     return sources
+
+
+def ensure_agreement() -> SharingAgreement:
+    """The partnership's data-sharing agreement: each feed's agency shares the fields its mapping sends."""
+    providers: dict[str, set[str]] = {}
+    for mapping in all_mappings():
+        providers.setdefault(mapping.agency.code, set()).update(mapping.columns)
+    users = [code for code, _, _ in EXTRA_AGENCIES if code != HOST_AGENCY]
+    return ensure_demo_agreement(providers, users, host=HOST_AGENCY)
 
 
 def region_dir(people: int, seed: int, as_of: date) -> Path:

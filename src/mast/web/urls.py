@@ -2,6 +2,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import path
 
 from mast.web.views import feeds, pages
+from mast.web.views import governance as governance_views
 from mast.web.views import identity as identity_views
 
 app_name = "web"
@@ -17,6 +18,7 @@ urlpatterns = [
     path("identity/review/", identity_views.queue, name="review-queue"),
     path("identity/review/<int:pk>/", identity_views.candidate, name="review-candidate"),
     path("identity/links/<int:pk>/unlink/", identity_views.unlink, name="unlink-record"),
+    path("governance/agreement/", governance_views.agreement, name="agreement"),
     path("cookies/", pages.cookies, name="cookies"),
     path("accessibility/", pages.accessibility, name="accessibility"),
 ]

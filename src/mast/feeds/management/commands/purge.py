@@ -4,10 +4,15 @@ from mast.feeds.retention import purge
 
 
 class Command(BaseCommand):
-    help = "Remove headline data older than the retention period (default 36 months) and record the counts."
+    help = (
+        "Remove headline data older than the data-sharing agreement's retention period (36 months by "
+        "default) and record the counts."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--months", type=int, help="retention period in months (default from settings)")
+        parser.add_argument(
+            "--months", type=int, help="retention period in months (default: the sharing agreement's)"
+        )
 
     def handle(self, *args, months=None, **options):
         run = purge(retention_months=months)

@@ -1,0 +1,1 @@
+"""The data-sharing agreement as data: partners, purposes, lawful bases, fields shared, retention."""
