@@ -1,0 +1,234 @@
+"""Issue 5, as a MASH worker lives it: say which case you are working on, search for a child whose name the
+caller misspelt, find the open case and its allocated worker and the child's siblings, and send the referral
+straight to that worker.
+
+The region is small and synthetic: a children's services feed in Northshire's own layout (a family of four
+with an open child-in-need case, and unrelated children with similar names around them) and its relationships
+file, loaded and matched as partners' files are.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from mast.access.models import Role, User
+from mast.feeds.models import Source
+from mast.feeds.services import source_for_mapping
+from mast.identity.family import load_relationships
+from mast.identity.intake import ingest_file
+from mast.identity.models import Person, PersonLink
+from mast.requests.models import Request
+from tests.browser.conftest import sign_in
+from tests.factories import make_user
+
+CSC_HEADER = (
+    "WorkflowStepID,PersonID,FirstName,MiddleNames,LastName,FormerNames,DateOfBirth,Gender,AddressLine1,"
+    "AddressLine2,AddressTown,Postcode,UPRN,NHSNumber,StepType,StartDate,EndDate,StepStatus,AllocatedWorker,"
+    "AllocatedTeam,WorkerPhone,WorkerEmail,Restricted"
+)
+TODAY = date.today()
+WORKER, TEAM = "Rowan Ashdown", "Family Support Team East"
+
+
+def _days_ago(days: int) -> str:
+    return (TODAY - timedelta(days=days)).isoformat()
+
+
+# Every name, date and address here is invented.
+FAMILY = [
+    # ref, given, family, born, sex
+    ("LCS101", "Kayleigh", "Thornbury", "2014-07-14", "Female"),
+    ("LCS102", "Mason", "Thornbury", "2011-02-03", "Male"),
+    ("LCS103", "Poppy", "Thornbury", "2017-09-21", "Female"),
+    ("LCS104", "Denise", "Thornbury", "1988-05-30", "Female"),
+]
+NEIGHBOURS = [
+    ("LCS201", "Aiden", "Marchbank", "2012-03-08", "Male", "14 Quarry Road", "NS2 4RT"),
+    ("LCS202", "Leah", "Marchbank", "2015-11-19", "Female", "14 Quarry Road", "NS2 4RT"),
+    ("LCS203", "Kyle", "Thorne", "2014-06-02", "Male", "2 Abbey Close", "NS1 8PL"),
+    ("LCS204", "Kayla", "Thompson", "2013-07-14", "Female", "77 Station Street", "NS3 1DW"),
+    ("LCS205", "Jessica", "Hartwell", "2010-01-25", "Female", "5 Orchard Way", "NS4 6GH"),
+    ("LCS206", "Tyrese", "Okafor", "2016-04-12", "Male", "31 Canal Side", "NS2 9LB"),
+    ("LCS207", "Ellie", "Brennan", "2009-12-01", "Female", "8 Priory Gardens", "NS5 2QS"),
+    ("LCS208", "Harvey", "Pickering", "2014-08-30", "Male", "19 Moor Lane", "NS1 3XY"),
+]
+
+
+def _row(step, ref, given, family, born, sex, line_1, postcode, step_type, started, ended, status, **contact):
+    return ",".join(
+        [
+            step,
+            ref,
+            given,
+            "",
+            family,
+            "",
+            born,
+            sex,
+            line_1,
+            "",
+            "Northbury",
+            postcode,
+            "",
+            "",
+            step_type,
+            started,
+            ended,
+            status,
+            contact.get("worker", ""),
+            contact.get("team", ""),
+            contact.get("phone", ""),
+            contact.get("email", ""),
+            "False",
+        ]
+    )
+
+
+def _csc_rows() -> list[str]:
+    home = ("23 Larkspur Avenue", "NS1 4HB")
+    rows = [
+        _row(
+            "WS9001",
+            "LCS101",
+            "Kayleigh",
+            "Thornbury",
+            "2014-07-14",
+            "Female",
+            *home,
+            "CIN Plan",
+            _days_ago(45),
+            "",
+            "Open",
+            worker=WORKER,
+            team=TEAM,
+            phone="01632 960417",
+            email="rowan.ashdown@childrens.northshire.example",
+        ),
+        _row("WS9002", "LCS101", "Kayleigh", "Thornbury", "2014-07-14", "Female", *home, "Contact",
+             _days_ago(120), _days_ago(118), "Closed"),  # fmt: skip
+    ]
+    for n, (ref, given, family, born, sex) in enumerate(FAMILY[1:], start=3):
+        rows.append(
+            _row(f"WS900{n}", ref, given, family, born, sex, *home, "Contact", _days_ago(120), _days_ago(118),
+                 "Closed")  # fmt: skip
+        )
+    for n, (ref, given, family, born, sex, line_1, postcode) in enumerate(NEIGHBOURS, start=1):
+        status = "Open" if n % 3 == 0 else "Closed"
+        rows.append(
+            _row(f"WS91{n:02d}", ref, given, family, born, sex, line_1, postcode, "Single Assessment",
+                 _days_ago(30 + n), "" if status == "Open" else _days_ago(20 + n), status,
+                 worker="Sam Kestrel", team="Assessment Team West")  # fmt: skip
+        )
+    return rows
+
+
+@dataclass
+class MashRegion:
+    csc: Source
+    child: Person
+    worker: User
+
+
+def build_region(tmp_path: Path, monkeypatch) -> MashRegion:
+    """Load the small region's feeds and relationships as partners send them, matched as they load."""
+    monkeypatch.setattr("mast.identity.resolution.models_dir", lambda: tmp_path / "identity-models")
+    monkeypatch.setattr("mast.identity.record_store.store_path", lambda: tmp_path / "records.parquet")
+    monkeypatch.setattr("mast.feeds.services.archive_dir", lambda: tmp_path / "archive")
+    csc = source_for_mapping("northshire-childrens")
+    feed = tmp_path / "lcs-export.csv"
+    feed.write_text("\ufeff" + "\n".join([CSC_HEADER, *_csc_rows()]) + "\n", encoding="utf-8")
+    result = ingest_file(csc, feed)
+    assert result.load.rows_rejected == 0, list(result.load.rejected_rows.values_list("reason", flat=True))
+    relationships = tmp_path / "lcs-relationships.csv"
+    relationships.write_text(
+        "person_ref,related_person_ref,relationship\n"
+        "LCS101,LCS102,brother\nLCS101,LCS103,sister\nLCS101,LCS104,mother\n"
+        "LCS102,LCS103,sister\nLCS201,LCS202,sister\n",
+        encoding="utf-8",
+    )
+    load_relationships(csc, relationships)
+    worker = make_user(
+        Role.PRACTITIONER,
+        agency=csc.agency,
+        username="mash.worker",
+        first_name="Morgan",
+        last_name="Front",
+        job_title="MASH social worker",
+    )
+    child = PersonLink.objects.get(partner_record__source=csc, partner_record__person_ref="LCS101").person
+    return MashRegion(csc=csc, child=child, worker=worker)
+
+
+@pytest.fixture
+def mash_region(page, tmp_path, monkeypatch) -> MashRegion:
+    # `page` first: it gives the test the live server's transactional database.
+    return build_region(tmp_path, monkeypatch)
+
+
+def state_purpose(page: Page, reference: str = "MASH-2026-0117") -> None:
+    expect(page.get_by_role("heading", name="Which case are you working on?")).to_be_visible()
+    page.get_by_label("Referral or case reference").fill(reference)
+    page.get_by_role("radio").first.check()
+    page.get_by_role("button", name="Continue").click()
+
+
+def test_a_mash_worker_finds_a_misspelt_child_and_refers_to_the_allocated_worker(page: Page, mash_region):
+    sign_in(page, mash_region.worker)
+
+    # The home page sends a practitioner to search; search asks first which case this is for.
+    page.get_by_role("link", name="Search for a person, family or address").click()
+    state_purpose(page)
+    expect(page.get_by_text("Looking for: MASH-2026-0117")).to_be_visible()
+
+    # The caller spelt her "Kayliegh" and gave her date of birth the British way.
+    page.get_by_label("First name").fill("Kayliegh")
+    page.get_by_label("Last name").fill("Thornbury")
+    page.get_by_label("Date of birth").fill("14/07/2014")
+    page.get_by_role("button", name="Search").click()
+
+    results = page.locator(".mast-result")
+    expect(results.first).to_contain_text("Kayleigh Thornbury")
+    expect(results.first).to_contain_text("Open case")
+    expect(results.first).to_contain_text("Northshire Children's Services")
+    # Search terms are never in the address bar.
+    assert "Kayliegh" not in page.url and "Thornbury" not in page.url
+
+    results.first.get_by_role("link", name="Kayleigh Thornbury").click()
+    page.wait_for_url(f"**/people/{mash_region.child.public_id}/")
+
+    banner = page.locator(".govuk-notification-banner")
+    expect(banner).to_contain_text("Open child in need with Northshire Children's Services")
+    expect(banner).to_contain_text(WORKER)
+    expect(banner).to_contain_text(TEAM)
+    expect(banner).to_contain_text("01632 960417")
+    family = page.locator("table", has=page.get_by_role("columnheader", name="Relationship"))
+    expect(family).to_contain_text("Mason Thornbury")
+    expect(family).to_contain_text("Poppy Thornbury")
+    expect(family).to_contain_text("Denise Thornbury")
+    expect(family.get_by_role("row", name="Sibling Mason Thornbury")).to_be_visible()
+
+    banner.get_by_role("button", name="Send this referral to the allocated worker").click()
+    expect(page.get_by_role("heading", name="Send a referral about an open case")).to_be_visible()
+    expect(page.locator("main")).to_contain_text(WORKER)
+
+    # Sent empty first: the errors say what to put right.
+    page.get_by_role("button", name="Send referral").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter what the referral is about")
+    page.get_by_label("What is the referral about?").fill(
+        "School nurse reports Kayleigh arrived hungry three days running and says there is no food at home."
+    )
+    page.get_by_label("Amber").check()
+    page.get_by_role("button", name="Send referral").click()
+
+    expect(page.locator(".govuk-panel")).to_contain_text(f"Referral sent to {WORKER}, {TEAM}")
+    referral = Request.objects.get()
+    assert (referral.kind, referral.to_worker, referral.to_team) == (Request.Kind.REFERRAL, WORKER, TEAM)
+    assert (referral.person, referral.from_user, referral.priority) == (
+        mash_region.child,
+        mash_region.worker,
+        Request.Priority.AMBER,
+    )
+    assert referral.purpose_reference == "MASH-2026-0117"
