@@ -138,7 +138,11 @@ class PartnerRecord(AddressFields):
         constraints = [
             models.UniqueConstraint(fields=["source", "person_ref"], name="unique_person_ref_per_source")
         ]
-        indexes = [models.Index(fields=["family_name", "given_name"])]
+        indexes = [
+            models.Index(fields=["family_name", "given_name"]),
+            # Practitioners search by date of birth (identity/search.py).
+            models.Index(fields=["date_of_birth"], name="feeds_partnerrecord_dob"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source.code}:{self.person_ref}"

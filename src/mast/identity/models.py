@@ -196,3 +196,27 @@ class Relationship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id}:{self.person_ref} has {self.kind} {self.related_person_ref}"
+
+
+class SearchKey(models.Model):
+    """A key a partner record can be found by when a practitioner searches: see identity/search.py.
+
+    Keys pair a family name's sound (Double Metaphone) with the given name or the year of birth, so that a
+    search is a handful of exact index look-ups however many records there are. They are derived from the
+    record's standardised fields and rewritten whenever matching runs over the record.
+    """
+
+    # Indexes named here (not db_index) so that a full rewrite can drop and rebuild them around a bulk insert.
+    partner_record = models.ForeignKey(
+        PartnerRecord, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    key = models.CharField(max_length=80)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["key"], name="identity_searchkey_key"),
+            models.Index(fields=["partner_record"], name="identity_searchkey_record"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_record_id}: {self.key}"

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from mast.config.paths import VAR_DIR
 from mast.feeds.bulk import insert_rows, update_rows
+from mast.identity import search
 from mast.identity.clustering import cluster
 from mast.identity.linkage import LINK_AT, Linker, ScoredPair
 from mast.identity.models import IdentityEvent, MatchCandidate, MatchDecision, Person, PersonLink
@@ -70,6 +71,7 @@ def resolve_all(*, retrain: bool = False, progress: Progress | None = None) -> R
         pairs = linker.predict()
         ids = [int(i) for i in table.column("unique_id").to_pylist()]
         summary = _apply(ids, pairs, linker, progress)
+        summary.seconds.update(search.index_records(None, table=table).seconds)
     finally:
         linker.close()
     summary.seconds = {**seconds, **linker.timings.seconds, **summary.seconds}
@@ -94,6 +96,7 @@ def resolve_records(record_ids: list[int], progress: Progress | None = None) -> 
         scope = _scope([int(i) for i in new_ids], pairs)
         pairs = linker.predict_within([str(i) for i in scope])
         summary = _apply(sorted(scope), pairs, linker, progress)
+        summary.seconds.update(search.index_records(record_ids, table=table).seconds)
     finally:
         linker.close()
     summary.seconds = {**seconds, **linker.timings.seconds, **summary.seconds}
