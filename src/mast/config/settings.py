@@ -209,3 +209,24 @@ MAST_RETENTION_MONTHS = int(os.environ.get("MAST_RETENTION_MONTHS", "36"))
 
 # The largest feed file a feed owner may upload through the browser; bigger files go through `mast load`.
 MAST_MAX_UPLOAD_BYTES = int(os.environ.get("MAST_MAX_UPLOAD_MB", "512")) * 1024**2
+
+# Email (docs/alerts-and-email.md): the console locally, files under var/mail/ in the demo, GOV.UK Notify in
+# production. Emails hold a neutral line and a link to MAST_BASE_URL, never personal data.
+MAST_BASE_URL = os.environ.get("MAST_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "notify": "mast.notifications.notify.NotifyEmailBackend",
+}
+_email_backend = os.environ.get("MAST_EMAIL_BACKEND", "console")
+if _email_backend not in EMAIL_BACKENDS:
+    raise ImproperlyConfigured(f"MAST_EMAIL_BACKEND must be one of {', '.join(EMAIL_BACKENDS)}.")
+EMAIL_BACKEND = EMAIL_BACKENDS[_email_backend]
+EMAIL_FILE_PATH = os.environ.get("MAST_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+DEFAULT_FROM_EMAIL = os.environ.get("MAST_FROM_EMAIL", "mast@localhost")
+# Secrets from the environment only; never logged.
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID", "")
+NOTIFY_REPLY_TO_ID = os.environ.get("NOTIFY_REPLY_TO_ID", "")
+if _email_backend == "notify" and not (NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID):
+    raise ImproperlyConfigured("MAST_EMAIL_BACKEND=notify needs NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID.")

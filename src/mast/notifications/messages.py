@@ -1,0 +1,80 @@
+"""The text of every email MAST sends: a fixed, neutral line per kind and a link into MAST.
+
+By construction a message holds nothing about a person: builders take a kind from this table and a link (a
+path in MAST, made absolute with MAST_BASE_URL), never a person, a record or free text. What the case is, and
+who, is read after signing in, through the access gate, and audited there.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+# kind: (subject, the one neutral line). Add a kind here rather than writing text at the call site.
+KINDS: dict[str, tuple[str, str]] = {
+    "alert": (
+        "MAST: another agency is now involved with someone on your caseload",
+        "Another agency has recorded a new involvement with a person you are the allocated worker for.",
+    ),
+    "request_received": (
+        "MAST: a new information request for your team",
+        "Your team has a new information request in MAST.",
+    ),
+    "referral_received": (
+        "MAST: a referral about an open case",
+        "Your team has a new referral in MAST about a case open to you.",
+    ),
+    "request_acknowledged": (
+        "MAST: your information request was acknowledged",
+        "A partner has acknowledged an information request you sent in MAST.",
+    ),
+    "request_replied": (
+        "MAST: a reply to your information request",
+        "A partner has replied to an information request you sent in MAST.",
+    ),
+    "request_declined": (
+        "MAST: your information request was declined",
+        "A partner has declined an information request you sent in MAST.",
+    ),
+    "request_due_soon": (
+        "MAST: an information request is due soon",
+        "An information request for your team in MAST is due soon.",
+    ),
+    "request_overdue": (
+        "MAST: an information request is overdue",
+        "An information request for your team in MAST is overdue.",
+    ),
+    "request_escalated": (
+        "MAST: an overdue information request has been escalated to you",
+        "An information request for a team you manage in MAST is overdue and has been escalated to you.",
+    ),
+}
+
+FOOTER = (
+    "Sign in to MAST to see the details. This email holds no personal information by design: "
+    "do not forward it, and do not reply to it."
+)
+
+
+@dataclass(frozen=True)
+class Message:
+    kind: str
+    subject: str
+    body: str
+
+
+def absolute_url(path: str) -> str:
+    """A link into MAST. Only paths of MAST itself: the host comes from MAST_BASE_URL, never from a caller."""
+    if not path.startswith("/") or path.startswith("//"):
+        raise ValueError("A MAST link is a path that starts with a single '/'.")
+    return f"{settings.MAST_BASE_URL.rstrip('/')}{path}"
+
+
+def build(kind: str, path: str) -> Message:
+    """The message for `kind`, pointing at `path` in MAST (e.g. reverse("web:alerts"))."""
+    try:
+        subject, line = KINDS[kind]
+    except KeyError:
+        raise ValueError(
+            f"Unknown kind of email: {kind!r}; add it to mast.notifications.messages.KINDS"
+        ) from None
+    return Message(kind=kind, subject=subject, body=f"{line}\n\n{absolute_url(path)}\n\n{FOOTER}\n")
