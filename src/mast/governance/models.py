@@ -34,6 +34,22 @@ class SharingAgreement(models.Model):
         validators=[MinValueValidator(1)],
         help_text="How many months headline data is kept before it is purged.",
     )
+    # How soon a partner should answer a targeted request, by its priority: red and amber in clock hours, green
+    # in working days (Monday to Friday, not England-and-Wales bank holidays).
+    red_due_hours = models.PositiveSmallIntegerField(
+        default=4, validators=[MinValueValidator(1)], help_text="Hours to answer a red (urgent) request."
+    )
+    amber_due_hours = models.PositiveSmallIntegerField(
+        default=24, validators=[MinValueValidator(1)], help_text="Hours to answer an amber request."
+    )
+    green_due_working_days = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1)], help_text="Working days to answer a green request."
+    )
+    escalate_after_hours = models.PositiveSmallIntegerField(
+        default=24,
+        validators=[MinValueValidator(1)],
+        help_text="Hours after a request becomes overdue before it is escalated to the team manager.",
+    )
     lawful_basis = models.TextField(help_text="UK GDPR Article 6: the basis for processing personal data.")
     special_category_condition = models.TextField(
         help_text="UK GDPR Article 9 and DPA 2018 Schedule 1: the condition for health and similar data."

@@ -1,7 +1,9 @@
 """What the data-sharing agreement says, for the rest of MAST to act on.
 
 The display window and the retention period come from the agreement in force; with none recorded (a new
-installation, most tests) they fall back to the MAST_DISPLAY_MONTHS and MAST_RETENTION_MONTHS settings.
+installation, most tests) they fall back to the MAST_DISPLAY_MONTHS and MAST_RETENTION_MONTHS settings. So do
+the due times of targeted requests, which fall back to 4 hours (red), 24 hours (amber) and 3 working days
+(green), escalated 24 hours after they become overdue.
 """
 
 from dataclasses import dataclass
@@ -84,6 +86,29 @@ def retention_months(today: date | None = None) -> int:
     """How many months headline data is kept before the purge removes it."""
     agreement = current_agreement(today)
     return agreement.retention_months if agreement else settings.MAST_RETENTION_MONTHS
+
+
+@dataclass(frozen=True)
+class RequestTimes:
+    """How soon a targeted request should be answered, by priority, and when an overdue one is escalated."""
+
+    red_hours: int = 4
+    amber_hours: int = 24
+    green_working_days: int = 3
+    escalate_after_hours: int = 24
+
+
+def request_times(today: date | None = None) -> RequestTimes:
+    """The agreement in force's due times for requests; MAST's defaults when no agreement is recorded."""
+    agreement = current_agreement(today)
+    if agreement is None:
+        return RequestTimes()
+    return RequestTimes(
+        red_hours=agreement.red_due_hours,
+        amber_hours=agreement.amber_due_hours,
+        green_working_days=agreement.green_due_working_days,
+        escalate_after_hours=agreement.escalate_after_hours,
+    )
 
 
 def field_label(name: str) -> str:
