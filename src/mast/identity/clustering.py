@@ -6,22 +6,42 @@ first, and a link is refused when it would put into one person two records that 
 vetoed by the rules or judged "not the same person" by a reviewer. Reviewers' "same person" decisions are
 applied before any model link, so a human decision always wins.
 
-A link refused this way is a sign the record is ambiguous; it is reported so it can go to review.
+A refused link means one of its two records matches two people who cannot be one. When the record's link to
+the person it joined is not much stronger than the refused one (less than `AMBIGUITY_MARGIN` bits of evidence
+apart), the record is ambiguous: which of the two it belongs to is a guess. Such a record is held apart — the
+model links it to neither — and every link it had is reported as refused, so it goes to review. Joining it to
+the stronger of two nearly equal matches would show one family member's records as another's.
 """
 
+import math
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 
 Node = Hashable
+# A record whose best link is at least this many bits (a factor of about a thousand in the odds) stronger than
+# a link it cannot also have keeps its best link; closer than this it is ambiguous and held apart.
+AMBIGUITY_MARGIN = 10.0
+_PASSES = 4
 
 
 @dataclass
 class Clustering:
     clusters: list[set[Node]]
     refused: list[tuple[Node, Node, float]] = field(default_factory=list)
+    # Records held apart because they match two people who cannot be one about equally well.
+    ambiguous: set[Node] = field(default_factory=set)
 
     def cluster_of(self) -> dict[Node, int]:
         return {node: i for i, members in enumerate(self.clusters) for node in members}
+
+
+def bits(probability: float) -> float:
+    """The match weight (log2 odds) of a probability; infinite for certainty."""
+    if probability >= 1.0:
+        return math.inf
+    if probability <= 0.0:
+        return -math.inf
+    return math.log2(probability / (1.0 - probability))
 
 
 def cluster(
@@ -32,7 +52,40 @@ def cluster(
     prefer: Callable[[Node, Node], bool] | None = None,
 ) -> Clustering:
     """Links are tried strongest first; among equals, those `prefer` favours, then in a fixed order, so the
-    same input always gives the same people."""
+    same input always gives the same people. Ambiguous records are found, held apart, and the rest clustered
+    again, until no new ambiguous record appears."""
+    nodes = list(nodes)
+    links = list(links)
+    cannot_link = list(cannot_link)
+    must_link = list(must_link)
+
+    def order(link):
+        a, b, probability = link
+        return (-probability, not (prefer and prefer(a, b)), str(a), str(b))
+
+    links.sort(key=order)
+    decided = {node for pair in must_link for node in pair}
+    held: set[Node] = set()
+    for _ in range(_PASSES):
+        kept = [link for link in links if link[0] not in held and link[1] not in held]
+        clusters, refused, strongest = _cluster_once(nodes, kept, cannot_link, must_link)
+        new = set()
+        for a, b, probability in refused:
+            weight = bits(probability)
+            for node in (a, b):
+                # A reviewer's decision about a record settles it; the model's doubts do not reopen it.
+                if node in decided or node not in strongest:
+                    continue
+                if not strongest[node] - weight >= AMBIGUITY_MARGIN:
+                    new.add(node)
+        if not new - held:
+            break
+        held |= new
+    withheld = [link for link in links if link[0] in held or link[1] in held]
+    return Clustering(clusters, refused + withheld, held)
+
+
+def _cluster_once(nodes, links, cannot_link, must_link):
     parent: dict[Node, Node] = {}
     members: dict[Node, set[Node]] = {}
     # For each cluster (by its root), every node that may not join it.
@@ -70,12 +123,16 @@ def cluster(
         if a in parent and b in parent:
             join(a, b, force=True)
     refused = []
-
-    def order(link):
-        a, b, probability = link
-        return (-probability, not (prefer and prefer(a, b)), str(a), str(b))
-
-    for a, b, probability in sorted(links, key=order):
-        if a in parent and b in parent and not join(a, b):
+    # Each record's strongest link that was made (links come strongest first), in bits.
+    strongest: dict[Node, float] = {}
+    for a, b, probability in links:
+        if a not in parent or b not in parent:
+            continue
+        if join(a, b):
+            if a not in strongest or b not in strongest:
+                weight = bits(probability)
+                strongest.setdefault(a, weight)
+                strongest.setdefault(b, weight)
+        else:
             refused.append((a, b, probability))
-    return Clustering([members[r] for r in members], refused)
+    return [members[r] for r in members], refused, strongest

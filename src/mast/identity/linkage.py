@@ -31,11 +31,15 @@ LINK_AT = 0.95
 REVIEW_FROM = 0.3
 # Pairs scored below this are not kept at all; vetoed pairs above it are kept as cannot-link constraints.
 KEEP_FROM = 0.01
+# In this order: the first that applies is the reason given. Different given names come last because they are
+# the one veto a third record can explain (see `explain_vetoes`).
 VETOES = {
     "nhs_number": "The NHS numbers are different",
-    "given_name": "The given names are different names",
     "date_of_birth": "The dates of birth are different",
+    "given_name": "The given names are different names",
 }
+NAMES_VETO = VETOES["given_name"]
+MIDDLE_NAME_LEVEL = "One record's given name is the other's middle name"
 
 Progress = Callable[[str], None]
 
@@ -51,18 +55,54 @@ class ScoredPair(NamedTuple):
     nhs_agrees: bool
     # Per comparison, in the model's order: the level found (gamma), then the match weights in bits.
     evidence: tuple
+    # The given names agree only because one record's given name is the other's middle name.
+    via_middle_name: bool = False
+    # Different given names, explained by a third record that holds both (see `explain_vetoes`): no veto,
+    # but no link either.
+    explained: bool = False
 
     @property
     def decision(self) -> str:
         if self.nhs_agrees:
             return "link"
-        if self.veto:
+        if self.veto or self.explained:
             return "not_linked"
         if self.probability >= LINK_AT:
             return "link"
         if self.probability >= REVIEW_FROM:
             return "review"
         return "not_linked"
+
+
+def explain_vetoes(pairs: list[ScoredPair]) -> list[ScoredPair]:
+    """The pairs, with the given-names veto lifted where a third record explains the difference.
+
+    Someone known by their middle name ("Jayden" to the police, who record no middle names) and by their
+    given name elsewhere ("Clifford") has records whose given names are different names. A third record that
+    holds both ("Clifford Jayden"), and links to each of the two on its own evidence — one of them through
+    the middle name — explains the difference: the two may then be one person through it. The pair itself is
+    still not linked (it carries no veto, and is `explained`), so the third record is what joins them, and
+    only if the clustering keeps it. Different dates of birth or NHS numbers are never explained away: they
+    are what keep twins and a parent and child apart.
+    """
+    linked: dict[object, dict[object, bool]] = {}
+    vetoed = False
+    for pair in pairs:
+        if pair.veto == NAMES_VETO and not pair.nhs_agrees:
+            vetoed = True
+        elif pair.decision == "link":
+            linked.setdefault(pair.left, {})[pair.right] = pair.via_middle_name
+            linked.setdefault(pair.right, {})[pair.left] = pair.via_middle_name
+    if not vetoed:
+        return pairs
+    explained = []
+    for pair in pairs:
+        if pair.veto == NAMES_VETO and not pair.nhs_agrees:
+            left, right = linked.get(pair.left, {}), linked.get(pair.right, {})
+            if any(left[c] or right[c] for c in left.keys() & right.keys()):
+                pair = pair._replace(veto="", explained=True)
+        explained.append(pair)
+    return explained
 
 
 @dataclass
@@ -202,7 +242,7 @@ class Linker:
         predictions = self.linker.inference.predict(
             threshold_match_probability=KEEP_FROM, warning_mode="never"
         )
-        pairs = self._pairs(predictions.physical_name)
+        pairs = explain_vetoes(self._pairs(predictions.physical_name))
         self.timings.add("predict", started)
         return pairs
 
@@ -227,7 +267,7 @@ class Linker:
         within = self.linker.inference.predict_within(
             subset, threshold_match_probability=KEEP_FROM, warning_mode="never"
         )
-        return self._pairs(within.physical_name)
+        return explain_vetoes(self._pairs(within.physical_name))
 
     def _subset(self, name: str, ids: list[str], *, complement: bool = False):
         # `name` is one of this module's own table names, never user input; the ids go in as parameters.
@@ -251,11 +291,13 @@ class Linker:
         # Column and table names come from the model and Splink, not from users.
         values = f"{gamma_cols}, {weight_cols}"
         veto = " ".join(f"WHEN \"gamma_{c}\" = 0 THEN '{reason}'" for c, reason in VETOES.items())
-        flags = f"CASE {veto} ELSE '' END, coalesce(\"gamma_nhs_number\", -1) > 0"
+        middle = [g for g, label in self.labels.get("given_name", {}).items() if label == MIDDLE_NAME_LEVEL]
+        via_middle = f'coalesce("gamma_given_name" = {middle[0]}, false)' if middle else "false"
+        flags = f"CASE {veto} ELSE '' END, coalesce(\"gamma_nhs_number\", -1) > 0, {via_middle}"
         ids = "unique_id_l, unique_id_r, match_probability, match_weight"
         sql = f"SELECT {ids}, {flags}, {values} FROM {table}"  # noqa: S608
         return [
-            ScoredPair(r[0], r[1], r[2], r[3], r[4], r[5], r[6:])
+            ScoredPair(r[0], r[1], r[2], r[3], r[4], r[5], r[7:], r[6])
             for r in self.connection.execute(sql).fetchall()
         ]
 

@@ -84,6 +84,13 @@ COMPARISONS: list[dict] = [
                 'jaro_winkler_similarity("family_name_l", "family_name_r") >= 0.88',
                 "Family names within a typo",
             ),
+            # Most people whose surname changes are women who married: a different surname is much weaker
+            # evidence against a woman being the same person than against a man.
+            _level(
+                "(\"sex_l\" = 'female' OR \"sex_r\" = 'female')"
+                " AND coalesce(\"sex_l\", '') <> 'male' AND coalesce(\"sex_r\", '') <> 'male'",
+                "Different family names, a woman's (she may have married)",
+            ),
             _level("ELSE", "Different family names"),
         ],
     },
@@ -125,8 +132,8 @@ COMPARISONS: list[dict] = [
         "comparison_description": "Address and postcode",
         "comparison_levels": [
             _level(
-                '("address_key_l" IS NULL AND "postcode_l" IS NULL)'
-                ' OR ("address_key_r" IS NULL AND "postcode_r" IS NULL)',
+                '("address_key_l" IS NULL AND "postcode_l" IS NULL AND "street_l" IS NULL)'
+                ' OR ("address_key_r" IS NULL AND "postcode_r" IS NULL AND "street_r" IS NULL)',
                 "Address missing",
                 null=True,
             ),
@@ -135,6 +142,13 @@ COMPARISONS: list[dict] = [
                 '"house_number_l" = "house_number_r" AND "street_l" = "street_r"'
                 ' AND "outcode_l" = "outcode_r"',
                 "Same house and street",
+            ),
+            # A record without a postcode still says where: the same number in a street of the same name
+            # (which may be in another town, so it counts for less than with the postcode).
+            _level(
+                '"house_number_l" = "house_number_r" AND "street_l" = "street_r"'
+                ' AND ("outcode_l" IS NULL OR "outcode_r" IS NULL)',
+                "Same house and street, one postcode missing",
             ),
             _level('"postcode_l" = "postcode_r"', "Same postcode"),
             _level('"street_l" = "street_r" AND "outcode_l" = "outcode_r"', "Same street"),
@@ -156,6 +170,10 @@ BLOCKING_RULES: list[str] = [
     " AND l.birth_year = r.birth_year",
     "l.address_key = r.address_key AND l.birth_year = r.birth_year",
     "l.given_name = r.given_name AND l.family_name = r.family_name",
+    "l.dob = r.dob AND l.postcode = r.postcode",
+    "l.house_number = r.house_number AND l.street = r.street AND l.given_name_dm = r.given_name_dm",
+    "l.house_number = r.house_number AND l.street = r.street AND l.family_name_dm = r.family_name_dm",
+    "l.house_number = r.house_number AND l.street = r.street AND l.birth_year = r.birth_year",
 ]
 # Expectation-maximisation sessions: each fixes what it blocks on and learns the rest.
 TRAINING_BLOCKS: list[str] = [
