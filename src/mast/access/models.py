@@ -74,3 +74,22 @@ class AccessPurpose(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.reason_label}"
+
+
+class Team(models.Model):
+    """A team in a partner agency, as its users' `team` names it: who manages it (overdue requests are escalated
+    to them) and its shared mailbox, if it has one (notices for the team go there as well as to its members)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=120, help_text="As users' team and partners' feeds name it.")
+    manager = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="managed_teams"
+    )
+    email = models.EmailField(blank=True, help_text="The team's shared mailbox, if it has one.")
+
+    class Meta:
+        ordering = ["agency__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="access_team_name_per_agency")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency})"

@@ -16,6 +16,11 @@ class Action(StrEnum):
     PRINT_PERSON = "print_person"
     VIEW_ADDRESS = "view_address"
     SEND_REFERRAL = "send_referral"
+    SEND_REQUEST = "send_request"
+    VIEW_REQUESTS = "view_requests"
+    VIEW_REQUEST = "view_request"
+    ANSWER_REQUEST = "answer_request"
+    VIEW_REQUEST_DASHBOARD = "view_request_dashboard"
     REVIEW_MATCH = "review_match"
     DECIDE_MATCH = "decide_match"
     UNLINK_RECORD = "unlink_record"
@@ -28,6 +33,10 @@ class Action(StrEnum):
 # people for a case needs the practitioner to say which case and why.
 DATA_QUALITY = ("data_quality", "Keeping shared data accurate (feed and match review)")
 GOVERNANCE = ("governance", "Information-governance oversight")
+# Following or answering a targeted request: the request carries the requester's own stated purpose and case
+# reference, which its audit events record too.
+REQUESTS = ("targeted_request", "Sending, answering or following up a targeted request between agencies")
+PERFORMANCE = ("performance", "Seeing how quickly requests between agencies are answered (counts only)")
 
 _PRACTICE = frozenset({Role.PRACTITIONER})
 _REVIEWERS = frozenset({Role.FEED_OWNER, Role.IG_OFFICER})
@@ -40,6 +49,16 @@ RULES: dict[Action, tuple[frozenset[str], tuple[str, str] | None]] = {
     Action.PRINT_PERSON: (_PRACTICE, None),
     Action.VIEW_ADDRESS: (_PRACTICE, None),
     Action.SEND_REFERRAL: (_PRACTICE, None),
+    # Asking about a person is a look at them: the practitioner says which case and why. Answering one, and
+    # following it up, is work on that request, for the purpose its sender stated.
+    Action.SEND_REQUEST: (_PRACTICE, None),
+    Action.VIEW_REQUESTS: (_PRACTICE, REQUESTS),
+    Action.VIEW_REQUEST: (_PRACTICE, REQUESTS),
+    Action.ANSWER_REQUEST: (_PRACTICE, REQUESTS),
+    Action.VIEW_REQUEST_DASHBOARD: (
+        frozenset({Role.PRACTITIONER, Role.IG_OFFICER, Role.ANALYST}),
+        PERFORMANCE,
+    ),
     Action.REVIEW_MATCH: (_REVIEWERS, DATA_QUALITY),
     Action.DECIDE_MATCH: (_REVIEWERS, DATA_QUALITY),
     Action.UNLINK_RECORD: (frozenset({Role.IG_OFFICER}), DATA_QUALITY),
