@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "mast.access",
+    "mast.alerts",
     "mast.audit",
     "mast.feeds",
     "mast.governance",
@@ -230,3 +231,5 @@ NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID", "")
 NOTIFY_REPLY_TO_ID = os.environ.get("NOTIFY_REPLY_TO_ID", "")
 if _email_backend == "notify" and not (NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID):
     raise ImproperlyConfigured("MAST_EMAIL_BACKEND=notify needs NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID.")
+# A new involvement that started longer ago than this (a backfill, a late correction) raises no alert.
+MAST_ALERT_RECENT_DAYS = int(os.environ.get("MAST_ALERT_RECENT_DAYS", "30"))

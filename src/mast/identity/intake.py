@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
 
+from mast.alerts.services import raise_for_load as raise_alerts
 from mast.config.paths import VAR_DIR
 from mast.feeds.models import Load, Source
 from mast.feeds.services import Progress, note_stage, queue_load, run_load
@@ -34,6 +35,8 @@ def ingest_queued(load: Load, path: Path, *, progress: Progress | None = None) -
         return IngestResult(outcome.load, None)
     note_stage(outcome.load, Load.Stage.MATCHING)
     matching = resolve_records(outcome.changed_records)
+    # Once the new records belong to people: tell other agencies' allocated workers (mast.alerts).
+    raise_alerts(outcome.load)
     note_stage(outcome.load, Load.Stage.DONE)
     return IngestResult(outcome.load, matching)
 
