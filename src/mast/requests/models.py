@@ -3,6 +3,7 @@ sent straight to its allocated worker."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Request(models.Model):
@@ -48,11 +49,69 @@ class Request(models.Model):
     priority = models.CharField(max_length=5, choices=Priority.choices, default=Priority.AMBER)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SENT, db_index=True)
     due_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(default=timezone.now, db_index=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # When it was replied to or declined: either answers it.
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="answered_requests",
+    )
+    reply = models.TextField(blank=True)
+    decline_reason = models.TextField(blank=True)
+    # Set by the chase when it finds the request past its due time, and when it escalates it to the manager.
+    overdue_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    OPEN = (Status.SENT, Status.ACKNOWLEDGED)
+
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-sent_at", "-pk"]
+        indexes = [models.Index(fields=["status", "due_at"]), models.Index(fields=["to_agency", "status"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.to_agency} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    def is_overdue(self, now=None) -> bool:
+        """Open and past its due time (whether or not the chase has noticed yet)."""
+        return self.is_open and self.due_at is not None and self.due_at <= (now or timezone.now())
+
+
+class RequestEvent(models.Model):
+    """One step in a request's life, seen by both agencies: who did what, when, and any note (a reply, a
+    reason for declining). Events by MAST itself (overdue, escalated) have no user."""
+
+    class Kind(models.TextChoices):
+        SENT = "sent", "Sent"
+        ASSIGNED = "assigned", "Assigned"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        REPLIED = "replied", "Replied"
+        DECLINED = "declined", "Declined"
+        OVERDUE = "overdue", "Overdue"
+        ESCALATED = "escalated", "Escalated to the team manager"
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "access.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"

@@ -4,6 +4,7 @@ from django.urls import path
 from mast.web.views import feeds, pages
 from mast.web.views import governance as governance_views
 from mast.web.views import identity as identity_views
+from mast.web.views import requests as request_views
 
 app_name = "web"
 urlpatterns = [
@@ -18,6 +19,16 @@ urlpatterns = [
     path("identity/review/", identity_views.queue, name="review-queue"),
     path("identity/review/<int:pk>/", identity_views.candidate, name="review-candidate"),
     path("identity/links/<int:pk>/unlink/", identity_views.unlink, name="unlink-record"),
+    # Targeted requests between agencies: sending from a person page, lists, one request and its answers.
+    path("people/<uuid:public_id>/request/", request_views.new, name="request-new"),
+    path("requests/sent/", request_views.sent, name="requests-sent"),
+    path("requests/inbox/", request_views.inbox, name="requests-inbox"),
+    path("requests/dashboard/", request_views.dashboard, name="requests-dashboard"),
+    path("requests/<int:pk>/", request_views.detail, name="request"),
+    path("requests/<int:pk>/assign/", request_views.assign, name="request-assign"),
+    path("requests/<int:pk>/acknowledge/", request_views.acknowledge, name="request-acknowledge"),
+    path("requests/<int:pk>/reply/", request_views.reply, name="request-reply"),
+    path("requests/<int:pk>/decline/", request_views.decline, name="request-decline"),
     path("governance/agreement/", governance_views.agreement, name="agreement"),
     path("cookies/", pages.cookies, name="cookies"),
     path("accessibility/", pages.accessibility, name="accessibility"),
