@@ -12,6 +12,7 @@ from django.urls import get_resolver, reverse
 
 from mast.access.models import AccessPurpose, Role
 from mast.access.purpose import SESSION_KEY
+from mast.alerts.models import Alert
 from mast.audit.models import AuditEvent
 from mast.feeds.models import Involvement, Load, RejectedRow
 from mast.identity.models import Address, InvolvementAddress, Person, PersonLink
@@ -51,7 +52,13 @@ PAGES = {
     "address": ("get", PRACTITIONERS, True),
     "referral": ("get", PRACTITIONERS, True),
     "referral-sent": ("get", PRACTITIONERS, False),
+    "alerts": ("get", PRACTITIONERS, True),
+    "alert": ("get", PRACTITIONERS, True),
+    "alert-mute": ("post", PRACTITIONERS, True),
+    "alert-unmute": ("post", PRACTITIONERS, True),
 }
+# A practitioner's own alerts are read with the purpose the policy implies, not the case they stated.
+IMPLIED_PURPOSE_PAGES = {"alerts", "alert", "alert-mute", "alert-unmute"}
 
 
 @pytest.fixture
@@ -74,6 +81,13 @@ def world():
     candidate = make_candidate(record, other)
     users = {role: make_user(role, agency=police.agency) for role in Role.values}
     police.owners.add(users[Role.FEED_OWNER])
+    alert = Alert.objects.create(
+        recipient=users[Role.PRACTITIONER],
+        person=person,
+        new_involvement=involvement,
+        open_involvement=involvement,
+        load=load,
+    )
     purpose = AccessPurpose.objects.create(
         user=users[Role.PRACTITIONER], reference="MASH-0001", reason="mash_triage", reason_label="MASH triage"
     )
@@ -86,6 +100,9 @@ def world():
         "person-print": [person.public_id],
         "address": [address.pk],
         "referral": [person.public_id, involvement.pk],
+        "alert": [alert.pk],
+        "alert-mute": [person.public_id],
+        "alert-unmute": [person.public_id],
     }
     return {"users": users, "args": args, "purpose": purpose}
 
@@ -149,7 +166,9 @@ def test_each_page_with_personal_data_writes_exactly_one_audit_event_with_its_pu
     event = events[0]
     assert event.outcome == "allowed" and event.username == world["users"][role].username
     assert event.purpose_code, f"{name}'s audit event has no purpose"
-    if role == Role.PRACTITIONER:
+    if name in IMPLIED_PURPOSE_PAGES:
+        assert (event.purpose_code, event.purpose_reference) == ("alerts", "")
+    elif role == Role.PRACTITIONER:
         assert event.purpose_reference == "MASH-0001"
 
 

@@ -27,12 +27,19 @@ class Action(StrEnum):
     VIEW_REJECTED_ROWS = "view_rejected_rows"
     EXPORT_REJECTED_ROWS = "export_rejected_rows"
     VIEW_AUDIT_LOG = "view_audit_log"
+    VIEW_ALERTS = "view_alerts"
+    MUTE_ALERTS = "mute_alerts"
 
 
 # Work on the data itself (reviewing matches, fixing a feed) has one purpose, implied by the work; looking at
 # people for a case needs the practitioner to say which case and why.
 DATA_QUALITY = ("data_quality", "Keeping shared data accurate (feed and match review)")
 GOVERNANCE = ("governance", "Information-governance oversight")
+# The alerts list is the practitioner's own work queue: every alert is addressed to them as the allocated
+# worker (or team) of an open case their own agency holds, about that case's person. The purpose is the case
+# they already hold, so making them state one first would be a formality that hides the reason. Opening the
+# person page from an alert reads more than the alert and still asks for a stated purpose.
+ALERTS = ("alerts", "Responding to alerts about my open cases")
 # Following or answering a targeted request: the request carries the requester's own stated purpose and case
 # reference, which its audit events record too.
 REQUESTS = ("targeted_request", "Sending, answering or following up a targeted request between agencies")
@@ -65,6 +72,8 @@ RULES: dict[Action, tuple[frozenset[str], tuple[str, str] | None]] = {
     Action.VIEW_REJECTED_ROWS: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
     Action.EXPORT_REJECTED_ROWS: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
     Action.VIEW_AUDIT_LOG: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
+    Action.VIEW_ALERTS: (_PRACTICE, ALERTS),
+    Action.MUTE_ALERTS: (_PRACTICE, ALERTS),
 }
 
 

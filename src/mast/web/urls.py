@@ -2,6 +2,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import path
 
 from mast.web.views import feeds, pages
+from mast.web.views import alerts as alert_views
 from mast.web.views import governance as governance_views
 from mast.web.views import identity as identity_views
 from mast.web.views import requests as request_views
@@ -29,6 +30,10 @@ urlpatterns = [
     path("requests/<int:pk>/acknowledge/", request_views.acknowledge, name="request-acknowledge"),
     path("requests/<int:pk>/reply/", request_views.reply, name="request-reply"),
     path("requests/<int:pk>/decline/", request_views.decline, name="request-decline"),
+    path("alerts/", alert_views.index, name="alerts"),
+    path("alerts/<int:pk>/", alert_views.alert, name="alert"),
+    path("alerts/people/<uuid:public_id>/mute/", alert_views.mute, name="alert-mute"),
+    path("alerts/people/<uuid:public_id>/unmute/", alert_views.unmute, name="alert-unmute"),
     path("governance/agreement/", governance_views.agreement, name="agreement"),
     path("cookies/", pages.cookies, name="cookies"),
     path("accessibility/", pages.accessibility, name="accessibility"),

@@ -1,0 +1,137 @@
+"""The alerts pages: the list with its unread count, one alert marked read as it is opened, and muting; each
+read through the gate and audited once, with the implied purpose of responding to alerts."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from mast.access.models import Role
+from mast.alerts.models import Alert, AlertMute
+from mast.alerts.services import raise_for_load
+from mast.audit.models import AuditEvent
+from mast.feeds.models import Involvement, Load
+from mast.identity.models import Person, PersonLink
+from tests.alerts.conftest import csc_case, police_incident
+from tests.factories import make_user
+from tests.identity.test_review import make_record, make_source
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    """Adaline has an open children's social care case with Dana; the police just recorded an incident."""
+    csc, police = make_source("Testshire Children's Services"), make_source("Testshire Police")
+    case = make_record(csc, involvements=[("csc_assessment", timezone.localdate() - timedelta(days=90))])
+    incident = make_record(police, involvements=[("domestic_abuse", timezone.localdate())])
+    person = Person.objects.create()
+    for record in (case, incident):
+        PersonLink.objects.create(partner_record=record, person=person, method=PersonLink.Method.SINGLETON)
+    Involvement.objects.filter(partner_record=case).update(
+        status="open", team="Assessment Team North", contact_email="dana@csc.example"
+    )
+    Involvement.objects.filter(partner_record=incident).update(lead_practitioner="PC Lark")
+    dana = make_user(agency=csc.agency, email="Dana@csc.example", username="dana")
+    stranger = make_user(agency=csc.agency, email="sam@csc.example")
+    raise_for_load(Load.objects.get(source=police))
+    return {"dana": dana, "stranger": stranger, "person": person, "alert": Alert.objects.get()}
+
+
+def events_after(before: int) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(sequence__gt=before))
+
+
+def last_sequence() -> int:
+    return AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+
+
+def test_the_list_shows_the_alert_and_the_navigation_counts_it(world, client):
+    client.force_login(world["dana"])
+    before = last_sequence()
+
+    page = client.get(reverse("web:alerts")).content.decode()
+
+    assert "Adaline Quillfeather" in page and "Testshire Police" in page and "Domestic abuse" in page
+    assert "Alerts (1 new)" in page
+    (event,) = events_after(before)
+    assert (event.action, event.purpose_code, event.purpose_reference) == ("view_alerts", "alerts", "")
+    assert event.detail["alerts"] == [world["alert"].pk]
+
+
+def test_opening_an_alert_marks_it_read_and_links_to_the_person(world, client):
+    client.force_login(world["dana"])
+    before = last_sequence()
+
+    page = client.get(reverse("web:alert", args=[world["alert"].pk])).content.decode()
+
+    assert "Testshire Police is now involved with Adaline Quillfeather" in page
+    assert reverse("web:person", args=[world["person"].public_id]) in page
+    assert "PC Lark" in page  # whom to contact at the newly involved agency
+    world["alert"].refresh_from_db()
+    assert world["alert"].read_at is not None
+    assert len(events_after(before)) == 1
+    assert "Alerts (1 new)" not in client.get(reverse("web:alerts")).content.decode()
+
+
+def test_another_users_alert_is_not_found_and_nothing_is_audited(world, client):
+    client.force_login(world["stranger"])
+    before = last_sequence()
+    assert client.get(reverse("web:alert", args=[world["alert"].pk])).status_code == 404
+    assert events_after(before) == []
+    world["alert"].refresh_from_db()
+    assert world["alert"].read_at is None
+
+
+def test_a_restricted_new_involvement_shows_only_whom_to_contact(world, client):
+    Involvement.objects.filter(pk=world["alert"].new_involvement_id).update(restricted=True)
+    client.force_login(world["dana"])
+    page = client.get(reverse("web:alert", args=[world["alert"].pk])).content.decode()
+    assert "restricted the details" in page
+    assert "PC Lark" not in page and "Domestic abuse" not in page
+
+
+def test_muting_stops_alerts_and_unmuting_brings_them_back(world, client):
+    client.force_login(world["dana"])
+    person = world["person"]
+    before = last_sequence()
+
+    response = client.post(reverse("web:alert-mute", args=[person.public_id]), {"back": world["alert"].pk})
+
+    assert response["Location"] == reverse("web:alert", args=[world["alert"].pk])
+    assert AlertMute.objects.filter(user=world["dana"], person=person).exists()
+    (event,) = events_after(before)
+    assert (event.action, event.detail["muted"]) == ("mute_alerts", True)
+    page = client.get(reverse("web:alerts")).content.decode()
+    assert "People you have muted" in page and "Muted" in page
+
+    client.post(reverse("web:alert-unmute", args=[person.public_id]))
+    assert not AlertMute.objects.exists()
+
+
+def test_no_one_can_mute_a_person_they_were_never_alerted_about(world, client):
+    client.force_login(world["stranger"])
+    response = client.post(reverse("web:alert-mute", args=[world["person"].public_id]))
+    assert response.status_code == 302 and not AlertMute.objects.exists()
+
+
+def test_only_practitioners_see_alerts_in_the_navigation(world, client):
+    client.force_login(make_user(Role.FEED_OWNER))
+    assert "Alerts" not in client.get(reverse("web:home")).content.decode()
+    assert client.get(reverse("web:alerts")).status_code == 403
+
+
+def test_from_a_feed_load_to_the_alert_page(partners, csc_worker, client):
+    """The whole way: two partners' files, the email's link, the list and the alert."""
+    partners.load(partners.childrens, [csc_case()])
+    partners.load(partners.police, [police_incident()])
+    (email,) = mail.outbox
+    assert reverse("web:alerts") in email.body
+
+    client.force_login(csc_worker)
+    page = client.get(reverse("web:alerts")).content.decode()
+    assert "Robin Quillfeather" in page and "Testshire Constabulary" in page
+    alert = Alert.objects.get()
+    assert "Robin Quillfeather" in client.get(reverse("web:alert", args=[alert.pk])).content.decode()
