@@ -41,6 +41,8 @@ chromium:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# The demo's emails (alerts, requests) are written to var/mail/, one file each, instead of sent.
+demo: export MAST_EMAIL_BACKEND ?= file
 demo: setup
 	$(MAST) migrate --no-input
 	$(MAST) collectstatic --no-input --verbosity 0

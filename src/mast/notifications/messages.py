@@ -13,7 +13,8 @@ from django.conf import settings
 KINDS: dict[str, tuple[str, str]] = {
     "alert": (
         "MAST: another agency is now involved with someone on your caseload",
-        "Another agency has recorded a new involvement with a person you are the allocated worker for.",
+        "Another agency has recorded a new involvement with a person whose open case is allocated to you or "
+        "your team.",
     ),
     "request_received": (
         "MAST: a new information request for your team",

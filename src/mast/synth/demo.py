@@ -240,3 +240,35 @@ def ensure_demo_users(password: str) -> list[User]:
                 source.owners.add(user)
         users.append(user)
     return users
+
+
+def ensure_demo_alerts(sources: list[Source]) -> int:
+    """Alerts for the demo practitioners, raised by the alerts service from the loaded region.
+
+    Each load raised its alerts as it ran, but the demo users did not exist yet, and a feed loaded early could
+    not alert about the feeds loaded after it. So each practitioner of a feeding agency is put in the team
+    holding most of their agency's open cases (if they have no team), and every load is offered to the alerts
+    service again, as if the region had arrived one feed a day. Alerts are never raised twice, so this is safe
+    to run again; their emails go wherever MAST_EMAIL_BACKEND sends them (var/mail/ under `make demo`).
+    """
+    from django.db.models import Count
+
+    from mast.alerts.models import Alert
+    from mast.alerts.services import raise_for_load
+    from mast.feeds.models import Involvement
+
+    agencies = {source.agency_id for source in sources}
+    for user in User.objects.filter(role=Role.PRACTITIONER, agency_id__in=agencies, team=""):
+        busiest = (
+            Involvement.objects.filter(source__agency_id=user.agency_id, status=Involvement.Status.OPEN)
+            .exclude(team="")
+            .values("team")
+            .annotate(cases=Count("pk"))
+            .order_by("-cases", "team")
+            .first()
+        )
+        if busiest:
+            User.objects.filter(pk=user.pk).update(team=busiest["team"])
+    for load in Load.objects.filter(source__in=sources, status=Load.Status.LOADED).order_by("pk"):
+        raise_for_load(load)
+    return Alert.objects.filter(recipient__username__in=[spec.username for spec in DEMO_USERS]).count()

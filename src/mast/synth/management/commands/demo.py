@@ -20,6 +20,7 @@ class Command(BaseCommand):
             self.stdout.write(summary(load))
         password = demo.demo_password()
         users = demo.ensure_demo_users(password)
+        self.stdout.write(f"Alerts for the demo practitioners: {demo.ensure_demo_alerts(sources)}")
         self.stdout.write(self.style.SUCCESS("\nDemo users (all synthetic data) — password: " + password))
         for user in users:
             self.stdout.write(f"  {user.username:<18} {user.get_role_display():<32} {user.agency}")
