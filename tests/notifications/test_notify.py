@@ -79,3 +79,11 @@ def test_missing_configuration_is_refused(settings):
     settings.NOTIFY_TEMPLATE_ID = TEMPLATE
     with pytest.raises(ImproperlyConfigured):
         NotifyEmailBackend()
+
+
+def test_one_refused_address_does_not_stop_the_others(notify, client, caplog):
+    response = mock.Mock(status_code=400)
+    response.json.return_value = {"errors": [{"error": "ValidationError", "message": "Not a valid email"}]}
+    client.return_value.send_email_notification.side_effect = [HTTPError(response), {"id": "x"}]
+    assert send(["bad@example.test", "good@example.test"], "S", "B", kind="request_overdue") == 1
+    assert "Email of kind request_overdue: 1 of 2 sent" in caplog.text

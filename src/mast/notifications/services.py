@@ -51,7 +51,8 @@ def send(to: list[str] | str, subject: str, body: str, *, kind: str) -> int:
         return 0
     sent = 0
     try:
-        connection = get_connection(fail_silently=False)
+        # A backend that can skip one failed message and send the rest (Notify, SMTP) does so and logs it.
+        connection = get_connection(fail_silently=True)
         messages = [
             EmailMessage(
                 subject=subject,
@@ -68,7 +69,8 @@ def send(to: list[str] | str, subject: str, body: str, *, kind: str) -> int:
         # Never log the addresses, the body or the backend's credentials: the kind and the count are enough.
         logger.exception("Email of kind %s failed: %d of %d sent", kind, sent, len(addresses))
         return sent
-    logger.info("Email of kind %s: %d of %d sent", kind, sent, len(addresses))
+    log = logger.info if sent == len(addresses) else logger.warning
+    log("Email of kind %s: %d of %d sent", kind, sent, len(addresses))
     return sent
 
 
