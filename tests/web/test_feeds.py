@@ -97,13 +97,19 @@ def test_rejected_rows_download_as_csv_that_a_spreadsheet_cannot_run(owner, sour
     assert rows[1]["Forename"] == "Ann"
 
 
-def test_a_load_still_running_says_so_and_refreshes_itself(owner, source, client):
+def test_a_load_still_running_says_so_and_how_to_check_again(owner, source, client):
     load = Load.objects.create(source=source, file_name="big.csv", sha256="1" * 64)
 
     page = client.get(reverse("web:feed-load", args=[load.pk])).content.decode()
 
     assert "Waiting for the background worker" in page
-    assert '<meta http-equiv="refresh" content="3">' in page
+    assert (
+        f'<a class="govuk-link" href="{reverse("web:feed-load", args=[load.pk])}">Check its progress</a>'
+        in page
+    )
+    # A timed reload would fail WCAG 2.2.1; the page's script updates the summary in place instead
+    # (tests/browser/test_load_progress.py watches it do so).
+    assert 'http-equiv="refresh"' not in page and 'id="load-progress-summary"' in page
 
 
 def test_a_refused_file_says_nothing_was_loaded_and_why(owner, source, client, immediate_tasks):
