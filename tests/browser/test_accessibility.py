@@ -6,6 +6,7 @@ from playwright.sync_api import Page
 
 from mast.access.models import Role
 from mast.feeds.services import load_file
+from mast.identity.models import Person, PersonLink
 from mast.synth.demo import ensure_partners
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import make_user
@@ -113,6 +114,25 @@ def test_the_review_queue_and_a_candidate(page: Page):
 
     # The decision form sent empty, with its error summary.
     page.get_by_role("button", name="Save decision").click()
+    page.get_by_text("There is a problem").wait_for()
+    assert_accessible(page)
+
+
+def test_unlinking_a_record(page: Page):
+    police, health = make_source("Testshire Police"), make_source("Testshire NHS")
+    person = Person.objects.create()
+    record = make_record(police, given_name="Marigold")
+    link = PersonLink.objects.create(partner_record=record, person=person, method=PersonLink.Method.MODEL)
+    PersonLink.objects.create(
+        partner_record=make_record(health, given_name="Goldie"), person=person, method=PersonLink.Method.MODEL
+    )
+    sign_in(page, make_user(Role.IG_OFFICER))
+
+    page.goto(f"/identity/links/{link.pk}/unlink/")
+    page.get_by_text("Marigold Quillfeather").first.wait_for()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Unlink this record").click()
     page.get_by_text("There is a problem").wait_for()
     assert_accessible(page)
 
