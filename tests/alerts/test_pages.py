@@ -135,3 +135,18 @@ def test_from_a_feed_load_to_the_alert_page(partners, csc_worker, client):
     assert "Robin Quillfeather" in page and "Testshire Constabulary" in page
     alert = Alert.objects.get()
     assert "Robin Quillfeather" in client.get(reverse("web:alert", args=[alert.pk])).content.decode()
+
+
+def test_after_a_merge_the_alert_points_at_the_surviving_person_and_muting_follows(world, client):
+    survivor = Person.objects.create()
+    Person.objects.filter(pk=world["person"].pk).update(status=Person.Status.MERGED, merged_into=survivor)
+    PersonLink.objects.update(person=survivor)
+    client.force_login(world["dana"])
+
+    page = client.get(reverse("web:alert", args=[world["alert"].pk])).content.decode()
+    assert reverse("web:person", args=[survivor.public_id]) in page
+
+    client.post(reverse("web:alert-mute", args=[survivor.public_id]))
+    assert AlertMute.objects.get().person == survivor
+    client.post(reverse("web:alert-unmute", args=[survivor.public_id]))
+    assert not AlertMute.objects.exists()

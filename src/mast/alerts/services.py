@@ -256,8 +256,11 @@ def muted_people(scope: Scope) -> list[MutedPerson]:
 def _alerted_person(scope: Scope, public_id) -> Person | None:
     """A person this user has been alerted about, as they are now (following merges); only those can be
     muted, so muting is no way to probe for other people."""
+    alert = _alerts_of(scope).filter(person__public_id=public_id).first()
+    if alert is not None:
+        return _current(alert.person)
     public_id = str(public_id)
-    for alert in _alerts_of(scope).order_by():
+    for alert in _alerts_of(scope).filter(person__status=Person.Status.MERGED).order_by():
         person = _current(alert.person)
         if str(alert.person.public_id) == public_id or str(person.public_id) == public_id:
             return person
