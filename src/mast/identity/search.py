@@ -31,6 +31,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from difflib import SequenceMatcher
 from functools import cache
@@ -221,10 +222,13 @@ class AddressMatch:
 # -- search keys ---------------------------------------------------------------------------------------------
 
 NAME, YEAR = "n", "y"
-# Candidates scored per search at most. A query as broad as "Smith, 2025" would otherwise bring thousands;
-# the tiers below decide which come first.
-MAX_CANDIDATES = 1000
+# Records one look-up may bring, and records scored per search, at most: a query as broad as "Smith, 2025"
+# would otherwise bring thousands. Those found by most look-ups at once are scored (see _Found.best).
+MAX_FOUND = 2000
+MAX_SCORED = 300
 CHUNK = 500  # parameters per IN (...): well under every database's limit
+# Addresses read for one address search at most: an outcode holds a few thousand.
+MAX_PLACES = 5000
 
 
 def _key(kind: str, sound: str, value: object) -> str:
@@ -271,16 +275,14 @@ def index_records(record_ids: Iterable[int] | None = None, *, table: pa.Table | 
     summary = IndexSummary()
     ids = None if record_ids is None else sorted({int(i) for i in record_ids})
     started = time.perf_counter()
-    with transaction.atomic():
-        rows = _key_rows(ids, table)
-        summary.records = len({r[0] for r in rows})
-        summary.keys = len(rows)
+    with transaction.atomic(), _roomy_cache():
+        keys = _new_keys(ids, table)
+        summary.records = sum(1 for k in keys.values() if k)
+        summary.keys = sum(len(k) for k in keys.values())
         if ids is None:
-            _rewrite_all_keys(rows)
+            _replace_all_keys(keys)
         else:
-            for start in range(0, len(ids), CHUNK):
-                SearchKey.objects.filter(partner_record_id__in=ids[start : start + CHUNK]).delete()
-            bulk.insert_rows(SearchKey, ("partner_record", "key"), rows)
+            _replace_keys(keys)
         summary.seconds["search_keys"] = time.perf_counter() - started
         started = time.perf_counter()
         summary.involvements, summary.addresses_created = _index_addresses(ids)
@@ -288,7 +290,25 @@ def index_records(record_ids: Iterable[int] | None = None, *, table: pa.Table | 
     return summary
 
 
-def _key_rows(ids: list[int] | None, table: pa.Table | None) -> list[tuple[int, str]]:
+@contextmanager
+def _roomy_cache():
+    """SQLite's page cache is 2 MB by default; inserting a million rows, each checked against its parent
+    row and indexed, reads far more than that over and over. A larger cache for the length of the write."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        before = cursor.execute("PRAGMA cache_size").fetchone()[0]
+        cursor.execute("PRAGMA cache_size = -262144")  # 256 MiB, as a negative number of KiB
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+def _new_keys(ids: list[int] | None, table: pa.Table | None) -> dict[int, tuple[str, ...]]:
+    """Record → its keys; with `ids`, every one of them, an empty tuple for a record removed since."""
     if table is None:
         table = linkage.to_table(_model_rows(ids) if ids is not None else _all_model_rows())
     columns = ("unique_id", "given_name", "family_name_dm", "family_names", "birth_year")
@@ -296,14 +316,75 @@ def _key_rows(ids: list[int] | None, table: pa.Table | None) -> list[tuple[int, 
         wanted = pa.array([str(i) for i in ids], type=pa.string())
         table = table.filter(pc.is_in(table.column("unique_id"), value_set=wanted))
     values = [table.column(c).to_pylist() for c in columns]
-    rows = [
-        (int(record), key)
-        for record, given, family_dm, family_names, year in zip(*values, strict=True)
-        for key in record_keys(given, family_dm, family_names, year)
-    ]
-    # Inserting in key order keeps the key index's pages in cache while it is built.
-    rows.sort(key=lambda r: r[1])
-    return rows
+    keys = {} if ids is None else dict.fromkeys(ids, ())
+    for record, given, family_dm, family_names, year in zip(*values, strict=True):
+        keys[int(record)] = tuple(record_keys(given, family_dm, family_names, year))
+    return keys
+
+
+def _replace_keys(keys: dict[int, tuple[str, ...]]) -> None:
+    ids = sorted(keys)
+    table = connection.ops.quote_name(SearchKey._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            placeholders = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM {table} WHERE partner_record_id IN ({placeholders})", chunk)  # noqa: S608
+    bulk.insert_rows(SearchKey, ("partner_record", "key"), ((r, k) for r in ids for k in keys[r]))
+
+
+def _replace_all_keys(keys: dict[int, tuple[str, ...]]) -> None:
+    """Every record's keys. Most runs change few, so only the records whose keys differ are rewritten; when
+    most differ (the first run, a change to standardisation) the whole table is rebuilt."""
+    stale = _records_with_other_keys(keys)
+    if stale is not None and len(stale) <= len(keys) // 4:
+        _replace_keys({r: keys.get(r, ()) for r in stale})
+        return
+    table = connection.ops.quote_name(SearchKey._meta.db_table)
+    rows = ((r, k) for r in sorted(keys) for k in keys[r])
+    with connection.cursor() as cursor:
+        if connection.vendor != "sqlite":
+            # PostgreSQL: COPY keeps the indexes up to date quickly enough, and dropping them would lock
+            # searches out until the run commits.
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - the name is the model's
+            bulk.insert_rows(SearchKey, ("partner_record", "key"), rows)
+            return
+        # SQLite: building each index once over two million keys is several times quicker than keeping it
+        # up to date through the inserts. Inside the transaction, so readers see the old keys, indexes and
+        # all, until it commits.
+        quote = connection.ops.quote_name
+        indexes = [
+            (quote(index.name), ", ".join(quote(SearchKey._meta.get_field(f).column) for f in index.fields))
+            for index in SearchKey._meta.indexes
+        ]
+        for name, _columns in indexes:
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        bulk.insert_rows(SearchKey, ("partner_record", "key"), rows)
+        for name, columns in indexes:
+            cursor.execute(f"CREATE INDEX {name} ON {table} ({columns})")
+
+
+def _records_with_other_keys(keys: dict[int, tuple[str, ...]]) -> set[int] | None:
+    """Records whose stored keys differ from `keys` (or that have keys and should have none); None when
+    nothing is stored yet. Compared by an order-free hash per record, to keep two million keys out of memory.
+    """
+    stored: dict[int, int] = defaultdict(int)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT partner_record_id, key FROM {SearchKey._meta.db_table}")  # noqa: S608
+        while batch := cursor.fetchmany(20_000):
+            for record, key in batch:
+                stored[record] ^= hash(key)
+    if not stored:
+        return None
+    stale = {r for r in stored if r not in keys}
+    for record, record_keys_ in keys.items():
+        digest = 0
+        for key in record_keys_:
+            digest ^= hash(key)
+        if stored.get(record, 0) != digest:
+            stale.add(record)
+    return stale
 
 
 def _all_model_rows() -> list[dict]:
@@ -329,30 +410,6 @@ def _model_row(values: dict) -> dict:
     if "postcode" in (values.get("flags") or {}):
         record["postcode"] = ""
     return linkage.model_row(record)
-
-
-def _rewrite_all_keys(rows: list[tuple[int, str]]) -> None:
-    table = connection.ops.quote_name(SearchKey._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - the name is the model's
-        if connection.vendor != "sqlite":
-            # PostgreSQL: COPY keeps the indexes up to date quickly enough, and dropping them would lock
-            # searches out until the run commits.
-            bulk.insert_rows(SearchKey, ("partner_record", "key"), rows)
-            return
-        # SQLite: building each index once over two million sorted keys is several times quicker than
-        # keeping it up to date through the inserts. Inside the transaction, so readers see the old keys,
-        # indexes and all, until it commits.
-        quote = connection.ops.quote_name
-        indexes = [
-            (quote(index.name), ", ".join(quote(SearchKey._meta.get_field(f).column) for f in index.fields))
-            for index in SearchKey._meta.indexes
-        ]
-        for name, _columns in indexes:
-            cursor.execute(f"DROP INDEX IF EXISTS {name}")
-        bulk.insert_rows(SearchKey, ("partner_record", "key"), rows)
-        for name, columns in indexes:
-            cursor.execute(f"CREATE INDEX {name} ON {table} ({columns})")
 
 
 _ADDRESS_FIELDS = ("address_line_1", "address_line_2", "address_line_3", "town", "postcode", "uprn")
@@ -509,32 +566,40 @@ def one_slip_away(word: str) -> set[str]:
 
 @dataclass
 class _Found:
-    """Candidate records in the order to score them, and those found by an exact identifier."""
+    """Candidate records, each with how strongly the look-ups that found it point at it."""
 
-    order: dict[int, None] = field(default_factory=dict)
+    strength: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     by_reference: set[int] = field(default_factory=set)
     by_nhs_number: set[int] = field(default_factory=set)
 
-    def add(self, ids: Iterable[int]) -> None:
-        for pk in sorted(set(ids)):
-            if len(self.order) >= MAX_CANDIDATES:
-                return
-            self.order.setdefault(pk, None)
+    def add(self, ids: Iterable[int], strength: int) -> None:
+        for pk in set(ids):
+            self.strength[pk] += strength
 
-    @property
-    def full(self) -> bool:
-        return len(self.order) >= MAX_CANDIDATES
+    def best(self, count: int) -> list[int]:
+        """The records to score: found by exact identifiers, then by most look-ups at once."""
+        return sorted(self.strength, key=lambda pk: (-self.strength[pk], pk))[:count]
 
 
-def _by_keys(keys: Iterable[str]) -> set[int]:
+# How much a look-up finding a record says about it, to choose which candidates to score. A record found by
+# the name and the date of birth at once comes before one found by either; a slip of the keyboard counts less.
+EXACT_ID, NAME_KEY, DATE, POSTCODE, YEAR_KEY, SLIP = 100, 4, 4, 3, 2, 1
+
+
+def _records_by_keys(keys: Iterable[str]) -> list[int]:
     keys = sorted(set(keys))
-    found: set[int] = set()
-    for start in range(0, len(keys), CHUNK):
-        found.update(
-            SearchKey.objects.filter(key__in=keys[start : start + CHUNK]).values_list(
-                "partner_record_id", flat=True
-            )[: MAX_CANDIDATES * 2]
-        )
+    table = connection.ops.quote_name(SearchKey._meta.db_table)
+    found: list[int] = []
+    # Plain SQL: the ORM's preparation of hundreds of parameters costs more than the look-up.
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), CHUNK):
+            chunk = keys[start : start + CHUNK]
+            placeholders = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT partner_record_id FROM {table} WHERE key IN ({placeholders}) LIMIT {MAX_FOUND}",  # noqa: S608
+                chunk,
+            )
+            found += [row[0] for row in cursor.fetchall()]
     return found
 
 
@@ -555,7 +620,7 @@ def _candidates(query: SearchQuery) -> _Found:
         )
     if len(query.nhs_digits) == 10:
         found.by_nhs_number.update(current.filter(nhs_number=query.nhs_digits).values_list("pk", flat=True))
-    found.add(found.by_reference | found.by_nhs_number)
+    found.add(found.by_reference | found.by_nhs_number, EXACT_ID)
 
     given = normalise_name(query.given_name).split(" ", 1)[0]
     family = normalise_name(query.family_name)
@@ -570,13 +635,14 @@ def _candidates(query: SearchQuery) -> _Found:
     # name may stand for, the postcode; the year of birth only when no fuller date narrows it.
     if birth.date:
         dates = [d for d in (birth.date, birth.swapped) if d]
-        found.add(current.filter(date_of_birth__in=dates).values_list("pk", flat=True)[:MAX_CANDIDATES])
-    found.add(_by_keys(_key(NAME, s, n) for s in sounds for n in names))
+        found.add(current.filter(date_of_birth__in=dates).values_list("pk", flat=True)[:MAX_FOUND], DATE)
+    if sounds and names:
+        found.add(_records_by_keys(_key(NAME, s, n) for s in sounds for n in names), NAME_KEY)
     if " " in postcode:
-        found.add(current.filter(postcode=postcode).values_list("pk", flat=True)[:MAX_CANDIDATES])
+        found.add(current.filter(postcode=postcode).values_list("pk", flat=True)[:MAX_FOUND], POSTCODE)
     if birth.year and sounds and (not birth.date or not names):
-        found.add(_by_keys(_key(YEAR, s, birth.year) for s in sounds))
-    if found.full or not sounds:
+        found.add(_records_by_keys(_key(YEAR, s, birth.year) for s in sounds), YEAR_KEY)
+    if not sounds:
         return found
     # One keying slip on either name: the spellings are generated here, so the records need no more keys.
     slips = {double_metaphone(v)[0] for v in one_slip_away(family)} - sounds - {""}
@@ -584,11 +650,11 @@ def _candidates(query: SearchQuery) -> _Found:
     typo_keys += [_key(NAME, s, n) for s in slips for n in names]
     if birth.year and not birth.date:
         typo_keys += [_key(YEAR, s, birth.year) for s in slips]
-    found.add(_by_keys(typo_keys))
-    if not found.order and not names and not birth.year:
+    found.add(_records_by_keys(typo_keys), SLIP)
+    if not found.strength and not names and not birth.year:
         # A family name alone: records spelt that way, as partners write it.
         spellings = {query.family_name, query.family_name.upper(), query.family_name.title()}
-        found.add(current.filter(family_name__in=spellings).values_list("pk", flat=True)[:MAX_CANDIDATES])
+        found.add(current.filter(family_name__in=spellings).values_list("pk", flat=True)[:MAX_FOUND], SLIP)
     return found
 
 
@@ -638,10 +704,14 @@ class Scorer:
             name = comparison["output_column_name"]
             description = re.sub(r"\s*\(.*\)$", "", comparison.get("comparison_description") or name)
             levels, cases = {}, []
+            # Splink's numbering, as in `SavedModel.level_labels`: the null level is -1, the others count down
+            # from the strongest to 0 for the last ("else").
+            non_null = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
             for level in comparison["comparison_levels"]:
-                gamma = next(g for g, label in labels[name].items() if label == level["label_for_charts"])
-                weight = 0.0 if level.get("is_null_level") else _bits(level)
-                levels[gamma] = _Level(gamma, level["label_for_charts"], weight)
+                null = level.get("is_null_level", False)
+                gamma = -1 if null else len(non_null) - 1 - non_null.index(level)
+                weight = 0.0 if null else _bits(level)
+                levels[gamma] = _Level(gamma, labels[name].get(gamma, level["label_for_charts"]), weight)
                 condition = level["sql_condition"]
                 cases.append(
                     f"ELSE {gamma}"
@@ -780,9 +850,9 @@ def search_people(query: SearchQuery, *, limit: int = 20) -> list[PersonMatch]:
     if query.is_empty or limit <= 0:
         return []
     found = _candidates(query)
-    if not found.order:
+    ids = found.best(MAX_SCORED)
+    if not ids:
         return []
-    ids = list(found.order)
     person_of: dict[int, int] = {}
     rows: list[dict] = []
     for start in range(0, len(ids), CHUNK):
@@ -833,9 +903,9 @@ def levels_agree(model: Scorer, levels: Sequence[_Level], comparison: str) -> bo
 
 
 def search_addresses(postcode: str, address: str = "", *, limit: int = 20) -> list[AddressMatch]:
-    """Standardised addresses at a postcode (or an outcode such as "NS9"), those that agree with the address
-    words given first, each with the number of involvements recorded there. Nothing without a postcode: a
-    street name alone is many places."""
+    """Standardised addresses at a postcode (or in an outcode such as "NS9"), those that agree best with the
+    address words given first, then those with most involvements; each with the number of involvements
+    recorded there. Nothing without a postcode: a street name alone is many places."""
     code = normalise_postcode(" ".join(str(postcode or "").split())[:MAX_LENGTH])
     if not code or limit <= 0:
         return []
@@ -847,31 +917,29 @@ def search_addresses(postcode: str, address: str = "", *, limit: int = 20) -> li
     else:
         # SQLite uses the index for a range, not for LIKE: 'NS9 ' up to, not including, 'NS9!'.
         addresses = addresses.filter(postcode__gte=f"{code} ", postcode__lt=f"{code}!")
-    places = list(addresses.values_list("pk", "line_1", "line_2", "line_3", "town", "postcode")[:5000])
+    places = list(addresses.values_list("pk", "line_1", "line_2", "line_3", "town", "postcode")[:MAX_PLACES])
     wanted = parse_address(" ".join(str(address or "").split())[:MAX_LENGTH])
-    scored = []
-    for pk, line_1, line_2, line_3, town, place_code in places:
-        agreement = _address_agreement(wanted, parse_address(line_1, line_2, line_3)) if address else 0.0
-        if address and agreement <= 0:
-            continue
-        label = ", ".join(part for part in (line_1, line_2, line_3, town, place_code) if part)
-        scored.append((agreement, pk, label))
-    counts = (
-        dict(
+    words = any((wanted.house_number, wanted.flat, wanted.street, wanted.building))
+    counts: dict[int, int] = {}
+    ids = [place[0] for place in places]
+    for start in range(0, len(ids), CHUNK):
+        counts.update(
             InvolvementAddress.objects.filter(
-                address_id__in=[pk for _a, pk, _l in scored][: CHUNK * 4],
-                involvement__removed_at__isnull=True,
+                address_id__in=ids[start : start + CHUNK], involvement__removed_at__isnull=True
             )
             .values("address_id")
             .annotate(n=Count("pk"))
             .values_list("address_id", "n")
         )
-        if scored
-        else {}
-    )
-    results = [(-agreement, -counts[pk], label, pk) for agreement, pk, label in scored if counts.get(pk)]
-    results.sort()
-    return [AddressMatch(pk, label, -negative_count) for _a, negative_count, label, pk in results[:limit]]
+    ranked = []
+    for pk, line_1, line_2, line_3, town, place_code in places:
+        if not counts.get(pk):
+            continue  # every involvement there has been withdrawn or purged
+        agreement = _address_agreement(wanted, parse_address(line_1, line_2, line_3)) if words else 0.0
+        label = ", ".join(part for part in (line_1, line_2, line_3, town, place_code) if part)
+        ranked.append((-agreement, -counts[pk], label, pk))
+    ranked.sort()
+    return [AddressMatch(pk, label, -negative) for _a, negative, label, pk in ranked[:limit]]
 
 
 def _address_agreement(wanted, place) -> float:
