@@ -40,6 +40,7 @@ def test_every_role_can_read_the_agreement(client, role):
     assert "Northshire Safeguarding Partnership" in text and "NSP-ISA-001, version 1.0" in text
     assert "Involvements from the last 12 months" in text
     assert "36 months after an involvement ends" in text
+    assert "Red (urgent) within 4 hours, amber within 24 hours, green within 3 working days" in text
 
 
 def test_the_page_shows_partners_what_they_share_purposes_and_lawful_bases(client):

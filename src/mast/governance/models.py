@@ -34,8 +34,8 @@ class SharingAgreement(models.Model):
         validators=[MinValueValidator(1)],
         help_text="How many months headline data is kept before it is purged.",
     )
-    # How soon a partner should answer a targeted request, by its priority: red and amber in clock hours, green
-    # in working days (Monday to Friday, not England-and-Wales bank holidays).
+    # How soon a partner should answer a targeted request, by its priority: red and amber in clock hours,
+    # green in working days (Monday to Friday, not England-and-Wales bank holidays).
     red_due_hours = models.PositiveSmallIntegerField(
         default=4, validators=[MinValueValidator(1)], help_text="Hours to answer a red (urgent) request."
     )
