@@ -77,8 +77,8 @@ class AccessPurpose(models.Model):
 
 
 class Team(models.Model):
-    """A team in a partner agency, as its users' `team` names it: who manages it (overdue requests are escalated
-    to them) and its shared mailbox, if it has one (notices for the team go there as well as to its members)."""
+    """A team in a partner agency, as its users' `team` names it: who manages it (overdue requests are
+    escalated to them) and its shared mailbox, if any (the team's notices go there and to its members)."""
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(max_length=120, help_text="As users' team and partners' feeds name it.")
