@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 from mast.access.models import Role, User
 from mast.feeds.models import Source
 from mast.feeds.services import source_for_mapping
+from mast.governance.demo import ensure_purposes
 from mast.identity.family import load_relationships
 from mast.identity.intake import ingest_file
 from mast.identity.models import Person, PersonLink
@@ -57,71 +58,62 @@ NEIGHBOURS = [
 ]
 
 
-def _row(step, ref, given, family, born, sex, line_1, postcode, step_type, started, ended, status, **contact):
-    return ",".join(
-        [
-            step,
-            ref,
-            given,
-            "",
-            family,
-            "",
-            born,
-            sex,
-            line_1,
-            "",
-            "Northbury",
-            postcode,
-            "",
-            "",
-            step_type,
-            started,
-            ended,
-            status,
-            contact.get("worker", ""),
-            contact.get("team", ""),
-            contact.get("phone", ""),
-            contact.get("email", ""),
-            "False",
-        ]
-    )
+HOME = {"AddressLine1": "23 Larkspur Avenue", "AddressTown": "Northbury", "Postcode": "NS1 4HB"}
+
+
+def _row(step: str, person: tuple, step_type: str, started: str, ended: str = "", **fields) -> str:
+    ref, given, family, born, sex = person[:5]
+    values = {
+        "WorkflowStepID": step,
+        "PersonID": ref,
+        "FirstName": given,
+        "LastName": family,
+        "DateOfBirth": born,
+        "Gender": sex,
+        "StepType": step_type,
+        "StartDate": started,
+        "EndDate": ended,
+        "StepStatus": "Closed" if ended else "Open",
+        "Restricted": "False",
+        **HOME,
+        **fields,
+    }
+    return ",".join(values.get(column, "") for column in CSC_HEADER.split(","))
 
 
 def _csc_rows() -> list[str]:
-    home = ("23 Larkspur Avenue", "NS1 4HB")
+    kayleigh = FAMILY[0]
     rows = [
         _row(
             "WS9001",
-            "LCS101",
-            "Kayleigh",
-            "Thornbury",
-            "2014-07-14",
-            "Female",
-            *home,
+            kayleigh,
             "CIN Plan",
             _days_ago(45),
-            "",
-            "Open",
-            worker=WORKER,
-            team=TEAM,
-            phone="01632 960417",
-            email="rowan.ashdown@childrens.northshire.example",
+            AllocatedWorker=WORKER,
+            AllocatedTeam=TEAM,
+            WorkerPhone="01632 960417",
+            WorkerEmail="rowan.ashdown@childrens.northshire.example",
         ),
-        _row("WS9002", "LCS101", "Kayleigh", "Thornbury", "2014-07-14", "Female", *home, "Contact",
-             _days_ago(120), _days_ago(118), "Closed"),  # fmt: skip
+        _row("WS9002", kayleigh, "Contact", _days_ago(120), _days_ago(118)),
     ]
-    for n, (ref, given, family, born, sex) in enumerate(FAMILY[1:], start=3):
-        rows.append(
-            _row(f"WS900{n}", ref, given, family, born, sex, *home, "Contact", _days_ago(120), _days_ago(118),
-                 "Closed")  # fmt: skip
+    rows += [
+        _row(f"WS90{n:02d}", member, "Contact", _days_ago(120), _days_ago(118))
+        for n, member in enumerate(FAMILY[1:], start=3)
+    ]
+    rows += [
+        _row(
+            f"WS91{n:02d}",
+            neighbour,
+            "Single Assessment",
+            _days_ago(30 + n),
+            "" if n % 3 == 0 else _days_ago(20 + n),
+            AddressLine1=neighbour[5],
+            Postcode=neighbour[6],
+            AllocatedWorker="Sam Kestrel",
+            AllocatedTeam="Assessment Team West",
         )
-    for n, (ref, given, family, born, sex, line_1, postcode) in enumerate(NEIGHBOURS, start=1):
-        status = "Open" if n % 3 == 0 else "Closed"
-        rows.append(
-            _row(f"WS91{n:02d}", ref, given, family, born, sex, line_1, postcode, "Single Assessment",
-                 _days_ago(30 + n), "" if status == "Open" else _days_ago(20 + n), status,
-                 worker="Sam Kestrel", team="Assessment Team West")  # fmt: skip
-        )
+        for n, neighbour in enumerate(NEIGHBOURS, start=1)
+    ]
     return rows
 
 
@@ -137,6 +129,7 @@ def build_region(tmp_path: Path, monkeypatch) -> MashRegion:
     monkeypatch.setattr("mast.identity.resolution.models_dir", lambda: tmp_path / "identity-models")
     monkeypatch.setattr("mast.identity.record_store.store_path", lambda: tmp_path / "records.parquet")
     monkeypatch.setattr("mast.feeds.services.archive_dir", lambda: tmp_path / "archive")
+    ensure_purposes()
     csc = source_for_mapping("northshire-childrens")
     feed = tmp_path / "lcs-export.csv"
     feed.write_text("\ufeff" + "\n".join([CSC_HEADER, *_csc_rows()]) + "\n", encoding="utf-8")
@@ -171,7 +164,7 @@ def mash_region(page, tmp_path, monkeypatch) -> MashRegion:
 def state_purpose(page: Page, reference: str = "MASH-2026-0117") -> None:
     expect(page.get_by_role("heading", name="Which case are you working on?")).to_be_visible()
     page.get_by_label("Referral or case reference").fill(reference)
-    page.get_by_role("radio").first.check()
+    page.get_by_label("Deciding what to do about a contact or referral (MASH triage)").check()
     page.get_by_role("button", name="Continue").click()
 
 

@@ -24,10 +24,12 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
         Capability(
             "Search for a person, family or address",
             "Find out whether a child, adult, family or address is known to other agencies, and which.",
+            "web:search",
         ),
         Capability(
             "See open cases and allocated workers",
             "See who is the allocated worker for an open case, so a new referral can go straight to them.",
+            "web:search",
         ),
         Capability(
             "Send a targeted request for information",

@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "mast.web.middleware.SecurityHeadersMiddleware",
+    # A practitioner's read refused for want of a stated purpose goes to the purpose page, then back.
+    "mast.web.middleware.PurposeRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "mast.config.urls"

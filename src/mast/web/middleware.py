@@ -1,8 +1,13 @@
-"""Security headers that Django's SecurityMiddleware does not set itself."""
+"""Security headers that Django's SecurityMiddleware does not set itself, and asking for a stated purpose."""
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from mast.access.gate import PurposeRequired
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
@@ -19,3 +24,21 @@ class SecurityHeadersMiddleware:
         if not request.path.startswith("/static/"):
             response.setdefault("Cache-Control", "no-store")
         return response
+
+
+class PurposeRequiredMiddleware:
+    """A practitioner who has not said which case they are working on, and why, is asked to first, then
+    brought back to the page they wanted."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, PurposeRequired):
+            return None
+        # A POST's body (search terms, a referral) is never carried into a URL: it comes back to the form.
+        back = request.get_full_path() if request.method == "GET" else request.path
+        return redirect(f"{reverse('web:purpose')}?{urlencode({'next': back})}")

@@ -1,8 +1,8 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from mast.web.views import feeds, pages
 from mast.web.views import alerts as alert_views
+from mast.web.views import feeds, pages, practice
 from mast.web.views import governance as governance_views
 from mast.web.views import identity as identity_views
 from mast.web.views import requests as request_views
@@ -20,6 +20,14 @@ urlpatterns = [
     path("identity/review/", identity_views.queue, name="review-queue"),
     path("identity/review/<int:pk>/", identity_views.candidate, name="review-candidate"),
     path("identity/links/<int:pk>/unlink/", identity_views.unlink, name="unlink-record"),
+    # The practitioner's pages: a stated purpose first, then search, people, addresses and referrals.
+    path("purpose/", practice.purpose, name="purpose"),
+    path("search/", practice.search, name="search"),
+    path("people/<uuid:public_id>/", practice.person, name="person"),
+    path("people/<uuid:public_id>/print/", practice.person_print, name="person-print"),
+    path("people/<uuid:public_id>/referral/<int:involvement_id>/", practice.referral, name="referral"),
+    path("referral-sent/", practice.referral_sent, name="referral-sent"),
+    path("addresses/<int:address_id>/", practice.address, name="address"),
     # Targeted requests between agencies: sending from a person page, lists, one request and its answers.
     path("people/<uuid:public_id>/request/", request_views.new, name="request-new"),
     path("requests/sent/", request_views.sent, name="requests-sent"),

@@ -1,0 +1,254 @@
+"""The practitioner's pages: stating a purpose, searching, a person (on screen and printed), an address, and a
+referral sent straight to the allocated worker of an open case.
+
+Every page that shows personal data reads it through `through_gate` exactly once, so exactly one audit event
+records it, with the purpose the practitioner stated. The views only read the request, call the gate with the
+people or requests service, and render what comes back.
+"""
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
+
+from mast.access import purpose as stated_purpose
+from mast.access.gate import PurposeRequired, Viewer, through_gate
+from mast.access.policy import Action, allows
+from mast.people.address import AddressNotFound, address_summary
+from mast.people.person import PersonNotFound, PersonSummary, person_summary
+from mast.people.search import SearchQuery, search_addresses, search_people
+from mast.requests.services import send_referral
+from mast.web.practice_forms import PurposeForm, ReferralForm, SearchForm
+from mast.web.viewer import viewer_of
+
+# The last referral sent in this session, for its confirmation page: the page reads nothing from the database.
+REFERRAL_SENT_KEY = "mast_referral_sent"
+
+
+def _refuse_unless(user, action: Action) -> None:
+    """For pages that show no personal data themselves (an empty form): the same policy as the gate's."""
+    if not allows(user, action):
+        raise PermissionDenied("Your role does not allow this.")
+
+
+def _safe_next(request: HttpRequest, url: str | None) -> str | None:
+    """Only a path on this site: never another host, scheme, or a protocol-relative URL."""
+    if not url or not url.startswith("/") or url.startswith(("//", "/\\")):
+        return None
+    if not url_has_allowed_host_and_scheme(url, allowed_hosts=None, require_https=request.is_secure()):
+        return None
+    return None if url.startswith(reverse("web:purpose")) else url
+
+
+# -- the stated purpose --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def purpose(request: HttpRequest) -> HttpResponse:
+    _refuse_unless(request.user, Action.SEARCH_PEOPLE)
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    form = PurposeForm(request.POST or None, reasons=stated_purpose.reasons())
+    if request.method == "POST" and form.is_valid():
+        try:
+            stated_purpose.declare(
+                request.session,
+                request.user,
+                reference=form.cleaned_data["reference"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems[0])
+        else:
+            return redirect(next_url or reverse("web:search"))
+    context = {
+        "form": form,
+        "next": next_url or "",
+        "current": stated_purpose.current(request.session, request.user),
+    }
+    return render(request, "web/people/purpose.html", context)
+
+
+# -- search --------------------------------------------------------------------------------------------------
+
+
+def _search(viewer: Viewer, query: SearchQuery, terms: dict[str, str]):
+    """People, and addresses when a postcode or address was given: one read, so one audit event."""
+
+    def read(scope):
+        places = (
+            search_addresses(scope, query.postcode, query.address) if query.postcode or query.address else []
+        )
+        return search_people(scope, query), places
+
+    return through_gate(
+        viewer,
+        Action.SEARCH_PEOPLE,
+        read,
+        target="search",
+        detail={"terms": terms},
+        describe=lambda found: {
+            "people_shown": [p.public_id for p in found[0]],
+            "addresses_shown": [a.address_id for a in found[1]],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def search(request: HttpRequest) -> HttpResponse:
+    """POST, never GET: search terms are personal data and must not sit in URLs, logs or browser history."""
+    _refuse_unless(request.user, Action.SEARCH_PEOPLE)
+    viewer = viewer_of(request)
+    if viewer.purpose is None:
+        # Asked before the search terms are typed, so none are lost on the way.
+        raise PurposeRequired()
+    form = SearchForm(request.POST if request.method == "POST" else None)
+    context = {"form": form, "purpose": viewer.purpose, "searched": False}
+    if request.method == "POST" and form.is_valid():
+        terms = form.terms()
+        query = SearchQuery(**terms)
+        form.add_query_problems(query.problems())
+        if form.is_valid():
+            people, addresses = _search(viewer, query, terms)
+            context.update(searched=True, people=people, addresses=addresses, terms=terms)
+    return render(request, "web/people/search.html", context)
+
+
+# -- a person ------------------------------------------------------------------------------------------------
+
+
+def _read_person(
+    request: HttpRequest, public_id: uuid.UUID, action: Action, *, detail: dict | None = None
+) -> tuple[Viewer, PersonSummary]:
+    viewer = viewer_of(request)
+    try:
+        summary = through_gate(
+            viewer,
+            action,
+            lambda scope: person_summary(scope, public_id),
+            target=f"person:{public_id}",
+            detail=detail,
+            describe=lambda found: {} if found.public_id == public_id else {"merged_into": found.public_id},
+        )
+    except PersonNotFound:
+        raise Http404("No person has this id.") from None
+    return viewer, summary
+
+
+@login_required
+@require_GET
+def person(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    viewer, summary = _read_person(request, public_id, Action.VIEW_PERSON)
+    if summary.public_id != public_id:
+        return redirect("web:person", summary.public_id)
+    return render(request, "web/people/person.html", {"summary": summary, "purpose": viewer.purpose})
+
+
+@login_required
+@require_GET
+def person_print(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    viewer, summary = _read_person(request, public_id, Action.PRINT_PERSON)
+    if summary.public_id != public_id:
+        return redirect("web:person-print", summary.public_id)
+    context = {"summary": summary, "purpose": viewer.purpose, "printed_at": timezone.localtime()}
+    return render(request, "web/people/print.html", context)
+
+
+# -- an address ----------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def address(request: HttpRequest, address_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    try:
+        summary = through_gate(
+            viewer,
+            Action.VIEW_ADDRESS,
+            lambda scope: address_summary(scope, address_id),
+            target=f"address:{address_id}",
+            describe=lambda found: {"people_shown": [p.public_id for p in found.people]},
+        )
+    except AddressNotFound:
+        raise Http404("No address has this id.") from None
+    return render(request, "web/people/address.html", {"summary": summary, "purpose": viewer.purpose})
+
+
+# -- a referral to the allocated worker ----------------------------------------------------------------------
+
+
+def _referral_page(request, public_id: uuid.UUID, involvement_id: int, form: ReferralForm) -> HttpResponse:
+    viewer, summary = _read_person(
+        request, public_id, Action.VIEW_PERSON, detail={"page": "referral", "involvement_id": involvement_id}
+    )
+    if summary.public_id != public_id:
+        return redirect("web:referral", summary.public_id, involvement_id)
+    case = next((c for c in summary.open_cases if c.involvement_id == involvement_id), None)
+    if case is None:
+        raise Http404("This person has no open case with this id.")
+    context = {"summary": summary, "case": case, "form": form, "purpose": viewer.purpose}
+    return render(request, "web/people/referral.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral(request: HttpRequest, public_id: uuid.UUID, involvement_id: int) -> HttpResponse:
+    if request.method == "GET":
+        return _referral_page(request, public_id, involvement_id, ReferralForm())
+    form = ReferralForm(request.POST)
+    if form.is_valid():
+        viewer = viewer_of(request)
+        priority = form.cleaned_data["priority"]
+        try:
+            sent = through_gate(
+                viewer,
+                Action.SEND_REFERRAL,
+                lambda scope: send_referral(
+                    scope,
+                    user=request.user,
+                    purpose=viewer.purpose,
+                    public_id=public_id,
+                    involvement_id=involvement_id,
+                    summary=form.cleaned_data["summary"],
+                    priority=priority,
+                ),
+                target=f"person:{public_id}",
+                detail={"involvement_id": involvement_id, "priority": priority},
+                describe=lambda request_: {"request_id": request_.pk, "to_agency": request_.to_agency.name},
+            )
+        except PersonNotFound:
+            raise Http404("No person has this id.") from None
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems[0])
+        else:
+            request.session[REFERRAL_SENT_KEY] = {
+                "worker": sent.to_worker,
+                "team": sent.to_team,
+                "agency": sent.to_agency.name,
+                "contact_point": sent.to_agency.contact_point,
+                "priority": sent.get_priority_display(),
+                "reference": sent.purpose_reference,
+                "person": str(sent.person.public_id),
+            }
+            return redirect("web:referral-sent")
+    # Not sent: the form again, with what was wrong, and whom it would go to (read through the gate).
+    return _referral_page(request, public_id, involvement_id, form)
+
+
+@login_required
+@require_GET
+def referral_sent(request: HttpRequest) -> HttpResponse:
+    _refuse_unless(request.user, Action.SEND_REFERRAL)
+    sent = request.session.get(REFERRAL_SENT_KEY)
+    if not sent:
+        return redirect("web:search")
+    return render(request, "web/people/referral_sent.html", {"sent": sent})

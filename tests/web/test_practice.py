@@ -1,0 +1,712 @@
+"""The practitioner's pages: stating a purpose, search, a person (on screen and printed), an address, and a
+referral to the allocated worker of an open case. Each page that shows personal data is audited once."""
+
+import re
+from datetime import date, timedelta
+from html import unescape
+from itertools import count
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+
+from mast.access.models import AccessPurpose, AgencyKind, Role
+from mast.audit.models import AuditEvent
+from mast.feeds.models import Involvement, Load, PartnerRecord, Source
+from mast.feeds.retention import display_from
+from mast.governance.demo import ensure_purposes
+from mast.identity.models import Address, InvolvementAddress, Person, PersonLink, Relationship
+from mast.requests.models import Request
+from tests.factories import make_agency, make_user
+
+pytestmark = pytest.mark.django_db
+_serial = count(1)
+
+EXPLANATION = [
+    {"comparison": "given_name", "outcome": "Nickname of each other", "weight": 4.2},
+    {"comparison": "date_of_birth", "outcome": "Exact match", "weight": 9.1},
+]
+TODAY = date.today()
+
+
+@pytest.fixture(autouse=True)
+def agreement_purposes(db, settings):
+    """The sharing agreement's standard purposes, for practitioners to choose from."""
+    # Users' passwords are never checked here (tests sign in with force_login): hash them quickly.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    ensure_purposes()
+
+
+# -- a small synthetic family --------------------------------------------------------------------------------
+
+
+def make_source(agency_name: str, kind: str = AgencyKind.POLICE, **agency_fields) -> Source:
+    n = next(_serial)
+    agency = make_agency(agency_name, kind=kind, **agency_fields)
+    return Source.objects.create(code=f"practice-{n}", name=f"{agency_name} feed", agency=agency, mapping="x")
+
+
+def make_person(
+    source: Source, given: str, family: str, born: date, *, person: Person | None = None, **fields
+):
+    """A partner record, linked to `person` (a new one if not given)."""
+    load = Load.objects.filter(source=source).first() or Load.objects.create(
+        source=source, file_name="feed.csv", sha256="0" * 64, status=Load.Status.LOADED
+    )
+    fields.setdefault("address_line_1", "3 Kiln Lane")
+    fields.setdefault("town", "Testbury")
+    fields.setdefault("postcode", "ZZ1 1AB")
+    record = PartnerRecord.objects.create(
+        source=source,
+        person_ref=fields.pop("person_ref", f"P{next(_serial)}"),
+        given_name=given,
+        family_name=family,
+        date_of_birth=born,
+        date_of_birth_raw=f"{born:%d/%m/%Y}",
+        content_hash=f"{next(_serial):064d}",
+        first_load=load,
+        changed_load=load,
+        **fields,
+    )
+    person = person or Person.objects.create()
+    PersonLink.objects.create(
+        partner_record=record,
+        person=person,
+        method=PersonLink.Method.MODEL,
+        match_probability=0.98765,
+        explanation=EXPLANATION,
+    )
+    return record
+
+
+def involve(record: PartnerRecord, category: str, started: date, **fields) -> Involvement:
+    load = Load.objects.filter(source=record.source).first()
+    return Involvement.objects.create(
+        source=record.source,
+        record_id=f"I{next(_serial)}",
+        partner_record=record,
+        involvement_type=category.upper(),
+        category=category,
+        start_date=started,
+        content_hash="0" * 64,
+        first_load=load,
+        changed_load=load,
+        address_line_1=record.address_line_1,
+        town=record.town,
+        postcode=record.postcode,
+        **fields,
+    )
+
+
+@pytest.fixture
+def family():
+    """Tyler, known to the police and with an open child-protection case in children's services; his sister
+    Ruby at the same address; an old police involvement outside the display window."""
+    police = make_source("Testshire Police", contact_point="MASH police desk, 01632 960001")
+    csc = make_source("Testshire Children's Services", AgencyKind.CHILDRENS_SOCIAL_CARE)
+    tyler_police = make_person(police, "Ty", "Barker", date(2014, 7, 14), person_ref="N1")
+    tyler = tyler_police.link.person
+    # The most recently updated record gives the name shown.
+    tyler_csc = make_person(
+        csc,
+        "Tyler",
+        "Barker",
+        date(2014, 7, 14),
+        person=tyler,
+        person_ref="C1",
+        nhs_number="9434765919",
+        nhs_number_valid=True,
+    )
+    ruby = make_person(csc, "Ruby", "Barker", date(2016, 12, 2), person_ref="C2")
+    open_case = involve(
+        tyler_csc,
+        "child_protection",
+        TODAY - timedelta(days=60),
+        status="open",
+        lead_practitioner="Jo Allocated",
+        team="Safeguarding Team North",
+        contact_phone="01632 960555",
+        contact_email="jo.allocated@csc.example",
+    )
+    recent = involve(
+        tyler_police,
+        "police_attendance",
+        TODAY - timedelta(days=30),
+        end_date=TODAY - timedelta(days=29),
+        status="closed",
+        lead_practitioner="PC Ash",
+    )
+    old = involve(
+        tyler_police,
+        "missing_episode",
+        TODAY - timedelta(days=800),
+        end_date=TODAY - timedelta(days=790),
+        status="closed",
+        lead_practitioner="PC Longago",
+    )
+    involve(ruby, "child_in_need", TODAY - timedelta(days=10), status="closed", end_date=TODAY)
+    address = Address.objects.create(
+        key="zz11ab:3:kiln lane", line_1="3 Kiln Lane", town="Testbury", postcode="ZZ1 1AB"
+    )
+    for involvement in Involvement.objects.all():
+        InvolvementAddress.objects.create(involvement=involvement, address=address)
+    Relationship.objects.create(
+        source=csc,
+        person_ref="C1",
+        related_person_ref="C2",
+        kind="sibling",
+        load=Load.objects.get(source=csc),
+    )
+    return SimpleNamespace(
+        police=police,
+        csc=csc,
+        tyler=tyler,
+        ruby=ruby.link.person,
+        open_case=open_case,
+        recent=recent,
+        old=old,
+        address=address,
+    )
+
+
+@pytest.fixture
+def practitioner(client, family):
+    """A MASH worker in children's services, signed in, who has said which case they are working on."""
+    user = make_user(Role.PRACTITIONER, agency=family.csc.agency, first_name="Morgan", last_name="Front")
+    client.force_login(user)
+    client.post(reverse("web:purpose"), {"reference": "MASH-2026-0042", "reason": "mash_triage"})
+    return user
+
+
+def page_text(response) -> str:
+    """The page's visible text with its whitespace folded, for assertions that read like the page."""
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def new_events(before: int) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(sequence__gt=before))
+
+
+def last_sequence() -> int:
+    last = AuditEvent.objects.order_by("-sequence").first()
+    return last.sequence if last else 0
+
+
+# -- the stated purpose --------------------------------------------------------------------------------------
+
+
+def test_a_person_page_asks_for_a_purpose_first_and_then_goes_back_to_it(client, family):
+    user = make_user(Role.PRACTITIONER, agency=family.csc.agency)
+    client.force_login(user)
+    person_url = reverse("web:person", args=[family.tyler.public_id])
+
+    asked = client.get(person_url)
+
+    assert asked.status_code == 302
+    assert asked["Location"] == f"{reverse('web:purpose')}?next=%2Fpeople%2F{family.tyler.public_id}%2F"
+    form = client.get(asked["Location"])
+    assert f'name="next" value="{person_url}"' in form.content.decode()
+    assert "Which case are you working on?" in page_text(form)
+
+    stated = client.post(
+        reverse("web:purpose"), {"reference": " REF-123 ", "reason": "child_at_risk", "next": person_url}
+    )
+
+    assert stated.status_code == 302 and stated["Location"] == person_url
+    purpose = AccessPurpose.objects.get(user=user)
+    assert (purpose.reference, purpose.reason) == ("REF-123", "child_at_risk")
+    shown = page_text(client.get(person_url))
+    reason = "Safeguarding a child who may be at risk of significant harm or in need"
+    assert f"Looking for: REF-123 — {reason}. Change" in shown
+
+
+def test_the_search_page_asks_for_a_purpose_before_any_terms_are_typed(client, family):
+    client.force_login(make_user(Role.PRACTITIONER, agency=family.csc.agency))
+
+    response = client.get(reverse("web:search"))
+
+    assert response.status_code == 302 and response["Location"] == "/purpose/?next=%2Fsearch%2F"
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    ["https://elsewhere.example/", "//elsewhere.example/x", "/\\elsewhere.example", "javascript:alert(1)"],
+)
+def test_the_purpose_page_returns_only_to_pages_on_this_site(client, family, next_url):
+    client.force_login(make_user(Role.PRACTITIONER, agency=family.csc.agency))
+
+    response = client.post(
+        reverse("web:purpose"), {"reference": "REF-1", "reason": "child_at_risk", "next": next_url}
+    )
+
+    assert response.status_code == 302 and response["Location"] == reverse("web:search")
+    assert "elsewhere" not in client.get(f"{reverse('web:purpose')}?next={next_url}").content.decode()
+
+
+def test_the_purpose_page_says_what_is_missing(client, family):
+    client.force_login(make_user(Role.PRACTITIONER, agency=family.csc.agency))
+
+    response = client.post(reverse("web:purpose"), {"reference": "  ", "next": "/search/"})
+
+    text = page_text(response)
+    assert response.status_code == 200 and "There is a problem" in text
+    assert "Enter the referral or case reference" in text and "Select why you need to look" in text
+    assert (
+        '<a href="#reference">' in response.content.decode()
+        and '<a href="#reason">' in response.content.decode()
+    )
+    assert not AccessPurpose.objects.exists()
+
+
+def test_the_purpose_page_shows_the_current_purpose_and_takes_a_new_one(client, practitioner):
+    shown = page_text(client.get(reverse("web:purpose")))
+    assert "You are looking for MASH-2026-0042" in shown
+
+    client.post(reverse("web:purpose"), {"reference": "MASH-2026-0043", "reason": "child_at_risk"})
+
+    assert "You are looking for MASH-2026-0043" in page_text(client.get(reverse("web:purpose")))
+    assert AccessPurpose.objects.filter(user=practitioner).count() == 2
+
+
+@pytest.mark.parametrize("role", [Role.FEED_OWNER, Role.IG_OFFICER, Role.ADMINISTRATOR, Role.ANALYST])
+def test_only_practitioners_state_a_purpose(client, role):
+    client.force_login(make_user(role))
+
+    assert client.get(reverse("web:purpose")).status_code == 403
+    assert (
+        client.post(reverse("web:purpose"), {"reference": "X", "reason": "child_at_risk"}).status_code == 403
+    )
+
+
+# -- search --------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def identity_search(monkeypatch, family):
+    """Identity's search, answering with Tyler (an open case) and Ruby, and the family's address."""
+    asked = []
+    tyler_record = PartnerRecord.objects.get(person_ref="C1")
+    ruby_record = PartnerRecord.objects.get(person_ref="C2")
+
+    def search_people(query, *, limit=20):
+        asked.append(query)
+        return [
+            SimpleNamespace(
+                person_id=family.tyler.pk,
+                record_ids=(tyler_record.pk,),
+                score=0.97,
+                reasons=("First name: Tylor is a close spelling of Tyler", "Date of birth matches"),
+            ),
+            SimpleNamespace(
+                person_id=family.ruby.pk, record_ids=(ruby_record.pk,), score=0.41, reasons=("Same surname",)
+            ),
+        ]
+
+    def search_addresses(postcode, address="", *, limit=20):
+        return [
+            SimpleNamespace(
+                address_id=family.address.pk, label="3 Kiln Lane, Testbury, ZZ1 1AB", involvements=5
+            )
+        ]
+
+    monkeypatch.setattr("mast.people.search.identity_search.search_people", search_people)
+    monkeypatch.setattr("mast.people.search.identity_search.search_addresses", search_addresses)
+    return asked
+
+
+def test_an_empty_search_asks_for_at_least_one_detail(client, practitioner):
+    before = last_sequence()
+
+    response = client.post(reverse("web:search"), {"given_name": " ", "family_name": ""})
+
+    text = page_text(response)
+    assert response.status_code == 200
+    assert "There is a problem Enter at least one detail to search for" in text
+    assert response.content.decode().count("Enter at least one detail to search for") == 1
+    assert "Search results" not in text
+    assert new_events(before) == []
+
+
+def test_search_details_are_checked_at_the_edge(client, practitioner):
+    response = client.post(
+        reverse("web:search"), {"date_of_birth": "<script>", "nhs_number": "943x", "postcode": "ZZ1 1AB;"}
+    )
+
+    text = page_text(response)
+    assert "Enter a date of birth like 03/04/2015, 2015-04-03 or just the year, 2015" in text
+    assert "Enter an NHS number using only numbers" in text
+    assert "Enter a postcode using only letters, numbers and spaces" in text
+    assert "<script>" not in response.content.decode()
+
+
+def test_a_search_too_broad_to_look_up_says_what_to_add(client, practitioner, identity_search):
+    before = last_sequence()
+
+    response = client.post(reverse("web:search"), {"given_name": "Tyler"})
+
+    text = page_text(response)
+    assert "There is a problem Add a family name" in text
+    assert '<a href="#family_name">' in response.content.decode()
+    assert identity_search == [] and new_events(before) == []
+
+
+def test_an_nhs_number_that_fails_its_check_is_refused(client, practitioner, identity_search):
+    text = page_text(client.post(reverse("web:search"), {"nhs_number": "943 476 5910"}))
+
+    assert "Enter a 10-digit NHS number" in text and identity_search == []
+
+
+def test_search_results_rank_people_with_why_they_matched_and_list_addresses(
+    client, practitioner, family, identity_search
+):
+    response = client.post(
+        reverse("web:search"),
+        {
+            "given_name": "Tylor",
+            "family_name": "Barker",
+            "date_of_birth": "14/07/2014",
+            "postcode": "ZZ1 1AB",
+        },
+    )
+
+    html, text = response.content.decode(), page_text(response)
+    assert response.status_code == 200
+    (query,) = identity_search
+    assert (query.given_name, query.family_name, query.date_of_birth, query.postcode) == (
+        "Tylor",
+        "Barker",
+        "14/07/2014",
+        "ZZ1 1AB",
+    )
+    assert text.index("Tyler Barker") < text.index("Ruby Barker")
+    assert reverse("web:person", args=[family.tyler.public_id]) in html
+    assert "Tyler Barker Open case" in text and "Ruby Barker Open case" not in text
+    assert "First name: Tylor is a close spelling of Tyler" in text and "Date of birth matches" in text
+    assert "14 July 2014" in text
+    assert "Known to Testshire Children's Services, Testshire Police" in text
+    assert reverse("web:address", args=[family.address.pk]) in html
+    assert "3 Kiln Lane, Testbury, ZZ1 1AB — 5 involvements recorded" in text
+
+
+def test_one_search_is_one_audit_event_with_the_terms_and_the_people_shown(
+    client, practitioner, family, identity_search
+):
+    before = last_sequence()
+
+    client.post(reverse("web:search"), {"family_name": "Barker", "postcode": "ZZ1 1AB"})
+
+    (event,) = new_events(before)
+    assert (event.action, event.outcome, event.purpose_reference) == (
+        "search_people",
+        "allowed",
+        "MASH-2026-0042",
+    )
+    assert event.detail["terms"] == {"family_name": "Barker", "postcode": "ZZ1 1AB"}
+    assert event.detail["people_shown"] == [str(family.tyler.public_id), str(family.ruby.public_id)]
+    assert event.detail["addresses_shown"] == [family.address.pk]
+
+
+def test_search_terms_never_go_in_the_url(client, practitioner, identity_search):
+    html = client.get(reverse("web:search")).content.decode()
+
+    assert re.search(r'<form method="post" action="/search/"', html)
+    assert client.get(reverse("web:search"), {"family_name": "Barker"}).content.decode().count("Barker") == 0
+
+
+def test_a_search_that_finds_nobody_says_what_to_try(client, practitioner, monkeypatch):
+    monkeypatch.setattr("mast.people.search.identity_search.search_people", lambda query, *, limit=20: [])
+
+    text = page_text(client.post(reverse("web:search"), {"given_name": "Nobody", "family_name": "Nowhere"}))
+
+    assert "No one matched the details you entered." in text and "check the spelling" in text
+
+
+# -- a person ------------------------------------------------------------------------------------------------
+
+
+def test_the_person_page_shows_who_they_are_and_the_open_case_with_its_allocated_worker(
+    client, practitioner, family
+):
+    response = client.get(reverse("web:person", args=[family.tyler.public_id]))
+
+    html, text = response.content.decode(), page_text(response)
+    assert response.status_code == 200
+    assert "Tyler Barker" in text and "Ty Barker" in text  # the police's name for him, under other names
+    assert "14 July 2014" in text and "943 476 5919" in text
+    banner = html[html.index("govuk-notification-banner") : html.index("Involvements in the last")]
+    banner_text = " ".join(unescape(re.sub(r"<[^>]+>", " ", banner)).split())
+    assert "Open child protection plan with Testshire Children's Services" in banner_text
+    for detail in ("Jo Allocated", "Safeguarding Team North", "01632 960555", "jo.allocated@csc.example"):
+        assert detail in banner_text
+    assert reverse("web:referral", args=[family.tyler.public_id, family.open_case.pk]) in banner
+    assert "Send this referral to the allocated worker" in banner_text
+
+
+def test_the_timeline_shows_only_the_display_window(client, practitioner, family):
+    text = page_text(client.get(reverse("web:person", args=[family.tyler.public_id])))
+
+    assert "Involvements in the last 12 months" in text
+    assert f"since {display_from():%-d %B %Y}" in text
+    assert "Police attendance" in text and "PC Ash" in text
+    assert "Child protection plan" in text
+    assert "Missing person episode" not in text and "PC Longago" not in text
+
+
+def test_the_person_page_shows_family_household_addresses_and_records_matched(client, practitioner, family):
+    response = client.get(reverse("web:person", args=[family.tyler.public_id]))
+
+    html, text = response.content.decode(), page_text(response)
+    ruby_url = reverse("web:person", args=[family.ruby.public_id])
+    assert f"Sibling {'Ruby Barker'} 2 December 2016 Testshire Children's Services" in text
+    assert html.count(f'href="{ruby_url}"') == 2  # in the family and in the household
+    household = text[text.index("Others at the current address") : text.index("Records matched")]
+    assert "Ruby Barker 2 December 2016" in household
+    assert reverse("web:address", args=[family.address.pk]) in html
+    assert "3 Kiln Lane, Testbury, ZZ1 1AB" in text
+    assert "Agency's reference C1" in text and "Agency's reference N1" in text
+    assert "Name as recorded Ty Barker" in text
+    assert "How it was matched Probabilistic model" in text and "Confidence 98.7%" in text
+    assert "Why MAST matched this record" in text
+    assert "Given name Nickname of each other +4.2" in text and "Date of birth Exact match +9.1" in text
+
+
+@pytest.fixture
+def restricted(family):
+    """A health visitor's open case about Tyler that the NHS trust restricted."""
+    health = make_source("Testshire NHS", AgencyKind.HEALTH, contact_point="the named nurse, 01632 960777")
+    record = make_person(health, "Tyler", "Barker", date(2014, 7, 14), person=family.tyler, person_ref="H1")
+    return involve(
+        record,
+        "health_visiting",
+        TODAY - timedelta(days=5),
+        status="open",
+        restricted=True,
+        lead_practitioner="HV Secret",
+        team="Refuge Outreach",
+        contact_email="hv.secret@nhs.example",
+    )
+
+
+def test_a_restricted_case_shows_other_agencies_only_whom_to_contact(
+    client, practitioner, family, restricted
+):
+    response = client.get(reverse("web:person", args=[family.tyler.public_id]))
+
+    html, text = response.content.decode(), page_text(response)
+    assert "Known to Testshire NHS — contact the named nurse, 01632 960777" in text
+    for secret in ("HV Secret", "Refuge Outreach", "hv.secret@nhs.example", "Health visiting", "H1"):
+        assert secret not in html
+    assert "addresses are not shown" in text
+    assert "Send this referral to Testshire NHS" in text
+
+
+def test_a_restricted_case_shows_in_full_to_its_own_agency(client, family, restricted):
+    nurse = make_user(Role.PRACTITIONER, agency=restricted.source.agency)
+    client.force_login(nurse)
+    client.post(reverse("web:purpose"), {"reference": "HV-9", "reason": "child_at_risk"})
+
+    text = page_text(client.get(reverse("web:person", args=[family.tyler.public_id])))
+
+    assert "HV Secret" in text and "Refuge Outreach" in text and "Health visiting" in text
+    assert "Known to Testshire NHS — contact" not in text
+
+
+def test_a_merged_person_redirects_to_the_person_they_became(client, practitioner, family):
+    old = Person.objects.create(status=Person.Status.MERGED, merged_into=family.tyler)
+
+    response = client.get(reverse("web:person", args=[old.public_id]))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("web:person", args=[family.tyler.public_id])
+
+
+def test_an_unknown_person_or_address_is_not_found(client, practitioner):
+    assert client.get(reverse("web:person", args=["6f1c1a37-8d0c-4e43-9a55-b0a0a44a7e80"])).status_code == 404
+    assert (
+        client.get(reverse("web:person-print", args=["6f1c1a37-8d0c-4e43-9a55-b0a0a44a7e80"])).status_code
+        == 404
+    )
+    assert client.get(reverse("web:address", args=[999999])).status_code == 404
+
+
+def test_names_are_escaped(client, practitioner, family):
+    PartnerRecord.objects.filter(person_ref="C1").update(given_name="<script>alert(1)</script>")
+
+    html = client.get(reverse("web:person", args=[family.tyler.public_id])).content.decode()
+
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+# -- the printable summary -----------------------------------------------------------------------------------
+
+
+def test_the_printable_summary_is_marked_and_says_who_printed_it_and_why(client, practitioner, family):
+    person_page = client.get(reverse("web:person", args=[family.tyler.public_id])).content.decode()
+    print_url = reverse("web:person-print", args=[family.tyler.public_id])
+    assert f'href="{print_url}"' in person_page
+
+    response = client.get(print_url)
+
+    html, text = response.content.decode(), page_text(response)
+    assert response.status_code == 200
+    assert text.count("OFFICIAL-SENSITIVE") == 2
+    assert "Printed by Morgan Front, Testshire Children's Services" in text
+    assert "For MASH-2026-0042" in text
+    assert "Jo Allocated" in text and "Ruby Barker" in text
+    # No buttons to send referrals from paper; the print button appears only with JavaScript.
+    assert "Send this referral" not in text
+    assert re.search(r"<button[^>]*mast-print-button[^>]*hidden", html)
+    assert "use your browser's print command" in text
+
+
+# -- an address ----------------------------------------------------------------------------------------------
+
+
+def test_the_address_page_lists_people_and_involvements_there(client, practitioner, family, restricted):
+    InvolvementAddress.objects.create(involvement=restricted, address=family.address)
+
+    response = client.get(reverse("web:address", args=[family.address.pk]))
+
+    html, text = response.content.decode(), page_text(response)
+    assert response.status_code == 200
+    assert "3 Kiln Lane, Testbury, ZZ1 1AB" in text
+    assert reverse("web:person", args=[family.tyler.public_id]) in html
+    assert reverse("web:person", args=[family.ruby.public_id]) in html
+    assert "Child protection plan" in text and "Jo Allocated" in text
+    assert "Missing person episode" not in text
+    assert "Testshire NHS has restricted records at this address" in text
+    assert "HV Secret" not in html
+
+
+# -- referrals -----------------------------------------------------------------------------------------------
+
+
+def test_the_referral_form_says_whom_it_will_go_to(client, practitioner, family):
+    response = client.get(reverse("web:referral", args=[family.tyler.public_id, family.open_case.pk]))
+
+    text = page_text(response)
+    assert response.status_code == 200
+    assert "It will go to Allocated worker Jo Allocated Team Safeguarding Team North" in text
+    assert "What is the referral about?" in text and "Red — urgent" in text
+
+
+def test_a_referral_needs_what_it_is_about_and_a_priority(client, practitioner, family):
+    url = reverse("web:referral", args=[family.tyler.public_id, family.open_case.pk])
+    before = last_sequence()
+
+    response = client.post(url, {"summary": "   "})
+
+    text = page_text(response)
+    assert response.status_code == 200
+    assert "There is a problem Enter what the referral is about Select a priority" in text
+    assert not Request.objects.exists()
+    (event,) = new_events(before)
+    assert event.action == "view_person"
+
+
+def test_a_referral_goes_to_the_allocated_worker_and_is_confirmed(client, practitioner, family):
+    url = reverse("web:referral", args=[family.tyler.public_id, family.open_case.pk])
+    before = last_sequence()
+
+    response = client.post(url, {"summary": "School reports bruising on Tyler's arm.", "priority": "red"})
+
+    assert response.status_code == 302 and response["Location"] == reverse("web:referral-sent")
+    sent = Request.objects.get()
+    assert (sent.kind, sent.to_worker, sent.to_team, sent.priority) == (
+        "referral",
+        "Jo Allocated",
+        "Safeguarding Team North",
+        "red",
+    )
+    assert (sent.from_user, sent.purpose_reference, sent.involvement) == (
+        practitioner,
+        "MASH-2026-0042",
+        family.open_case,
+    )
+    (event,) = new_events(before)
+    assert (event.action, event.purpose_reference, event.detail["request_id"]) == (
+        "send_referral",
+        "MASH-2026-0042",
+        sent.pk,
+    )
+    assert "bruising" not in str(event.detail)
+
+    confirmation = client.get(response["Location"])
+
+    text = page_text(confirmation)
+    assert "Referral sent to Jo Allocated, Safeguarding Team North" in text
+    assert "govuk-panel--confirmation" in confirmation.content.decode()
+    assert new_events(event.sequence) == []
+
+
+def test_a_referral_about_a_restricted_case_goes_to_the_agency(client, practitioner, family, restricted):
+    url = reverse("web:referral", args=[family.tyler.public_id, restricted.pk])
+    assert "HV Secret" not in client.get(url).content.decode()
+
+    response = client.post(url, {"summary": "Concern about Tyler.", "priority": "amber"})
+
+    sent = Request.objects.get()
+    assert (sent.to_agency, sent.to_worker, sent.to_team) == (restricted.source.agency, "", "")
+    assert "Referral sent to Testshire NHS" in page_text(client.get(response["Location"]))
+
+
+def test_a_referral_is_only_for_an_open_case_of_that_person(client, practitioner, family):
+    closed = reverse("web:referral", args=[family.tyler.public_id, family.recent.pk])
+    someone_elses = reverse("web:referral", args=[family.ruby.public_id, family.open_case.pk])
+
+    assert client.get(closed).status_code == 404
+    assert client.get(someone_elses).status_code == 404
+    response = client.post(closed, {"summary": "Concern.", "priority": "amber"})
+    assert not Request.objects.exists()
+    assert response.status_code == 404
+
+
+def test_the_confirmation_page_without_a_referral_goes_to_search(client, practitioner):
+    response = client.get(reverse("web:referral-sent"))
+
+    assert response.status_code == 302 and response["Location"] == reverse("web:search")
+
+
+# -- one audit event per page --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "action"),
+    [
+        ("person", "view_person"),
+        ("person-print", "print_person"),
+        ("address", "view_address"),
+        ("referral", "view_person"),
+    ],
+)
+def test_each_page_writes_exactly_one_audit_event_with_the_purpose(
+    client, practitioner, family, name, action
+):
+    args = {
+        "person": [family.tyler.public_id],
+        "person-print": [family.tyler.public_id],
+        "address": [family.address.pk],
+        "referral": [family.tyler.public_id, family.open_case.pk],
+    }[name]
+    before = last_sequence()
+
+    assert client.get(reverse(f"web:{name}", args=args)).status_code == 200
+
+    (event,) = new_events(before)
+    assert (event.action, event.outcome, event.username) == (action, "allowed", practitioner.username)
+    assert (event.purpose_code, event.purpose_reference) == ("mash_triage", "MASH-2026-0042")
+
+
+@pytest.mark.parametrize("name", ["purpose", "search"])
+def test_the_forms_alone_write_no_audit_event(client, practitioner, name):
+    before = last_sequence()
+
+    assert client.get(reverse(f"web:{name}")).status_code == 200
+
+    assert new_events(before) == []
+
+
+def test_the_home_page_sends_a_practitioner_to_search(client, practitioner):
+    assert f'href="{reverse("web:search")}"' in client.get(reverse("web:home")).content.decode()
