@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from mast.access.gate import Viewer, through_gate
@@ -59,7 +60,15 @@ def alert(request: HttpRequest, pk: int) -> HttpResponse:
         target=f"alert:{pk}",
         describe=lambda result: {"person": result.person_public_id},
     )
-    return render(request, "web/alerts/alert.html", {"line": line})
+    return render(request, "web/alerts/alert.html", {"line": line, "person_url": _person_url(line)})
+
+
+def _person_url(line: services.AlertLine) -> str | None:
+    """The person page, where one is served (the practitioner's pages); else the alert links nowhere."""
+    try:
+        return reverse("web:person", args=[line.person_public_id])
+    except NoReverseMatch:
+        return None
 
 
 def _set_muted(request: HttpRequest, public_id: uuid.UUID, muted: bool) -> HttpResponse:
