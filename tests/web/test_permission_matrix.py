@@ -16,6 +16,7 @@ from mast.alerts.models import Alert
 from mast.audit.models import AuditEvent
 from mast.feeds.models import Involvement, Load, RejectedRow
 from mast.identity.models import Address, InvolvementAddress, Person, PersonLink
+from mast.requests.models import Request
 from tests.factories import make_user
 from tests.identity.test_review import identity_state_in_tmp, make_candidate, make_record, make_source
 
@@ -56,9 +57,23 @@ PAGES = {
     "alert": ("get", PRACTITIONERS, True),
     "alert-mute": ("post", PRACTITIONERS, True),
     "alert-unmute": ("post", PRACTITIONERS, True),
+    "request-new": ("get", PRACTITIONERS, True),
+    "requests-sent": ("get", PRACTITIONERS, True),
+    "requests-inbox": ("get", PRACTITIONERS, True),
+    "requests-dashboard": ("get", frozenset({Role.PRACTITIONER, Role.IG_OFFICER, Role.ANALYST}), False),
+    "request": ("get", PRACTITIONERS, True),
+    "request-assign": ("post", PRACTITIONERS, True),
+    "request-acknowledge": ("post", PRACTITIONERS, True),
+    "request-reply": ("get", PRACTITIONERS, True),
+    "request-decline": ("get", PRACTITIONERS, True),
 }
-# A practitioner's own alerts are read with the purpose the policy implies, not the case they stated.
-IMPLIED_PURPOSE_PAGES = {"alerts", "alert", "alert-mute", "alert-unmute"}
+# Pages read with the purpose the policy implies, not the case the practitioner stated: their own alerts, and
+# the requests they follow up or answer (each request's own purpose and reference go in the event's detail).
+REQUEST_PAGES = ["request", "request-assign", "request-acknowledge", "request-reply", "request-decline"]
+IMPLIED_PURPOSE_PAGES = {
+    **dict.fromkeys(["alerts", "alert", "alert-mute", "alert-unmute"], "alerts"),
+    **dict.fromkeys(["requests-sent", "requests-inbox", *REQUEST_PAGES], "targeted_request"),
+}
 
 
 @pytest.fixture
@@ -91,6 +106,17 @@ def world():
     purpose = AccessPurpose.objects.create(
         user=users[Role.PRACTITIONER], reference="MASH-0001", reason="mash_triage", reason_label="MASH triage"
     )
+    # A request from the health partner to the police practitioners' agency, for them to answer.
+    request = Request.objects.create(
+        kind=Request.Kind.INFORMATION,
+        person=person,
+        from_user=make_user(Role.PRACTITIONER, agency=health.agency),
+        from_agency=health.agency,
+        to_agency=police.agency,
+        purpose_code="child_at_risk",
+        purpose_reference="HLT-0001",
+        question="Is this child known to you?",
+    )
     args = {
         "feed-load": [load.pk],
         "feed-load-rejected": [load.pk],
@@ -103,6 +129,8 @@ def world():
         "alert": [alert.pk],
         "alert-mute": [person.public_id],
         "alert-unmute": [person.public_id],
+        "request-new": [person.public_id],
+        **{name: [request.pk] for name in REQUEST_PAGES},
     }
     return {"users": users, "args": args, "purpose": purpose}
 
@@ -167,7 +195,7 @@ def test_each_page_with_personal_data_writes_exactly_one_audit_event_with_its_pu
     assert event.outcome == "allowed" and event.username == world["users"][role].username
     assert event.purpose_code, f"{name}'s audit event has no purpose"
     if name in IMPLIED_PURPOSE_PAGES:
-        assert (event.purpose_code, event.purpose_reference) == ("alerts", "")
+        assert (event.purpose_code, event.purpose_reference) == (IMPLIED_PURPOSE_PAGES[name], "")
     elif role == Role.PRACTITIONER:
         assert event.purpose_reference == "MASH-0001"
 

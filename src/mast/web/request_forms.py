@@ -64,18 +64,6 @@ class RequestForm(_Form):
         self.fields["agency"].choices = agencies
 
 
-class AssignForm(_Form):
-    assignee = forms.TypedChoiceField(
-        label="Assign to",
-        coerce=int,
-        error_messages={"required": "Select someone to assign it to", "invalid_choice": "Select someone"},
-    )
-
-    def __init__(self, *args, colleagues: list[tuple[int, str]], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = colleagues
-
-
 class ReplyForm(_Form):
     reply = _text("Your reply", REPLY_MAX, "Enter your reply", "Your reply")
 

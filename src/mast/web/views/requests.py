@@ -23,7 +23,7 @@ from mast.governance.services import request_times
 from mast.people.person import PersonNotFound, person_summary
 from mast.requests import services
 from mast.requests.services import RequestNotFound
-from mast.web.request_forms import AssignForm, DeclineForm, ReplyForm, RequestForm
+from mast.web.request_forms import DeclineForm, ReplyForm, RequestForm
 from mast.web.viewer import viewer_of
 
 
@@ -74,7 +74,7 @@ def _involvement_id(request: HttpRequest) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def _send_page(request: HttpRequest, public_id: uuid.UUID, form: RequestForm | None, status: int = 200):
+def _send_page(request: HttpRequest, public_id: uuid.UUID, form: RequestForm | None):
     viewer = viewer_of(request)
     involvement_id = _involvement_id(request)
     try:
@@ -119,7 +119,7 @@ def _send_page(request: HttpRequest, public_id: uuid.UUID, form: RequestForm | N
         "involvement_id": involvement_id if about is not None else None,
         "times": request_times(),
     }
-    return render(request, "web/requests/new.html", context, status=status)
+    return render(request, "web/requests/new.html", context)
 
 
 @login_required
@@ -161,7 +161,7 @@ def new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             messages.success(request, f"Your request was sent to {sent.to_agency.name}.")
             return redirect("web:request", sent.pk)
     # Not sent: the form again with what was wrong (and the person, read through the gate again).
-    return _send_page(request, public_id, form, status=400)
+    return _send_page(request, public_id, form)
 
 
 # -- lists ---------------------------------------------------------------------------------------------------
@@ -234,12 +234,10 @@ def _detail(request: HttpRequest, pk: int, page: str, *, receiving_only: bool = 
         raise Http404("No request has this id.") from None
 
 
-def _request_page(request: HttpRequest, pk: int, *, assign_form=None, error: str = "", status: int = 200):
+def _request_page(request: HttpRequest, pk: int, *, error: str = ""):
     found = _detail(request, pk, "request")
-    if assign_form is None and found.can_answer:
-        assign_form = AssignForm(colleagues=found.colleagues)
-    context = {"detail": found, "line": found.line, "assign_form": assign_form, "error": error}
-    return render(request, "web/requests/request.html", context, status=status)
+    context = {"detail": found, "line": found.line, "error": error}
+    return render(request, "web/requests/request.html", context)
 
 
 @login_required
@@ -268,7 +266,7 @@ def _answer(request: HttpRequest, pk: int, work, **detail):
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     raw = request.POST.get("assignee", "")
     if not raw.isdigit():
-        return _request_page(request, pk, error="Select someone to assign it to", status=400)
+        return _request_page(request, pk, error="Select someone to assign it to")
     try:
         _answer(
             request,
@@ -278,7 +276,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
             assignee_id=int(raw),
         )
     except ValidationError as error:
-        return _request_page(request, pk, error=error.messages[0], status=400)
+        return _request_page(request, pk, error=error.messages[0])
     messages.success(request, "The request has been assigned.")
     return redirect("web:request", pk)
 
@@ -294,7 +292,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
             change="acknowledge",
         )
     except ValidationError as error:
-        return _request_page(request, pk, error=error.messages[0], status=400)
+        return _request_page(request, pk, error=error.messages[0])
     messages.success(request, "You have acknowledged the request. The sender can see it is being worked on.")
     return redirect("web:request", pk)
 
@@ -328,7 +326,7 @@ def _answer_page(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     if not found.can_answer and request.method == "GET":
         return redirect("web:request", pk)
     context = {"detail": found, "line": found.line, "form": form, "what": what}
-    return render(request, "web/requests/answer.html", context, status=400 if form.errors else 200)
+    return render(request, "web/requests/answer.html", context)
 
 
 @login_required
