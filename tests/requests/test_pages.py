@@ -168,3 +168,12 @@ def test_sending_needs_a_stated_purpose(between, client):
     url = reverse("web:request-new", args=[between.person.public_id])
     response = officer.get(url)
     assert response.status_code == 302 and reverse("web:purpose") in response["Location"]
+
+
+def test_the_person_page_offers_a_request_to_each_involved_agency(between, client):
+    officer = signed_in(client, between.officer, between.officer_purpose)
+    html = officer.get(reverse("web:person", args=[between.person.public_id])).content.decode()
+    new = reverse("web:request-new", args=[between.person.public_id])
+    assert f'href="{new}?involvement={between.case.pk}"' in html
+    printed = officer.get(reverse("web:person-print", args=[between.person.public_id])).content.decode()
+    assert new not in printed
