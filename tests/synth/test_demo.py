@@ -4,6 +4,7 @@ from django.core.management import call_command
 from mast.access.models import AgencyKind, Role, User
 from mast.feeds.models import Involvement, Load, PartnerRecord
 from mast.identity.models import Person
+from mast.requests.demo import DEMO_REQUESTS
 from mast.synth import demo
 
 
@@ -37,6 +38,8 @@ def test_the_demo_sets_up_a_region_and_users_and_can_be_run_again(demo_dirs, cap
     assert Load.objects.filter(status=Load.Status.LOADED).count() == 8
     assert Load.objects.filter(status=Load.Status.UNCHANGED).count() == 8
     for output in (first, again):
+        # Requests in every state between the demo practitioners (tests/requests/test_demo.py), made once.
+        assert f"Requests between the demo practitioners: {len(DEMO_REQUESTS)}" in output
         assert demo.DEFAULT_PASSWORD in output
         assert all(spec.username in output for spec in demo.DEMO_USERS)
 

@@ -2,6 +2,8 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from mast.identity.management.commands.load import summary
+from mast.requests import tasks as chasing
+from mast.requests.demo import ensure_demo_requests
 from mast.synth import demo
 
 
@@ -21,6 +23,9 @@ class Command(BaseCommand):
         password = demo.demo_password()
         users = demo.ensure_demo_users(password)
         self.stdout.write(f"Alerts for the demo practitioners: {demo.ensure_demo_alerts(sources)}")
+        self.stdout.write(f"Requests between the demo practitioners: {ensure_demo_requests()}")
+        # The database worker that `make demo` starts chases overdue requests from now on.
+        chasing.schedule()
         self.stdout.write(self.style.SUCCESS("\nDemo users (all synthetic data) — password: " + password))
         for user in users:
             self.stdout.write(f"  {user.username:<18} {user.get_role_display():<32} {user.agency}")
