@@ -15,6 +15,7 @@ EXPECTED = {
         "Search for a person, family or address",
         "See open cases and allocated workers",
         "Send a targeted request for information",
+        "Answer requests for your team",
     ],
     Role.FEED_OWNER: [
         "See your agency's feed loads",
@@ -22,7 +23,12 @@ EXPECTED = {
         "Upload a feed file",
         "Review uncertain matches of your feeds' records",
     ],
-    Role.IG_OFFICER: ["Review uncertain matches", "Read the audit log", "Read the data-sharing agreement"],
+    Role.IG_OFFICER: [
+        "Review uncertain matches",
+        "Read the audit log",
+        "See how quickly requests are answered",
+        "Read the data-sharing agreement",
+    ],
     Role.ADMINISTRATOR: ["Manage users", "Manage agencies", "Manage data sources"],
     Role.ANALYST: ["See aggregate figures"],
 }

@@ -33,7 +33,13 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
         ),
         Capability(
             "Send a targeted request for information",
-            "Ask the one agency involved for more, instead of a blanket round of emails.",
+            "Ask the one agency involved for more, instead of a blanket round of emails, and see its reply.",
+            "web:requests-sent",
+        ),
+        Capability(
+            "Answer requests for your team",
+            "Requests and referrals other agencies sent to your team: acknowledge, assign, reply or decline.",
+            "web:requests-inbox",
         ),
     ),
     Role.FEED_OWNER: (
@@ -68,6 +74,11 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
         Capability(
             "Read the audit log",
             "Every search, view, export and change in MAST: who made it, and when.",
+        ),
+        Capability(
+            "See how quickly requests are answered",
+            "Open, due soon and overdue requests, and the median time to reply: counts only.",
+            "web:requests-dashboard",
         ),
         Capability(
             "Read the data-sharing agreement",
