@@ -213,6 +213,12 @@ MAST_RETENTION_MONTHS = int(os.environ.get("MAST_RETENTION_MONTHS", "36"))
 # The largest feed file a feed owner may upload through the browser; bigger files go through `mast load`.
 MAST_MAX_UPLOAD_BYTES = int(os.environ.get("MAST_MAX_UPLOAD_MB", "512")) * 1024**2
 
+# Targeted requests (docs/requests.md). Due times and the escalation delay are the sharing agreement's. The
+# background chase runs this often on `mast db_worker`. England-and-Wales bank holidays come from the
+# govuk-bank-holidays package's own copy; name a newer GOV.UK bank-holidays.json here when it runs out.
+MAST_CHASE_EVERY_MINUTES = int(os.environ.get("MAST_CHASE_EVERY_MINUTES", "15"))
+MAST_BANK_HOLIDAYS_FILE = os.environ.get("MAST_BANK_HOLIDAYS_FILE", "")
+
 # Email (docs/alerts-and-email.md): the console locally, files under var/mail/ in the demo, GOV.UK Notify in
 # production. Emails hold a neutral line and a link to MAST_BASE_URL, never personal data.
 MAST_BASE_URL = os.environ.get("MAST_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
