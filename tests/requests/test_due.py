@@ -86,3 +86,16 @@ def test_the_package_ships_its_own_list_and_reads_it_offline(monkeypatch):
     shipped = due.shipped_bank_holidays()
     assert at(2026, 12, 28).date() in shipped and at(2027, 3, 26).date() in shipped
     assert due.last_known_holiday().year >= 2027
+
+
+def test_a_newer_list_can_be_named_in_the_settings(settings, tmp_path):
+    from mast.requests import due
+
+    newer = tmp_path / "bank-holidays.json"
+    newer.write_text(
+        '{"england-and-wales": {"division": "england-and-wales", "events": [{"title": "New Year", '
+        '"date": "2029-01-01", "notes": "", "bunting": true}]}, "scotland": {"events": []}}',
+        encoding="utf-8",
+    )
+    settings.MAST_BANK_HOLIDAYS_FILE = str(newer)
+    assert due.configured_bank_holidays() == {at(2029, 1, 1).date()}

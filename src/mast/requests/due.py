@@ -35,13 +35,18 @@ def shipped_bank_holidays() -> frozenset[date]:
     return _read(BankHolidays.load_backup_data())
 
 
-@lru_cache(maxsize=1)
-def bank_holidays() -> frozenset[date]:
+def configured_bank_holidays() -> frozenset[date]:
     """England and Wales's bank holidays: MAST_BANK_HOLIDAYS_FILE if set, else the package's own copy."""
     path = getattr(settings, "MAST_BANK_HOLIDAYS_FILE", "")
     if path:
         return _read(json.loads(Path(path).read_text(encoding="utf-8")))
     return shipped_bank_holidays()
+
+
+@lru_cache(maxsize=1)
+def bank_holidays() -> frozenset[date]:
+    """The bank holidays in use, read once per process."""
+    return configured_bank_holidays()
 
 
 def last_known_holiday() -> date | None:
