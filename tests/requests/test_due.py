@@ -99,3 +99,23 @@ def test_a_newer_list_can_be_named_in_the_settings(settings, tmp_path):
     )
     settings.MAST_BANK_HOLIDAYS_FILE = str(newer)
     assert due.configured_bank_holidays() == {at(2029, 1, 1).date()}
+
+
+@pytest.mark.django_db
+def test_the_agreement_page_states_the_due_times(client):
+    from mast.governance.models import SharingAgreement
+    from tests.factories import make_user
+
+    SharingAgreement.objects.create(
+        title="Test agreement",
+        reference="T-1",
+        version="1",
+        start_date=at(2026, 1, 1).date(),
+        review_date=at(2030, 1, 1).date(),
+        lawful_basis="Test",
+        special_category_condition="Test",
+        green_due_working_days=5,
+    )
+    client.force_login(make_user())
+    html = client.get("/governance/agreement/").content.decode()
+    assert "Red within 4 hours, amber within 24 hours, green within 5 working days" in html
