@@ -265,3 +265,17 @@ def test_the_dashboard_counts_open_due_soon_overdue_and_the_median_time_to_reply
     )
     # Another agency's dashboard shows every agency's counts, but only its own teams.
     assert services.dashboard(agency_id=between.police.pk).teams == []
+
+
+def test_a_request_follows_its_person_through_a_merge(between):
+    from mast.identity.models import Person, PersonLink
+
+    request = send(between)
+    survivor = Person.objects.create()
+    PersonLink.objects.filter(person=between.person).update(person=survivor)
+    Person.objects.filter(pk=between.person.pk).update(status=Person.Status.MERGED, merged_into=survivor)
+    detail = as_user(
+        between.worker, Action.VIEW_REQUEST, lambda scope: services.request_detail(scope, request.pk)
+    )
+    assert detail.line.person.name == "Kayleigh Thornbury"
+    assert detail.line.person.public_id == survivor.public_id

@@ -37,6 +37,7 @@ from mast.access.models import Agency, Role, Team, User
 from mast.feeds.models import Involvement, PartnerRecord
 from mast.governance.models import Purpose
 from mast.governance.services import request_times
+from mast.identity.models import Person
 from mast.people.person import find_person
 from mast.people.redaction import InvolvementLine, line
 from mast.requests import due
@@ -458,12 +459,39 @@ class PersonLabel:
     own_references: tuple[str, ...] = ()
 
 
+def _survivors(person_ids: set[int]) -> dict[int, int]:
+    """Each person's id now: a person merged since the request was sent is followed to the one they became."""
+    now = {pk: pk for pk in person_ids}
+    pending = dict(
+        Person.objects.filter(pk__in=person_ids, status=Person.Status.MERGED).values_list(
+            "pk", "merged_into_id"
+        )
+    )
+    for _ in range(20):
+        if not pending:
+            break
+        for original, target in list(pending.items()):
+            now[original] = target
+        onward = dict(
+            Person.objects.filter(pk__in=set(pending.values()), status=Person.Status.MERGED).values_list(
+                "pk", "merged_into_id"
+            )
+        )
+        pending = {original: onward[target] for original, target in pending.items() if target in onward}
+    return now
+
+
 def _labels(scope: Scope, person_ids: Iterable[int]) -> dict[int, PersonLabel]:
     """Who each request is about, as the viewer may see them: the name from a record they may see (their own
     agency's first), as the person page names them."""
-    person_ids = set(person_ids)
-    if not person_ids:
+    survivors = _survivors(set(person_ids))
+    if not survivors:
         return {}
+    found = _labels_of(scope, set(survivors.values()))
+    return {original: found[now] for original, now in survivors.items() if now in found}
+
+
+def _labels_of(scope: Scope, person_ids: set[int]) -> dict[int, PersonLabel]:
     records = list(
         PartnerRecord.objects.filter(link__person_id__in=person_ids, removed_at__isnull=True)
         .select_related("source", "link__person")
