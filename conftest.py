@@ -47,5 +47,11 @@ def identity_files(tmp_path, monkeypatch):
     monkeypatch.setattr("mast.identity.resolution.models_dir", lambda: tmp_path / "identity" / "models")
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Tests make many users; the real hasher's deliberate slowness would dominate the suite's time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_report_header(config):
     return f"MAST test database: {os.environ.get('MAST_TEST_DATABASE', 'sqlite')}"

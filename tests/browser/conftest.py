@@ -48,12 +48,6 @@ def plain_static_storage(settings):
     }
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Every browser test creates a user and signs in; the real hasher's deliberate slowness would dominate.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
     if not CHROMIUM.exists():

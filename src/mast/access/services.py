@@ -74,6 +74,7 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
         Capability(
             "Read the audit log",
             "Every search, view, export and change in MAST: who made it, and when.",
+            "web:audit-log",
         ),
         Capability(
             "See how quickly requests are answered",

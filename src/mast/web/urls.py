@@ -2,6 +2,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import path
 
 from mast.web.views import alerts as alert_views
+from mast.web.views import audit as audit_views
 from mast.web.views import feeds, pages, practice
 from mast.web.views import governance as governance_views
 from mast.web.views import identity as identity_views
@@ -43,6 +44,7 @@ urlpatterns = [
     path("alerts/people/<uuid:public_id>/mute/", alert_views.mute, name="alert-mute"),
     path("alerts/people/<uuid:public_id>/unmute/", alert_views.unmute, name="alert-unmute"),
     path("governance/agreement/", governance_views.agreement, name="agreement"),
+    path("audit/", audit_views.audit_log, name="audit-log"),
     path("cookies/", pages.cookies, name="cookies"),
     path("accessibility/", pages.accessibility, name="accessibility"),
 ]
