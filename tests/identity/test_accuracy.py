@@ -54,19 +54,38 @@ def report_for(out):
     return evaluate(truth, cluster_of, review, people)
 
 
-def test_matching_on_the_synthetic_region_is_precise_and_keeps_families_apart(loaded_region):
+def test_matching_on_the_synthetic_region_is_precise_and_keeps_families_apart(loaded_region, record_property):
     summary = resolve_all(retrain=True)
     report = report_for(loaded_region)
+    # Shown with `pytest -s` (and on failure); kept as properties in a JUnit report.
     print("\n".join(report.lines()))
+    record_property("precision", round(report.precision, 6))
+    record_property("recall", round(report.recall, 6))
+    record_property("review_share", round(report.review_share, 6))
+    for case, score in report.positive.items():
+        record_property(f"recall_{case}", round(score.recall, 4))
+    for case, wrong in report.wrong_links.items():
+        record_property(f"wrong_links_{case}", wrong)
 
     assert summary.model_version == "v2"  # the incremental loads trained v1; --retrain made v2
-    assert report.precision >= 0.998
-    assert report.recall >= 0.97
-    assert report.review_share < 0.02
-    assert report.wrong_links["twins"] == 0
-    assert report.wrong_links["siblings"] <= 1
-    assert report.positive["nickname"].recall >= 0.95
-    assert report.positive["duplicate_within_partner"].recall >= 0.9
+    # Measured on this region (5,000 people, seed 1, held out from tuning): precision 100 %, recall 98.8 %,
+    # 0.16 % of true pairs in review. The floors sit a little below, so a change that loses ground fails.
+    assert report.precision >= 0.999
+    assert report.recall >= 0.98
+    assert report.review_share < 0.01
+    assert report.wrong_links == {"twins": 0, "siblings": 0, "same_name_parent_child": 0}
+    floors = {
+        "nickname": 0.97,  # 98.6 %
+        "spelling": 0.96,  # 97.8 %
+        "typo": 0.93,  # 95.3 %
+        "moved": 0.88,  # 91.0 %
+        "married_name": 0.88,  # 92.5 %
+        "date_of_birth_error": 0.91,  # 93.3 %
+        "duplicate_within_partner": 0.97,  # 99.2 %
+    }
+    assert {case: report.positive[case].recall >= floor for case, floor in floors.items()} == dict.fromkeys(
+        floors, True
+    )
 
 
 def test_people_keep_their_ids_when_matching_is_run_again(loaded_region):

@@ -25,6 +25,11 @@ POSITIVE_CASES = {
         {"dob_swapped", "dob_typo", "dob_partial", "dob_missing"} & (a.tags | b.tags)
     ),
     "duplicate_within_partner": lambda a, b: a.source == b.source,
+    # One partner records the middle name as the given name; only a record holding both names can tell this
+    # person from a twin (see docs/identity.md, "How good is it").
+    "known_by_middle_name": lambda a, b: (
+        ("middle_name_as_given" in a.tags) != ("middle_name_as_given" in b.tags)
+    ),
 }
 
 

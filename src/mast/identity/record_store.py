@@ -38,7 +38,7 @@ FIELDS = (
 )
 STORE_SCHEMA = SCHEMA.append(pa.field("updated_at", pa.float64()))
 # Bump when standardisation changes, so every stored row is redone once.
-STORE_VERSION = 3
+STORE_VERSION = 4
 CHUNK = 20_000  # ids per query: under SQLite's limit on bound parameters
 
 

@@ -157,10 +157,12 @@ def given_name_groups(name: str | None) -> tuple[str, ...]:
     groups = {first} | canonicals.get(first, frozenset())
     if first not in _known_names() and len(first) >= 4:
         # A name found in no list is most likely a slip of the keyboard for one that is ("Vixtoria"): when
-        # exactly one known name is a single edit away, the name also stands for that name's groups.
+        # exactly one known name is a single edit away — or several, all spellings of one name ("Kathrine":
+        # Katharine, Katherine) — the name also stands for that name's groups.
         near = [word for word in _one_edit(first) if word in _known_names()]
-        if len(near) == 1:
-            groups |= {near[0]} | canonicals.get(near[0], frozenset())
+        near_groups = [{word} | canonicals.get(word, frozenset()) for word in near]
+        if near_groups and set.intersection(*near_groups):
+            groups |= set.union(*near_groups)
     return tuple(sorted(groups))
 
 
