@@ -65,7 +65,11 @@ def line(scope: Scope, involvement: Involvement) -> InvolvementLine:
 
 def in_window(scope: Scope, involvement: Involvement) -> bool:
     """Shown if open, or if it started or ended within the display window."""
-    if involvement.status == Involvement.Status.OPEN:
+    return dates_in_window(scope, involvement.status, involvement.start_date, involvement.end_date)
+
+
+def dates_in_window(scope: Scope, status: str, start_date: date, end_date: date | None) -> bool:
+    """`in_window` for an involvement read as plain values."""
+    if status == Involvement.Status.OPEN:
         return True
-    last = involvement.end_date or involvement.start_date
-    return last >= scope.shown_from
+    return (end_date or start_date) >= scope.shown_from
