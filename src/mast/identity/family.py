@@ -153,8 +153,10 @@ def family_of(person: Person) -> list[FamilyMember]:
     if not refs:
         return []
     mine = {ref for _, ref in refs}
+    # By reference alone, so each side uses its own index; the loop below keeps only this person's sources.
+    # (With the source in the query too, SQLite reads every relationship the source has.)
     relationships = Relationship.objects.filter(
-        Q(person_ref__in=mine) | Q(related_person_ref__in=mine), source_id__in={s for s, _ in refs}
+        Q(person_ref__in=mine) | Q(related_person_ref__in=mine)
     ).values_list("source_id", "person_ref", "related_person_ref", "kind", "source__agency__name")
     others: list[tuple[tuple[int, str], str, str]] = []
     for source_id, person_ref, related_ref, kind, source_name in relationships:
@@ -162,11 +164,13 @@ def family_of(person: Person) -> list[FamilyMember]:
             others.append(((source_id, related_ref), kind, source_name))
         elif (source_id, related_ref) in refs:
             others.append(((source_id, person_ref), INVERSE[kind], source_name))
-    # One query for everyone named, rather than one per relationship.
+    # One query for everyone named, rather than one per relationship; by source and reference, which is
+    # the partner records' unique index (a reference alone has no index: every record would be read).
     person_of = {
         (source_id, ref): person_id
         for source_id, ref, person_id in PersonLink.objects.filter(
-            partner_record__person_ref__in={ref for (_, ref), _, _ in others}
+            partner_record__source_id__in={source for (source, _), _, _ in others},
+            partner_record__person_ref__in={ref for (_, ref), _, _ in others},
         ).values_list("partner_record__source_id", "partner_record__person_ref", "person_id")
     }
     found: dict[tuple[str, int], set[str]] = {}
