@@ -1,0 +1,202 @@
+"""The practitioner's pages at scale: search and person-page latency at about 1,000,000 partner records, on
+SQLite and PostgreSQL.
+
+Target (issue 5): search p95 ≤ 150 ms and person page p95 ≤ 200 ms, over 1,000 requests of each, through the
+real pages (Django's test client: middleware, the access gate, the audit event each request writes,
+templates). Searches are built from the region's truth, as a practitioner would type them: exact name and date
+of birth, a family name with one slip, a nickname with the year of birth, day and month swapped, an NHS number
+alone, a postcode and family name. Person pages are for random active people, most with several partner
+records or family. Whether the true person was among a search's results is reported as a sanity check.
+
+The database is the linkage bench's end state (var/bench/region-N/resolved/; made by running the linkage bench
+if it is missing), with the family relationships the police and children's services send, copied into a
+throwaway PostgreSQL 15 cluster with COPY. BENCH_PRACTICE_REQUESTS changes the number of requests,
+BENCH_LINK_PEOPLE the region; BENCH_PRACTICE_PROFILE=DIR profiles 50 requests of each kind into DIR instead.
+"""
+
+import csv
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from bench import linkage
+from tests.postgres_cluster import PostgresCluster, _find
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGETS = {"search": 150, "person page": 200}
+# What a small production server would set; the defaults (128 MB of shared buffers) are for a laptop.
+POSTGRES_SETTINGS = {
+    "shared_buffers": "1GB",
+    "effective_cache_size": "8GB",
+    "random_page_cost": "1.1",
+    "maintenance_work_mem": "512MB",
+    "max_wal_size": "4GB",
+}
+# Partners whose systems record how the people they know are related, and what "a" is to "b" for each truth
+# relationship "a <relation> b" (as mast.synth.region writes them for newer regions).
+RELATIONSHIP_SOURCES = ("northshire-police", "northshire-childrens")
+RELATIONSHIP_KINDS = {"parent_of": "parent", "partner_of": "partner", "sibling_of": "sibling"}
+
+
+class TunedCluster(PostgresCluster):
+    def start(self) -> "TunedCluster":
+        import psycopg
+
+        super().start()
+        with psycopg.connect(host="127.0.0.1", port=self.port, user=self.user, dbname="postgres") as db:
+            db.autocommit = True
+            for name, value in POSTGRES_SETTINGS.items():
+                db.execute(f"ALTER SYSTEM SET {name} = '{value}'")
+        log = str(self.directory / "log")
+        self._run(_find("pg_ctl"), "-D", str(self.data), "-l", log, "-m", "fast", "-w", "restart")
+        return self
+
+
+def relationship_files(out: Path) -> None:
+    """The relationships files of a region generated before partners sent them, rebuilt from its truth the way
+    the generator writes them: each relationship, in each relationship source that knows both people, by the
+    first reference that source has for each."""
+    manifest = json.loads((out / "manifest.json").read_text())
+    as_of = manifest["as_of"].replace("-", "")
+    paths = {s: out / "relationships" / s / f"relationships_{as_of}.csv" for s in RELATIONSHIP_SOURCES}
+    if all(p.exists() for p in paths.values()):
+        return
+    refs: dict[tuple[str, str], str] = {}
+    with (out / "truth" / "records.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["source"] in RELATIONSHIP_SOURCES:
+                refs.setdefault((row["person_id"], row["source"]), row["person_ref"])
+    rows = defaultdict(list)
+    with (out / "truth" / "relationships.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            a, relation, b = row["person_id"], row["relationship"], row["other_person_id"]
+            for source in RELATIONSHIP_SOURCES:
+                ref_a, ref_b = refs.get((a, source)), refs.get((b, source))
+                if ref_a and ref_b:
+                    # "a parent_of b": in b's record, a is the parent.
+                    rows[source].append((ref_b, ref_a, RELATIONSHIP_KINDS[relation]))
+    for source, path in paths.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(("person_ref", "related_person_ref", "relationship"))
+            writer.writerows(rows[source])
+        partial.replace(path)
+
+
+def child(step: str, *args: str, database_url: str, var_dir: Path) -> dict:
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="mast.config.settings",
+        MAST_VAR_DIR=str(var_dir),
+        DEBUG="",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.practice_child", step, *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        print(result.stderr[-3000:])
+        raise SystemExit(f"practice benchmark failed ({step})")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def summary(seconds: list[float]) -> str:
+    ms = [s * 1000 for s in seconds]
+    return (
+        f"p50 {percentile(ms, 0.5):,.0f} ms, p95 {percentile(ms, 0.95):,.0f} ms, "
+        f"p99 {percentile(ms, 0.99):,.0f} ms, mean {sum(ms) / len(ms):,.0f} ms"
+    )
+
+
+def report(database: str, figures: dict) -> None:
+    searches, pages = figures["searches"], figures["pages"]
+    found = sum(hit for _kind, _seconds, hit in searches) / len(searches)
+    at = f"{figures['records']:,} partner records"
+    print(
+        f"practice search [{database}]: {len(searches):,} requests at {at}: "
+        f"{summary([s for _k, s, _h in searches])} (target p95 ≤ {TARGETS['search']} ms); "
+        f"true person found in {found:.1%}",
+        flush=True,
+    )
+    by_kind = defaultdict(list)
+    for kind, seconds, hit in searches:
+        by_kind[kind].append((seconds, hit))
+    print(
+        f"practice search [{database}] by query: "
+        + "; ".join(
+            f"{kind.replace('_', ' ')} p95 {percentile([s * 1000 for s, _ in runs], 0.95):,.0f} ms, "
+            f"found {sum(h for _, h in runs) / len(runs):.0%}"
+            for kind, runs in by_kind.items()
+        ),
+        flush=True,
+    )
+    print(
+        f"practice person page [{database}]: {len(pages):,} requests at {at}: {summary(pages)} "
+        f"(target p95 ≤ {TARGETS['person page']} ms); machine load {figures['load'][0]:.1f} before, "
+        f"{figures['load'][1]:.1f} after ({os.cpu_count()} cores)",
+        flush=True,
+    )
+
+
+def run() -> None:
+    people = int(os.environ.get("BENCH_LINK_PEOPLE", "1420000"))
+    requests = int(os.environ.get("BENCH_PRACTICE_REQUESTS", "1000"))
+    profile = os.environ.get("BENCH_PRACTICE_PROFILE", "")
+    out = linkage.region(people)
+    resolved = linkage.resolved_dir(out)
+    if not (resolved / "DONE").exists():
+        print(f"no resolved database in {resolved}: running the linkage bench to make one", flush=True)
+        linkage.run()
+    started = time.perf_counter()
+    relationship_files(out)
+    with tempfile.TemporaryDirectory(prefix="mast-bench-practice-") as tmp:
+        work = Path(tmp)
+        database, var_dir, plan = work / "mast.sqlite3", work / "var", work / "plan.json"
+        shutil.copyfile(resolved / "mast.sqlite3", database)
+        shutil.copytree(resolved / "var" / "identity", var_dir / "identity")
+        sqlite_url = f"sqlite:///{database}"
+        prepared = child(
+            "prepare", str(out), str(plan), str(requests), database_url=sqlite_url, var_dir=var_dir
+        )
+        sqlite_ready = time.perf_counter() - started
+        cluster = TunedCluster().start()
+        try:
+            pg_url = f"postgres://{cluster.user}@127.0.0.1:{cluster.port}/postgres"
+            copied = child("to-postgres", str(database), database_url=pg_url, var_dir=var_dir)
+            print(
+                f"practice preparation: the resolved region's SQLite copy ready in {sqlite_ready:.0f} s "
+                f"(search keys {prepared['search_keys']}, relationships {prepared['relationships']}; "
+                + ", ".join(f"{k} {v:.1f} s" for k, v in prepared["seconds"].items())
+                + f"); PostgreSQL: {copied['rows']:,} rows copied in {copied['seconds']:.0f} s "
+                f"(migrate {copied['migrate']:.1f} s, COPY and indexes {copied['copy']:.1f} s, "
+                f"VACUUM ANALYZE {copied['vacuum_analyze']:.1f} s)",
+                flush=True,
+            )
+            for name, url in (("sqlite", sqlite_url), ("postgresql", pg_url)):
+                if profile:
+                    target = Path(profile).resolve() / name
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    child("measure", str(plan), str(target), database_url=url, var_dir=var_dir)
+                    print(f"practice [{name}]: profiles and query counts written to {target}.*", flush=True)
+                else:
+                    report(name, child("measure", str(plan), database_url=url, var_dir=var_dir))
+        finally:
+            cluster.stop()

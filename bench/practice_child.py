@@ -1,0 +1,396 @@
+"""Run inside a fresh process by bench/practice.py, with DATABASE_URL and MAST_VAR_DIR set to the database and
+identity files under test. Three steps, each printing its figures as JSON on the last line:
+
+    prepare REGION PLAN REQUESTS   bring a resolved SQLite copy up to date (migrations, search keys, the
+                                   relationships files, a practitioner with a stated purpose) and write the
+                                   plan of requests, built from the region's truth
+    to-postgres SQLITE             migrate the PostgreSQL database and copy the SQLite database into it
+    measure PLAN [PROFILE]         time the plan's searches and person pages through Django's test client;
+                                   with PROFILE, profile 50 of each instead and write the stats there
+"""
+
+import csv
+import json
+import os
+import random
+import re
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import django
+
+USERNAME = "bench-practitioner"
+WARM_UP = 20
+KINDS = ("exact", "misspelt", "nickname", "swapped_dob", "nhs_number", "postcode")
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# -- prepare -------------------------------------------------------------------------------------------------
+
+
+def prepare(region: str, plan_path: str, requests: str) -> None:
+    started = time.perf_counter()
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    seconds = {"migrate": time.perf_counter() - started}
+    out = Path(region)
+    step = time.perf_counter()
+    keys = _search_keys()
+    seconds["search_keys"] = time.perf_counter() - step
+    step = time.perf_counter()
+    relationships = _relationships(out)
+    seconds["relationships"] = time.perf_counter() - step
+    _practitioner()
+    step = time.perf_counter()
+    plan = _plan(out, int(requests))
+    seconds["plan"] = time.perf_counter() - step
+    Path(plan_path).write_text(json.dumps(plan))
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    print(json.dumps({"seconds": seconds, "search_keys": keys, "relationships": relationships}))
+
+
+def _search_keys() -> str:
+    """The search service's keys, built if matching has not written them (a database resolved before identity
+    search existed)."""
+    try:
+        from mast.identity import search
+    except ImportError:
+        return "no search service"
+    model = getattr(search, "SearchKey", None)
+    if model is None:
+        from django.apps import apps
+
+        model = next(
+            (m for m in apps.get_app_config("identity").get_models() if m.__name__ == "SearchKey"), None
+        )
+    if model is None:
+        return "no search keys"
+    if model.objects.exists():
+        return f"{model.objects.count():,} kept"
+    build = next(
+        (
+            getattr(search, n)
+            for n in ("index_records", "index_all", "rebuild_index", "build_keys")
+            if hasattr(search, n)
+        ),
+        None,
+    )
+    if build is None:
+        return "none, and no function to build them"
+    log(f"building search keys with identity.search.{build.__name__}")
+    build()
+    return f"{model.objects.count():,} built"
+
+
+def _relationships(out: Path) -> str:
+    from mast.feeds.models import Source
+    from mast.identity.family import load_relationships
+    from mast.identity.models import Relationship
+
+    if Relationship.objects.exists():
+        return f"{Relationship.objects.count():,} kept"
+    files = sorted((out / "relationships").glob("*/*.csv"))
+    for path in files:
+        load_relationships(Source.objects.get(code=path.parent.name), path)
+    return f"{Relationship.objects.count():,} loaded"
+
+
+def _practitioner() -> None:
+    from mast.access.models import AccessPurpose, Agency, AgencyKind, Role, User
+
+    agency = Agency.objects.filter(kind=AgencyKind.CHILDRENS_SOCIAL_CARE).order_by("pk").first()
+    user, _ = User.objects.update_or_create(
+        username=USERNAME,
+        defaults={"agency": agency, "role": Role.PRACTITIONER, "first_name": "Bench", "last_name": "Worker"},
+    )
+    AccessPurpose.objects.get_or_create(
+        user=user, reference="BENCH-0001", reason="mash_triage", defaults={"reason_label": "MASH triage"}
+    )
+
+
+def _one_edit(word: str, rng: random.Random) -> str:
+    """A slip of one letter (changed, dropped, doubled or swapped with the next), never the first."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    i = rng.randrange(1, len(word))
+    kind = rng.choice(("substitute", "delete", "insert", "transpose"))
+    if kind == "substitute":
+        return word[:i] + rng.choice([c for c in letters if c != word[i].lower()]) + word[i + 1 :]
+    if kind == "delete":
+        return word[:i] + word[i + 1 :]
+    if kind == "insert":
+        return word[:i] + rng.choice(letters) + word[i:]
+    if i == len(word) - 1 or word[i] == word[i + 1]:
+        return word[:i] + rng.choice([c for c in letters if c != word[i].lower()]) + word[i + 1 :]
+    return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+
+
+def _query(kind: str, person: dict, rng: random.Random) -> dict | None:
+    from mast.synth.names import NICKNAMES
+
+    given, family, born = person["given_name"], person["family_name"], person["date_of_birth"]
+    year, month, day = born.split("-")
+    dob = f"{day}/{month}/{year}"
+    if kind == "exact":
+        return {"given_name": given, "family_name": family, "date_of_birth": dob}
+    if kind == "misspelt":
+        if len(family) < 4 or not family.isalpha():
+            return None
+        return {"given_name": given, "family_name": _one_edit(family, rng), "date_of_birth": dob}
+    if kind == "nickname":
+        if given not in NICKNAMES:
+            return None
+        return {"given_name": rng.choice(NICKNAMES[given]), "family_name": family, "date_of_birth": year}
+    if kind == "swapped_dob":
+        if int(day) > 12 or day == month:
+            return None
+        return {"given_name": given, "family_name": family, "date_of_birth": f"{month}/{day}/{year}"}
+    if kind == "nhs_number":
+        nhs = person["nhs_number"]
+        return {"nhs_number": f"{nhs[:3]} {nhs[3:6]} {nhs[6:]}"} if nhs else None
+    if kind == "postcode":
+        return {"postcode": person["postcode"], "family_name": family} if person["postcode"] else None
+    raise ValueError(kind)
+
+
+def _plan(out: Path, requests: int) -> dict:
+    """The searches and person pages to time: the same for every database, since PostgreSQL gets a copy."""
+    from django.db import connection
+
+    from mast.identity.models import Person, PersonLink
+
+    rng = random.Random(20261124)
+    refs_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    with (out / "truth" / "records.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            refs_of[row["person_id"]].append((row["source"], row["person_ref"]))
+    people = []
+    with (out / "truth" / "people.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["person_id"] in refs_of:
+                people.append(row)
+    rng.shuffle(people)
+    needed = requests + WARM_UP // 2  # half the warm-up is searches, half person pages
+    quota = -(-needed // len(KINDS))
+    # Per kind, twice the people needed who fit it (some records are not in MAST, some NHS numbers not given).
+    drafts: dict[str, list[tuple[dict, dict]]] = {kind: [] for kind in KINDS}
+    taken: set[str] = set()
+    for kind in KINDS:
+        for person in people:
+            if len(drafts[kind]) == 2 * quota:
+                break
+            if person["person_id"] in taken:
+                continue
+            query = _query(kind, person, rng)
+            if query is not None:
+                drafts[kind].append((person, query))
+                taken.add(person["person_id"])
+    wanted = sorted({ref for kind in KINDS for p, _ in drafts[kind] for _, ref in refs_of[p["person_id"]]})
+    known: dict[tuple[str, str], tuple[str, str, bool]] = {}
+    for start in range(0, len(wanted), 5000):
+        for code, ref, public_id, nhs, valid in PersonLink.objects.filter(
+            partner_record__person_ref__in=wanted[start : start + 5000],
+            partner_record__removed_at__isnull=True,
+            person__status=Person.Status.ACTIVE,
+        ).values_list(
+            "partner_record__source__code",
+            "partner_record__person_ref",
+            "person__public_id",
+            "partner_record__nhs_number",
+            "partner_record__nhs_number_valid",
+        ):
+            known[(code, ref)] = (public_id.hex, nhs, valid)
+    by_kind: dict[str, list[dict]] = {kind: [] for kind in KINDS}
+    for kind in KINDS:
+        for person, query in drafts[kind]:
+            mine = [known[r] for r in refs_of[person["person_id"]] if r in known]
+            if len(by_kind[kind]) == quota or not mine:
+                continue
+            if kind == "nhs_number" and not any(n == person["nhs_number"] and v for _, n, v in mine):
+                continue  # no partner gave a valid NHS number for them: nothing to find
+            expected = sorted({public_id for public_id, _, _ in mine})
+            by_kind[kind].append({"kind": kind, "fields": query, "expected": expected})
+    # Kinds in turn, so the warm-up and any shorter run get the same mix.
+    searches = [s for group in zip(*by_kind.values(), strict=False) for s in group][:needed]
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT person_id FROM identity_personlink GROUP BY person_id HAVING COUNT(*) >= 2 "
+            "ORDER BY person_id"
+        )
+        several = [pk for (pk,) in cursor.fetchall()]
+        cursor.execute(
+            """
+            SELECT DISTINCT l.person_id FROM identity_relationship r
+            JOIN feeds_partnerrecord p ON p.source_id = r.source_id AND p.person_ref = r.person_ref
+            JOIN identity_personlink l ON l.partner_record_id = p.id
+            ORDER BY l.person_id
+            """
+        )
+        with_family = [pk for (pk,) in cursor.fetchall()]
+    everyone = list(Person.objects.filter(status=Person.Status.ACTIVE).values_list("pk", flat=True))
+    chosen = (
+        rng.sample(several, needed // 2)
+        + rng.sample(with_family, min(len(with_family), needed // 4))
+        + rng.sample(everyone, needed - needed // 2 - min(len(with_family), needed // 4))
+    )
+    rng.shuffle(chosen)
+    public = dict(
+        Person.objects.filter(pk__in=chosen, status=Person.Status.ACTIVE).values_list("pk", "public_id")
+    )
+    pages = [public[pk].hex for pk in chosen if pk in public]
+    return {
+        "searches": searches,
+        "pages": pages,
+        "counts": {
+            "people_with_several_records": len(several),
+            "people_with_family": len(with_family),
+            "active_people": len(everyone),
+        },
+    }
+
+
+# -- copy to PostgreSQL --------------------------------------------------------------------------------------
+
+
+def to_postgres(sqlite_path: str) -> None:
+    django.setup()
+    from bench.practice_pg import copy_from_sqlite
+
+    print(json.dumps(copy_from_sqlite(Path(sqlite_path), progress=log)))
+
+
+# -- measure -------------------------------------------------------------------------------------------------
+
+PERSON_LINK = re.compile(r"/people/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/")
+
+
+def _client():
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from mast.access.models import AccessPurpose, User
+    from mast.access.purpose import SESSION_KEY
+
+    # As the pages' tests do: static files without collectstatic's manifest. DEBUG stays off.
+    override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        ALLOWED_HOSTS=["testserver"],
+    ).enable()
+    user = User.objects.get(username=USERNAME)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[SESSION_KEY] = AccessPurpose.objects.filter(user=user).latest("stated_at").pk
+    session.save()
+    return client
+
+
+def _search(client, url: str, search: dict) -> tuple[float, bool]:
+    started = time.perf_counter()
+    response = client.post(url, search["fields"])
+    elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"search {search['fields']} answered {response.status_code}")
+    found = {m.replace("-", "") for m in PERSON_LINK.findall(response.content.decode())}
+    return elapsed, bool(found & set(search["expected"]))
+
+
+def _page(client, public_id: str) -> float:
+    from django.urls import reverse
+
+    url = reverse(
+        "web:person",
+        args=[f"{public_id[:8]}-{public_id[8:12]}-{public_id[12:16]}-{public_id[16:20]}-{public_id[20:]}"],
+    )
+    started = time.perf_counter()
+    response = client.get(url)
+    elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"person page {url} answered {response.status_code}")
+    return elapsed
+
+
+def measure(plan_path: str, profile_path: str = "") -> None:
+    django.setup()
+    from django.conf import settings
+    from django.urls import reverse
+
+    from mast.feeds.models import PartnerRecord
+
+    if settings.DEBUG:
+        raise SystemExit("DEBUG is on: the figures would include Django's query log")
+    plan = json.loads(Path(plan_path).read_text())
+    client = _client()
+    url = reverse("web:search")
+    searches, pages = plan["searches"], plan["pages"]
+    for search, page in zip(searches[: WARM_UP // 2], pages[: WARM_UP // 2], strict=True):
+        _search(client, url, search)
+        _page(client, page)
+    searches, pages = searches[WARM_UP // 2 :], pages[WARM_UP // 2 :]
+    if profile_path:
+        _profile(client, url, searches[:50], pages[:50], profile_path)
+        return
+    load_before = os.getloadavg()[0]
+    timed_searches = [(s["kind"], *_search(client, url, s)) for s in searches]
+    timed_pages = [_page(client, p) for p in pages]
+    print(
+        json.dumps(
+            {
+                "records": PartnerRecord.objects.filter(removed_at__isnull=True).count(),
+                "searches": timed_searches,
+                "pages": timed_pages,
+                # Other work on the machine slows every request: the one-minute load before and after.
+                "load": [load_before, os.getloadavg()[0]],
+            }
+        )
+    )
+
+
+def _profile(client, url: str, searches: list, pages: list, profile_path: str) -> None:
+    import cProfile
+
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    summary = {}
+    for name, run in (
+        ("search", lambda: [_search(client, url, s) for s in searches]),
+        ("person", lambda: [_page(client, p) for p in pages]),
+    ):
+        profiler = cProfile.Profile()
+        profiler.enable()
+        run()
+        profiler.disable()
+        profiler.dump_stats(f"{profile_path}.{name}.prof")
+        reset_queries()
+        with CaptureQueriesContext(connection) as queries:
+            run()
+        timed: dict[str, list[float]] = defaultdict(list)
+        for q in queries.captured_queries:
+            timed[re.sub(r"\b\d+\b|'[^']*'", "?", q["sql"])[:300]].append(float(q["time"]))
+        summary[name] = {
+            "queries_per_request": len(queries.captured_queries)
+            / len(searches if name == "search" else pages),
+            "slowest": sorted(((sum(t), len(t), sql) for sql, t in timed.items()), reverse=True)[:15],
+        }
+    Path(f"{profile_path}.queries.json").write_text(json.dumps(summary, indent=1))
+    print(json.dumps({"profile": profile_path}))
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mast.config.settings")
+    step, *args = sys.argv[1:]
+    {"prepare": prepare, "to-postgres": to_postgres, "measure": measure}[step](*args)
