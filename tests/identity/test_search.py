@@ -12,6 +12,7 @@ from mast.access.models import Agency
 from mast.feeds.mapping import all_mappings
 from mast.feeds.models import Involvement, Load, PartnerRecord, RejectedRow, Source
 from mast.feeds.services import load_file, source_for_mapping
+from mast.identity import search
 from mast.identity.intake import ingest_file
 from mast.identity.models import (
     Address,
@@ -22,6 +23,7 @@ from mast.identity.models import (
     PersonLink,
     SearchKey,
 )
+from mast.identity.record_store import standardised_records
 from mast.identity.resolution import resolve_all
 from mast.identity.search import SearchQuery, parse_birth_date, search_addresses, search_people
 from mast.identity.standardise import address_key, double_metaphone
@@ -385,6 +387,25 @@ def test_a_purged_record_takes_its_keys_with_it(loaded):
 
 
 # -- keeping keys up to date ---------------------------------------------------------------------------------
+
+
+def test_the_full_run_gives_every_record_the_keys_its_standardised_fields_make(loaded):
+    rows = standardised_records().to_pylist()
+    expected = {
+        (int(r["unique_id"]), key)
+        for r in rows
+        for key in search.record_keys(
+            r["given_name"], r["family_name_dm"], r["family_names"], r["birth_year"]
+        )
+    }
+    stored = list(SearchKey.objects.values_list("partner_record_id", "key"))
+
+    assert set(stored) == expected and len(stored) == len(expected)
+    per_record = {}
+    for record, _key in stored:
+        per_record[record] = per_record.get(record, 0) + 1
+    assert max(per_record.values()) <= 4
+    assert any(n > 2 for n in per_record.values())  # other family names (birth surnames, aliases) have keys
 
 
 def test_keys_follow_an_incremental_load(loaded, source, tmp_path, monkeypatch):

@@ -225,7 +225,7 @@ NAME, YEAR = "n", "y"
 # Records one look-up may bring, and records scored per search, at most: a query as broad as "Smith, 2025"
 # would otherwise bring thousands. Those found by most look-ups at once are scored (see _Found.best).
 MAX_FOUND = 2000
-MAX_SCORED = 300
+MAX_SCORED = 100
 CHUNK = 500  # parameters per IN (...): well under every database's limit
 # Addresses read for one address search at most: an outcode holds a few thousand.
 MAX_PLACES = 5000
@@ -276,13 +276,18 @@ def index_records(record_ids: Iterable[int] | None = None, *, table: pa.Table | 
     ids = None if record_ids is None else sorted({int(i) for i in record_ids})
     started = time.perf_counter()
     with transaction.atomic(), _roomy_cache():
-        keys = _new_keys(ids, table)
-        summary.records = sum(1 for k in keys.values() if k)
-        summary.keys = sum(len(k) for k in keys.values())
+        if table is None:
+            table = linkage.to_table(_model_rows(ids) if ids is not None else _all_model_rows())
+        if ids is not None:
+            wanted = pa.array([str(i) for i in ids], type=pa.string())
+            table = table.filter(pc.is_in(table.column("unique_id"), value_set=wanted))
+        keys = key_table(table)
+        summary.records = len(pc.unique(keys.column("record")))
+        summary.keys = keys.num_rows
         if ids is None:
             _replace_all_keys(keys)
         else:
-            _replace_keys(keys)
+            _replace_keys(ids, keys)
         summary.seconds["search_keys"] = time.perf_counter() - started
         started = time.perf_counter()
         summary.involvements, summary.addresses_created = _index_addresses(ids)
@@ -307,47 +312,76 @@ def _roomy_cache():
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-def _new_keys(ids: list[int] | None, table: pa.Table | None) -> dict[int, tuple[str, ...]]:
-    """Record → its keys; with `ids`, every one of them, an empty tuple for a record removed since."""
-    if table is None:
-        table = linkage.to_table(_model_rows(ids) if ids is not None else _all_model_rows())
-    columns = ("unique_id", "given_name", "family_name_dm", "family_names", "birth_year")
-    if ids is not None:
-        wanted = pa.array([str(i) for i in ids], type=pa.string())
-        table = table.filter(pc.is_in(table.column("unique_id"), value_set=wanted))
-    values = [table.column(c).to_pylist() for c in columns]
-    keys = {} if ids is None else dict.fromkeys(ids, ())
-    for record, given, family_dm, family_names, year in zip(*values, strict=True):
-        keys[int(record)] = tuple(record_keys(given, family_dm, family_names, year))
-    return keys
+KEY_SCHEMA = pa.schema([("record", pa.int64()), ("key", pa.string())])
 
 
-def _replace_keys(keys: dict[int, tuple[str, ...]]) -> None:
-    ids = sorted(keys)
+def key_table(table: pa.Table) -> pa.Table:
+    """(record, key) for every record of a table of standardised records: `record_keys`, a million at once.
+
+    The two keys every record has are made by DuckDB; only records with other family names (a few in a
+    hundred) go through `record_keys` one by one for theirs.
+    """
+    con = duckdb.connect(config={"threads": 1})
+    try:
+        con.register(
+            "records",
+            table.select(["unique_id", "given_name", "family_name_dm", "family_names", "birth_year"]),
+        )
+        # The kinds are this module's constants ("n", "y"), not input.
+        common = con.sql(
+            f"SELECT CAST(unique_id AS BIGINT) AS record, '{NAME}:' || family_name_dm || '|' || given_name"  # noqa: S608
+            " AS key FROM records WHERE family_name_dm IS NOT NULL AND given_name IS NOT NULL"
+            f" UNION ALL SELECT CAST(unique_id AS BIGINT), '{YEAR}:' || family_name_dm || '|' || birth_year"
+            " FROM records WHERE family_name_dm IS NOT NULL AND birth_year IS NOT NULL"
+        ).to_arrow_table()
+        others = con.execute(
+            "SELECT unique_id, given_name, family_name_dm, family_names FROM records"
+            " WHERE given_name IS NOT NULL AND len(family_names) > 1"
+        ).fetchall()
+    finally:
+        con.close()
+    extra = [
+        (int(record), key)
+        for record, given, family_dm, family_names in others
+        for key in record_keys(given, family_dm, family_names, None)
+        if not key.startswith(f"{NAME}:{family_dm}|")
+    ]
+    extra_table = pa.table(
+        {"record": [r for r, _k in extra], "key": [k for _r, k in extra]}, schema=KEY_SCHEMA
+    )
+    return pa.concat_tables([common.cast(KEY_SCHEMA), extra_table]).sort_by([("record", "ascending")])
+
+
+def _replace_keys(ids: list[int], keys: pa.Table) -> None:
+    """The keys of these records (and no others) become `keys`."""
     table = connection.ops.quote_name(SearchKey._meta.db_table)
     with connection.cursor() as cursor:
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
             placeholders = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"DELETE FROM {table} WHERE partner_record_id IN ({placeholders})", chunk)  # noqa: S608
-    bulk.insert_rows(SearchKey, ("partner_record", "key"), ((r, k) for r in ids for k in keys[r]))
+    bulk.insert_rows(SearchKey, ("partner_record", "key"), _key_rows(keys))
 
 
-def _replace_all_keys(keys: dict[int, tuple[str, ...]]) -> None:
+def _key_rows(keys: pa.Table):
+    return zip(keys.column("record").to_pylist(), keys.column("key").to_pylist(), strict=True)
+
+
+def _replace_all_keys(keys: pa.Table) -> None:
     """Every record's keys. Most runs change few, so only the records whose keys differ are rewritten; when
     most differ (the first run, a change to standardisation) the whole table is rebuilt."""
     stale = _records_with_other_keys(keys)
-    if stale is not None and len(stale) <= len(keys) // 4:
-        _replace_keys({r: keys.get(r, ()) for r in stale})
+    if stale is not None and len(stale) <= keys.num_rows // 8:
+        subset = keys.filter(pc.is_in(keys.column("record"), value_set=pa.array(stale, type=pa.int64())))
+        _replace_keys(stale, subset)
         return
     table = connection.ops.quote_name(SearchKey._meta.db_table)
-    rows = ((r, k) for r in sorted(keys) for k in keys[r])
     with connection.cursor() as cursor:
         if connection.vendor != "sqlite":
             # PostgreSQL: COPY keeps the indexes up to date quickly enough, and dropping them would lock
             # searches out until the run commits.
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - the name is the model's
-            bulk.insert_rows(SearchKey, ("partner_record", "key"), rows)
+            bulk.insert_rows(SearchKey, ("partner_record", "key"), _key_rows(keys))
             return
         # SQLite: building each index once over two million keys is several times quicker than keeping it
         # up to date through the inserts. Inside the transaction, so readers see the old keys, indexes and
@@ -360,31 +394,37 @@ def _replace_all_keys(keys: dict[int, tuple[str, ...]]) -> None:
         for name, _columns in indexes:
             cursor.execute(f"DROP INDEX IF EXISTS {name}")
         cursor.execute(f"DELETE FROM {table}")  # noqa: S608
-        bulk.insert_rows(SearchKey, ("partner_record", "key"), rows)
+        bulk.insert_rows(SearchKey, ("partner_record", "key"), _key_rows(keys))
         for name, columns in indexes:
             cursor.execute(f"CREATE INDEX {name} ON {table} ({columns})")
 
 
-def _records_with_other_keys(keys: dict[int, tuple[str, ...]]) -> set[int] | None:
-    """Records whose stored keys differ from `keys` (or that have keys and should have none); None when
-    nothing is stored yet. Compared by an order-free hash per record, to keep two million keys out of memory.
-    """
-    stored: dict[int, int] = defaultdict(int)
-    with connection.cursor() as cursor:
+def _records_with_other_keys(keys: pa.Table) -> list[int] | None:
+    """Records whose stored keys differ from `keys`, those stored that should have none included; None when
+    nothing is stored yet."""
+    records, stored_keys = [], []
+    # A server-side cursor on PostgreSQL, so the two million rows stream rather than arrive at once.
+    with connection.chunked_cursor() as cursor:
         cursor.execute(f"SELECT partner_record_id, key FROM {SearchKey._meta.db_table}")  # noqa: S608
-        while batch := cursor.fetchmany(20_000):
-            for record, key in batch:
-                stored[record] ^= hash(key)
-    if not stored:
+        while batch := cursor.fetchmany(50_000):
+            records.extend(row[0] for row in batch)
+            stored_keys.extend(row[1] for row in batch)
+    if not records:
         return None
-    stale = {r for r in stored if r not in keys}
-    for record, record_keys_ in keys.items():
-        digest = 0
-        for key in record_keys_:
-            digest ^= hash(key)
-        if stored.get(record, 0) != digest:
-            stale.add(record)
-    return stale
+    stored = pa.table({"record": records, "key": stored_keys}, schema=KEY_SCHEMA)
+    con = duckdb.connect(config={"threads": 1})
+    try:
+        con.register("stored", stored)
+        con.register("wanted", keys)
+        differ = con.execute(
+            "SELECT DISTINCT record FROM ("
+            "(SELECT record, key FROM stored EXCEPT ALL SELECT record, key FROM wanted)"
+            " UNION ALL (SELECT record, key FROM wanted EXCEPT ALL SELECT record, key FROM stored))"
+            " ORDER BY record"
+        ).fetchall()
+    finally:
+        con.close()
+    return [row[0] for row in differ]
 
 
 def _all_model_rows() -> list[dict]:
@@ -422,8 +462,9 @@ def _index_addresses(ids: list[int] | None) -> tuple[int, int]:
     For a full run: every current involvement that has no address yet.
     """
     current = Involvement.objects.filter(removed_at__isnull=True)
+    columns = ("pk", *_ADDRESS_FIELDS, "flags")
     if ids is None:
-        targets = list(current.filter(standard_address__isnull=True).values_list("pk", flat=True))
+        rows = _involvements_without_address()
     else:
         loads = set()
         targets_set: set[int] = set()
@@ -437,20 +478,33 @@ def _index_addresses(ids: list[int] | None) -> tuple[int, int]:
         targets = sorted(targets_set)
         for start in range(0, len(targets), CHUNK):
             InvolvementAddress.objects.filter(involvement_id__in=targets[start : start + CHUNK]).delete()
-    if not targets:
-        return 0, 0
+        rows = (
+            row
+            for start in range(0, len(targets), CHUNK)
+            for row in current.filter(pk__in=targets[start : start + CHUNK]).values_list(*columns)
+        )
 
     keyed: list[tuple[int, str]] = []
     first_seen: dict[str, tuple] = {}
-    for values in _involvement_addresses(targets, whole=ids is None and len(targets) > 100_000):
-        key, address = _standard_address(values)
+    # Partners repeat an address across a person's involvements: each written form is standardised once.
+    seen: dict[tuple, tuple[str, tuple]] = {}
+    for values in rows:
+        flags = values[-1]
+        # Flags come as JSON text from plain SQL on SQLite, as a dict otherwise.
+        flagged = '"postcode"' in flags if isinstance(flags, str) else "postcode" in (flags or {})
+        written = (*values[1:-1], flagged)
+        if written not in seen:
+            seen[written] = _standard_address(*written)
+        key, address = seen[written]
         if key:
             keyed.append((values[0], key))
             first_seen.setdefault(key, address)
+    if not keyed:
+        return 0, 0
     address_ids = _address_ids(first_seen)
     created = len(first_seen) - len(address_ids)
     if created:
-        now_missing = {k: v for k, v in first_seen.items() if k not in address_ids}
+        now_missing = {k: v for k, v in sorted(first_seen.items()) if k not in address_ids}
         bulk.insert_rows(
             Address, ("key", "uprn", "line_1", "line_2", "line_3", "town", "postcode"),
             ((key, *address) for key, address in now_missing.items()),
@@ -462,24 +516,29 @@ def _index_addresses(ids: list[int] | None) -> tuple[int, int]:
     return len(keyed), created
 
 
-def _involvement_addresses(targets: list[int], *, whole: bool):
-    columns = ("pk", *_ADDRESS_FIELDS, "flags")
-    current = Involvement.objects.filter(removed_at__isnull=True)
-    if whole:
-        # Most of the table (a first run): one pass beats hundreds of look-ups by id.
-        wanted = set(targets)
-        yield from (v for v in current.values_list(*columns).iterator(chunk_size=20_000) if v[0] in wanted)
-        return
-    for start in range(0, len(targets), CHUNK):
-        yield from current.filter(pk__in=targets[start : start + CHUNK]).values_list(*columns)
+def _involvements_without_address():
+    """(id, address fields…, flags) of every current involvement with no standardised address, in one pass:
+    plain SQL, since a first run meets well over a million and the ORM's conversions would cost more than
+    the reading."""
+    involvement = connection.ops.quote_name(Involvement._meta.db_table)
+    standard = connection.ops.quote_name(InvolvementAddress._meta.db_table)
+    columns = ", ".join(f"i.{connection.ops.quote_name(c)}" for c in ("id", *_ADDRESS_FIELDS, "flags"))
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {involvement} AS i LEFT JOIN {standard} AS a ON a.involvement_id = i.id"  # noqa: S608
+            " WHERE i.removed_at IS NULL AND a.id IS NULL"
+        )
+        while batch := cursor.fetchmany(20_000):
+            yield from batch
 
 
-def _standard_address(values: tuple) -> tuple[str, tuple]:
+def _standard_address(
+    line_1: str, line_2: str, line_3: str, town: str, postcode: str, uprn: str, postcode_flagged: bool
+) -> tuple[str, tuple]:
     """(key, (uprn, lines…, town, postcode)) for an involvement's address; "" for the key when it cannot be
     found by postcode or UPRN (no address, or a malformed postcode and no UPRN)."""
-    _pk, line_1, line_2, line_3, town, postcode, uprn, flags = values
     # A malformed postcode is kept for people to read, but is not where anyone can be looked up.
-    code = "" if "postcode" in (flags or {}) else normalise_postcode(postcode)
+    code = "" if postcode_flagged else normalise_postcode(postcode)
     key = _address_key(line_1, line_2, line_3, code, uprn)
     return key, ((uprn or "")[:12], line_1, line_2, line_3, town, code)
 
@@ -654,7 +713,7 @@ def _candidates(query: SearchQuery) -> _Found:
     if not found.strength and not names and not birth.year:
         # A family name alone: records spelt that way, as partners write it.
         spellings = {query.family_name, query.family_name.upper(), query.family_name.title()}
-        found.add(current.filter(family_name__in=spellings).values_list("pk", flat=True)[:MAX_FOUND], SLIP)
+        found.add(current.filter(family_name__in=spellings).values_list("pk", flat=True)[:MAX_SCORED], SLIP)
     return found
 
 
@@ -737,6 +796,8 @@ class Scorer:
         if con is None:
             # One thread each: a search is a few hundred rows, not worth a pool of DuckDB workers.
             con = self._local.connection = duckdb.connect(config={"threads": 1})
+            # Planning is most of a search's scoring time, and a hundred rows need no optimiser.
+            con.execute("PRAGMA disable_optimizer")
         return con
 
     def score(self, query_row: dict, candidate_rows: list[dict]) -> dict[str, list[_Level]]:
