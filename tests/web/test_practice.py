@@ -710,3 +710,18 @@ def test_the_forms_alone_write_no_audit_event(client, practitioner, name):
 
 def test_the_home_page_sends_a_practitioner_to_search(client, practitioner):
     assert f'href="{reverse("web:search")}"' in client.get(reverse("web:home")).content.decode()
+
+
+def test_search_withholds_the_postcode_of_a_record_another_agency_restricted(client, family, identity_search):
+    officer = make_user(Role.PRACTITIONER, agency=PartnerRecord.objects.get(person_ref="N1").source.agency)
+    client.force_login(officer)
+    client.post(reverse("web:purpose"), {"reference": "OP-41", "reason": "mash_triage"})
+    tyler_record = PartnerRecord.objects.get(person_ref="C1")
+    PartnerRecord.objects.filter(pk=tyler_record.pk).update(postcode="ZZ9 9RF")
+    before = page_text(client.post(reverse("web:search"), {"family_name": "Barker"}))
+    assert "ZZ9 9RF" in before
+    involve(tyler_record, "csc_contact", TODAY - timedelta(days=3), status="open", restricted=True)
+
+    after = page_text(client.post(reverse("web:search"), {"family_name": "Barker"}))
+
+    assert "Tyler Barker" in after and "ZZ9 9RF" not in after

@@ -42,6 +42,15 @@ def search_people(scope: Scope, query: SearchQuery, *, limit: int = 20) -> list[
         r.pk: r
         for r in PartnerRecord.objects.filter(pk__in=[m.record_ids[0] for m in matches if m.record_ids])
     }
+    # A partner's restricted record may carry an address that must not be shown (a refuge, say): its postcode
+    # is withheld from other agencies, as the person page withholds its addresses.
+    withheld = set(
+        Involvement.objects.filter(
+            partner_record_id__in=list(best_record), restricted=True, removed_at__isnull=True
+        )
+        .exclude(source__agency_id=scope.agency_id)
+        .values_list("partner_record_id", flat=True)
+    )
     agencies: dict[int, set[str]] = {}
     open_case: set[int] = set()
     # Plain values: the people found may have hundreds of involvements between them, and only these five
@@ -68,7 +77,7 @@ def search_people(scope: Scope, query: SearchQuery, *, limit: int = 20) -> list[
                 public_id=str(person.public_id),
                 name=f"{record.given_name} {record.family_name}".strip(),
                 date_of_birth=record.date_of_birth,
-                postcode=record.postcode,
+                postcode="" if record.pk in withheld else record.postcode,
                 score=match.score,
                 reasons=match.reasons,
                 known_to=tuple(sorted(agencies.get(match.person_id, ()))),
