@@ -72,6 +72,7 @@ def report(database: str, figures: dict) -> None:
         print(
             f"search [{database}] {kind:<22} n={row['n']:>3}  p50 {row['p50']:6.1f} ms"
             f"  p95 {row['p95']:6.1f} ms"
-            f"  max {row['max']:6.1f} ms  right person first {row['first']:.0%}, in top 3 {row['top3']:.0%}",
+            f"  max {row['max']:6.1f} ms  (CPU p95 {row.get('cpu_p95', 0):5.1f} ms)"
+            f"  right person first {row['first']:.0%}, in top 3 {row['top3']:.0%}",
             flush=True,
         )

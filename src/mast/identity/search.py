@@ -114,7 +114,7 @@ class SearchQuery:
                 "Enter a date of birth like 27/03/1987, or a month and year, or a year"
             )
         if self.nhs_number and not self.nhs_number_valid:
-            problems["nhs_number"] = "Enter a 10-digit NHS number, like 943 476 5919"
+            problems["nhs_number"] = "Enter a 10-digit NHS number, like 999 123 4578"
         if self.postcode and not self.normalised_postcode:
             problems["postcode"] = "Enter a postcode, like NS9 3AJ"
         if not problems and not self.is_empty and not self.is_specific:
@@ -662,7 +662,8 @@ def _records_by_keys(keys: Iterable[str]) -> list[int]:
     return found
 
 
-def _candidates(query: SearchQuery) -> _Found:
+def _candidates(query: SearchQuery, row: dict) -> _Found:
+    """Records worth scoring against the query, `row` being the query standardised as a record is."""
     found = _Found()
     current = PartnerRecord.objects.filter(removed_at__isnull=True)
     if query.reference:
@@ -681,11 +682,13 @@ def _candidates(query: SearchQuery) -> _Found:
         found.by_nhs_number.update(current.filter(nhs_number=query.nhs_digits).values_list("pk", flat=True))
     found.add(found.by_reference | found.by_nhs_number, EXACT_ID)
 
-    given = normalise_name(query.given_name).split(" ", 1)[0]
-    family = normalise_name(query.family_name)
-    family_tokens = family.split()
-    family = family.replace(" ", "")
-    sounds = {double_metaphone(name)[0] for name in {family, *family_tokens}} - {""}
+    # The names as the standardiser reads them, so the query's keys are made as the records' were.
+    given = row["given_name"] or ""
+    family = row["family_name"] or ""
+    sounds = {row["family_name_dm"], *(double_metaphone(n)[0] for n in row["family_names"] or ())} - {
+        None,
+        "",
+    }
     names = equivalent_given_names(given)
     birth = query.birth_date
     postcode = query.normalised_postcode
@@ -910,7 +913,8 @@ def search_people(query: SearchQuery, *, limit: int = 20) -> list[PersonMatch]:
     """
     if query.is_empty or limit <= 0:
         return []
-    found = _candidates(query)
+    query_row = _query_row(query)
+    found = _candidates(query, query_row)
     ids = found.best(MAX_SCORED)
     if not ids:
         return []
@@ -927,14 +931,12 @@ def search_people(query: SearchQuery, *, limit: int = 20) -> list[PersonMatch]:
     model = scorer()
     exact_nhs = found.by_nhs_number if query.nhs_number_valid else set()
     people: dict[int, list[tuple[tuple, int, float, list[str]]]] = defaultdict(list)
-    for unique_id, levels in model.score(_query_row(query), rows).items():
+    for unique_id, levels in model.score(query_row, rows).items():
         record = int(unique_id)
         reasons = model.reasons(levels)
         if record in found.by_reference:
             reasons.insert(0, "Partner reference: the reference searched for")
-        exact = record in found.by_reference or (
-            record in exact_nhs and levels_agree(model, levels, "nhs_number")
-        )
+        exact = record in found.by_reference or (record in exact_nhs and _agrees(model, levels, "nhs_number"))
         if not reasons:
             continue  # nothing agreed: found by a neighbouring key, not a match
         probability = 1.0 if record in found.by_reference else model.probability(levels)
@@ -953,7 +955,7 @@ def search_people(query: SearchQuery, *, limit: int = 20) -> list[PersonMatch]:
     return [match for _rank, match in matches[:limit]]
 
 
-def levels_agree(model: Scorer, levels: Sequence[_Level], comparison: str) -> bool:
+def _agrees(model: Scorer, levels: Sequence[_Level], comparison: str) -> bool:
     for c, level in zip(model.comparisons, levels, strict=True):
         if c.name == comparison:
             return level.weight > 0
