@@ -196,7 +196,8 @@ def run() -> None:
                 f"(search keys {prepared['search_keys']}, relationships {prepared['relationships']}; "
                 + ", ".join(f"{k} {v:.1f} s" for k, v in prepared["seconds"].items())
                 + f"); PostgreSQL: {copied['rows']:,} rows copied in {copied['seconds']:.0f} s "
-                f"(migrate {copied['migrate']:.1f} s, COPY and indexes {copied['copy']:.1f} s, "
+                f"(migrate {copied['migrate']:.1f} s, COPY {copied['copy_rows']:.1f} s, "
+                f"indexes {copied['build_indexes']:.1f} s, "
                 f"VACUUM ANALYZE {copied['vacuum_analyze']:.1f} s)",
                 flush=True,
             )
