@@ -41,6 +41,11 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
             "Requests and referrals other agencies sent to your team: acknowledge, assign, reply or decline.",
             "web:requests-inbox",
         ),
+        Capability(
+            "Hear when another agency becomes involved",
+            "Alerts when a partner records a new involvement with someone whose case you hold open.",
+            "web:alerts",
+        ),
     ),
     Role.FEED_OWNER: (
         Capability(
