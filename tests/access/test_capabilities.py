@@ -16,6 +16,7 @@ EXPECTED = {
         "See open cases and allocated workers",
         "Send a targeted request for information",
         "Answer requests for your team",
+        "Hear when another agency becomes involved",
     ],
     Role.FEED_OWNER: [
         "See your agency's feed loads",
