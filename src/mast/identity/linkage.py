@@ -22,7 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from mast.identity import model as fs_model
-from mast.identity.standardise import standardise
+from mast.identity.standardise import model_columns
 
 # Above LINK_AT a pair is linked; from REVIEW_FROM up to LINK_AT it goes to a person to decide. Chosen on two
 # 20,000-person synthetic regions (seeds 3 and 4): of the pairs without a veto scoring 0.9 to 0.95 all 4 were
@@ -115,33 +115,10 @@ class Timings:
 
 
 def model_row(record: dict) -> dict:
-    """The standardised record reduced to the columns the model compares."""
-    std = standardise(record)
-    middle = (std.get("middle_names") or "").split()
-    family_names = {std["family_name"]} if std.get("family_name") else set()
-    family_names.update(std.get("family_name_tokens") or [])
-    family_names.update(std.get("other_family_names") or [])
-    return {
-        "unique_id": record["record_id"],
-        "source": record.get("source") or "",
-        "given_name": std.get("given_name"),
-        "middle_name": middle[0] if middle else None,
-        "given_name_groups": list(std.get("given_name_groups") or []) or None,
-        "given_name_dm": std.get("given_name_dm") or None,
-        "family_name": std.get("family_name"),
-        "family_names": sorted(family_names) or None,
-        "family_name_dm": std.get("family_name_dm") or None,
-        "dob": std.get("dob"),
-        "birth_year": std.get("birth_year"),
-        "sex": std.get("sex"),
-        "nhs_number": std.get("nhs_number"),
-        "postcode": std.get("postcode"),
-        "postcode_sector": std.get("postcode_sector"),
-        "outcode": std.get("outcode"),
-        "house_number": std.get("house_number"),
-        "street": std.get("street"),
-        "address_key": std.get("address_key"),
-    }
+    """The standardised record reduced to the columns the model compares (see `standardise.model_columns`)."""
+    row = {"unique_id": record["record_id"], "source": record.get("source") or ""}
+    row.update(model_columns(record))
+    return row
 
 
 SCHEMA = pa.schema(

@@ -59,6 +59,8 @@ _TITLES = frozenset((
 
 def _fold(text: str) -> str:
     """Accents off (NFKD, combining marks dropped), casefolded."""
+    if text.isascii():  # nearly every name and address: nothing to decompose or translate
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
@@ -159,7 +161,8 @@ def given_name_groups(name: str | None) -> tuple[str, ...]:
         # A name found in no list is most likely a slip of the keyboard for one that is ("Vixtoria"): when
         # exactly one known name is a single edit away — or several, all spellings of one name ("Kathrine":
         # Katharine, Katherine) — the name also stands for that name's groups.
-        near = [word for word in _one_edit(first) if word in _known_names()]
+        known = _known_names()
+        near = [word for word in _one_edit(first) if word in known]
         near_groups = [{word} | canonicals.get(word, frozenset()) for word in near]
         if near_groups and set.intersection(*near_groups):
             groups |= set.union(*near_groups)
@@ -351,7 +354,9 @@ def _is_street_type(tokens: list[str], at: int) -> bool:
     )
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def _street(text: str) -> str:
+    # Cached: a street's name repeats for every house in it, however the rest of the address is written.
     tokens = _words(text).split()
     if not tokens:
         return ""
@@ -505,16 +510,26 @@ def _names(given_name: Any, middle_names: Any, family_name: Any, other_names: An
 def _address(line_1: Any, line_2: Any, line_3: Any, postcode: Any, uprn: Any) -> tuple[str | None, ...]:
     lines = (_text(line_1), _text(line_2), _text(line_3))
     parsed = _parse_address(lines)
+    # The postcode is normalised once; its outcode and sector, and the address key, are cut from it as
+    # `outcode`, `postcode_sector` and `address_key` would (each of them normalises again, to the same).
     code = normalise_postcode(_text(postcode))
     digits = normalise_uprn(uprn)
+    out, _, inward = code.partition(" ")
+    dwelling = parsed.house_number or parsed.building
+    if digits:
+        key = f"uprn:{digits}"
+    elif code and dwelling:
+        key = f"addr:{code}|{dwelling}|{parsed.flat}|{parsed.street}"
+    else:
+        key = ""
     return (
         code or None,
-        outcode(code) or None,
-        postcode_sector(code) or None,
+        out or None,
+        f"{out} {inward[0]}" if inward else None,
         parsed.house_number or None,
         parsed.flat or None,
         parsed.street or None,
-        address_key(*lines, code, digits) or None,
+        key or None,
         digits or None,
     )
 
@@ -585,6 +600,60 @@ def standardise(record: dict[str, Any]) -> dict[str, Any]:
         "address_key": key,
         "uprn": uprn,
         "nhs_number": _nhs_number(get("nhs_number")) if get("nhs_number_valid") else None,
+    }
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _model_names(given_name: Any, middle_names: Any, family_name: Any, other_names: Any) -> tuple[Any, ...]:
+    (given, _full, middle, family, family_tokens, other, given_dm, family_dm, groups) = _names(
+        given_name, middle_names, family_name, other_names
+    )
+    middle_tokens = (middle or "").split()
+    family_names = {family} if family else set()
+    family_names.update(family_tokens)
+    family_names.update(other)
+    return (
+        given,
+        middle_tokens[0] if middle_tokens else None,
+        groups,
+        given_dm,
+        family,
+        tuple(sorted(family_names)),
+        family_dm,
+    )
+
+
+def model_columns(record: dict[str, Any]) -> dict[str, Any]:
+    """The columns the linkage model compares, straight from the cached parts: what `standardise` gives,
+    reduced as `linkage.model_row` needs it (first middle name only; family name, its tokens and other
+    surnames as one sorted list), without building the full standardised row first. A million records pass
+    through here on a full run, so it is a handful of cached look-ups and one dict."""
+    get = record.get
+    (given, middle, groups, given_dm, family, family_names, family_dm) = _model_names(
+        get("given_name"), get("middle_names"), get("family_name"), get("other_names")
+    )
+    postcode, out, sector, house_number, _flat, street, key, _uprn = _address(
+        get("address_line_1"), get("address_line_2"), get("address_line_3"), get("postcode"), get("uprn")
+    )
+    dob, year = _date_of_birth(get("date_of_birth"), get("date_of_birth_raw"))
+    return {
+        "given_name": given,
+        "middle_name": middle,
+        "given_name_groups": list(groups) if groups else None,
+        "given_name_dm": given_dm,
+        "family_name": family,
+        "family_names": list(family_names) if family_names else None,
+        "family_name_dm": family_dm,
+        "dob": dob,
+        "birth_year": year,
+        "sex": _sex(get("sex")),
+        "nhs_number": _nhs_number(get("nhs_number")) if get("nhs_number_valid") else None,
+        "postcode": postcode,
+        "postcode_sector": sector,
+        "outcode": out,
+        "house_number": house_number,
+        "street": street,
+        "address_key": key,
     }
 
 
