@@ -1,4 +1,5 @@
-"""Search at scale: about 1,000,000 partner records, on SQLite (and PostgreSQL with BENCH_SEARCH_POSTGRES=1).
+"""Search at scale: about 1,000,000 partner records, on SQLite and PostgreSQL (BENCH_SEARCH_DATABASES=sqlite
+for one).
 
 - writing every record's search keys and every involvement's standardised address, as a full matching run does
   (`search.index_records(None)`), again when nothing has changed, and for the 10,000 records of a daily load;
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def run() -> None:
     people = int(os.environ.get("BENCH_LINK_PEOPLE", "1420000"))
     out = region(people)
-    databases = ["sqlite"] + (["postgresql"] if os.environ.get("BENCH_SEARCH_POSTGRES") else [])
+    databases = os.environ.get("BENCH_SEARCH_DATABASES", "sqlite,postgresql").split(",")
     for database in databases:
         with tempfile.TemporaryDirectory(prefix="mast-bench-search-") as tmp:
             work = Path(tmp)
@@ -65,7 +66,8 @@ def report(database: str, figures: dict) -> None:
         f"{index['involvements']:,} involvement addresses: first write {index['first']:.1f} s "
         f"(keys {index['first_keys']:.1f} s, addresses {index['first_addresses']:.1f} s); "
         f"again with nothing changed {index['again']:.1f} s; a load of {index['load_records']:,} records "
-        f"{index['load']:.2f} s",
+        f"{index['load']:.2f} s (keys {index.get('load_keys', 0):.2f} s, addresses "
+        f"{index.get('load_addresses', 0):.2f} s)",
         flush=True,
     )
     for kind, row in figures["queries"].items():
