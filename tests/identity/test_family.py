@@ -22,7 +22,7 @@ ROWS = [
 @pytest.fixture
 def family(source, tmp_path, monkeypatch):
     monkeypatch.setattr("mast.identity.resolution.models_dir", lambda: tmp_path / "models")
-    monkeypatch.setattr("mast.identity.record_store.store_path", lambda: tmp_path / "records.parquet")
+    monkeypatch.setattr("mast.identity.record_store.store_path", lambda: tmp_path / "records.arrow")
     resolve_records(load_file(source, write_feed(tmp_path / "feed.csv", ROWS)).changed_records)
     return {
         ref: PersonLink.objects.get(partner_record__person_ref=ref).person for ref in ("M1", "F1", "C1", "C2")

@@ -82,7 +82,7 @@ def loaded(django_db_setup, django_db_blocker, region, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("search-region")
     patch = pytest.MonkeyPatch()
     patch.setattr("mast.feeds.services.archive_dir", lambda: tmp / "archive")
-    patch.setattr("mast.identity.record_store.store_path", lambda: tmp / "records.parquet")
+    patch.setattr("mast.identity.record_store.store_path", lambda: tmp / "records.arrow")
     patch.setattr("mast.identity.resolution.models_dir", lambda: tmp / "models")
     with django_db_blocker.unblock():
         sources = [source_for_mapping(m.name) for m in all_mappings()]

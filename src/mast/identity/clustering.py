@@ -110,7 +110,7 @@ def _cluster_once(nodes, links, cannot_link, must_link):
         ra, rb = root(a), root(b)
         if ra == rb:
             return True
-        if not force and (forbidden[ra] & members[rb]):
+        if not force and forbidden[ra] and not forbidden[ra].isdisjoint(members[rb]):
             return False
         if len(members[ra]) < len(members[rb]):
             ra, rb = rb, ra

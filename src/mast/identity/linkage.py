@@ -248,15 +248,19 @@ class Linker:
         return explain_vetoes(self._pairs(within.physical_name))
 
     def _subset(self, name: str, ids: list[str], *, complement: bool = False):
-        # `name` is one of this module's own table names, never user input; the ids go in as parameters.
+        # `name` is one of this module's own table names, never user input; the ids go in as a table.
         ids_table = pa.table({"unique_id": pa.array([str(i) for i in ids], type=pa.string())})
-        self.connection.register(f"{name}_ids", ids_table)
-        condition = "NOT IN" if complement else "IN"
+        self.connection.register(f"{name}_arrow", ids_table)
         self.connection.execute(
-            f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM records "  # noqa: S608
+            f"CREATE OR REPLACE TABLE {name}_ids AS SELECT unique_id FROM {name}_arrow"  # noqa: S608
+        )
+        self.connection.unregister(f"{name}_arrow")
+        # The complement is nearly every record: a view over them, not a copy of a million rows.
+        kind, condition = ("VIEW", "NOT IN") if complement else ("TABLE", "IN")
+        self.connection.execute(
+            f"CREATE OR REPLACE {kind} {name} AS SELECT * FROM records "  # noqa: S608
             f"WHERE unique_id {condition} (SELECT unique_id FROM {name}_ids)"
         )
-        self.connection.unregister(f"{name}_ids")
         return self.db_api.register(name, table_name=f"{name}_{time.monotonic_ns()}")
 
     def _pairs(self, table: str) -> list[ScoredPair]:

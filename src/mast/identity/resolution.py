@@ -27,6 +27,7 @@ from mast.identity import search
 from mast.identity.clustering import cluster
 from mast.identity.linkage import LINK_AT, Linker, ScoredPair
 from mast.identity.models import IdentityEvent, MatchCandidate, MatchDecision, Person, PersonLink
+from mast.identity.paused_gc import paused_gc
 from mast.identity.record_store import standardised_records
 
 BATCH = 2000
@@ -60,6 +61,11 @@ def models_dir():
 
 def resolve_all(*, retrain: bool = False, progress: Progress | None = None) -> ResolutionSummary:
     """Match every active partner record afresh (training the model first if there is none, or if asked)."""
+    with paused_gc():
+        return _resolve_all(retrain, progress)
+
+
+def _resolve_all(retrain: bool, progress: Progress | None) -> ResolutionSummary:
     progress = progress or (lambda message: None)
     started = time.perf_counter()
     table = standardised_records()
@@ -80,6 +86,11 @@ def resolve_all(*, retrain: bool = False, progress: Progress | None = None) -> R
 
 def resolve_records(record_ids: list[int], progress: Progress | None = None) -> ResolutionSummary:
     """Match new and changed partner records against everyone, re-clustering only the people they touch."""
+    with paused_gc():
+        return _resolve_records(record_ids, progress)
+
+
+def _resolve_records(record_ids: list[int], progress: Progress | None) -> ResolutionSummary:
     progress = progress or (lambda message: None)
     if not record_ids:
         return ResolutionSummary()
@@ -237,16 +248,20 @@ def _links_of(records: list[int]) -> dict[int, tuple[int, int, str, float | None
 
 def _create_people(count: int) -> list[int]:
     """Insert `count` new people and return their ids, fast enough for a first run over a million records."""
-    # A timestamp of this call's own marks its rows, so one query finds their ids.
+    if not count:
+        return []
+    # A timestamp of this call's own marks its rows, so one query finds their ids. The people are new and
+    # alike, so which id goes to which cluster does not matter: no need to read their public ids back.
     now = timezone.now()
-    public_ids = [uuid.uuid4() for _ in range(count)]
     insert_rows(
         Person,
         ("public_id", "status", "created_at", "updated_at"),
-        ((public_id, Person.Status.ACTIVE, now, now) for public_id in public_ids),
+        ((uuid.uuid4(), Person.Status.ACTIVE, now, now) for _ in range(count)),
     )
-    ids = dict(Person.objects.filter(created_at=now).values_list("public_id", "pk"))
-    return [ids[public_id] for public_id in public_ids]
+    ids = list(Person.objects.filter(created_at=now).order_by("pk").values_list("pk", flat=True))
+    if len(ids) != count:
+        raise RuntimeError(f"made {count:,} people but found {len(ids):,} with this run's timestamp")
+    return ids
 
 
 def _write_links(clusters, people, best, links, must, linker: Linker, summary: ResolutionSummary) -> None:
