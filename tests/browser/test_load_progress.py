@@ -4,6 +4,7 @@ without reloading itself (which would throw a screen-reader user back to the top
 from playwright.sync_api import Page, expect
 
 from mast.access.models import Role
+from mast.audit.models import AuditEvent
 from mast.feeds.models import Load
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import make_user
@@ -33,6 +34,8 @@ def test_a_running_load_reports_progress_in_place_until_it_finishes(page: Page, 
     expect(status).to_contain_text("The load has finished.", timeout=10_000)
 
     assert page.evaluate("() => window.notReloaded") is True
+    # Checking progress read no partner's record: only the page's own viewing is in the audit log.
+    assert AuditEvent.objects.filter(target=f"load:{load.pk}").count() == 1
     page.get_by_role("link", name="Show what was loaded").click()
     expect(page.get_by_role("status")).to_contain_text("Loaded 1,200 rows.")
     assert_accessible(page)

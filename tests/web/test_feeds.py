@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from mast.access.models import Role
+from mast.audit.models import AuditEvent
 from mast.feeds.models import Load
 from mast.feeds.services import load_file, source_for_mapping
 from tests.factories import make_user
@@ -110,6 +111,23 @@ def test_a_load_still_running_says_so_and_how_to_check_again(owner, source, clie
     # A timed reload would fail WCAG 2.2.1; the page's script updates the summary in place instead
     # (tests/browser/test_load_progress.py watches it do so).
     assert 'http-equiv="refresh"' not in page and 'id="load-progress-summary"' in page
+
+
+def test_progress_is_polled_without_reading_records_and_only_by_the_feeds_owners(owner, source, client):
+    load = Load.objects.create(
+        source=source, file_name="big.csv", sha256="1" * 64, status=Load.Status.RUNNING,
+        stage=Load.Stage.READING, progress_rows=1200,
+    )  # fmt: skip
+    url = reverse("web:feed-load-progress", args=[load.pk])
+    before = AuditEvent.objects.count()
+
+    assert client.get(url).json() == {"running": True, "summary": "Reading and checking rows: 1,200 rows so far."}
+    Load.objects.filter(pk=load.pk).update(status=Load.Status.LOADED, message="Loaded 1,200 rows.")
+    assert client.get(url).json() == {"running": False, "summary": "Loaded 1,200 rows."}
+    assert AuditEvent.objects.count() == before
+
+    client.force_login(make_user(Role.FEED_OWNER, agency=source.agency))  # owns no feed
+    assert client.get(url).status_code == 403
 
 
 def test_a_refused_file_says_nothing_was_loaded_and_why(owner, source, client, immediate_tasks):

@@ -45,6 +45,7 @@ PAGES = {
     "feed-upload": ("post", frozenset({Role.FEED_OWNER}), False),
     "feed-load": ("get", frozenset({Role.FEED_OWNER}), True),
     "feed-load-rejected": ("get", frozenset({Role.FEED_OWNER}), True),
+    "feed-load-progress": ("get", frozenset({Role.FEED_OWNER}), False),
     "review-queue": ("get", REVIEWERS, True),
     "review-candidate": ("get", REVIEWERS, True),
     "unlink-record": ("get", frozenset({Role.IG_OFFICER}), True),
@@ -122,6 +123,7 @@ def world():
     args = {
         "feed-load": [load.pk],
         "feed-load-rejected": [load.pk],
+        "feed-load-progress": [load.pk],
         "review-candidate": [candidate.pk],
         "unlink-record": [record.link.pk],
         "person": [person.public_id],

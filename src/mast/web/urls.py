@@ -18,6 +18,7 @@ urlpatterns = [
     path("feeds/upload/", feeds.upload, name="feed-upload"),
     path("feeds/loads/<int:pk>/", feeds.load_detail, name="feed-load"),
     path("feeds/loads/<int:pk>/rejected.csv", feeds.rejected_csv, name="feed-load-rejected"),
+    path("feeds/loads/<int:pk>/progress/", feeds.load_progress, name="feed-load-progress"),
     path("identity/review/", identity_views.queue, name="review-queue"),
     path("identity/review/<int:pk>/", identity_views.candidate, name="review-candidate"),
     path("identity/links/<int:pk>/unlink/", identity_views.unlink, name="unlink-record"),

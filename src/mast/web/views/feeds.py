@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -69,6 +69,15 @@ def load_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {"load": load, "progress": owners.progress(load), "rejected": rejected}
     return render(request, "web/feeds/load.html", context)
+
+
+@login_required
+def load_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    # What the load page's script polls while a load runs: its stage and row count, no partner's record, so
+    # checking every few seconds does not fill the audit log (the page itself shows rejected rows, audited).
+    load = owners.load_for(request.user, pk)
+    state = owners.progress(load)
+    return JsonResponse({"running": state.running, "summary": state.summary})
 
 
 @login_required
