@@ -121,7 +121,8 @@ def test_progress_is_polled_without_reading_records_and_only_by_the_feeds_owners
     url = reverse("web:feed-load-progress", args=[load.pk])
     before = AuditEvent.objects.count()
 
-    assert client.get(url).json() == {"running": True, "summary": "Reading and checking rows: 1,200 rows so far."}
+    running = {"running": True, "summary": "Reading and checking rows: 1,200 rows so far."}
+    assert client.get(url).json() == running
     Load.objects.filter(pk=load.pk).update(status=Load.Status.LOADED, message="Loaded 1,200 rows.")
     assert client.get(url).json() == {"running": False, "summary": "Loaded 1,200 rows."}
     assert AuditEvent.objects.count() == before

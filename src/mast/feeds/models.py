@@ -203,6 +203,9 @@ class Purge(models.Model):
     records_removed = models.PositiveIntegerField(default=0)
     rejected_rows_removed = models.PositiveIntegerField(default=0)
     archived_files_removed = models.PositiveIntegerField(default=0)
+    others_removed = models.JSONField(
+        default=dict, blank=True, help_text="What other parts of MAST removed in this run, counted by kind."
+    )
 
     class Meta:
         ordering = ["-ran_at"]

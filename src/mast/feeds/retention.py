@@ -4,6 +4,9 @@ An involvement is kept while it is open and for `retention_months` after it ende
 after it started). A partner record with no involvements left goes with it; so do rejected rows and archived
 files of loads older than the period. Each run is recorded as counts, never contents.
 
+What other parts of MAST keep about people (requests and their replies) sits above `feeds`, which may not
+import it: they purge their own on the `purged` signal, in the same transaction, and return their counts.
+
 The retention period and the display window are the agreement's in force (mast.governance.services), or the
 MAST_RETENTION_MONTHS and MAST_DISPLAY_MONTHS settings while no agreement is recorded.
 """
@@ -15,10 +18,15 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce
+from django.dispatch import Signal
 from django.utils import timezone
 
 from mast.feeds.models import Involvement, Load, PartnerRecord, Purge, RejectedRow
 from mast.governance import services as governance
+
+# Sent inside the purge's transaction with `cutoff` (a date) and `today`; each receiver removes what it keeps
+# that is older than the cutoff and returns {what: how many}, recorded with the run.
+purged = Signal()
 
 
 def months_before(day: date, months: int) -> date:
@@ -49,6 +57,10 @@ def purge(*, today: date | None = None, retention_months: int | None = None, use
     _, deleted_records = orphans.delete()
     old_loads = Load.objects.filter(started_at__date__lt=cutoff)
     _, deleted_rejects = RejectedRow.objects.filter(load__in=old_loads).delete()
+    others: dict[str, int] = {}
+    for _receiver, counts in purged.send(sender=Purge, cutoff=cutoff, today=today):
+        for what, count in (counts or {}).items():
+            others[what] = others.get(what, 0) + count
     return Purge.objects.create(
         ran_by=user,
         retention_months=months,
@@ -57,6 +69,7 @@ def purge(*, today: date | None = None, retention_months: int | None = None, use
         records_removed=deleted_records.get("feeds.PartnerRecord", 0),
         rejected_rows_removed=deleted_rejects.get("feeds.RejectedRow", 0),
         archived_files_removed=_remove_archives(old_loads),
+        others_removed=others,
     )
 
 

@@ -19,5 +19,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Removed involvements that ended before {run.cutoff:%d %B %Y}: "
             f"{run.involvements_removed:,} involvements, {run.records_removed:,} partner records, "
-            f"{run.rejected_rows_removed:,} rejected rows, {run.archived_files_removed:,} archived files."
+            f"{run.rejected_rows_removed:,} rejected rows, {run.archived_files_removed:,} archived files"
+            + "".join(f", {count:,} {what}" for what, count in sorted(run.others_removed.items()))
+            + "."
         )
