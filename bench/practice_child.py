@@ -63,10 +63,10 @@ def _search_keys() -> str:
     """The search service's keys, built if matching has not written them (a database resolved before identity
     search existed)."""
     try:
-        from mast.identity import search
+        from mast.identity import search_index
     except ImportError:
         return "no search service"
-    model = getattr(search, "SearchKey", None)
+    model = getattr(search_index, "SearchKey", None)
     if model is None:
         from django.apps import apps
 
@@ -79,15 +79,15 @@ def _search_keys() -> str:
         return f"{model.objects.count():,} kept"
     build = next(
         (
-            getattr(search, n)
+            getattr(search_index, n)
             for n in ("index_records", "index_all", "rebuild_index", "build_keys")
-            if hasattr(search, n)
+            if hasattr(search_index, n)
         ),
         None,
     )
     if build is None:
         return "none, and no function to build them"
-    log(f"building search keys with identity.search.{build.__name__}")
+    log(f"building search keys with identity.search_index.{build.__name__}")
     build()
     return f"{model.objects.count():,} built"
 

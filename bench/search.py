@@ -2,7 +2,8 @@
 for one).
 
 - writing every record's search keys and every involvement's standardised address, as a full matching run does
-  (`search.index_records(None)`), again when nothing has changed, and for the 10,000 records of a daily load;
+  (`search_index.index_records(None)`), again when nothing has changed, and for the 10,000 records of a daily
+  load;
 - practitioners' searches (`search.search_people`, `search.search_addresses`) of every kind, with the errors
   front doors make: target p95 ≤ 150 ms.
 

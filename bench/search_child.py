@@ -107,7 +107,7 @@ def link_true_people(region: str) -> None:
 def index(region: str, files: dict) -> dict:
     from mast.feeds.models import Source
     from mast.feeds.services import load_file
-    from mast.identity import search
+    from mast.identity import search_index
     from mast.identity.models import PersonLink
     from mast.identity.record_store import standardised_records
 
@@ -118,10 +118,10 @@ def index(region: str, files: dict) -> dict:
     table = standardised_records()
     log("writing search keys and addresses")
     started = time.perf_counter()
-    first = search.index_records(None, table=table)
+    first = search_index.index_records(None, table=table)
     first_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    search.index_records(None, table=table)
+    search_index.index_records(None, table=table)
     again = time.perf_counter() - started
     # The second day's files hold only the new rows, so they are loaded as deltas (as bench/linkage.py does).
     Source.objects.update(mode="delta")
@@ -130,7 +130,7 @@ def index(region: str, files: dict) -> dict:
         changed += load_file(Source.objects.get(code=code), Path(second)).changed_records
     table = standardised_records(changed=changed)
     started = time.perf_counter()
-    load_summary = search.index_records(changed, table=table)
+    load_summary = search_index.index_records(changed, table=table)
     load = time.perf_counter() - started
     return {
         "records": first.records,

@@ -12,7 +12,7 @@ from mast.access.models import Agency
 from mast.feeds.mapping import all_mappings
 from mast.feeds.models import Involvement, Load, PartnerRecord, RejectedRow, Source
 from mast.feeds.services import load_file, source_for_mapping
-from mast.identity import search
+from mast.identity import search_index
 from mast.identity.intake import ingest_file
 from mast.identity.models import (
     Address,
@@ -394,7 +394,7 @@ def test_the_full_run_gives_every_record_the_keys_its_standardised_fields_make(l
     expected = {
         (int(r["unique_id"]), key)
         for r in rows
-        for key in search.record_keys(
+        for key in search_index.record_keys(
             r["given_name"], r["family_name_dm"], r["family_names"], r["birth_year"]
         )
     }

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from mast.config.paths import VAR_DIR
 from mast.feeds.bulk import insert_rows, update_rows
-from mast.identity import search
+from mast.identity import search_index
 from mast.identity.clustering import cluster
 from mast.identity.linkage import LINK_AT, Linker, ScoredPair
 from mast.identity.models import IdentityEvent, MatchCandidate, MatchDecision, Person, PersonLink
@@ -77,7 +77,7 @@ def _resolve_all(retrain: bool, progress: Progress | None) -> ResolutionSummary:
         pairs = linker.predict()
         ids = [int(i) for i in table.column("unique_id").to_pylist()]
         summary = _apply(ids, pairs, linker, progress)
-        summary.seconds.update(search.index_records(None, table=table).seconds)
+        summary.seconds.update(search_index.index_records(None, table=table).seconds)
     finally:
         linker.close()
     summary.seconds = {**seconds, **linker.timings.seconds, **summary.seconds}
@@ -107,7 +107,7 @@ def _resolve_records(record_ids: list[int], progress: Progress | None) -> Resolu
         scope = _scope([int(i) for i in new_ids], pairs)
         pairs = linker.predict_within([str(i) for i in scope])
         summary = _apply(sorted(scope), pairs, linker, progress)
-        summary.seconds.update(search.index_records(record_ids, table=table).seconds)
+        summary.seconds.update(search_index.index_records(record_ids, table=table).seconds)
     finally:
         linker.close()
     summary.seconds = {**seconds, **linker.timings.seconds, **summary.seconds}

@@ -1,0 +1,191 @@
+"""Scoring a practitioner's search with the trained matching model: how strongly each candidate record agrees
+with the query, and in which fields.
+
+The query, standardised as a record is (`linkage.model_row`), is compared with each candidate using the saved
+Splink model's own comparison levels and m/u values, in DuckDB. A field the practitioner left empty is a null
+level (no evidence), never a disagreement. The levels that counted become the reasons shown ("Date of birth:
+day and month transposed"). Kept apart from `search` because it follows the saved model, not the query: a
+`Scorer` is built once per model version and shared by every search.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import duckdb
+
+from mast.identity import linkage
+from mast.identity import model as fs_model
+
+_TITLES = {
+    "nhs_number": "NHS number",
+    "given_name": "Given name",
+    "family_name": "Family name",
+    "date_of_birth": "Date of birth",
+    "sex": "Sex",
+    "address": "Address",
+}
+_MODEL_RECHECK_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class _Level:
+    gamma: int
+    label: str
+    weight: float  # bits of evidence: log2(m / u); 0 for the null level
+
+
+@dataclass(frozen=True)
+class _Comparison:
+    name: str
+    title: str
+    levels: dict[int, _Level]
+
+
+class Scorer:
+    """The saved model's comparisons as one DuckDB query over (query, candidate) pairs.
+
+    Built once per model version and shared by threads; each thread has its own DuckDB connection.
+    """
+
+    def __init__(self, saved: fs_model.SavedModel):
+        self.version = saved.version
+        settings = saved.settings
+        prior = settings.get("probability_two_random_records_match") or 1e-4
+        self.prior = math.log2(prior / (1 - prior))
+        labels = saved.level_labels()
+        self.comparisons: list[_Comparison] = []
+        gammas = []
+        for comparison in settings["comparisons"]:
+            name = comparison["output_column_name"]
+            description = re.sub(r"\s*\(.*\)$", "", comparison.get("comparison_description") or name)
+            levels, cases = {}, []
+            # Splink's numbering, as in `SavedModel.level_labels`: the null level is -1, the others count down
+            # from the strongest to 0 for the last ("else").
+            non_null = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+            for level in comparison["comparison_levels"]:
+                null = level.get("is_null_level", False)
+                gamma = -1 if null else len(non_null) - 1 - non_null.index(level)
+                weight = 0.0 if null else _bits(level)
+                levels[gamma] = _Level(gamma, labels[name].get(gamma, level["label_for_charts"]), weight)
+                condition = level["sql_condition"]
+                cases.append(
+                    f"ELSE {gamma}"
+                    if condition.strip().upper() == "ELSE"
+                    else f"WHEN {condition} THEN {gamma}"
+                )
+            if not any(case.startswith("ELSE") for case in cases):
+                cases.append("ELSE -1")
+            self.comparisons.append(_Comparison(name, _TITLES.get(name, description), levels))
+            gammas.append(f'CASE {" ".join(cases)} END AS "gamma_{name}"')
+        columns = [c for c in linkage.SCHEMA.names if c != "unique_id"]
+        pairs = ", ".join(f'q."{c}" AS "{c}_l", c."{c}" AS "{c}_r"' for c in columns)
+        # Conditions and column names come from the saved model and the schema, never from a user.
+        self.sql = (
+            f"SELECT unique_id, {', '.join(gammas)} FROM ("  # noqa: S608
+            f"SELECT c.unique_id AS unique_id, {pairs} "
+            "FROM search_query AS q CROSS JOIN search_candidates AS c)"
+        )
+        self._local = threading.local()
+
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        con = getattr(self._local, "connection", None)
+        if con is None:
+            # One thread each: a search is a few hundred rows, not worth a pool of DuckDB workers.
+            con = self._local.connection = duckdb.connect(config={"threads": 1})
+            # Planning is most of a search's scoring time, and a hundred rows need no optimiser.
+            con.execute("PRAGMA disable_optimizer")
+        return con
+
+    def score(self, query_row: dict, candidate_rows: list[dict]) -> dict[str, list[_Level]]:
+        """unique id → the level found for each comparison, in the model's order."""
+        if not candidate_rows:
+            return {}
+        con = self._connection()
+        con.register("search_query", linkage.to_table([query_row]))
+        con.register("search_candidates", linkage.to_table(candidate_rows))
+        try:
+            rows = con.execute(self.sql).fetchall()
+        finally:
+            con.unregister("search_query")
+            con.unregister("search_candidates")
+        return {
+            row[0]: [
+                c.levels.get(g if g is not None else -1, _NULL)
+                for c, g in zip(self.comparisons, row[1:], strict=True)
+            ]
+            for row in rows
+        }
+
+    def probability(self, levels: Sequence[_Level]) -> float:
+        weight = self.prior + sum(level.weight for level in levels)
+        return 1.0 / (1.0 + 2.0 ** (-weight)) if weight > -1000 else 0.0
+
+    def reasons(self, levels: Sequence[_Level]) -> list[str]:
+        """The comparisons that counted for the match, strongest first, in the model's words."""
+        counted = sorted(
+            (
+                (level.weight, comparison.title, level.label)
+                for comparison, level in zip(self.comparisons, levels, strict=True)
+                if level.weight > 0
+            ),
+            key=lambda item: -item[0],
+        )
+        return [f"{title}: {_sentence_case(label)}" for _weight, title, label in counted]
+
+    def agrees(self, levels: Sequence[_Level], comparison: str) -> bool:
+        """Whether the named comparison counted for the match."""
+        for c, level in zip(self.comparisons, levels, strict=True):
+            if c.name == comparison:
+                return level.weight > 0
+        return False
+
+
+_NULL = _Level(-1, "missing", 0.0)
+
+
+def _bits(level: dict) -> float:
+    m, u = level.get("m_probability"), level.get("u_probability")
+    if not m or not u:
+        # An untrained or impossible level: as good as no evidence, not infinite evidence.
+        return 0.0
+    return math.log2(m / u)
+
+
+def _sentence_case(label: str) -> str:
+    # "Day and month transposed" → "day and month transposed"; "NHS number missing" stays as it is.
+    return label[0].lower() + label[1:] if len(label) > 1 and label[1].islower() else label
+
+
+_scorers: dict[str, tuple[float, str, Scorer]] = {}
+_scorers_lock = threading.Lock()
+
+
+def scorer() -> Scorer:
+    """The scorer for the model matching uses now: the newest trained version, else the starter model.
+
+    Rebuilt only when the newest version changes (checked every half minute), so a retrained model reaches
+    a running web server without a restart.
+    """
+    from mast.identity import resolution
+
+    directory = resolution.models_dir()
+    cache_key = str(directory)
+    now = time.monotonic()
+    cached = _scorers.get(cache_key)
+    if cached and now - cached[0] < _MODEL_RECHECK_SECONDS:
+        return cached[2]
+    with _scorers_lock:
+        cached = _scorers.get(cache_key)
+        if cached and now - cached[0] < _MODEL_RECHECK_SECONDS:
+            return cached[2]
+        saved = fs_model.latest_model(directory) or fs_model.starter_model()
+        identity = f"{saved.path}:{saved.version}"
+        built = cached[2] if cached and cached[1] == identity else Scorer(saved)
+        _scorers[cache_key] = (now, identity, built)
+        return built
