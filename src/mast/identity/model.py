@@ -158,6 +158,16 @@ COMPARISONS: list[dict] = [
     },
 ]
 
+# What each comparison is called where people read it: the review screen, a search result's reasons.
+COMPARISON_TITLES = {
+    "nhs_number": "NHS number",
+    "given_name": "Given name",
+    "family_name": "Family name",
+    "date_of_birth": "Date of birth",
+    "sex": "Sex",
+    "address": "Address",
+}
+
 # Pairs are only scored if they agree on one of these; together they catch every kind of error in the
 # synthetic region's error model while keeping the pairs to score in the low millions at a million records.
 BLOCKING_RULES: list[str] = [

@@ -23,21 +23,15 @@ from django.shortcuts import get_object_or_404
 from mast.access.models import Role
 from mast.feeds.canonical import CATEGORIES
 from mast.feeds.models import PartnerRecord
+from mast.identity.model import COMPARISON_TITLES
 from mast.identity.models import IdentityEvent, MatchCandidate, MatchDecision, Person, PersonLink
 from mast.identity.resolution import resolve_records
 
 REASON_MAX = 1000
 DETAIL_MAX = 300  # IdentityEvent.detail
 MINUS = "\u2212"
-# The model's comparisons (identity/model.py), as a reviewer reads them.
-COMPARISON_LABELS = {
-    "nhs_number": "NHS number",
-    "given_name": "Given name",
-    "family_name": "Family name",
-    "date_of_birth": "Date of birth",
-    "sex": "Sex",
-    "address": "Address",
-}
+# The model's comparisons, as a reviewer reads them.
+COMPARISON_LABELS = COMPARISON_TITLES
 _RECORD_RELATED = ("record_a__source__agency", "record_b__source__agency")
 
 

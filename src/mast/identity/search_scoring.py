@@ -22,14 +22,6 @@ import duckdb
 from mast.identity import linkage
 from mast.identity import model as fs_model
 
-_TITLES = {
-    "nhs_number": "NHS number",
-    "given_name": "Given name",
-    "family_name": "Family name",
-    "date_of_birth": "Date of birth",
-    "sex": "Sex",
-    "address": "Address",
-}
 _MODEL_RECHECK_SECONDS = 30.0
 
 
@@ -81,7 +73,8 @@ class Scorer:
                 )
             if not any(case.startswith("ELSE") for case in cases):
                 cases.append("ELSE -1")
-            self.comparisons.append(_Comparison(name, _TITLES.get(name, description), levels))
+            title = fs_model.COMPARISON_TITLES.get(name, description)
+            self.comparisons.append(_Comparison(name, title, levels))
             gammas.append(f'CASE {" ".join(cases)} END AS "gamma_{name}"')
         columns = [c for c in linkage.SCHEMA.names if c != "unique_id"]
         pairs = ", ".join(f'q."{c}" AS "{c}_l", c."{c}" AS "{c}_r"' for c in columns)
