@@ -190,10 +190,9 @@ def _replace_all_keys(keys: pa.Table) -> None:
             # PostgreSQL: COPY keeps the indexes up to date quickly enough, and dropping them would lock
             # searches out until the run commits.
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - the name is the model's
+            # The insert refreshes the planner's statistics (feeds.bulk): from before the rewrite (an empty
+            # table, on a first run) they would have searches scan two million keys until autovacuum came.
             bulk.insert_rows(SearchKey, ("partner_record", "key"), _key_rows(keys))
-            # Statistics from before the rewrite (an empty table, on a first run) would have the planner
-            # scan two million keys for every search until autovacuum came round.
-            cursor.execute(f"ANALYZE {table}")
             return
         # SQLite: building each index once over two million keys is several times quicker than keeping it
         # up to date through the inserts. Inside the transaction, so readers see the old keys, indexes and
@@ -327,10 +326,6 @@ def _index_addresses(ids: list[int] | None) -> tuple[int, int]:
     bulk.insert_rows(
         InvolvementAddress, ("involvement", "address"), ((inv, address_ids[key]) for inv, key in keyed)
     )
-    if connection.vendor == "postgresql" and len(keyed) > 100_000:
-        with connection.cursor() as cursor:  # as for the keys: fresh statistics after a large fill
-            for model in (Address, InvolvementAddress):
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     return len(keyed), created
 
 
