@@ -102,9 +102,7 @@ def update_rows(model: type[models.Model], columns: Sequence[str], values: Itera
             cursor.executemany(sql, batch)
 
 
-def _copy_rows(
-    model, table: str, db_columns: str, columns: Sequence[str], values: Iterable[Sequence]
-) -> int:
+def _copy_rows(model, table: str, db_columns: str, columns: Sequence[str], values: Iterable[Sequence]) -> int:
     """PostgreSQL's COPY: several times faster than row-by-row inserts, even pipelined. Returns the rows."""
     json_columns = [isinstance(model._meta.get_field(c), models.JSONField) for c in columns]
     count = 0
