@@ -25,14 +25,14 @@ from mast.config.paths import VAR_DIR
 from mast.feeds.bulk import insert_rows, update_rows
 from mast.identity import search_index
 from mast.identity.clustering import cluster
-from mast.identity.linkage import LINK_AT, Linker, ScoredPair
+from mast.identity.linkage import Linker, ScoredPair, triage
 from mast.identity.models import IdentityEvent, MatchCandidate, MatchDecision, Person, PersonLink
 from mast.identity.paused_gc import paused_gc
+from mast.identity.possible import told_apart
 from mast.identity.record_store import standardised_records
 
 BATCH = 2000
 CHUNK = 20_000  # ids per query: under SQLite's limit on bound parameters
-AMBIGUOUS = "Matches two people who cannot be the same person"
 Progress = Callable[[str], None]
 
 
@@ -143,33 +143,20 @@ def _apply(ids: list[int], pairs: list[ScoredPair], linker: Linker, progress: Pr
     progress(f"clustering {len(ids):,} records")
     id_set = set(ids)
     decisions = _decisions(id_set)
-    best: dict[tuple[int, int], ScoredPair] = {}
-    links, cannot, review = [], [], {}
-    for pair in pairs:
-        key = tuple(sorted((int(pair.left), int(pair.right))))
-        if key[0] not in id_set or key[1] not in id_set or key in decisions:
-            continue
-        best[key] = pair
-        decision = pair.decision
-        if decision == "link":
-            links.append((key[0], key[1], 1.0 if pair.nhs_agrees else pair.probability))
-        elif decision == "review":
-            review[key] = (pair, "Scored between the thresholds for linking and not linking")
-        if pair.veto and not pair.nhs_agrees:
-            cannot.append(key)
+    in_scope = [p for p in pairs if int(p.left) in id_set and int(p.right) in id_set]
+    sorted_pairs = triage(in_scope, key=int, skip=decisions.keys())
+    links, best = sorted_pairs.links, sorted_pairs.best
     must = [key for key, same in decisions.items() if same]
-    cannot += [key for key, same in decisions.items() if not same]
+    cannot = sorted_pairs.cannot + [key for key, same in decisions.items() if not same]
     current = {r: person for r, (_pk, person, _m, _p) in _links_of(ids).items()}
 
     def together_now(a: int, b: int) -> bool:
         return a in current and current.get(a) == current.get(b)
 
     # Among equally strong links, those that keep today's people together go first: a re-run moves nobody.
-    clustering = cluster(ids, links, cannot, must, prefer=together_now)
-    for a, b, _probability in clustering.refused:
-        key = (min(a, b), max(a, b))
-        if key in best and best[key].probability >= LINK_AT:
-            review[key] = (best[key], AMBIGUOUS)
+    clustering = cluster(ids, links, cannot, must, prefer=together_now, born=linker.dates_of_birth(ids))
+    sorted_pairs.after_clustering(clustering, _told_apart(clustering, sorted_pairs, linker, decisions))
+    review = sorted_pairs.review
 
     summary = ResolutionSummary(records=len(ids), model_version=linker.model.version)
     cluster_people = _assign_people(clustering.clusters, current, summary)
@@ -177,6 +164,32 @@ def _apply(ids: list[int], pairs: list[ScoredPair], linker: Linker, progress: Pr
     _write_review(id_set, review, linker, summary)
     summary.seconds["cluster_and_persist"] = time.perf_counter() - started
     return summary
+
+
+def _told_apart(clustering, sorted_pairs, linker: Linker, decisions: dict):
+    """For possible pairs: are the two records' people told apart by their valid NHS numbers, or by a
+    reviewer's "not the same person" between any of their records? Only the people in possible pairs are
+    looked at: a handful, not the million."""
+    cluster_of = clustering.cluster_of()
+    possible = [key for key, (pair, reason) in sorted_pairs.review.items() if reason == pair.possible]
+    if not possible:
+        return lambda a, b: False
+    wanted = {cluster_of[record] for key in possible for record in key}
+    numbers: dict[int, set[str]] = defaultdict(set)
+    members = [record for index in wanted for record in clustering.clusters[index]]
+    for record, number in linker.nhs_numbers(members).items():
+        numbers[cluster_of[int(record)]].add(number)
+    different = {
+        frozenset((cluster_of[a], cluster_of[b]))
+        for (a, b), same in decisions.items()
+        if not same and a in cluster_of and b in cluster_of
+    }
+
+    def apart(a: int, b: int) -> bool:
+        ca, cb = cluster_of[a], cluster_of[b]
+        return told_apart(numbers[ca], numbers[cb], frozenset((ca, cb)) in different)
+
+    return apart
 
 
 def _assign_people(

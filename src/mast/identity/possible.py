@@ -1,0 +1,152 @@
+"""Possible matches: pairs MAST must never link by itself, and must never drop either.
+
+Some pairs of records cannot be told from relatives by any score. Twins share surname, date of birth and
+address and differ only in given name — which is also what one person looks like when one partner records
+them under their middle name. A parent and child with the same name at the same address differ only in date of
+birth — which is also what a date of birth keyed wrongly looks like. The rules in linkage.py veto such pairs,
+so they are never linked automatically; before this module the veto was also the end of them, and a child
+known to two agencies could be shown as "not known" with no trace anywhere.
+
+So a vetoed pair whose other evidence agrees in one of the shapes below is a *possible match*: it goes to the
+review queue with a reason a reviewer understands, and until someone decides, each person's page says the
+person is "possibly also recorded as" the other. The shapes are narrow on purpose — everything but the one
+field agreeing, and the address the same dwelling — so that the queue stays short enough to be worked: on
+the synthetic regions they are a few pairs in a thousand.
+
+A possible pair is dropped again when something already tells the two apart (`told_apart`): a middle name
+recorded on either side but not the same on both (a person known by their middle name is recorded without
+one), different valid NHS
+numbers between the two people, or a reviewer's earlier "not the same person" between them.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+TWINS_OR_MIDDLE_NAME = (
+    "Same surname, date of birth and address, different first name: could be twins, or one person recorded "
+    "under a middle name"
+)
+SAME_NAME_BORN_APART = (
+    "Same name and address, dates of birth far apart: could be a parent and child with the same name, or a "
+    "date of birth recorded wrongly"
+)
+BOTH_NAMES_DIFFERENT = (
+    "Same date of birth and address, both names different: could be one person recorded under other names, "
+    "or two people born on the same day"
+)
+SURNAME_CHANGED = (
+    "Same first name, date of birth and address, different surname: could be a change of name (marriage), "
+    "or a relative"
+)
+REASONS = (TWINS_OR_MIDDLE_NAME, SAME_NAME_BORN_APART, BOTH_NAMES_DIFFERENT, SURNAME_CHANGED)
+
+# Level labels, as model.py writes them, that count as agreement for these rules.
+GIVEN_SAME = {"Same given name", "Nickname or variant of the same name"}
+SWAPPED = "Given and family names swapped"
+GIVEN_CLOSE = GIVEN_SAME | {
+    "Given names within a typo",
+    "Given names two keying slips apart, one no known name",
+    SWAPPED,
+}
+FAMILY_CLOSE = {
+    "Same family name",
+    "A former, alias or double-barrelled family name agrees",
+    "Family names sound the same",
+    "Family names within a typo",
+    SWAPPED,
+}
+FAMILY_DIFFERENT = {"Different family names", "Different family names, a woman's (she may have married)"}
+DOB_SAME = {"Same date of birth"}
+DOB_CLOSE = DOB_SAME | {
+    "Day and month transposed",
+    "Dates of birth one keyed digit apart",
+    "Same birthday, a year apart",
+}
+DWELLING_SAME = {"Same address", "Same house and street", "Same house and street, one postcode missing"}
+ADDRESS_EXACT = {"Same address"}
+NHS_VETO = "The NHS numbers are different"
+DOB_VETO = "The dates of birth are different"
+GIVEN_VETO = "The given names are different names"
+
+
+@dataclass(frozen=True)
+class Shape:
+    reason: str
+    veto: str  # the veto the pair carries ("" for none: a pair the model scored too low to review)
+    levels: dict  # comparison → the level labels it must be at
+    # Different given names: a middle name on either record tells the two apart (see module docstring).
+    no_middle_names: bool = False
+
+
+SHAPES = (
+    Shape(
+        TWINS_OR_MIDDLE_NAME,
+        GIVEN_VETO,
+        {"family_name": FAMILY_CLOSE, "date_of_birth": DOB_CLOSE, "address": DWELLING_SAME},
+        no_middle_names=True,
+    ),
+    Shape(
+        BOTH_NAMES_DIFFERENT,
+        GIVEN_VETO,
+        {"family_name": FAMILY_DIFFERENT, "date_of_birth": DOB_SAME, "address": ADDRESS_EXACT},
+        no_middle_names=True,
+    ),
+    Shape(
+        SAME_NAME_BORN_APART,
+        DOB_VETO,
+        {"given_name": GIVEN_CLOSE, "family_name": FAMILY_CLOSE, "address": DWELLING_SAME},
+    ),
+    Shape(
+        SURNAME_CHANGED,
+        "",
+        {"given_name": GIVEN_SAME, "family_name": FAMILY_DIFFERENT, "date_of_birth": DOB_SAME,
+         "address": DWELLING_SAME},
+    ),
+)  # fmt: skip
+
+
+def reason(veto: str, outcome: Mapping[str, str], middle_names: tuple = (None, None)) -> str:
+    """Why a pair is possible, or "" when it is not. `veto` is the pair's veto ("" for none); `outcome`, the
+    label of the level each comparison found ("given_name" → "Different given names", ...);
+    `middle_names`, the two records' middle names."""
+    for shape in SHAPES:
+        if shape.veto != veto:
+            continue
+        if shape.no_middle_names and any(middle_names) and middle_names[0] != middle_names[1]:
+            continue
+        if all(outcome.get(comparison) in labels for comparison, labels in shape.levels.items()):
+            return shape.reason
+    return ""
+
+
+def sql_case(labels: Mapping[str, Mapping[int, str]], veto_sql: str) -> str:
+    """The same rules as one SQL expression over Splink's scored pairs (gamma columns, the retained middle
+    name columns and `veto_sql`, the pair's veto), so that millions of pairs are sorted in DuckDB rather than
+    one by one in Python. `labels`: comparison → gamma → level label, as the saved model gives them. A shape
+    whose levels the model lacks is left out."""
+    cases = []
+    for shape in SHAPES:
+        conditions = [f"({veto_sql}) = '{shape.veto}'"]
+        for comparison, wanted in shape.levels.items():
+            gammas = sorted(g for g, label in labels.get(comparison, {}).items() if label in wanted)
+            if not gammas:
+                break
+            conditions.append(f'"gamma_{comparison}" IN ({", ".join(str(g) for g in gammas)})')
+        else:
+            if shape.no_middle_names:
+                conditions.append(
+                    '(("middle_name_l" IS NULL AND "middle_name_r" IS NULL)'
+                    ' OR "middle_name_l" = "middle_name_r")'
+                )
+            reason_text = shape.reason.replace("'", "''")
+            cases.append(f"WHEN {' AND '.join(conditions)} THEN '{reason_text}'")
+    return f"CASE {' '.join(cases)} ELSE '' END" if cases else "''"
+
+
+def told_apart(
+    left_people_nhs: Iterable[str], right_people_nhs: Iterable[str], decided_different: bool = False
+) -> bool:
+    """Two people with valid NHS numbers and none in common, or a reviewer's "not the same person" between
+    them: a possible pair between their records is no longer possible."""
+    left, right = set(left_people_nhs), set(right_people_nhs)
+    return decided_different or (bool(left) and bool(right) and left.isdisjoint(right))
