@@ -19,8 +19,6 @@ review, review size, F1, twins / siblings / same-named parent and child wrongly 
 report adds each error class and the possible-match reasons with the share truly one person.
 """
 
-import csv
-import json
 import os
 import tempfile
 import time
@@ -44,46 +42,15 @@ def region(people: int, seed: int) -> Path:
 
 
 def partner_records(out: Path) -> dict[str, dict]:
-    """ "source|person_ref" → the canonical record of that partner person's latest involvement."""
-    from mast.feeds.mapping import all_mappings
-    from mast.feeds.readers import read_rows
-    from mast.feeds.validation import CanonicalRow, RowValidator
+    from mast.synth.canonical import partner_records as read
 
-    manifest = json.loads((out / "manifest.json").read_text())
-    latest: dict[str, tuple] = {}
-    for mapping in all_mappings():
-        info = manifest["sources"].get(mapping.source_code)
-        if info is None:
-            continue
-        validator = RowValidator(mapping, AS_OF)
-        _header, rows = read_rows(out / info["file"], mapping)
-        for line, raw in rows:
-            row = validator.validate(line, raw)
-            if not isinstance(row, CanonicalRow):
-                continue
-            values = row.values
-            key = f"{mapping.source_code}|{values['person_ref']}"
-            if key not in latest or values["start_date"] >= latest[key][0]:
-                record = dict(values, record_id=key, source=mapping.source_code)
-                if "postcode" in row.flags:
-                    record["postcode"] = ""
-                latest[key] = (values["start_date"], record)
-    return {key: record for key, (_start, record) in latest.items()}
+    return read(out, AS_OF)
 
 
 def truth(out: Path):
-    from mast.identity.evaluation import TruthRecord
+    from mast.synth.canonical import truth as read
 
-    with (out / "truth" / "records.csv").open(encoding="utf-8") as handle:
-        records = {
-            f"{r['source']}|{r['person_ref']}": TruthRecord(
-                r["person_id"], r["source"], frozenset(r["tags"].split(";"))
-            )
-            for r in csv.DictReader(handle)
-        }
-    with (out / "truth" / "people.csv").open(encoding="utf-8") as handle:
-        people = {r["person_id"]: r for r in csv.DictReader(handle)}
-    return records, people
+    return read(out)
 
 
 def mast(records: dict[str, dict]):
@@ -192,11 +159,12 @@ def report(name: str, result, truth_records, people) -> None:
                 if a in truth_records and b in truth_records
             )
             print(f"  review queue: {true} of the {len(strongest)} strongest pairs are truly one person")
-        pages = _pages_with_possible(cluster_of, result[3])
-        print(
-            f"  people with a 'possibly also recorded as' panel: {pages[0]:,} of {pages[1]:,} "
-            f"({pages[2]:.2%})"
-        )
+        for kind, pairs in (
+            ("any pair in review", result[3]),
+            ("a possible match", [item for item in result[3] if item[1][1] == item[1][0].possible]),
+        ):
+            pages = _pages_with_possible(cluster_of, pairs)
+            print(f"  person pages with {kind}: {pages[0]:,} of {pages[1]:,} ({pages[2]:.2%})")
 
 
 def _pages_with_possible(cluster_of: dict, review) -> tuple[int, int, float]:

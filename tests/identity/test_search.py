@@ -469,7 +469,9 @@ def test_a_postcode_alone_finds_the_addresses_there_however_it_is_typed(loaded):
 def test_the_address_words_put_the_right_house_first(loaded):
     for involvement in _some_dwellings():
         address = involvement.standard_address.address
-        words = involvement.address_line_1.replace("Road", "Rd").replace("Street", "St").upper()
+        # The address as the partner wrote it, every line ("Flat 1" alone is any first flat in the postcode).
+        lines = " ".join(filter(None, (involvement.address_line_1, involvement.address_line_2)))
+        words = lines.replace("Road", "Rd").replace("Street", "St").upper()
 
         found = search_addresses(f" {involvement.postcode.lower()} ", words)
 

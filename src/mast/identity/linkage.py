@@ -71,6 +71,8 @@ class ScoredPair(NamedTuple):
     def decision(self) -> str:
         if self.nhs_agrees:
             return "link"
+        if self.possible in possible.HOLD_LINK:
+            return "possible"
         if self.veto or self.explained:
             return "possible" if self.possible else "not_linked"
         if self.probability >= LINK_AT:
@@ -355,21 +357,29 @@ class Linker:
             self._columns[table] = {r[0] for r in self.connection.execute(f"DESCRIBE {table}").fetchall()}
         return f"mw_tf_adj_{comparison}" in self._columns[table]
 
-    def dates_of_birth(self, ids: list[int]) -> dict[int, str]:
-        """Whole dates of birth (ISO text) of these records, for clustering's check (clustering.py)."""
+    def dates_and_numbers(self, ids: list[int]) -> tuple[dict[int, str], dict[int, str]]:
+        """Whole dates of birth (ISO text) and valid NHS numbers of these records, for clustering's checks."""
         wanted = set(ids)
-        rows = self.connection.execute("SELECT unique_id, dob FROM records WHERE dob IS NOT NULL").fetchall()
-        return {int(r): dob for r, dob in rows if int(r) in wanted}
+        rows = self.connection.execute(
+            "SELECT unique_id, dob, nhs_number FROM records WHERE dob IS NOT NULL OR nhs_number IS NOT NULL"
+        ).fetchall()
+        born, numbers = {}, {}
+        for record, dob, number in rows:
+            record = int(record)
+            if record in wanted:
+                if dob:
+                    born[record] = dob
+                if number:
+                    numbers[record] = number
+        return born, numbers
 
-    def nhs_numbers(self, ids: list) -> dict[str, str]:
-        """The valid NHS number of each of these records that has one."""
+    def record_facts(self, ids: list[int]) -> dict[int, tuple[str | None, str]]:
+        """Each of these records' valid NHS number (or None) and source, for `possible.told_apart_in`."""
         if not ids:
             return {}
-        self._subset("mast_nhs", ids)
-        rows = self.connection.execute(
-            "SELECT unique_id, nhs_number FROM mast_nhs WHERE nhs_number IS NOT NULL"
-        ).fetchall()
-        return dict(rows)
+        self._subset("mast_facts", [str(i) for i in ids])
+        rows = self.connection.execute("SELECT unique_id, nhs_number, source FROM mast_facts").fetchall()
+        return {int(r): (nhs_number, source) for r, nhs_number, source in rows}
 
     def explain(self, pair: ScoredPair) -> list[dict]:
         """Which fields agreed and how much each counted, in bits of evidence (match weights)."""

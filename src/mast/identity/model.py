@@ -75,9 +75,12 @@ COMPARISONS: list[dict] = [
             ),
             _level(SWAPPED, SWAPPED_LABEL),
             # No sound-alike level for given names: Lucy and Lewis sound alike and are a sister and brother.
+            # Two known names are two names, however close (Christine and Christian, Jon and Joan): a slip
+            # makes a spelling that is no name, or one several records share.
             _level(
-                'damerau_levenshtein("given_name_l", "given_name_r") <= 1 '
-                'OR jaro_winkler_similarity("given_name_l", "given_name_r") >= 0.9',
+                '(damerau_levenshtein("given_name_l", "given_name_r") <= 1'
+                ' OR jaro_winkler_similarity("given_name_l", "given_name_r") >= 0.9)'
+                ' AND NOT coalesce("given_name_known_l" AND "given_name_known_r", false)',
                 "Given names within a typo",
             ),
             # Two slips ("Naiomm"/"Naomi", "rn" read for "m") only when one spelling is no known name: two
@@ -85,7 +88,7 @@ COMPARISONS: list[dict] = [
             _level(
                 'damerau_levenshtein("given_name_l", "given_name_r") <= 2'
                 ' AND least(length("given_name_l"), length("given_name_r")) >= 4'
-                ' AND NOT ("given_name_known_l" AND "given_name_known_r")',
+                ' AND NOT coalesce("given_name_known_l" AND "given_name_known_r", false)',
                 "Given names two keying slips apart, one no known name",
             ),
             _level(
@@ -111,6 +114,11 @@ COMPARISONS: list[dict] = [
             _level(
                 'jaro_winkler_similarity("family_name_l", "family_name_r") >= 0.88',
                 "Family names within a typo",
+            ),
+            _level(
+                'damerau_levenshtein("family_name_l", "family_name_r") <= 2'
+                ' AND least(length("family_name_l"), length("family_name_r")) >= 4',
+                "Family names two keying slips apart",
             ),
             # Most people whose surname changes are women who married: a different surname is much weaker
             # evidence against a woman being the same person than against a man.
@@ -214,6 +222,10 @@ BLOCKING_RULES: list[str] = [
     "l.house_number = r.house_number AND l.street = r.street AND l.birth_year = r.birth_year",
     "l.postcode = r.postcode AND l.house_number = r.house_number"
     " AND list_has_any(l.given_name_groups, r.given_name_groups)",
+    # A move and a slip in the date of birth at once: the names' sounds with the street, or the birthday.
+    "l.given_name_dm = r.given_name_dm AND l.family_name_dm = r.family_name_dm AND l.street = r.street",
+    "l.given_name_dm = r.given_name_dm AND l.family_name_dm = r.family_name_dm"
+    " AND substr(l.dob, 6, 5) = substr(r.dob, 6, 5)",
     # Given and family names swapped: each name's sound against the other's.
     "l.dob = r.dob AND l.given_name_dm = r.family_name_dm",
     "l.given_name_dm = r.family_name_dm AND l.family_name_dm = r.given_name_dm",

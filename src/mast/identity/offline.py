@@ -23,7 +23,7 @@ from mast.feeds.canonical import FIELD_NAMES, REQUIRED_FIELDS
 from mast.feeds.validation import normalise_nhs_number, normalise_postcode
 from mast.identity.clustering import Clustering, cluster
 from mast.identity.linkage import Linker, ScoredPair, model_row, to_table, triage
-from mast.identity.possible import told_apart
+from mast.identity.possible import told_apart_in
 
 Progress = Callable[[str], None]
 
@@ -285,9 +285,13 @@ def link_records(
     started = time.perf_counter()
     sorted_pairs = triage(pairs, key=str)
     born = {key: r["date_of_birth"].isoformat() for key, r in records.items() if r.get("date_of_birth")}
-    clustering = cluster(records, sorted_pairs.links, sorted_pairs.cannot, born=born)
-    nhs = {key: record["nhs_number"] for key, record in records.items() if record.get("nhs_number_valid")}
-    sorted_pairs.after_clustering(clustering, _told_apart(clustering, nhs))
+    facts = {
+        key: (record["nhs_number"] if record.get("nhs_number_valid") else None, record.get("source"))
+        for key, record in records.items()
+    }
+    numbers = {key: number for key, (number, _source) in facts.items() if number}
+    clustering = cluster(records, sorted_pairs.links, sorted_pairs.cannot, born=born, numbers=numbers)
+    sorted_pairs.after_clustering(clustering, told_apart_in(clustering, facts))
     seconds["cluster"] = time.perf_counter() - started
     return Linked(
         clustering=clustering,
@@ -297,15 +301,6 @@ def link_records(
         model=model,
         seconds=seconds,
     )
-
-
-def _told_apart(clustering, nhs: dict[str, str]):
-    """For possible pairs: are the two records' people told apart by their valid NHS numbers?"""
-    cluster_of = clustering.cluster_of()
-    numbers: dict[int, set[str]] = {}
-    for key, number in nhs.items():
-        numbers.setdefault(cluster_of[key], set()).add(number)
-    return lambda a, b: told_apart(numbers.get(cluster_of[a], ()), numbers.get(cluster_of[b], ()))
 
 
 # -- writing ---------------------------------------------------------------------------------------------

@@ -19,8 +19,9 @@ one), different valid NHS
 numbers between the two people, or a reviewer's earlier "not the same person" between them.
 """
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 
 TWINS_OR_MIDDLE_NAME = (
     "Same surname, date of birth and address, different first name: could be twins, or one person recorded "
@@ -38,11 +39,25 @@ SURNAME_CHANGED = (
     "Same first name, date of birth and address, different surname: could be a change of name (marriage), "
     "or a relative"
 )
-REASONS = (TWINS_OR_MIDDLE_NAME, SAME_NAME_BORN_APART, BOTH_NAMES_DIFFERENT, SURNAME_CHANGED)
+CHILD_OR_NAMESAKE_PARENT = (
+    "Same name and address, no date of birth on one record and the other a child's: could be the child, or a "
+    "parent with the same name"
+)
+REASONS = (
+    TWINS_OR_MIDDLE_NAME,
+    SAME_NAME_BORN_APART,
+    BOTH_NAMES_DIFFERENT,
+    SURNAME_CHANGED,
+    CHILD_OR_NAMESAKE_PARENT,
+)
+# Possible even when the model would link: the score cannot see what these reasons name.
+HOLD_LINK = frozenset((CHILD_OR_NAMESAKE_PARENT,))
+ADULT_AT = 18
 
 # Level labels, as model.py writes them, that count as agreement for these rules.
 GIVEN_SAME = {"Same given name", "Nickname or variant of the same name"}
 SWAPPED = "Given and family names swapped"
+INITIAL = "One given name is the other's initial"
 GIVEN_CLOSE = GIVEN_SAME | {
     "Given names within a typo",
     "Given names two keying slips apart, one no known name",
@@ -53,6 +68,7 @@ FAMILY_CLOSE = {
     "A former, alias or double-barrelled family name agrees",
     "Family names sound the same",
     "Family names within a typo",
+    "Family names two keying slips apart",
     SWAPPED,
 }
 FAMILY_DIFFERENT = {"Different family names", "Different family names, a woman's (she may have married)"}
@@ -64,6 +80,8 @@ DOB_CLOSE = DOB_SAME | {
 }
 DWELLING_SAME = {"Same address", "Same house and street", "Same house and street, one postcode missing"}
 ADDRESS_EXACT = {"Same address"}
+# Twins, or one person under their middle name, after a move of house: the street or the postcode agree.
+NEARBY = DWELLING_SAME | {"Same postcode", "Same street"}
 NHS_VETO = "The NHS numbers are different"
 DOB_VETO = "The dates of birth are different"
 GIVEN_VETO = "The given names are different names"
@@ -76,13 +94,17 @@ class Shape:
     levels: dict  # comparison → the level labels it must be at
     # Different given names: a middle name on either record tells the two apart (see module docstring).
     no_middle_names: bool = False
+    # The same given name: two different middle names tell a same-named parent and child apart.
+    same_middle_names: bool = False
+    # A condition of its own, in SQL over the scored pair's retained columns.
+    sql: str = ""
 
 
 SHAPES = (
     Shape(
         TWINS_OR_MIDDLE_NAME,
         GIVEN_VETO,
-        {"family_name": FAMILY_CLOSE, "date_of_birth": DOB_CLOSE, "address": DWELLING_SAME},
+        {"family_name": FAMILY_CLOSE, "date_of_birth": DOB_CLOSE, "address": NEARBY},
         no_middle_names=True,
     ),
     Shape(
@@ -94,7 +116,18 @@ SHAPES = (
     Shape(
         SAME_NAME_BORN_APART,
         DOB_VETO,
-        {"given_name": GIVEN_CLOSE, "family_name": FAMILY_CLOSE, "address": DWELLING_SAME},
+        {"given_name": GIVEN_CLOSE, "family_name": FAMILY_CLOSE, "address": NEARBY},
+        same_middle_names=True,
+    ),
+    # A record with no date of birth, the same name and address as a child: a mother and daughter both
+    # called Lisa Stokes look exactly like this, and the model, which knows nothing of ages, links them.
+    Shape(
+        CHILD_OR_NAMESAKE_PARENT,
+        "",
+        {"given_name": GIVEN_CLOSE | {INITIAL}, "family_name": FAMILY_CLOSE,
+         "date_of_birth": {"Date of birth missing"}, "address": NEARBY},
+        same_middle_names=True,
+        sql=f"""coalesce("dob_l", "dob_r") > strftime(current_date - INTERVAL {ADULT_AT} YEAR, '%Y-%m-%d')""",
     ),
     Shape(
         SURNAME_CHANGED,
@@ -103,20 +136,6 @@ SHAPES = (
          "address": DWELLING_SAME},
     ),
 )  # fmt: skip
-
-
-def reason(veto: str, outcome: Mapping[str, str], middle_names: tuple = (None, None)) -> str:
-    """Why a pair is possible, or "" when it is not. `veto` is the pair's veto ("" for none); `outcome`, the
-    label of the level each comparison found ("given_name" → "Different given names", ...);
-    `middle_names`, the two records' middle names."""
-    for shape in SHAPES:
-        if shape.veto != veto:
-            continue
-        if shape.no_middle_names and any(middle_names) and middle_names[0] != middle_names[1]:
-            continue
-        if all(outcome.get(comparison) in labels for comparison, labels in shape.levels.items()):
-            return shape.reason
-    return ""
 
 
 def sql_case(labels: Mapping[str, Mapping[int, str]], veto_sql: str) -> str:
@@ -138,15 +157,60 @@ def sql_case(labels: Mapping[str, Mapping[int, str]], veto_sql: str) -> str:
                     '(("middle_name_l" IS NULL AND "middle_name_r" IS NULL)'
                     ' OR "middle_name_l" = "middle_name_r")'
                 )
+            if shape.sql:
+                conditions.append(f"({shape.sql})")
+            if shape.same_middle_names:
+                conditions.append('NOT coalesce("middle_name_l" <> "middle_name_r", false)')
             reason_text = shape.reason.replace("'", "''")
             cases.append(f"WHEN {' AND '.join(conditions)} THEN '{reason_text}'")
     return f"CASE {' '.join(cases)} ELSE '' END" if cases else "''"
 
 
-def told_apart(
-    left_people_nhs: Iterable[str], right_people_nhs: Iterable[str], decided_different: bool = False
-) -> bool:
-    """Two people with valid NHS numbers and none in common, or a reviewer's "not the same person" between
-    them: a possible pair between their records is no longer possible."""
-    left, right = set(left_people_nhs), set(right_people_nhs)
-    return decided_different or (bool(left) and bool(right) and left.isdisjoint(right))
+@dataclass
+class PersonFacts:
+    """What the records of one person (a cluster) say that can tell two people apart."""
+
+    nhs_numbers: set = field(default_factory=set)
+    sources: set = field(default_factory=set)
+
+
+def told_apart(left: PersonFacts, right: PersonFacts, decided_different: bool = False) -> bool:
+    """Whether something already tells two people apart, so that a possible pair between their records is
+    not possible after all:
+
+    - a reviewer decided a pair of their records were not the same person;
+    - both have valid NHS numbers, and none in common;
+    - two or more agencies each know each of them as they are (records from two sources on both sides). The
+      records a possible pair hides — a person under their middle name, a date of birth keyed wrongly — are
+      one partner's view; twins and a same-named parent and child each known to several agencies are two
+      people that the partnership as a whole already knows apart.
+    """
+    if decided_different:
+        return True
+    if left.nhs_numbers and right.nhs_numbers and left.nhs_numbers.isdisjoint(right.nhs_numbers):
+        return True
+    return len(left.sources) >= 2 and len(right.sources) >= 2
+
+
+def told_apart_in(
+    clustering, facts: Mapping, different: Iterable[tuple] = ()
+) -> Callable[[object, object], bool]:
+    """`told_apart` for two records of a clustering. `facts`: record → (valid NHS number or None, source),
+    for at least every record of every person a possible pair touches; `different`: pairs of records a
+    reviewer decided were not the same person."""
+    cluster_of = clustering.cluster_of()
+    people: dict[int, PersonFacts] = defaultdict(PersonFacts)
+    for record, (nhs_number, source) in facts.items():
+        person = people[cluster_of[record]]
+        if nhs_number:
+            person.nhs_numbers.add(nhs_number)
+        person.sources.add(source)
+    apart = {
+        frozenset((cluster_of[a], cluster_of[b])) for a, b in different if a in cluster_of and b in cluster_of
+    }
+
+    def check(a, b) -> bool:
+        left, right = cluster_of[a], cluster_of[b]
+        return told_apart(people[left], people[right], frozenset((left, right)) in apart)
+
+    return check

@@ -28,7 +28,7 @@ from mast.identity.clustering import cluster
 from mast.identity.linkage import Linker, ScoredPair, triage
 from mast.identity.models import IdentityEvent, MatchCandidate, MatchDecision, Person, PersonLink
 from mast.identity.paused_gc import paused_gc
-from mast.identity.possible import told_apart
+from mast.identity.possible import told_apart_in
 from mast.identity.record_store import standardised_records
 
 BATCH = 2000
@@ -154,7 +154,8 @@ def _apply(ids: list[int], pairs: list[ScoredPair], linker: Linker, progress: Pr
         return a in current and current.get(a) == current.get(b)
 
     # Among equally strong links, those that keep today's people together go first: a re-run moves nobody.
-    clustering = cluster(ids, links, cannot, must, prefer=together_now, born=linker.dates_of_birth(ids))
+    born, numbers = linker.dates_and_numbers(ids)
+    clustering = cluster(ids, links, cannot, must, prefer=together_now, born=born, numbers=numbers)
     sorted_pairs.after_clustering(clustering, _told_apart(clustering, sorted_pairs, linker, decisions))
     review = sorted_pairs.review
 
@@ -167,29 +168,16 @@ def _apply(ids: list[int], pairs: list[ScoredPair], linker: Linker, progress: Pr
 
 
 def _told_apart(clustering, sorted_pairs, linker: Linker, decisions: dict):
-    """For possible pairs: are the two records' people told apart by their valid NHS numbers, or by a
-    reviewer's "not the same person" between any of their records? Only the people in possible pairs are
-    looked at: a handful, not the million."""
+    """`possible.told_apart` for the possible pairs of this run. Only the people those pairs touch are looked
+    up: a handful, not the million."""
     cluster_of = clustering.cluster_of()
     possible = [key for key, (pair, reason) in sorted_pairs.review.items() if reason == pair.possible]
     if not possible:
         return lambda a, b: False
     wanted = {cluster_of[record] for key in possible for record in key}
-    numbers: dict[int, set[str]] = defaultdict(set)
     members = [record for index in wanted for record in clustering.clusters[index]]
-    for record, number in linker.nhs_numbers(members).items():
-        numbers[cluster_of[int(record)]].add(number)
-    different = {
-        frozenset((cluster_of[a], cluster_of[b]))
-        for (a, b), same in decisions.items()
-        if not same and a in cluster_of and b in cluster_of
-    }
-
-    def apart(a: int, b: int) -> bool:
-        ca, cb = cluster_of[a], cluster_of[b]
-        return told_apart(numbers[ca], numbers[cb], frozenset((ca, cb)) in different)
-
-    return apart
+    different = [key for key, same in decisions.items() if not same]
+    return told_apart_in(clustering, linker.record_facts(members), different)
 
 
 def _assign_people(

@@ -46,7 +46,7 @@ class ErrorRates:
     names_swapped: float = 0.005
     second_slip: float = 0.2
     ocr: float = 0.0
-    dob_wrong: float = 0.003
+    dob_wrong: float = 0.002
     given_initial: float = 0.002
     full_name_in_family: float = 0.0
     title_in_name: float = 0.0
@@ -73,7 +73,7 @@ ERROR_RATES: dict[str, ErrorRates] = {
         0.05,
         names_swapped=0.02,
         ocr=0.005,
-        dob_wrong=0.008,
+        dob_wrong=0.005,
         given_initial=0.01,
         full_name_in_family=0.005,
         title_in_name=0.01,
@@ -105,7 +105,7 @@ ERROR_RATES: dict[str, ErrorRates] = {
         0.05,
         0.05,
         names_swapped=0.01,
-        dob_wrong=0.005,
+        dob_wrong=0.003,
         title_in_name=0.005,
     ),
     FIRE: ErrorRates(
@@ -127,7 +127,7 @@ ERROR_RATES: dict[str, ErrorRates] = {
         0.03,
         names_swapped=0.02,
         ocr=0.01,
-        dob_wrong=0.008,
+        dob_wrong=0.005,
         given_initial=0.01,
         full_name_in_family=0.005,
         title_in_name=0.01,
