@@ -86,7 +86,7 @@ def test_a_middle_name_on_one_record_tells_twins_apart():
 
 
 def test_a_person_known_by_their_middle_name_is_linked_through_a_record_with_both():
-    together, reasons = link(
+    together, _reasons = link(
         record("health|A", "Clifford", "Ames", "1979-01-02", middle_names="Jayden"),
         record("police|B", "Jayden", "Ames", "1979-01-02"),
     )

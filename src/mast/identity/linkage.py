@@ -43,6 +43,15 @@ VETOES = {
     "given_name": possible.GIVEN_VETO,
 }
 NAMES_VETO = VETOES["given_name"]
+# Both records give a middle name, and they are different names (not one slip apart, neither the other's
+# initial): twins, or a father and son both called David, are told apart by them when everything else agrees.
+# Last, so that a different given name or date of birth is the reason given when there is one.
+MIDDLE_NAMES_DIFFER = (
+    '("middle_name_l" IS NOT NULL AND "middle_name_r" IS NOT NULL'
+    ' AND damerau_levenshtein("middle_name_l", "middle_name_r") > 1'
+    ' AND substr("middle_name_l", 1, 1) || length("middle_name_l") <> substr("middle_name_r", 1, 1) || \'1\''
+    ' AND substr("middle_name_r", 1, 1) || length("middle_name_r") <> substr("middle_name_l", 1, 1) || \'1\')'
+)
 MIDDLE_NAME_LEVEL = "One record's given name is the other's middle name"
 
 Progress = Callable[[str], None]
@@ -338,7 +347,7 @@ class Linker:
         # Column and table names come from the model and Splink, not from users.
         values = f"{gamma_cols}, {weight_cols}"
         veto = " ".join(f"WHEN \"gamma_{c}\" = 0 THEN '{reason}'" for c, reason in VETOES.items())
-        veto = f"CASE {veto} ELSE '' END"
+        veto = f"CASE {veto} WHEN {MIDDLE_NAMES_DIFFER} THEN '{possible.MIDDLE_VETO}' ELSE '' END"
         middle = [g for g, label in self.labels.get("given_name", {}).items() if label == MIDDLE_NAME_LEVEL]
         via_middle = f'coalesce("gamma_given_name" = {middle[0]}, false)' if middle else "false"
         maybe = possible.sql_case(self.labels, veto)

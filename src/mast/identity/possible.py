@@ -85,6 +85,7 @@ NEARBY = DWELLING_SAME | {"Same postcode", "Same street"}
 NHS_VETO = "The NHS numbers are different"
 DOB_VETO = "The dates of birth are different"
 GIVEN_VETO = "The given names are different names"
+MIDDLE_VETO = "The middle names are different"
 
 
 @dataclass(frozen=True)
