@@ -11,6 +11,7 @@ from mast.feeds.models import Involvement, PartnerRecord
 from mast.identity.family import FamilyMember, family_of
 from mast.identity.households import FormerAddress, HouseholdMember, Place, household_of
 from mast.identity.models import InvolvementAddress, Person, PersonLink
+from mast.people.possible import PossiblyAlso, possibly_also
 from mast.people.redaction import InvolvementLine, in_window, line
 
 
@@ -57,6 +58,8 @@ class PersonSummary:
     # True when a partner restricted some of this person's records: their addresses are not shown.
     addresses_withheld: bool
     records: tuple[MatchedRecord, ...] = field(default=())
+    # Undecided possible matches with other people (people/possible.py).
+    possibly_also: tuple[PossiblyAlso, ...] = field(default=())
 
     @property
     def public_id(self) -> uuid.UUID:
@@ -109,6 +112,7 @@ def person_summary(scope: Scope, public_id: uuid.UUID) -> PersonSummary:
         household=() if withheld or current is None else tuple(household_of(person)),
         addresses_withheld=withheld,
         records=tuple(_matched(scope, records, hidden)),
+        possibly_also=possibly_also(scope, person),
     )
 
 
