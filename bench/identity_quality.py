@@ -19,6 +19,7 @@ review, review size, F1, twins / siblings / same-named parent and child wrongly 
 report adds each error class and the possible-match reasons with the share truly one person.
 """
 
+import logging
 import os
 import tempfile
 import time
@@ -119,7 +120,7 @@ def plain_splink(records: dict[str, dict]):
         blocking_rules_to_generate_predictions=list(BLOCKING_RULES),
         retain_matching_columns=False,
     )
-    linker = Linker(db_api.register("records", table_name="plain_records"), settings)
+    linker = Linker(db_api.register("records", table_name="plain_records"), settings, log_level=logging.ERROR)
     linker.training.estimate_probability_two_random_records_match(PRIOR_RULES, recall=PRIOR_RECALL)
     linker.training.estimate_u_using_random_sampling(max_pairs=min(2e6, max(1e5, len(rows) * 20)), seed=1)
     for block in TRAINING_BLOCKS:
@@ -175,6 +176,9 @@ def _pages_with_possible(cluster_of: dict, review) -> tuple[int, int, float]:
 
 def run() -> None:
     import django
+
+    # Splink narrates every training step; the figures are what this bench is for.
+    logging.getLogger("splink").setLevel(logging.ERROR)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mast.config.settings")
     django.setup()
