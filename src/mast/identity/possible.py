@@ -112,7 +112,6 @@ SHAPES = (
         BOTH_NAMES_DIFFERENT,
         GIVEN_VETO,
         {"family_name": FAMILY_DIFFERENT, "date_of_birth": DOB_SAME, "address": ADDRESS_EXACT},
-        no_middle_names=True,
     ),
     Shape(
         SAME_NAME_BORN_APART,
