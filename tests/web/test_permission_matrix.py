@@ -46,6 +46,8 @@ PAGES = {
     "feed-load": ("get", frozenset({Role.FEED_OWNER}), True),
     "feed-load-rejected": ("get", frozenset({Role.FEED_OWNER}), True),
     "feed-load-progress": ("get", frozenset({Role.FEED_OWNER}), False),
+    # Posted for a load that is not held, it only sends the owner back to the load's page.
+    "feed-load-apply": ("post", frozenset({Role.FEED_OWNER}), False),
     "review-queue": ("get", REVIEWERS, True),
     "review-candidate": ("get", REVIEWERS, True),
     "unlink-record": ("get", frozenset({Role.IG_OFFICER}), True),
@@ -124,6 +126,7 @@ def world():
         "feed-load": [load.pk],
         "feed-load-rejected": [load.pk],
         "feed-load-progress": [load.pk],
+        "feed-load-apply": [load.pk],
         "review-candidate": [candidate.pk],
         "unlink-record": [record.link.pk],
         "person": [person.public_id],

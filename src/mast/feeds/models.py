@@ -40,8 +40,17 @@ class Load(models.Model):
         UNCHANGED = "unchanged", "Already loaded"
         REFUSED = "refused", "Refused"
         FAILED = "failed", "Failed"
+        # Would remove or reject more than its source's guard allows: not applied until its owner confirms.
+        HELD = "held", "Held for checking"
+
+    class Kind(models.TextChoices):
+        RECORDS = "records", "Headline records"
+        RELATIONSHIPS = "relationships", "Relationships"
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="loads")
+    # A source's relationships file (identity/family.py) is recorded as a load too, but is no snapshot of its
+    # records: the guard, "already loaded", undo and freshness look only at loads of records.
+    kind = models.CharField(max_length=15, choices=Kind.choices, default=Kind.RECORDS)
     file_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64, db_index=True)
     archive_path = models.CharField(max_length=500, blank=True)
@@ -67,6 +76,15 @@ class Load(models.Model):
     rows_flagged = models.PositiveIntegerField(default=0)
     rows_rejected = models.PositiveIntegerField(default=0)
     records_removed = models.PositiveIntegerField(default=0)
+    records_kept = models.PositiveIntegerField(
+        default=0, help_text="Records whose rows were rejected but named them: kept as last loaded."
+    )
+    preview = models.JSONField(
+        default=dict, blank=True, help_text="What a held load would do: counts and examples (feeds/guard.py)."
+    )
+    worker = models.CharField(
+        max_length=120, blank=True, help_text="host:pid of the process running it, to spot one that died."
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -87,6 +105,10 @@ class RejectedRow(models.Model):
     field = models.CharField(max_length=60, blank=True)
     reason = models.CharField(max_length=300)
     raw = models.JSONField(default=dict)
+    # Read from the row when they could be: a rejected row that names a record is not an absent row.
+    record_id = models.CharField(max_length=64, blank=True)
+    person_ref = models.CharField(max_length=64, blank=True)
+    kept = models.BooleanField(default=False, help_text="The record it names was kept as last loaded.")
 
     class Meta:
         ordering = ["load", "line_number"]
@@ -133,6 +155,9 @@ class PartnerRecord(AddressFields):
     changed_load = models.ForeignKey(Load, on_delete=models.PROTECT, related_name="+")
     removed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when a load rejected this record's row but could read whose it was: kept as it was, not removed.
+    stale_load = models.ForeignKey(Load, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    stale_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         constraints = [
@@ -148,6 +173,10 @@ class PartnerRecord(AddressFields):
 
     def __str__(self) -> str:
         return f"{self.source.code}:{self.person_ref}"
+
+    @property
+    def not_updated(self) -> str:
+        return f"not updated by load {self.stale_load_id}: {self.stale_reason}" if self.stale_load_id else ""
 
 
 class Involvement(AddressFields):
@@ -175,6 +204,9 @@ class Involvement(AddressFields):
     first_load = models.ForeignKey(Load, on_delete=models.PROTECT, related_name="+")
     changed_load = models.ForeignKey(Load, on_delete=models.PROTECT, related_name="+")
     removed_at = models.DateTimeField(null=True, blank=True)
+    # Set when a load rejected this record's row but could read whose it was: kept as it was, not removed.
+    stale_load = models.ForeignKey(Load, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    stale_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         constraints = [
@@ -184,6 +216,10 @@ class Involvement(AddressFields):
 
     def __str__(self) -> str:
         return f"{self.source.code}:{self.record_id}"
+
+    @property
+    def not_updated(self) -> str:
+        return f"not updated by load {self.stale_load_id}: {self.stale_reason}" if self.stale_load_id else ""
 
     @property
     def is_open(self) -> bool:

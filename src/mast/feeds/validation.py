@@ -39,6 +39,9 @@ class Rejection:
     field: str
     reason: str
     raw: dict[str, str]
+    # Whose row it was, when that can still be read: the record it names is kept, not counted as absent.
+    record_id: str = ""
+    person_ref: str = ""
 
 
 @lru_cache(maxsize=65536)
@@ -65,6 +68,22 @@ class RowValidator:
         self.restricted = {k.casefold(): v for k, v in mapping.values.get("restricted", {}).items()}
 
     def validate(self, line: int, raw: dict[str, str]) -> CanonicalRow | Rejection:
+        result = self._check(line, raw)
+        if isinstance(result, Rejection):
+            result.record_id, result.person_ref = self.identifiers(raw)
+        return result
+
+    def identifiers(self, raw: dict[str, str]) -> tuple[str, str]:
+        """The row's record_id and person_ref when they can be read ("" when not). Even from a row with the
+        wrong number of fields: reading the wrong id can only keep a record that should have gone, which
+        the feed owner sees; counting a named record as absent would hide it from everyone."""
+        found = []
+        for name in ("record_id", "person_ref"):
+            value = (raw.get(self.columns[name]) or "").strip()
+            found.append(value if len(value) <= MAX_LENGTH[name] else "")
+        return found[0], found[1]
+
+    def _check(self, line: int, raw: dict[str, str]) -> CanonicalRow | Rejection:
         if "__error__" in raw:
             return Rejection(line, "", raw["__error__"], {k: v for k, v in raw.items() if k != "__error__"})
         text = {name: (raw.get(column) or "").strip() for name, column in self.columns.items()}

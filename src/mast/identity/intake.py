@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from mast.alerts.services import raise_for_load as raise_alerts
 from mast.config.paths import VAR_DIR
 from mast.feeds.models import Load, Source
-from mast.feeds.services import Progress, note_stage, queue_load, run_load
+from mast.feeds.services import Confirmation, Progress, note_stage, queue_load, run_load
 from mast.identity.resolution import ResolutionSummary, resolve_records
 
 
@@ -24,13 +24,22 @@ class IngestResult:
 
 
 def ingest_file(
-    source: Source, path: Path, *, user=None, file_name: str | None = None, progress: Progress | None = None
+    source: Source,
+    path: Path,
+    *,
+    user=None,
+    file_name: str | None = None,
+    progress: Progress | None = None,
+    confirmed: Confirmation | None = None,
 ) -> IngestResult:
-    return ingest_queued(queue_load(source, path, user=user, file_name=file_name), path, progress=progress)
+    load = queue_load(source, path, user=user, file_name=file_name)
+    return ingest_queued(load, path, progress=progress, confirmed=confirmed)
 
 
-def ingest_queued(load: Load, path: Path, *, progress: Progress | None = None) -> IngestResult:
-    outcome = run_load(load, path, progress=progress)
+def ingest_queued(
+    load: Load, path: Path, *, progress: Progress | None = None, confirmed: Confirmation | None = None
+) -> IngestResult:
+    outcome = run_load(load, path, progress=progress, confirmed=confirmed)
     if outcome.load.status != Load.Status.LOADED:
         return IngestResult(outcome.load, None)
     note_stage(outcome.load, Load.Stage.MATCHING)
@@ -39,6 +48,15 @@ def ingest_queued(load: Load, path: Path, *, progress: Progress | None = None) -
     raise_alerts(outcome.load)
     note_stage(outcome.load, Load.Stage.DONE)
     return IngestResult(outcome.load, matching)
+
+
+def apply_held(load: Load, user) -> None:
+    """Queue a held load to be applied from its archived copy, as its feed owner confirmed (feeds/guard.py
+    says whether it still may be); the Load shows its progress as any other."""
+    from mast.identity.tasks import apply_held_load
+
+    Load.objects.filter(pk=load.pk).update(status=Load.Status.QUEUED, stage=Load.Stage.WAITING)
+    apply_held_load.enqueue(load.pk, user.pk)
 
 
 def incoming_dir() -> Path:

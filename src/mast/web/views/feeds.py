@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from mast.access.gate import through_gate
-from mast.access.policy import Action
-from mast.feeds import owners
+from mast.access.policy import Action, allows
+from mast.feeds import guard, owners
 from mast.identity.intake import accept_upload
-from mast.web.forms import FeedUploadForm
+from mast.identity.intake import apply_held as queue_held_load
+from mast.web.forms import FeedUploadForm, FieldError
 from mast.web.viewer import viewer_of
 
 
@@ -67,8 +68,37 @@ def load_detail(request: HttpRequest, pk: int) -> HttpResponse:
         target=f"load:{pk}",
         describe=lambda result: {"rejected_rows_shown": len(result[1].object_list)},
     )
-    context = {"load": load, "progress": owners.progress(load), "rejected": rejected}
-    return render(request, "web/feeds/load.html", context)
+    return _load_page(request, load, rejected)
+
+
+def _load_page(request, load, rejected, confirm_error: str = "", status: int = 200) -> HttpResponse:
+    context = {
+        "load": load,
+        "progress": owners.progress(load),
+        "rejected": rejected,
+        "cannot_apply": guard.can_apply(load) if load.status == load.Status.HELD else "",
+        "confirm_error": confirm_error,
+        "confirm_errors": [FieldError("confirm", confirm_error)] if confirm_error else [],
+    }
+    return render(request, "web/feeds/load.html", context, status=status)
+
+
+@login_required
+@require_POST
+def apply_held(request: HttpRequest, pk: int) -> HttpResponse:
+    if not allows(request.user, Action.APPLY_HELD_LOAD):
+        raise PermissionDenied("Only a feed's owners can apply a held file.")
+    load = owners.load_for(request.user, pk)
+    if guard.can_apply(load):
+        # Applied already, or overtaken by a later file: the load page says which.
+        return redirect("web:feed-load", pk=load.pk)
+    if request.POST.get("confirm") != "yes":
+        rejected = Paginator(load.rejected_rows.order_by("line_number"), 50).get_page(1)
+        error = "Confirm that you have checked what this file will remove"
+        return _load_page(request, load, rejected, confirm_error=error, status=400)
+    guard.record_confirmation(load, request.user, request.META.get("REMOTE_ADDR") or None)
+    queue_held_load(load, request.user)
+    return redirect("web:feed-load", pk=load.pk)
 
 
 @login_required
