@@ -7,7 +7,9 @@ of partner records that are new or changed, which the caller hands to identity m
 
 import hashlib
 import logging
+import os
 import shutil
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +31,9 @@ from mast.feeds.writing import write_plan, write_rejections
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int | None], None]
+# Run inside the load's transaction once its records are written (identity matching, from identity.intake):
+# what it writes is committed with the load, or not at all.
+AfterWrite = Callable[[Load, list[int]], None]
 
 
 @dataclass
@@ -89,10 +94,19 @@ def queue_load(source: Source, path: Path, *, user=None, file_name: str | None =
 
 
 def run_load(
-    load: Load, path: Path, *, progress: Progress | None = None, confirmed: Confirmation | None = None
+    load: Load,
+    path: Path,
+    *,
+    progress: Progress | None = None,
+    confirmed: Confirmation | None = None,
+    after_write: AfterWrite | None = None,
 ) -> LoadOutcome:
+    """Read, check and apply one file, all or nothing: everything it writes (and whatever `after_write`
+    writes) is in one transaction, so a load that fails or is killed part-way changes nothing."""
+    recover_stopped_loads()
     path, source = Path(path), load.source
     load.status = Load.Status.RUNNING
+    load.worker = _this_worker()
     # Only the latest applied file counts: the same file as an older one, sent after others, is news again.
     already = (
         Load.objects.filter(source=source, kind=Load.Kind.RECORDS, status=Load.Status.LOADED)
@@ -105,7 +119,7 @@ def run_load(
             load, Load.Status.UNCHANGED, f"This file was already loaded on {already.started_at:%d %b %Y}."
         )
     load.archive_path = _archive(path, source, load.sha256)
-    load.save(update_fields=["status", "archive_path"])
+    load.save(update_fields=["status", "archive_path", "worker"])
     started = time.monotonic()
     try:
         mapping = load_mapping(source.mapping)
@@ -122,6 +136,8 @@ def run_load(
             write_rejections(load, rejections, plan.kept_lines)
             changed = write_plan(source, load, plan, progress)
             load.rows_loaded = len(rows)
+            if after_write:
+                after_write(load, changed)
             if reasons:
                 _audit(load, "apply_held_feed_load", confirmed.user, {"confirmed_by": confirmed.how})
             _finish(load, Load.Status.LOADED, f"Loaded in {time.monotonic() - started:.1f} s.")
@@ -134,6 +150,44 @@ def run_load(
         _finish(load, Load.Status.FAILED, f"The load failed and nothing was changed ({type(exc).__name__}).")
         raise
     return LoadOutcome(load, changed)
+
+
+def _this_worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:120]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
+
+
+def recover_stopped_loads() -> int:
+    """Mark failed the loads whose process ended without finishing them (killed, out of memory, the machine
+    restarted). Their transaction never committed, so nothing of them was applied; they only still say
+    "running". Only loads run on this machine can be judged; returns how many were marked."""
+    host = socket.gethostname()
+    stopped = []
+    for pk, worker in (
+        Load.objects.filter(status=Load.Status.RUNNING).exclude(worker="").values_list("pk", "worker")
+    ):
+        name, _, pid = worker.rpartition(":")
+        if name == host[: len(name)] and pid.isdigit() and not _alive(int(pid)):
+            stopped.append(pk)
+    return Load.objects.filter(pk__in=stopped, status=Load.Status.RUNNING).update(
+        status=Load.Status.FAILED,
+        stage=Load.Stage.DONE,
+        finished_at=timezone.now(),
+        message="The load stopped part-way (its process ended before it finished) and nothing was changed. "
+        "Send the file again.",
+        rows_loaded=0,
+        records_removed=0,
+        records_kept=0,
+    )
 
 
 def _hold(load: Load, plan, rejections: list[Rejection], reasons: list[str]) -> LoadOutcome:
@@ -190,6 +244,8 @@ def _validate(path, mapping, load, progress) -> tuple[list[CanonicalRow], list[R
             if progress:
                 progress("reading", count, None)
     load.rows_read = len(rows) + len(rejections)
+    if progress:
+        progress("reading", load.rows_read, load.rows_read)
     if load.rows_read == 0:
         raise FileRefused("The file has a header but no data rows.")
     load.rows_rejected = len(rejections)

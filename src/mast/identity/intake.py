@@ -14,6 +14,7 @@ from mast.alerts.services import raise_for_load as raise_alerts
 from mast.config.paths import VAR_DIR
 from mast.feeds.models import Load, Source
 from mast.feeds.services import Confirmation, Progress, note_stage, queue_load, run_load
+from mast.identity.record_store import writes_on_commit
 from mast.identity.resolution import ResolutionSummary, resolve_records
 
 
@@ -39,15 +40,22 @@ def ingest_file(
 def ingest_queued(
     load: Load, path: Path, *, progress: Progress | None = None, confirmed: Confirmation | None = None
 ) -> IngestResult:
-    outcome = run_load(load, path, progress=progress, confirmed=confirmed)
+    matched: list[ResolutionSummary] = []
+
+    def match(written: Load, changed: list[int]) -> None:
+        # Inside the load's transaction: a load is applied with its people matched, or not at all.
+        note_stage(written, Load.Stage.MATCHING)
+        with writes_on_commit():
+            matched.append(resolve_records(changed))
+        if progress:
+            progress("matching", len(changed), len(changed))
+
+    outcome = run_load(load, path, progress=progress, confirmed=confirmed, after_write=match)
     if outcome.load.status != Load.Status.LOADED:
         return IngestResult(outcome.load, None)
-    note_stage(outcome.load, Load.Stage.MATCHING)
-    matching = resolve_records(outcome.changed_records)
     # Once the new records belong to people: tell other agencies' allocated workers (mast.alerts).
     raise_alerts(outcome.load)
-    note_stage(outcome.load, Load.Stage.DONE)
-    return IngestResult(outcome.load, matching)
+    return IngestResult(outcome.load, matched[0] if matched else None)
 
 
 def apply_held(load: Load, user) -> None:

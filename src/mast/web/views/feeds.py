@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from mast.access.gate import through_gate
 from mast.access.policy import Action, allows
 from mast.feeds import guard, owners
+from mast.feeds.services import recover_stopped_loads
 from mast.identity.intake import accept_upload
 from mast.identity.intake import apply_held as queue_held_load
 from mast.web.forms import FeedUploadForm, FieldError
@@ -37,6 +38,8 @@ def _feeds_page(request: HttpRequest, sources, form: FeedUploadForm, status: int
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     sources = _sources_or_refuse(request.user)
+    # A load whose process died still says "running" until someone looks: this is when it is marked failed.
+    recover_stopped_loads()
     return _feeds_page(request, sources, _upload_form(sources))
 
 
@@ -55,6 +58,8 @@ def upload(request: HttpRequest) -> HttpResponse:
 @login_required
 def load_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Rejected rows are partners' records as sent: read through the gate, which audits the viewing.
+    recover_stopped_loads()
+
     def read(scope):
         load = owners.load_for(request.user, pk)
         rejected = Paginator(load.rejected_rows.order_by("line_number"), 50).get_page(request.GET.get("page"))
