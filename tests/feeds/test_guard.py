@@ -45,7 +45,8 @@ def test_rows_rejected_for_a_bad_start_date_keep_their_involvements_as_last_load
     kept = Involvement.objects.get(record_id="K3")
     assert kept.removed_at is None and kept.changed_load_id == first.pk
     assert kept.not_updated == (
-        f"not updated by load {second.pk}: start_date '31/02/2026' is not a date in the form %d/%m/%Y."
+        f"not updated by load {second.pk}: "
+        "Start date (OccDate) '31/02/2026' is not a date written like 27/11/2026."
     )
     assert set(second.rejected_rows.values_list("record_id", "kept")) == {(rid, True) for rid in unreadable}
 

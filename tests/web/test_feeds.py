@@ -82,9 +82,12 @@ def test_an_uploaded_file_is_loaded_and_its_outcome_shown(owner, source, client,
     page = client.get(response["Location"]).content.decode()
     assert "Niche export 25 Nov.csv" in page
     assert "26 read, 24 loaded" in page and "2 rejected" in page
-    assert "Required field start_date (OccDate) is empty." in page
-    assert "Required field person_ref (NominalId) is empty." in page
+    assert "Start date (OccDate) is empty; it is required." in page
+    assert "Person reference (NominalId) is empty; it is required." in page
     assert 'http-equiv="refresh"' not in page
+    # Rows loaded with a field flagged are listed too, each problem in the feed owner's words.
+    assert "Rows loaded with a problem" in page
+    assert "Date of birth (DOB) &#x27;1987&#x27;: partial or impossible date; kept as given" in page
 
 
 def test_rejected_rows_download_as_csv_that_a_spreadsheet_cannot_run(owner, source, client, tmp_path):

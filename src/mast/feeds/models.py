@@ -117,6 +117,21 @@ class RejectedRow(models.Model):
         return f"line {self.line_number}: {self.reason}"
 
 
+class FlaggedRow(models.Model):
+    """A row that was loaded with one or more fields flagged, and every problem with it in plain words."""
+
+    load = models.ForeignKey(Load, on_delete=models.CASCADE, related_name="flagged_rows")
+    line_number = models.PositiveIntegerField()
+    record_id = models.CharField(max_length=64)
+    problems = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["load", "line_number"]
+
+    def __str__(self) -> str:
+        return f"line {self.line_number}: {len(self.problems)} problem(s)"
+
+
 class AddressFields(models.Model):
     address_line_1 = models.CharField(max_length=200, blank=True)
     address_line_2 = models.CharField(max_length=200, blank=True)

@@ -24,9 +24,10 @@ from mast.feeds import guard
 from mast.feeds.mapping import MappingError, load_mapping
 from mast.feeds.models import Load, Source
 from mast.feeds.plan import make_plan
+from mast.feeds.problems import field_words, flag_problem
 from mast.feeds.readers import FileRefused, read_rows
 from mast.feeds.validation import CanonicalRow, Rejection, RowValidator
-from mast.feeds.writing import write_plan, write_rejections
+from mast.feeds.writing import Flagged, write_flagged, write_plan, write_rejections
 
 log = logging.getLogger(__name__)
 
@@ -123,17 +124,19 @@ def run_load(
     started = time.monotonic()
     try:
         mapping = load_mapping(source.mapping)
-        rows, rejections = _validate(path, mapping, load, progress)
+        rows, rejections, flagged = _validate(path, mapping, load, progress)
         plan = make_plan(source, rows, rejections)
         reasons = guard.reasons_to_hold(mapping.guard, plan, load.rows_read, len(rejections))
         load.records_removed = len(plan.removed_involvements)
         load.records_kept = len(plan.kept_involvements)
         if reasons and confirmed is None:
             with transaction.atomic():
+                write_flagged(load, flagged)
                 return _hold(load, plan, rejections, reasons)
         note_stage(load, Load.Stage.WRITING)
         with transaction.atomic():
             write_rejections(load, rejections, plan.kept_lines)
+            write_flagged(load, flagged)
             changed = write_plan(source, load, plan, progress)
             load.rows_loaded = len(rows)
             if after_write:
@@ -222,23 +225,30 @@ def note_stage(load: Load, stage: str, rows: int | None = None) -> None:
     Load.objects.filter(pk=load.pk).update(**changes)
 
 
-def _validate(path, mapping, load, progress) -> tuple[list[CanonicalRow], list[Rejection]]:
+def _validate(path, mapping, load, progress) -> tuple[list[CanonicalRow], list[Rejection], list[Flagged]]:
     validator = RowValidator(mapping, timezone.localdate())
     note_stage(load, Load.Stage.READING, 0)
     _, raw_rows = read_rows(path, mapping)
     rows: list[CanonicalRow] = []
     rejections: list[Rejection] = []
+    flagged: list[Flagged] = []
     first_line: dict[str, int] = {}
     for count, (line, raw) in enumerate(raw_rows, start=1):
         result = validator.validate(line, raw)
         if isinstance(result, CanonicalRow):
             record_id = result.values["record_id"]
             if record_id in first_line:
-                reason = f"record_id {record_id} appears again (first on line {first_line[record_id]})."
+                reason = (
+                    f"{field_words('record_id', mapping.columns)} '{record_id}' appears again "
+                    f"(first on line {first_line[record_id]})."
+                )
                 result = Rejection(line, "record_id", reason, raw, record_id, result.values["person_ref"])
             else:
                 first_line[record_id] = line
         (rows if isinstance(result, CanonicalRow) else rejections).append(result)
+        if isinstance(result, CanonicalRow) and result.flags:
+            problems = [flag_problem(n, f, mapping.columns, raw) for n, f in result.flags.items()]
+            flagged.append(Flagged(line, result.values["record_id"], problems))
         if count % 10_000 == 0:
             note_stage(load, Load.Stage.READING, count)
             if progress:
@@ -250,7 +260,7 @@ def _validate(path, mapping, load, progress) -> tuple[list[CanonicalRow], list[R
         raise FileRefused("The file has a header but no data rows.")
     load.rows_rejected = len(rejections)
     load.rows_flagged = sum(1 for r in rows if r.flags)
-    return rows, rejections
+    return rows, rejections, flagged
 
 
 def source_for_mapping(mapping_name: str) -> Source:

@@ -6,17 +6,36 @@ by load N", so the feed owner can see which of their records MAST is still showi
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.utils import timezone
 
 from mast.feeds import bulk
-from mast.feeds.models import Involvement, Load, PartnerRecord, RejectedRow, Source
+from mast.feeds.models import FlaggedRow, Involvement, Load, PartnerRecord, RejectedRow, Source
 from mast.feeds.plan import INVOLVEMENT_FIELDS, PERSON_FIELDS, LoadPlan, involvement_digest
 from mast.feeds.validation import Rejection
 
 BATCH = 2000
 Progress = Callable[[str, int, int | None], None]
 STALE = ("stale_load", "stale_reason")
+
+
+@dataclass(frozen=True)
+class Flagged:
+    line_number: int
+    record_id: str
+    problems: list[str]
+
+
+def write_flagged(load: Load, flagged: list[Flagged]) -> None:
+    load.flagged_rows.all().delete()
+    FlaggedRow.objects.bulk_create(
+        (
+            FlaggedRow(load=load, line_number=f.line_number, record_id=f.record_id, problems=f.problems)
+            for f in flagged
+        ),
+        batch_size=BATCH,
+    )
 
 
 def write_rejections(load: Load, rejections: list[Rejection], kept_lines: set[int]) -> None:

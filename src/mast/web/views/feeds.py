@@ -64,23 +64,31 @@ def load_detail(request: HttpRequest, pk: int) -> HttpResponse:
         load = owners.load_for(request.user, pk)
         rejected = Paginator(load.rejected_rows.order_by("line_number"), 50).get_page(request.GET.get("page"))
         rejected.object_list = list(rejected.object_list)
-        return load, rejected
+        flagged = Paginator(load.flagged_rows.order_by("line_number"), 50).get_page(
+            request.GET.get("flagged")
+        )
+        flagged.object_list = list(flagged.object_list)
+        return load, rejected, flagged
 
-    load, rejected = through_gate(
+    load, rejected, flagged = through_gate(
         viewer_of(request),
         Action.VIEW_REJECTED_ROWS,
         read,
         target=f"load:{pk}",
-        describe=lambda result: {"rejected_rows_shown": len(result[1].object_list)},
+        describe=lambda result: {
+            "rejected_rows_shown": len(result[1].object_list),
+            "flagged_rows_shown": len(result[2].object_list),
+        },
     )
-    return _load_page(request, load, rejected)
+    return _load_page(request, load, rejected, flagged)
 
 
-def _load_page(request, load, rejected, confirm_error: str = "", status: int = 200) -> HttpResponse:
+def _load_page(request, load, rejected, flagged=None, confirm_error="", status: int = 200) -> HttpResponse:
     context = {
         "load": load,
         "progress": owners.progress(load),
         "rejected": rejected,
+        "flagged": flagged,
         "cannot_apply": guard.can_apply(load) if load.status == load.Status.HELD else "",
         "confirm_error": confirm_error,
         "confirm_errors": [FieldError("confirm", confirm_error)] if confirm_error else [],
@@ -128,5 +136,21 @@ def rejected_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     response = StreamingHttpResponse(owners.rejected_rows_csv(load), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="rejected-rows-{load.source.code}-load-{load.pk}.csv"'
+    )
+    return response
+
+
+@login_required
+def flagged_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    load = through_gate(
+        viewer_of(request),
+        Action.EXPORT_REJECTED_ROWS,
+        lambda scope: owners.load_for(request.user, pk),
+        target=f"load:{pk}:flagged",
+        describe=lambda load: {"rows": load.rows_flagged},
+    )
+    response = StreamingHttpResponse(owners.flagged_rows_csv(load), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="flagged-rows-{load.source.code}-load-{load.pk}.csv"'
     )
     return response
