@@ -5,7 +5,8 @@ import sys
 
 MAST_COMMANDS = {
     "synth": "write a synthetic region: partner feed files plus the ground truth",
-    "load": "load one partner feed file",
+    "load": "load one partner feed file (--confirm-removals to apply a file that would be held)",
+    "sources": "list partners' mappings and sources (--sync creates them, --owner assigns a feed owner)",
     "identity": "re-run identity matching over every partner record (--retrain for a new model)",
     "link": "link people across canonical-format CSV files, with no database (--output OUT.csv)",
     "demo": "set up the demo: migrate, synthetic region, loads and demo users",

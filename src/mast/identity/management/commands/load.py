@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from mast.feeds.models import Load, Source
+from mast.feeds import registry
+from mast.feeds.models import Load
 from mast.feeds.services import Confirmation
 from mast.identity.intake import ingest_file
 
@@ -25,10 +26,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, source, file, confirm_removals=False, **options):
         try:
-            source_obj = Source.objects.get(code=source)
-        except Source.DoesNotExist:
-            known = ", ".join(Source.objects.values_list("code", flat=True)) or "none yet"
-            raise CommandError(f"No source '{source}'. Known sources: {known}.") from None
+            # A mapping's first load creates its source and agency (feeds/registry.py).
+            source_obj = registry.source_for_code(source)
+        except registry.NoSuchSource as exc:
+            raise CommandError(str(exc)) from None
         if not file.is_file():
             raise CommandError(f"{file} is not a file.")
 
