@@ -85,3 +85,17 @@ def test_only_the_feeds_owners_may_apply_it(held, client, source):
     client.force_login(make_user(Role.PRACTITIONER, agency=source.agency))
     assert client.post(reverse("web:feed-load-apply", args=[held.pk]), {"confirm": "yes"}).status_code == 403
     assert open_count(source) == 100
+
+
+def test_the_feed_owner_can_undo_a_load_from_its_page(owner, held, client, source, tmp_path):
+    applied = load_file(source, write_feed(tmp_path / "day3.csv", rows(96))).load
+    url = reverse("web:feed-load-undo", args=[applied.pk])
+    assert "Undo this load" in client.get(reverse("web:feed-load", args=[applied.pk])).content.decode()
+
+    client.post(url, {})  # not confirmed: nothing happens
+    assert open_count(source) == 96
+
+    assert client.post(url, {"confirm": "yes"}).status_code == 302
+    assert open_count(source) == 100
+    event = AuditEvent.objects.get(action="undo_feed_load")
+    assert event.username == owner.username and event.detail["by"] == "feed owner's page"

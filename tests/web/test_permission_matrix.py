@@ -49,6 +49,8 @@ PAGES = {
     # Posted for a load that is not held, it only sends the owner back to the load's page.
     "feed-load-apply": ("post", frozenset({Role.FEED_OWNER}), False),
     "feed-load-flagged": ("get", frozenset({Role.FEED_OWNER}), True),
+    # Posted without its confirmation, it only sends the owner back to the load's page.
+    "feed-load-undo": ("post", frozenset({Role.FEED_OWNER}), False),
     "review-queue": ("get", REVIEWERS, True),
     "review-candidate": ("get", REVIEWERS, True),
     "unlink-record": ("get", frozenset({Role.IG_OFFICER}), True),
@@ -129,6 +131,7 @@ def world():
         "feed-load-progress": [load.pk],
         "feed-load-apply": [load.pk],
         "feed-load-flagged": [load.pk],
+        "feed-load-undo": [load.pk],
         "review-candidate": [candidate.pk],
         "unlink-record": [record.link.pk],
         "person": [person.public_id],

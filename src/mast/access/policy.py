@@ -30,6 +30,7 @@ class Action(StrEnum):
     VIEW_ALERTS = "view_alerts"
     MUTE_ALERTS = "mute_alerts"
     APPLY_HELD_LOAD = "apply_held_load"
+    UNDO_LOAD = "undo_load"
 
 
 # Work on the data itself (reviewing matches, fixing a feed) has one purpose, implied by the work; looking at
@@ -77,6 +78,7 @@ RULES: dict[Action, tuple[frozenset[str], tuple[str, str] | None]] = {
     Action.MUTE_ALERTS: (_PRACTICE, ALERTS),
     # Confirming that a held file may remove what it removes is the feed owner's call, for their own feed.
     Action.APPLY_HELD_LOAD: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
+    Action.UNDO_LOAD: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
 }
 
 

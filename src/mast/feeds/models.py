@@ -42,6 +42,7 @@ class Load(models.Model):
         FAILED = "failed", "Failed"
         # Would remove or reject more than its source's guard allows: not applied until its owner confirms.
         HELD = "held", "Held for checking"
+        UNDONE = "undone", "Undone"
 
     class Kind(models.TextChoices):
         RECORDS = "records", "Headline records"
@@ -130,6 +131,26 @@ class FlaggedRow(models.Model):
 
     def __str__(self) -> str:
         return f"line {self.line_number}: {len(self.problems)} problem(s)"
+
+
+class PriorVersion(models.Model):
+    """A record as it was just before a load changed it, kept for the last few loads so they can be undone
+    (feeds/undo.py). Records a load created need none: undoing marks them removed."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Partner record"
+        INVOLVEMENT = "involvement", "Involvement"
+
+    load = models.ForeignKey(Load, on_delete=models.CASCADE, related_name="prior_versions")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    record_pk = models.BigIntegerField()
+    values = models.JSONField()
+
+    class Meta:
+        indexes = [models.Index(fields=["load", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.record_pk} before load {self.load_id}"
 
 
 class AddressFields(models.Model):

@@ -26,6 +26,7 @@ from mast.feeds.models import Load, Source
 from mast.feeds.plan import make_plan
 from mast.feeds.problems import field_words, flag_problem
 from mast.feeds.readers import FileRefused, read_rows
+from mast.feeds.undo import forget_older_than_undoable
 from mast.feeds.validation import CanonicalRow, Rejection, RowValidator
 from mast.feeds.writing import Flagged, write_flagged, write_plan, write_rejections
 
@@ -144,6 +145,7 @@ def run_load(
             if reasons:
                 _audit(load, "apply_held_feed_load", confirmed.user, {"confirmed_by": confirmed.how})
             _finish(load, Load.Status.LOADED, f"Loaded in {time.monotonic() - started:.1f} s.")
+            forget_older_than_undoable(source)
     except (FileRefused, MappingError) as exc:
         return _finish(load, Load.Status.REFUSED, str(exc))
     except Exception as exc:

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from mast.feeds import bulk
-from mast.feeds.models import FlaggedRow, Involvement, Load, PartnerRecord, RejectedRow, Source
+from mast.feeds.models import FlaggedRow, Involvement, Load, PartnerRecord, PriorVersion, RejectedRow, Source
 from mast.feeds.plan import INVOLVEMENT_FIELDS, PERSON_FIELDS, LoadPlan, involvement_digest
+from mast.feeds.undo import save_prior_versions
 from mast.feeds.validation import Rejection
 
 BATCH = 2000
@@ -61,6 +62,7 @@ def write_rejections(load: Load, rejections: list[Rejection], kept_lines: set[in
 
 def write_plan(source: Source, load: Load, plan: LoadPlan, progress: Progress | None) -> list[int]:
     """Apply the plan; returns the ids of partner records that are new or changed, for matching."""
+    _save_priors(load, plan)
     person_ids, changed = _write_people(source, load, plan)
     if progress:
         progress("records", len(plan.people), len(plan.people))
@@ -75,6 +77,16 @@ def write_plan(source: Source, load: Load, plan: LoadPlan, progress: Progress | 
     _mark_kept(Involvement, plan.kept_involvements, load)
     _mark_kept(PartnerRecord, plan.kept_people, load)
     return changed
+
+
+def _save_priors(load: Load, plan: LoadPlan) -> None:
+    """What this load is about to change, as it is now, so the load can be undone (feeds/undo.py)."""
+    people = [c.pk for c in plan.people if c.pk is not None]
+    people += [*plan.removed_people, *plan.cleared_people, *plan.kept_people]
+    involvements = [c.pk for c in plan.involvements if c.pk is not None]
+    involvements += [*plan.removed_involvements, *plan.cleared_involvements, *plan.kept_involvements]
+    save_prior_versions(load, PriorVersion.Kind.PERSON, people)
+    save_prior_versions(load, PriorVersion.Kind.INVOLVEMENT, involvements)
 
 
 def _write_people(source: Source, load: Load, plan: LoadPlan) -> tuple[dict[str, int], list[int]]:

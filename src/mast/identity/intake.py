@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 
 from mast.alerts.services import raise_for_load as raise_alerts
 from mast.config.paths import VAR_DIR
+from mast.feeds import undo
 from mast.feeds.models import Load, Source
 from mast.feeds.services import Confirmation, Progress, note_stage, queue_load, run_load
 from mast.identity.record_store import writes_on_commit
@@ -56,6 +58,15 @@ def ingest_queued(
     # Once the new records belong to people: tell other agencies' allocated workers (mast.alerts).
     raise_alerts(outcome.load)
     return IngestResult(outcome.load, matched[0] if matched else None)
+
+
+@transaction.atomic
+def undo_load(load: Load, user=None, *, how: str = "command line (mast undo_load)") -> IngestResult:
+    """Undo the load (and any later ones of its source) and re-match the records concerned, together."""
+    undone, touched = undo.undo(load, user, how=how)
+    with writes_on_commit():
+        matching = resolve_records(touched)
+    return IngestResult(undone[-1], matching)
 
 
 def apply_held(load: Load, user) -> None:

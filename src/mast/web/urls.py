@@ -20,6 +20,7 @@ urlpatterns = [
     path("feeds/loads/<int:pk>/rejected.csv", feeds.rejected_csv, name="feed-load-rejected"),
     path("feeds/loads/<int:pk>/progress/", feeds.load_progress, name="feed-load-progress"),
     path("feeds/loads/<int:pk>/apply/", feeds.apply_held, name="feed-load-apply"),
+    path("feeds/loads/<int:pk>/undo/", feeds.undo_view, name="feed-load-undo"),
     path("feeds/loads/<int:pk>/flagged.csv", feeds.flagged_csv, name="feed-load-flagged"),
     path("identity/review/", identity_views.queue, name="review-queue"),
     path("identity/review/<int:pk>/", identity_views.candidate, name="review-candidate"),

@@ -12,7 +12,8 @@ from mast.access.gate import through_gate
 from mast.access.policy import Action, allows
 from mast.feeds import guard, owners
 from mast.feeds.services import recover_stopped_loads
-from mast.identity.intake import accept_upload
+from mast.feeds.undo import why_not as why_not_undo
+from mast.identity.intake import accept_upload, undo_load
 from mast.identity.intake import apply_held as queue_held_load
 from mast.web.forms import FeedUploadForm, FieldError
 from mast.web.viewer import viewer_of
@@ -90,6 +91,7 @@ def _load_page(request, load, rejected, flagged=None, confirm_error="", status: 
         "rejected": rejected,
         "flagged": flagged,
         "cannot_apply": guard.can_apply(load) if load.status == load.Status.HELD else "",
+        "can_undo": load.status == load.Status.LOADED and not why_not_undo(load),
         "confirm_error": confirm_error,
         "confirm_errors": [FieldError("confirm", confirm_error)] if confirm_error else [],
     }
@@ -154,3 +156,14 @@ def flagged_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
         f'attachment; filename="flagged-rows-{load.source.code}-load-{load.pk}.csv"'
     )
     return response
+
+
+@login_required
+@require_POST
+def undo_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if not allows(request.user, Action.UNDO_LOAD):
+        raise PermissionDenied("Only a feed's owners can undo its loads.")
+    load = owners.load_for(request.user, pk)
+    if request.POST.get("confirm") == "yes" and not why_not_undo(load):
+        undo_load(load, request.user, how="feed owner's page")
+    return redirect("web:feed-load", pk=load.pk)
