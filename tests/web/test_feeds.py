@@ -170,3 +170,13 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_kept(owner, source, 
 
     assert "must be smaller than 1 MB" in response.content.decode()
     assert not Load.objects.exists()
+
+
+def test_a_large_upload_is_stopped_while_it_streams_and_nothing_is_kept(owner, source, client, settings):
+    settings.MAST_MAX_UPLOAD_BYTES = 1024**2
+    # Three times the limit, and larger than Django keeps in memory: it would go to a temporary file.
+    response = upload(client, source.code, "huge.csv", b"x" * (3 * 1024**2))
+
+    page = response.content.decode()
+    assert "must be smaller than 1 MB" in page and "Select a file" not in page
+    assert not Load.objects.exists()

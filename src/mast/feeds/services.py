@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mast.audit import chain
-from mast.config.paths import VAR_DIR
+from mast.config.paths import VAR_DIR, private_dir, private_file
 from mast.feeds import guard
 from mast.feeds.mapping import MappingError, load_mapping
 from mast.feeds.models import Load, Source
@@ -67,8 +67,10 @@ def file_sha256(path: Path) -> str:
 def _archive(path: Path, source: Source, sha256: str) -> str:
     target = archive_dir() / source.code / f"{sha256}{''.join(path.suffixes)[-20:]}"
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
+        private_dir(target.parent)
+        partial = target.with_suffix(".partial")
+        shutil.copyfile(path, partial)
+        private_file(partial).replace(target)
     return str(target)
 
 

@@ -25,6 +25,7 @@ FALSE_WORDS = {"n", "no", "false", "0", "f", ""}
 FORMULA_START = ("=", "+", "-", "@")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_LENGTH = {f.name: f.max_length for f in FIELDS}
+UNREADABLE = "\ufffd"
 
 
 @dataclass
@@ -133,6 +134,12 @@ class RowValidator:
         email = values.get("contact_email", "")
         if email and not EMAIL.match(email):
             row.flags["contact_email"] = "not an email address"
+        for name, column in self.columns.items():
+            # The reader put U+FFFD where bytes were not valid in the file's encoding (readers.py).
+            if UNREADABLE in (raw.get(column) or ""):
+                row.flags.setdefault(
+                    name, "has characters that could not be read in the file's encoding; shown as �"
+                )
         return row
 
     def _plain_texts(self, text: dict[str, str], row: CanonicalRow) -> None:

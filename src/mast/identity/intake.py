@@ -4,6 +4,7 @@ Feeds knows nothing of identity (data flows one way), so the pipeline lives here
 line (`mast load`), the feed owner's upload (a background task) and the demo all come through here.
 """
 
+import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from mast.alerts.services import raise_for_load as raise_alerts
-from mast.config.paths import VAR_DIR
+from mast.config.paths import VAR_DIR, private_dir
 from mast.feeds import undo
 from mast.feeds.models import Load, Source
 from mast.feeds.services import Confirmation, Progress, note_stage, queue_load, run_load
@@ -86,10 +87,12 @@ def accept_upload(source: Source, upload: UploadedFile, user) -> Load:
     """Keep an uploaded file and queue its load as a background task; the Load shows its progress."""
     from mast.identity.tasks import ingest_upload
 
-    incoming_dir().mkdir(parents=True, exist_ok=True)
+    private_dir(incoming_dir())
     # The partner's file name is kept for display only; on disk the file gets a name of ours.
     path = incoming_dir() / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()[:10]}"
-    with path.open("wb") as handle:
+    # Copied a chunk at a time from where the upload handler streamed it (web/uploads.py), never whole.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
     load = queue_load(source, path, user=user, file_name=Path(upload.name).name[:255])

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import BooleanField, CharField, ExpressionWrapper, Q
 from django.db.models.functions import Cast
 
-from mast.config.paths import VAR_DIR
+from mast.config.paths import VAR_DIR, private_dir
 from mast.feeds.models import PartnerRecord
 from mast.identity.linkage import SCHEMA, model_row
 from mast.identity.paused_gc import paused_gc
@@ -167,7 +167,7 @@ def _write(table: pa.Table, path: Path) -> None:
 
 
 def _replace(table: pa.Table, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     partial = path.with_suffix(f".{time.monotonic_ns()}.tmp")
     feather.write_feather(table, partial, compression="lz4")
     partial.replace(path)

@@ -15,6 +15,7 @@ from mast.feeds.services import recover_stopped_loads
 from mast.feeds.undo import why_not as why_not_undo
 from mast.identity.intake import accept_upload, undo_load
 from mast.identity.intake import apply_held as queue_held_load
+from mast.web import uploads
 from mast.web.forms import FeedUploadForm, FieldError
 from mast.web.viewer import viewer_of
 
@@ -49,6 +50,9 @@ def index(request: HttpRequest) -> HttpResponse:
 def upload(request: HttpRequest) -> HttpResponse:
     sources = _sources_or_refuse(request.user)
     form = _upload_form(sources, request.POST, request.FILES)
+    if uploads.too_large(request):
+        form.refuse_as_too_large()
+        return _feeds_page(request, sources, form)
     if not form.is_valid():
         return _feeds_page(request, sources, form)
     source = owners.source_for(request.user, form.cleaned_data["source"])
