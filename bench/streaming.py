@@ -77,13 +77,10 @@ def run() -> None:
         print(f"streaming: a {size / 1024**3:.2f} GiB feed written in {time.perf_counter() - started:.0f} s")
         for phase, path in (("upload", body), ("read", feed)):
             figures = run_phase(phase, path, work)
-            extra = (
-                f", {figures['rows']:,} rows = {figures['rows'] / figures['seconds']:,.0f} rows/s"
-                if figures.get("rows")
-                else ""
-            )
+            rows, seconds = figures.get("rows"), figures["seconds"]
+            extra = f", {rows:,} rows = {rows / seconds:,.0f} rows/s" if rows else ""
             print(
-                f"streaming [{phase}]: {figures['bytes'] / 1024**3:.2f} GiB in {figures['seconds']:.1f} s{extra}, "
+                f"streaming [{phase}]: {figures['bytes'] / 1024**3:.2f} GiB in {seconds:.1f} s{extra}, "
                 f"peak memory {figures['peak_mib']:,.0f} MiB",
                 flush=True,
             )
