@@ -153,6 +153,25 @@ class PriorVersion(models.Model):
         return f"{self.kind} {self.record_pk} before load {self.load_id}"
 
 
+class LateNotice(models.Model):
+    """A source whose file did not arrive on schedule, told once per missed deadline (feeds/lateness.py)."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="late_notices")
+    due_since = models.DateTimeField(help_text="A good file was expected after this moment.")
+    last_good_at = models.DateTimeField(null=True, blank=True)
+    raised_at = models.DateTimeField(auto_now_add=True)
+    emails_sent = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "due_since"], name="late_notice_once_per_deadline")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source.code} late since {self.due_since:%Y-%m-%d %H:%M}"
+
+
 class AddressFields(models.Model):
     address_line_1 = models.CharField(max_length=200, blank=True)
     address_line_2 = models.CharField(max_length=200, blank=True)
