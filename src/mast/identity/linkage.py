@@ -7,8 +7,10 @@ decision — linked, sent to review, or not linked — and the evidence behind i
 The rules on top of Fellegi-Sunter are few and stated plainly, because scores alone cannot tell twins apart:
 twins share surname, address and date of birth, and those agreements outweigh different given names. So a pair
 is never linked automatically when two valid NHS numbers differ, when the given names are different names (not
-a nickname, variant, middle name, sound-alike or typo of each other), or when the dates of birth are different
-beyond a transposition or a keyed digit. A valid NHS number agreeing is decisive.
+a nickname, variant, middle name, swap with the family name or typo of each other), when the dates of birth
+are different beyond a transposition or a keyed digit, or when both records give different middle names. A
+valid NHS number agreeing is decisive. A vetoed pair shaped like a relative is not dropped but becomes a
+possible match for a person to decide (possible.py): the decisions are link, review, possible and not linked.
 """
 
 import logging
