@@ -148,3 +148,17 @@ def test_no_person_holds_two_dates_of_birth_no_slip_explains():
     )
 
     assert not together("police|A", "police|B")
+
+
+def test_a_record_matching_a_same_named_child_and_adult_is_linked_to_neither():
+    # Callum Begum the baby and Callum Begum his grown-up brother at one address; a police record of one of
+    # them gives no date of birth. Held back from the baby, it must not go to the adult on the name alone.
+    together, reasons = link(
+        record("health|A", "Callum", "Begum", "2025-05-27", sex="male"),
+        record("police|B", "Callum", "Begum", "2004-04-14", sex="male"),
+        record("police|C", "Callum", "Begum", sex="male"),
+    )
+
+    assert not together("police|C", "health|A") and not together("police|C", "police|B")
+    assert reasons[frozenset(("health|A", "police|C"))] == possible.CHILD_OR_NAMESAKE_PARENT
+    assert frozenset(("police|B", "police|C")) in reasons

@@ -171,7 +171,34 @@ def triage(pairs: Iterable[ScoredPair], key: Callable[[object], object], skip=fr
             sorted_pairs.review[pair_key] = (pair, pair.possible)
         if pair.veto and not pair.nhs_agrees:
             sorted_pairs.cannot.append(pair_key)
+    _hold_namesakes(sorted_pairs)
     return sorted_pairs
+
+
+_DOB = [c["output_column_name"] for c in fs_model.COMPARISONS].index("date_of_birth")
+
+
+def _hold_namesakes(sorted_pairs: Triage) -> None:
+    """A record held back from a same-named child (possible.HOLD_LINK) is not linked instead to someone else
+    on its name and address alone: it matches a child and an adult of one name, and which it is, is a guess.
+    Its links without a date of birth to go on become pairs to review, as an ambiguous record's do."""
+    held = {
+        record
+        for key, (pair, reason) in sorted_pairs.review.items()
+        if reason in possible.HOLD_LINK
+        for record in key
+    }
+    if not held:
+        return
+    kept = []
+    for link in sorted_pairs.links:
+        key = (link[0], link[1])
+        pair = sorted_pairs.best[key]
+        if (key[0] in held or key[1] in held) and not pair.nhs_agrees and pair.evidence[_DOB] == -1:
+            sorted_pairs.review.setdefault(key, (pair, AMBIGUOUS))
+        else:
+            kept.append(link)
+    sorted_pairs.links = kept
 
 
 @dataclass

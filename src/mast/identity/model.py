@@ -75,12 +75,12 @@ COMPARISONS: list[dict] = [
             ),
             _level(SWAPPED, SWAPPED_LABEL),
             # No sound-alike level for given names: Lucy and Lewis sound alike and are a sister and brother.
-            # Two known names are two names, however close (Christine and Christian, Jon and Joan): a slip
-            # makes a spelling that is no name, or one several records share.
+            # Two known names one letter apart are mostly one name's spellings (Alison and Allison); two
+            # known names further apart are two names, however alike (Christine and Christian).
             _level(
-                '(damerau_levenshtein("given_name_l", "given_name_r") <= 1'
-                ' OR jaro_winkler_similarity("given_name_l", "given_name_r") >= 0.9)'
-                ' AND NOT coalesce("given_name_known_l" AND "given_name_known_r", false)',
+                'damerau_levenshtein("given_name_l", "given_name_r") <= 1'
+                ' OR (jaro_winkler_similarity("given_name_l", "given_name_r") >= 0.9'
+                ' AND NOT coalesce("given_name_known_l" AND "given_name_known_r", false))',
                 "Given names within a typo",
             ),
             # Two slips ("Naiomm"/"Naomi", "rn" read for "m") only when one spelling is no known name: two
