@@ -32,46 +32,22 @@ def held_out(tmp_path_factory):
         truth_records, linked.clustering.cluster_of(), [tuple(p) for p in reasons], people, reasons
     )
     print("\n".join(report.lines()))
-    report.records, report.cluster_of, report.truth_records, report.people = (
-        records,
-        linked.clustering.cluster_of(),
-        truth_records,
-        people,
-    )
     return report
 
 
-def test_no_twin_or_sibling_is_linked_nor_a_dated_parent_and_child_with_one_name(held_out):
-    assert (held_out.wrong_links["twins"], held_out.wrong_links["siblings"]) == (0, 0)
+def test_no_twin_sibling_or_same_named_parent_and_child_is_linked(held_out):
+    assert held_out.wrong_links == {"twins": 0, "siblings": 0, "same_name_parent_child": 0}
     # Each of those classes is big enough for the zero to mean something.
     assert {kind: count >= 200 for kind, count in held_out.pairs_of_kind.items()} == dict.fromkeys(
         held_out.pairs_of_kind, True
     )
-    # A same-named parent and child are linked only through a record that gives no date of birth and matches
-    # an adult (a grown-up son with his father's name): measured 4 such pairs of 229. Every pair of their
-    # records with both dates given stays apart.
-    by_person = {}
-    for key, record in held_out.truth_records.items():
-        if key in held_out.records:
-            by_person.setdefault(record.person_id, []).append(key)
-    dated_wrong = undated_wrong = 0
-    for person_id, person in held_out.people.items():
-        other = person.get("same_name_as")
-        for a in by_person.get(person_id, ()) if other else ():
-            for b in by_person.get(other, ()):
-                if held_out.cluster_of[a] == held_out.cluster_of[b]:
-                    dated = held_out.records[a]["date_of_birth"] and held_out.records[b]["date_of_birth"]
-                    dated_wrong += bool(dated)
-                    undated_wrong += not dated
-    assert dated_wrong == 0
-    assert undated_wrong <= 6
 
 
 def test_automatic_links_are_precise_and_almost_nothing_is_left_without_a_trace(held_out):
-    # Measured: precision 99.92 %, recall 96.95 %, linked or in review 99.39 %.
+    # Measured: precision 100 %, recall 96.89 %, linked or in review 99.49 %.
     assert held_out.precision >= 0.999
     assert held_out.recall >= 0.96
-    assert held_out.recall_with_review >= 0.99
+    assert held_out.recall_with_review >= 0.992
 
 
 def test_every_kind_of_error_is_linked_or_in_review(held_out):
