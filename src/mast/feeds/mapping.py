@@ -56,6 +56,15 @@ class Guard:
     max_rejected_share: float = 0.10
 
 
+# Optional fields a feed should send when its system holds them, and why (docs/feed-format.md).
+RECOMMENDED = {
+    "middle_names": (
+        "It sends no middle names. Twins, and one person known to you by their middle name, look alike "
+        "without them, so MAST can only ask a reviewer to decide: send middle names wherever your system "
+        "holds them."
+    ),
+}
+
 SCHEDULES = ("daily", "weekdays", "weekly")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -90,6 +99,12 @@ class Mapping:
     @property
     def partner_columns(self) -> set[str]:
         return set(self.columns.values())
+
+    @property
+    def advice(self) -> tuple[str, ...]:
+        """What the feed owner should add to this mapping, in words: the optional fields matching needs
+        most."""
+        return tuple(why for name, why in RECOMMENDED.items() if name not in self.columns)
 
     def parse_date(self, text: str):
         return _parse_date(self.date_formats, text)
@@ -219,3 +234,16 @@ def load_mapping(name: str, directory: Path | None = None) -> Mapping:
 def all_mappings(directory: Path | None = None) -> list[Mapping]:
     directory = directory or MAPPINGS_DIR
     return [load_mapping(p.stem, directory) for p in sorted(directory.glob("*.toml"))]
+
+
+def advice_for(sources) -> list[tuple[object, str]]:
+    """(source, advice) for each piece of advice its mapping has (a missing mapping gives none here: loading
+    it says what is wrong)."""
+    advice = []
+    for source in sources:
+        try:
+            items = load_mapping(source.mapping).advice
+        except MappingError:
+            continue
+        advice += [(source, item) for item in items]
+    return advice

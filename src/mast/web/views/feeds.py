@@ -12,6 +12,7 @@ from mast.access.gate import through_gate
 from mast.access.policy import Action, allows
 from mast.feeds import guard, owners
 from mast.feeds.lateness import late_sources_for
+from mast.feeds.mapping import advice_for
 from mast.feeds.services import recover_stopped_loads
 from mast.feeds.undo import why_not as why_not_undo
 from mast.identity.intake import accept_upload, undo_load
@@ -34,7 +35,13 @@ def _upload_form(sources, data=None, files=None) -> FeedUploadForm:
 
 def _feeds_page(request: HttpRequest, sources, form: FeedUploadForm, status: int = 200) -> HttpResponse:
     loads = Paginator(owners.loads_for(request.user), 25).get_page(request.GET.get("page"))
-    context = {"sources": sources, "form": form, "loads": loads, "late": late_sources_for(request.user)}
+    context = {
+        "sources": sources,
+        "form": form,
+        "loads": loads,
+        "late": late_sources_for(request.user),
+        "advice": advice_for(sources),
+    }
     return render(request, "web/feeds/index.html", context, status=status)
 
 

@@ -40,3 +40,5 @@ class Command(BaseCommand):
                 )
                 state = f"{source.agency.name}; owners: {owners}; {latest}"
             self.stdout.write(f"{item.mapping.source_code:<32} {item.mapping.name}.toml  {state}")
+            for advice in item.mapping.advice:
+                self.stdout.write(f"{'':<32} advice: {advice}")
