@@ -51,22 +51,43 @@ def test_automatic_links_are_precise_and_almost_nothing_is_left_without_a_trace(
 
 
 def test_every_kind_of_error_is_linked_or_in_review(held_out):
+    # Linked automatically, then linked or in review, as measured; the floors sit a little below.
     floors = {
-        "nickname": 0.96,  # 97.7 %
-        "spelling": 0.98,  # 99.4 %
-        "typo": 0.97,  # 98.7 %
-        "moved": 0.97,  # 98.5 %
-        "date_of_birth_error": 0.95,  # 96.9 %
-        "duplicate_within_partner": 0.98,  # 100 %
-        "known_by_middle_name": 0.9,  # 92.4 %
-        "names_swapped": 0.92,  # 94.5 %
-        "two_slips": 0.95,  # 97.2 %
-        "date_of_birth_wrong": 0.85,  # 88.5 %
+        "nickname": (0.94, 0.96),  # 95.4 %, 97.7 %
+        "spelling": (0.92, 0.98),  # 94.0 %, 99.4 %
+        "typo": (0.93, 0.97),  # 95.1 %, 98.9 %
+        "moved": (0.96, 0.97),  # 98.5 %, 98.9 %
+        "married_name": (0.84, 0.93),  # 86.5 %, 95.2 %
+        "date_of_birth_error": (0.83, 0.96),  # 85.5 %, 97.5 %
+        "duplicate_within_partner": (0.96, 0.98),  # 97.5 %, 100 %
+        "known_by_middle_name": (0.74, 0.9),  # 77.2 %, 92.4 %
+        "names_swapped": (0.87, 0.93),  # 89.8 %, 95.3 %
+        "two_slips": (0.86, 0.95),  # 88.8 %, 97.2 %
+        "ocr_misread": (0.78, 0.9),  # 82.1 %, 92.9 %
+        "date_of_birth_wrong": (0.4, 0.85),  # 46.2 %, 88.5 %
+        "given_initial": (0.95, 0.97),  # 98.0 %, 100 %
+        "full_name_in_family": (0.9, 0.9),  # 100 %, 100 %
+        "title_in_name": (0.91, 0.97),  # 94.1 %, 100 %
     }
-    measured = {case: held_out.positive[case].recall_with_review for case in floors}
-    assert {case: measured[case] >= floor for case, floor in floors.items()} == dict.fromkeys(floors, True), (
-        measured
-    )
+    measured = {
+        case: (held_out.positive[case].recall, held_out.positive[case].recall_with_review) for case in floors
+    }
+    below = {
+        case: measured[case]
+        for case, (linked, reviewed) in floors.items()
+        if measured[case][0] < linked or measured[case][1] < reviewed
+    }
+    assert below == {}
+    # Every kind of error the generator makes is measured here, with enough pairs to mean something.
+    assert set(held_out.positive) == set(floors)
+    assert min(score.pairs for score in held_out.positive.values()) >= 10
+
+
+def test_the_review_queue_stays_workable(held_out):
+    # Measured: 231 pairs for 13,972 partner records, 56 % of them one person.
+    true = sum(score.true for score in held_out.by_reason.values())
+    assert held_out.review_pairs <= 300
+    assert true / held_out.review_pairs >= 0.5
 
 
 def test_possible_matches_say_why_and_most_of_them_are_one_person(held_out):

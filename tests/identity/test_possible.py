@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from mast.identity import possible
+from mast.identity.linkage import ScoredPair
 from mast.identity.offline import canonical_record, link_records
 
 TODAY = date(2026, 11, 28)
@@ -162,3 +163,25 @@ def test_a_record_matching_a_same_named_child_and_adult_is_linked_to_neither():
     assert not together("police|C", "health|A") and not together("police|C", "police|B")
     assert reasons[frozenset(("health|A", "police|C"))] == possible.CHILD_OR_NAMESAKE_PARENT
     assert frozenset(("police|B", "police|C")) in reasons
+
+
+def pair_scored(probability: float, *, veto: str = "", reason: str = "") -> ScoredPair:
+    return ScoredPair("a", "b", probability, 0.0, veto, False, (), False, False, reason)
+
+
+@pytest.mark.parametrize(
+    ("probability", "decision"),
+    [(0.95, "link"), (0.85, "review"), (0.35, "review"), (0.25, "not_linked")],
+)
+def test_borderline_scores_are_linked_reviewed_or_left_as_the_thresholds_say(probability, decision):
+    # A tenth either way on the link (0.9) or review (0.3) threshold changes one of these.
+    assert pair_scored(probability).decision == decision
+
+
+def test_a_vetoed_pair_is_never_linked_whatever_its_score_and_is_possible_only_with_a_reason():
+    assert pair_scored(0.999, veto=possible.GIVEN_VETO).decision == "not_linked"
+    assert (
+        pair_scored(0.999, veto=possible.GIVEN_VETO, reason=possible.TWINS_OR_MIDDLE_NAME).decision
+        == "possible"
+    )
+    assert pair_scored(0.999, reason=possible.CHILD_OR_NAMESAKE_PARENT).decision == "possible"
