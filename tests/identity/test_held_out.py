@@ -44,30 +44,31 @@ def test_no_twin_sibling_or_same_named_parent_and_child_is_linked(held_out):
 
 
 def test_automatic_links_are_precise_and_almost_nothing_is_left_without_a_trace(held_out):
-    # Measured: precision 100 %, recall 96.89 %, linked or in review 99.49 %.
+    # Measured: precision 99.96 %, recall 95.68 %, linked or in review 98.91 %.
     assert held_out.precision >= 0.999
-    assert held_out.recall >= 0.96
-    assert held_out.recall_with_review >= 0.992
+    assert held_out.recall >= 0.95
+    assert held_out.recall_with_review >= 0.985
 
 
 def test_every_kind_of_error_is_linked_or_in_review(held_out):
     # Linked automatically, then linked or in review, as measured; the floors sit a little below.
     floors = {
-        "nickname": (0.94, 0.96),  # 95.4 %, 97.7 %
-        "spelling": (0.92, 0.98),  # 94.0 %, 99.4 %
-        "typo": (0.93, 0.97),  # 95.1 %, 98.9 %
-        "moved": (0.96, 0.97),  # 98.5 %, 98.9 %
-        "married_name": (0.84, 0.93),  # 86.5 %, 95.2 %
-        "date_of_birth_error": (0.83, 0.96),  # 85.5 %, 97.5 %
-        "duplicate_within_partner": (0.96, 0.98),  # 97.5 %, 100 %
-        "known_by_middle_name": (0.74, 0.9),  # 77.2 %, 92.4 %
-        "names_swapped": (0.87, 0.93),  # 89.8 %, 95.3 %
-        "two_slips": (0.86, 0.95),  # 88.8 %, 97.2 %
-        "ocr_misread": (0.78, 0.9),  # 82.1 %, 92.9 %
-        "date_of_birth_wrong": (0.4, 0.85),  # 46.2 %, 88.5 %
-        "given_initial": (0.95, 0.97),  # 98.0 %, 100 %
+        "nickname": (0.84, 0.91),  # 86.8 %, 93.3 %
+        "variant_unseen": (0.66, 0.84),  # 70.6 %, 87.5 %: variants no list of the matcher's holds
+        "spelling": (0.88, 0.95),  # 90.4 %, 97.5 %
+        "typo": (0.91, 0.95),  # 93.3 %, 97.0 %
+        "moved": (0.93, 0.96),  # 95.7 %, 98.6 %
+        "married_name": (0.77, 0.91),  # 80.5 %, 94.0 %
+        "date_of_birth_error": (0.82, 0.93),  # 84.6 %, 95.6 %
+        "duplicate_within_partner": (0.94, 0.98),  # 95.9 %, 99.6 %
+        "known_by_middle_name": (0.72, 0.91),  # 75.0 %, 93.6 %
+        "names_swapped": (0.74, 0.82),  # 77.8 %, 85.6 %
+        "two_slips": (0.9, 0.94),  # 92.9 %, 96.4 %
+        "ocr_misread": (0.8, 0.95),  # 84.6 %, 100 %
+        "date_of_birth_wrong": (0.25, 0.75),  # 31.4 %, 80.0 %
+        "given_initial": (0.82, 0.82),  # 86.5 %, 86.5 %
         "full_name_in_family": (0.9, 0.9),  # 100 %, 100 %
-        "title_in_name": (0.91, 0.97),  # 94.1 %, 100 %
+        "title_in_name": (0.95, 0.97),  # 98.0 %, 100 %
     }
     measured = {
         case: (held_out.positive[case].recall, held_out.positive[case].recall_with_review) for case in floors
@@ -84,7 +85,7 @@ def test_every_kind_of_error_is_linked_or_in_review(held_out):
 
 
 def test_the_review_queue_stays_workable(held_out):
-    # Measured: 231 pairs for 13,972 partner records, 56 % of them one person.
+    # Measured: 248 pairs for 13,739 partner records, 65 % of them one person.
     true = sum(score.true for score in held_out.by_reason.values())
     assert held_out.review_pairs <= 300
     assert true / held_out.review_pairs >= 0.5

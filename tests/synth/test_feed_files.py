@@ -12,7 +12,7 @@ from mast.feeds.mapping import load_mapping
 from mast.feeds.readers import read_rows
 from mast.feeds.validation import Rejection, RowValidator
 from mast.synth.involvements import SOURCES
-from mast.synth.names import NICKNAMES, SPELLINGS
+from mast.synth.names import nicknames_of, spellings_of
 from mast.synth.region import generate
 from tests.synth.conftest import AS_OF, read_region
 
@@ -111,9 +111,9 @@ def test_the_truth_file_says_which_true_person_each_record_is(rows_by_source, re
             if not {"nickname", "spelling", "middle_name_as_given"} & set(tags) and not misread:
                 assert given == person["given_name"]
             if "nickname" in tags and not misread:
-                assert given in NICKNAMES[person["given_name"]]
+                assert given in nicknames_of(person["given_name"])
             if "spelling" in tags and not misread:
-                assert given in SPELLINGS[person["given_name"]]
+                assert given in spellings_of(person["given_name"])
             if not {"birth_surname", "spelling_family_name", "typo_family_name", "ocr_family_name"} & set(
                 tags
             ):

@@ -17,6 +17,8 @@ Key = Hashable  # a partner record: (source, person_ref)
 
 POSITIVE_CASES = {
     "nickname": lambda a, b: "nickname" in a.tags or "nickname" in b.tags,
+    # Nicknames and spellings from a list the matcher was not handed, and its lists do not hold (issue 22).
+    "variant_unseen": lambda a, b: "variant_unseen" in a.tags or "variant_unseen" in b.tags,
     "spelling": lambda a, b: bool({"spelling", "spelling_family_name"} & (a.tags | b.tags)),
     "typo": lambda a, b: bool({"typo_given_name", "typo_family_name"} & (a.tags | b.tags)),
     "moved": lambda a, b: ("old_address" in a.tags) != ("old_address" in b.tags),

@@ -222,6 +222,7 @@ SCHEMA = pa.schema(
         ("source", pa.string()),
         ("given_name", pa.string()),
         ("given_name_known", pa.bool_()),
+        ("given_name_stem", pa.string()),
         ("middle_name", pa.string()),
         ("given_name_groups", pa.list_(pa.string())),
         ("given_name_dm", pa.string()),

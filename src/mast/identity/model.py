@@ -91,6 +91,14 @@ COMPARISONS: list[dict] = [
                 ' AND NOT coalesce("given_name_known_l" AND "given_name_known_r", false)',
                 "Given names two keying slips apart, one no known name",
             ),
+            # A pet form no list holds ("Theo", "Alfie", "Loz" is beyond it): the start of the longer name.
+            _level(
+                '(length("given_name_l") < length("given_name_r")'
+                ' AND starts_with("given_name_r", "given_name_stem_l"))'
+                ' OR (length("given_name_r") < length("given_name_l")'
+                ' AND starts_with("given_name_l", "given_name_stem_r"))',
+                "One given name is a short form of the other",
+            ),
             _level(
                 '(length("given_name_l") = 1 AND "given_name_l" = substr("given_name_r", 1, 1))'
                 ' OR (length("given_name_r") = 1 AND "given_name_r" = substr("given_name_l", 1, 1))',
@@ -253,6 +261,7 @@ COLUMNS = (
     "source",
     "given_name",
     "given_name_known",
+    "given_name_stem",
     "middle_name",
     "given_name_groups",
     "given_name_dm",

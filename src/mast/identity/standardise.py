@@ -207,6 +207,24 @@ def names_equivalent(a: str | None, b: str | None) -> bool:
     return not set(given_name_groups(a)).isdisjoint(given_name_groups(b))
 
 
+# English pet forms are mostly the start of the name, often with -ie or -y after a doubled consonant:
+# Fred and Freddie for Frederick, Alfie, Archie, Rosie, Josie, Timmy, Kenny, Reggie.
+_DIMINUTIVE = re.compile(r"(?:ie|ey|y)$")
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def short_form_stem(name: str | None) -> str:
+    """What a pet form keeps of the full name: 'freddie' → 'fred', 'timmy' → 'tim', 'theo' → 'theo'. Only
+    for names of up to seven letters (pet forms are short); "" otherwise. Compared as a prefix of the other
+    record's given name by the model's short-form level."""
+    if not name or len(name) > 7:
+        return ""
+    stem = _DIMINUTIVE.sub("", name)
+    if len(stem) >= 3 and stem[-1] == stem[-2]:
+        stem = stem[:-1]
+    return stem if len(stem) >= 2 else name
+
+
 _SILENT_P = re.compile(r"mps")
 
 
@@ -653,6 +671,7 @@ def _model_names(given_name: Any, middle_names: Any, family_name: Any, other_nam
     return (
         given,
         given in _known_names() if given else None,
+        short_form_stem(given) or None,
         middle_tokens[0] if middle_tokens else None,
         groups,
         given_dm,
@@ -668,7 +687,7 @@ def model_columns(record: dict[str, Any]) -> dict[str, Any]:
     surnames as one sorted list), without building the full standardised row first. A million records pass
     through here on a full run, so it is a handful of cached look-ups and one dict."""
     get = record.get
-    (given, known, middle, groups, given_dm, family, family_names, family_dm) = _model_names(
+    (given, known, stem, middle, groups, given_dm, family, family_names, family_dm) = _model_names(
         get("given_name"), get("middle_names"), get("family_name"), get("other_names")
     )
     postcode, out, sector, house_number, _flat, street, key, _uprn = _address(
@@ -678,6 +697,7 @@ def model_columns(record: dict[str, Any]) -> dict[str, Any]:
     return {
         "given_name": given,
         "given_name_known": known,
+        "given_name_stem": stem,
         "middle_name": middle,
         "given_name_groups": list(groups) if groups else None,
         "given_name_dm": given_dm,

@@ -60,9 +60,21 @@ EXTRA_MALE = (
     "Oisín",
 )
 
+# Names of the independent variant lists below (so that their variants occur often enough to measure).
+INDEPENDENT_FEMALE = (
+    "Alice", "Annabel", "Eleanor", "Florence", "Harriet", "Isabella", "Josephine", "Louisa", "Patricia",
+    "Susan", "Theresa", "Dorothy", "Frances", "Georgina", "Penelope", "Rosemary", "Christina", "Alexandra",
+    "Gabrielle", "Mary", "Nicola", "Stephanie", "Rachel", "Hannah", "Megan", "Leah", "Jasmine",
+)  # fmt: skip
+INDEPENDENT_MALE = (
+    "Alfred", "Frederick", "Henry", "Theodore", "Archibald", "Charles", "Richard", "Andrew", "Timothy",
+    "Samuel", "Patrick", "Nathaniel", "Gregory", "Lawrence", "Kenneth", "Terence", "Reginald", "Francis",
+    "Albert", "Zachary", "Aidan", "Connor", "Rhys", "Callum",
+)  # fmt: skip
+
 # Repeating the extra names makes them more common, as they are in the population MAST serves.
-FEMALE_POOL = FakerPerson.first_names_female + EXTRA_FEMALE * 3
-MALE_POOL = FakerPerson.first_names_male + EXTRA_MALE * 3
+FEMALE_POOL = FakerPerson.first_names_female + EXTRA_FEMALE * 3 + INDEPENDENT_FEMALE * 2
+MALE_POOL = FakerPerson.first_names_male + EXTRA_MALE * 3 + INDEPENDENT_MALE * 2
 SURNAMES: tuple[str, ...] = tuple(FakerPerson.last_names)
 SURNAME_WEIGHTS: tuple[float, ...] = tuple(FakerPerson.last_names.values())
 
@@ -125,6 +137,71 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "Sarah": ("Sara",),
     "Ann": ("Anne",),
 }
+# An independent truth for variants (issue 22): informal forms and other spellings written down by the MAST
+# team from common English usage — pet forms in everyday British use and spellings seen on UK registers — not
+# copied from the `nicknames` package or identity/data/name_variants.csv that the matcher reads. Some of them
+# the matcher knows anyway and some it does not: each record says which (the tag `variant_unseen`, from the
+# matcher's own `names_equivalent`), and the evaluation reports recall on the unseen ones apart.
+INDEPENDENT_NICKNAMES: dict[str, tuple[str, ...]] = {
+    "Alice": ("Ally", "Allie"),
+    "Annabel": ("Bella", "Annie"),
+    "Eleanor": ("Ellie", "Nell", "Nora"),
+    "Florence": ("Flo", "Florrie"),
+    "Harriet": ("Hattie", "Harri"),
+    "Isabella": ("Izzy", "Bella", "Issy"),
+    "Josephine": ("Josie", "Jo"),
+    "Louisa": ("Lou", "Lulu"),
+    "Patricia": ("Pat", "Trish", "Tricia"),
+    "Susan": ("Sue", "Suzy"),
+    "Theresa": ("Tess", "Tessa"),
+    "Dorothy": ("Dot", "Dotty", "Dolly"),
+    "Frances": ("Fran", "Frankie"),
+    "Georgina": ("Georgie", "Gina"),
+    "Penelope": ("Penny", "Pen"),
+    "Rosemary": ("Rosie", "Ro"),
+    "Christina": ("Chrissie", "Tina"),
+    "Alexandra": ("Lexi", "Sasha", "Alex"),
+    "Gabrielle": ("Gabby", "Elle"),
+    "Mary": ("Molly", "Polly", "Mae"),
+    "Nicola": ("Nicky", "Nic"),
+    "Stephanie": ("Steph", "Stevie"),
+    "Alfred": ("Alfie", "Alf"),
+    "Frederick": ("Freddie", "Fred", "Freddy"),
+    "Henry": ("Harry", "Hal", "Hank"),
+    "Theodore": ("Theo", "Teddy"),
+    "Archibald": ("Archie", "Baldie"),
+    "Charles": ("Charlie", "Chas", "Chuck"),
+    "Richard": ("Rich", "Ricky", "Dickie"),
+    "Andrew": ("Andy", "Drew"),
+    "Timothy": ("Tim", "Timmy"),
+    "Samuel": ("Sam", "Sammy"),
+    "Patrick": ("Paddy", "Pat"),
+    "Nathaniel": ("Nat", "Nate"),
+    "Gregory": ("Greg",),
+    "Lawrence": ("Laurie", "Larry", "Loz"),
+    "Kenneth": ("Ken", "Kenny"),
+    "Terence": ("Terry", "Tel"),
+    "Reginald": ("Reg", "Reggie"),
+    "Francis": ("Frank", "Frankie"),
+    "Albert": ("Bert", "Bertie", "Al"),
+}
+INDEPENDENT_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "Rachel": ("Rachael", "Rachelle"),
+    "Hannah": ("Hanna", "Hana"),
+    "Megan": ("Meghan", "Megane"),
+    "Leah": ("Lea", "Lia"),
+    "Jasmine": ("Jazmin", "Jasmin", "Yasmin"),
+    "Theresa": ("Teresa", "Therese"),
+    "Eleanor": ("Elinor", "Eleanore"),
+    "Zachary": ("Zachery", "Zakary"),
+    "Aidan": ("Aiden", "Aden", "Ayden"),
+    "Connor": ("Conor", "Konnor"),
+    "Rhys": ("Reece", "Reese", "Rees"),
+    "Callum": ("Calum", "Kallum"),
+    "Nicola": ("Nichola", "Nikola"),
+    "Stephanie": ("Stefanie", "Stephany"),
+}
+
 SURNAME_SPELLINGS: dict[str, tuple[str, ...]] = {
     "Smith": ("Smyth",),
     "Thompson": ("Thomson",),
@@ -203,3 +280,12 @@ def ocr_misread(rng: random.Random, name: str) -> str:
         return name
     i, a, b = rng.choice(options)
     return name[:i] + b + name[i + len(a) :]
+
+
+def nicknames_of(name: str) -> tuple[str, ...]:
+    """Every informal form of this name the generator may write: its own list's and the independent list's."""
+    return NICKNAMES.get(name, ()) + INDEPENDENT_NICKNAMES.get(name, ())
+
+
+def spellings_of(name: str) -> tuple[str, ...]:
+    return SPELLINGS.get(name, ()) + INDEPENDENT_SPELLINGS.get(name, ())
