@@ -25,11 +25,12 @@ from mast.config.paths import VAR_DIR
 from mast.feeds.bulk import insert_rows, update_rows
 from mast.identity import search_index
 from mast.identity.clustering import cluster
-from mast.identity.linkage import Linker, ScoredPair, triage
+from mast.identity.linkage import Linker, ScoredPair
 from mast.identity.models import IdentityEvent, MatchCandidate, MatchDecision, Person, PersonLink
 from mast.identity.paused_gc import paused_gc
 from mast.identity.possible import told_apart_in
 from mast.identity.record_store import standardised_records
+from mast.identity.triage import triage
 
 BATCH = 2000
 CHUNK = 20_000  # ids per query: under SQLite's limit on bound parameters
