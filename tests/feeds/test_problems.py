@@ -93,3 +93,38 @@ def test_the_offline_linking_outputs_are_neutralised(tmp_path):
 )
 def test_practitioners_see_an_invalid_date_of_birth_as_recorded(dob, raw, flagged, shown):
     assert date_of_birth_text(dob, raw, flagged) == shown
+
+
+def test_the_people_pages_queries_give_an_invalid_date_of_birth_as_recorded(source, tmp_path):
+    from mast.access.gate import Viewer, through_gate
+    from mast.access.models import AccessPurpose, Role
+    from mast.access.policy import Action
+    from mast.identity.intake import ingest_file
+    from mast.identity.search import SearchQuery
+    from mast.people.person import person_summary
+    from mast.people.search import search_people
+    from tests.factories import make_user
+
+    row = "OC9,N9,Quilla,Farthingale,31/02/2015,F,7 Wren Walk,AB1 2CD,,DOMESTIC,01/02/2026,,OPEN,PC Ash,,N"
+    ingest_file(source, write_feed(tmp_path / "f.csv", [row, *GOOD_ROWS[:2]]))
+    user = make_user(Role.PRACTITIONER)
+    purpose = AccessPurpose.objects.create(
+        user=user, reference="MASH-1", reason="mash_triage", reason_label="x"
+    )
+    viewer = Viewer(user, purpose)
+
+    [found] = through_gate(
+        viewer, Action.SEARCH_PEOPLE, lambda scope: search_people(scope, SearchQuery("Quilla", "Farthingale"))
+    )
+    summary = through_gate(viewer, Action.VIEW_PERSON, lambda scope: person_summary(scope, found.public_id))
+    zoe = through_gate(
+        viewer, Action.SEARCH_PEOPLE, lambda scope: search_people(scope, SearchQuery("Zoë", "O'Neill"))
+    )[0]
+
+    assert found.date_of_birth is None
+    assert (
+        found.date_of_birth_shown
+        == summary.date_of_birth_shown
+        == "recorded as '31/02/2015' (not a valid date)"
+    )
+    assert zoe.date_of_birth_shown == "3 April 2015"

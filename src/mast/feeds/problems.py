@@ -60,6 +60,12 @@ def flag_problem(name: str, flag: str, columns: dict[str, str], raw: dict[str, s
     return f"{field_words(name, columns)}{shown}: {flag}"
 
 
+def record_date_of_birth(record) -> str:
+    """A partner record's date of birth as a practitioner should see it (date_of_birth_text)."""
+    flagged = "date_of_birth" in (record.flags or {})
+    return date_of_birth_text(record.date_of_birth, record.date_of_birth_raw, flagged)
+
+
 def date_of_birth_text(date_of_birth: date | None, raw: str, flagged: bool) -> str:
     """How a practitioner sees a date of birth: the date, or what was recorded when it is not a valid one
     ("recorded as '31/02/2015' (not a valid date)"), and "Not known" only when nothing was recorded."""

@@ -68,6 +68,7 @@ class RowValidator:
         self.sexes = {k.casefold(): v for k, v in mapping.values.get("sex", {}).items()}
         self.statuses = {k.casefold(): v for k, v in mapping.values.get("status", {}).items()}
         self.restricted = {k.casefold(): v for k, v in mapping.values.get("restricted", {}).items()}
+        self.words = {name: field_words(name, self.columns) for name in self.columns}
 
     def validate(self, line: int, raw: dict[str, str]) -> CanonicalRow | Rejection:
         result = self._check(line, raw)
@@ -92,16 +93,15 @@ class RowValidator:
         # Every reason the row cannot be loaded, not just the first: the feed owner fixes them all at once.
         problems: list[tuple[str, str]] = []
         for name in REQUIRED_FIELDS:
-            words = field_words(name, self.columns)
             if not text.get(name):
-                problems.append((name, f"{words} is empty; it is required."))
+                problems.append((name, f"{self.words[name]} is empty; it is required."))
             elif len(text[name]) > MAX_LENGTH[name]:
-                problems.append((name, f"{words} is longer than {MAX_LENGTH[name]} characters."))
+                problems.append((name, f"{self.words[name]} is longer than {MAX_LENGTH[name]} characters."))
         start = self.mapping.parse_date(text["start_date"]) if text.get("start_date") else None
         if text.get("start_date") and start is None:
             value = text["start_date"][:40]
             forms = date_forms(self.mapping.date_formats)
-            words = field_words("start_date", self.columns)
+            words = self.words["start_date"]
             problems.append(("start_date", f"{words} '{value}' is not a date written like {forms}."))
         if problems:
             return Rejection(line, problems[0][0], " ".join(reason for _, reason in problems)[:300], raw)
@@ -134,13 +134,18 @@ class RowValidator:
         email = values.get("contact_email", "")
         if email and not EMAIL.match(email):
             row.flags["contact_email"] = "not an email address"
+        # The reader put U+FFFD where bytes were not valid in the file's encoding (readers.py); one look at
+        # the whole row first, as almost every row has none.
+        if UNREADABLE in "".join(filter(None, raw.values())):
+            self._unreadable(raw, row)
+        return row
+
+    def _unreadable(self, raw: dict[str, str], row: CanonicalRow) -> None:
         for name, column in self.columns.items():
-            # The reader put U+FFFD where bytes were not valid in the file's encoding (readers.py).
             if UNREADABLE in (raw.get(column) or ""):
                 row.flags.setdefault(
                     name, "has characters that could not be read in the file's encoding; shown as �"
                 )
-        return row
 
     def _plain_texts(self, text: dict[str, str], row: CanonicalRow) -> None:
         for name in (

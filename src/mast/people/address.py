@@ -6,6 +6,7 @@ from datetime import date
 
 from mast.access.gate import Scope
 from mast.feeds.models import Involvement
+from mast.feeds.problems import record_date_of_birth as date_of_birth_shown
 from mast.identity.models import Address, Person
 from mast.people.redaction import InvolvementLine, in_window, line
 
@@ -20,6 +21,7 @@ class PersonAtAddress:
     name: str
     date_of_birth: date | None
     last_seen: date
+    date_of_birth_shown: str = ""  # see people/search.py's PersonResult
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ def address_summary(scope: Scope, address_id: int) -> AddressSummary:
                 name=f"{record.given_name} {record.family_name}".strip(),
                 date_of_birth=record.date_of_birth,
                 last_seen=involvement.start_date,
+                date_of_birth_shown=date_of_birth_shown(record),
             )
     return AddressSummary(
         address=address,

@@ -8,6 +8,7 @@ from datetime import date
 
 from mast.access.gate import Scope
 from mast.feeds.models import Involvement, PartnerRecord
+from mast.feeds.problems import date_of_birth_text, record_date_of_birth
 from mast.identity.family import FamilyMember, family_of
 from mast.identity.households import FormerAddress, HouseholdMember, Place, household_of
 from mast.identity.models import InvolvementAddress, Person, PersonLink
@@ -60,6 +61,7 @@ class PersonSummary:
     records: tuple[MatchedRecord, ...] = field(default=())
     # Undecided possible matches with other people (people/possible.py).
     possibly_also: tuple[PossiblyAlso, ...] = field(default=())
+    date_of_birth_shown: str = ""  # see people/search.py's PersonResult
 
     @property
     def public_id(self) -> uuid.UUID:
@@ -100,6 +102,7 @@ def person_summary(scope: Scope, public_id: uuid.UUID) -> PersonSummary:
         name=_name(visible or records),
         other_names=_other_names(visible, _name(visible or records)),
         date_of_birth=_most_common(r.date_of_birth for r in visible or records),
+        date_of_birth_shown=_date_of_birth_shown(visible or records),
         sex=_most_common(r.sex for r in visible) or "",
         nhs_number=_most_common(r.nhs_number for r in visible if r.nhs_number_valid) or "",
         known_to=tuple(sorted({ln.agency for _, ln in shown})),
@@ -141,6 +144,15 @@ def _other_names(records, name: str) -> tuple[str, ...]:
     names = {f"{r.given_name} {r.family_name}".strip() for r in records}
     names.update(n.strip() for r in records for n in (r.other_names or "").split(";") if n.strip())
     return tuple(sorted(n for n in names if n.casefold() != name.casefold() and n))
+
+
+def _date_of_birth_shown(records) -> str:
+    """The most common valid date of birth; failing that, one recorded that is not a date, as recorded."""
+    common = _most_common(r.date_of_birth for r in records)
+    if common is not None:
+        return date_of_birth_text(common, "", False)
+    recorded = next((r for r in records if r.date_of_birth_raw), None)
+    return record_date_of_birth(recorded) if recorded else "Not known"
 
 
 def _most_common(values):

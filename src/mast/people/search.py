@@ -6,6 +6,7 @@ from datetime import date
 
 from mast.access.gate import Scope
 from mast.feeds.models import Involvement, PartnerRecord
+from mast.feeds.problems import record_date_of_birth as date_of_birth_shown
 from mast.identity import search as identity_search
 from mast.identity.models import Person
 from mast.identity.search import SearchQuery
@@ -24,6 +25,9 @@ class PersonResult:
     reasons: tuple[str, ...]
     known_to: tuple[str, ...]
     has_open_case: bool
+    # How a practitioner should see the date of birth: "recorded as '31/02/2015' (not a valid date)" when
+    # the partner recorded one that is not a date (feeds/problems.py).
+    date_of_birth_shown: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ def search_people(scope: Scope, query: SearchQuery, *, limit: int = 20) -> list[
                 reasons=match.reasons,
                 known_to=tuple(sorted(agencies.get(match.person_id, ()))),
                 has_open_case=match.person_id in open_case,
+                date_of_birth_shown=date_of_birth_shown(record),
             )
         )
     return results
