@@ -26,25 +26,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from difflib import SequenceMatcher
-from functools import cache
 
 from django.db import connection
 from django.db.models import Count
 
-from mast.feeds.models import Involvement, PartnerRecord, Source
+from mast.feeds.models import PartnerRecord
 from mast.feeds.validation import normalise_nhs_number
 from mast.identity import linkage
-from mast.identity.models import Address, InvolvementAddress, Person, SearchKey
+from mast.identity.models import Address, InvolvementAddress, Person
 from mast.identity.record_store import FIELDS
-from mast.identity.search_index import CHUNK, NAME, YEAR, search_key, standardised_row
+from mast.identity.search_candidates import candidates, postcodes_one_slip_away
+from mast.identity.search_index import CHUNK, standardised_row
 from mast.identity.search_scoring import scorer
 from mast.identity.standardise import (
     birth_year,
-    double_metaphone,
-    given_name_groups,
     normalise_name,
     normalise_postcode,
     parse_address,
@@ -209,170 +206,38 @@ class AddressMatch:
     involvements: int
 
 
-# -- finding candidates --------------------------------------------------------------------------------------
-
-# Records one look-up may bring, and records scored per search, at most: a query as broad as "Smith, 2025"
-# would otherwise bring thousands. Those found by most look-ups at once are scored (see _Found.best).
-MAX_FOUND = 2000
-MAX_SCORED = 100
-
-
-@cache
-def _names_by_group() -> dict[str, frozenset[str]]:
-    """Group name → every known given name whose groups include it: the reverse of `given_name_groups`."""
-    from importlib.resources import files
-
-    from nicknames import NickNamer
-
-    # The standardiser's own sources: the nicknames package and the UK variants kept with it.
-    universe = set()
-    for name, canonicals in NickNamer().canonical_lookup.items():
-        universe.add(name)
-        universe.update(canonicals)
-    variants = files("mast.identity").joinpath("data", "name_variants.csv").read_text(encoding="utf-8")
-    for line in variants.splitlines()[1:]:
-        universe.update(line.split(","))
-    names_by_group: dict[str, set[str]] = defaultdict(set)
-    for raw in universe:
-        name = normalise_name(raw).split(" ", 1)[0]
-        for group in given_name_groups(name):
-            names_by_group[group].add(name)
-    return {group: frozenset(names) for group, names in names_by_group.items()}
-
-
-def equivalent_given_names(given_name: str) -> set[str]:
-    """Every given name that may be the same name as this one (itself, nicknames, variants): the names whose
-    groups meet its groups, which is what the model's nickname level tests."""
-    name = normalise_name(given_name).split(" ", 1)[0]
-    if not name:
-        return set()
-    by_group = _names_by_group()
-    return {name}.union(*(by_group.get(group, ()) for group in given_name_groups(name)))
-
-
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
-
-def one_slip_away(word: str) -> set[str]:
-    """Every spelling one keying slip (deletion, swap, substitution, insertion) from a word of 3+ letters."""
-    if len(word) < 3:
-        return set()
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    return (
-        {a + b[1:] for a, b in splits if b}
-        | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-        | {a + c + b[1:] for a, b in splits if b for c in _LETTERS if c != b[0]}
-        | {a + c + b for a, b in splits for c in _LETTERS}
-    ) - {word}
-
-
-@dataclass
-class _Found:
-    """Candidate records, each with how strongly the look-ups that found it point at it."""
-
-    strength: dict[int, int] = field(default_factory=lambda: defaultdict(int))
-    by_reference: set[int] = field(default_factory=set)
-    by_nhs_number: set[int] = field(default_factory=set)
-
-    def add(self, ids: Iterable[int], strength: int) -> None:
-        for pk in set(ids):
-            self.strength[pk] += strength
-
-    def best(self, count: int) -> list[int]:
-        """The records to score: found by exact identifiers, then by most look-ups at once."""
-        return sorted(self.strength, key=lambda pk: (-self.strength[pk], pk))[:count]
-
-
-# How much a look-up finding a record says about it, to choose which candidates to score. A record found by
-# the name and the date of birth at once comes before one found by either; a slip of the keyboard counts less.
-EXACT_ID, NAME_KEY, DATE, POSTCODE, YEAR_KEY, SLIP = 100, 4, 4, 3, 2, 1
-
-
-def _records_by_keys(keys: Iterable[str]) -> list[int]:
-    keys = sorted(set(keys))
-    table = connection.ops.quote_name(SearchKey._meta.db_table)
-    found: list[int] = []
-    # Plain SQL: the ORM's preparation of hundreds of parameters costs more than the look-up.
-    with connection.cursor() as cursor:
-        for start in range(0, len(keys), CHUNK):
-            chunk = keys[start : start + CHUNK]
-            placeholders = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"SELECT partner_record_id FROM {table} WHERE key IN ({placeholders}) LIMIT {MAX_FOUND}",  # noqa: S608
-                chunk,
-            )
-            found += [row[0] for row in cursor.fetchall()]
-    return found
-
-
-def _candidates(query: SearchQuery, row: dict) -> _Found:
-    """Records worth scoring against the query, `row` being the query standardised as a record is."""
-    found = _Found()
-    current = PartnerRecord.objects.filter(removed_at__isnull=True)
-    if query.reference:
-        references = {query.reference, query.reference.upper()}
-        # The unique (source, reference) indexes lead with the source: name every source to use them.
-        sources = list(Source.objects.values_list("pk", flat=True))
-        found.by_reference.update(
-            current.filter(source_id__in=sources, person_ref__in=references).values_list("pk", flat=True)
-        )
-        found.by_reference.update(
-            Involvement.objects.filter(source_id__in=sources, record_id__in=references).values_list(
-                "partner_record_id", flat=True
-            )
-        )
-    if len(query.nhs_digits) == 10:
-        found.by_nhs_number.update(current.filter(nhs_number=query.nhs_digits).values_list("pk", flat=True))
-    found.add(found.by_reference | found.by_nhs_number, EXACT_ID)
-
-    # The names as the standardiser reads them, so the query's keys are made as the records' were.
-    given = row["given_name"] or ""
-    family = row["family_name"] or ""
-    sounds = {row["family_name_dm"], *(double_metaphone(n)[0] for n in row["family_names"] or ())} - {
-        None,
-        "",
-    }
-    names = equivalent_given_names(given)
-    birth = query.birth_date
-    postcode = query.normalised_postcode
-
-    # Exact look-ups: a date of birth (either way round), the family name's sound with any name the given
-    # name may stand for, the postcode; the year of birth only when no fuller date narrows it.
-    if birth.date:
-        dates = [d for d in (birth.date, birth.swapped) if d]
-        found.add(current.filter(date_of_birth__in=dates).values_list("pk", flat=True)[:MAX_FOUND], DATE)
-    if sounds and names:
-        found.add(_records_by_keys(search_key(NAME, s, n) for s in sounds for n in names), NAME_KEY)
-    if " " in postcode:
-        found.add(current.filter(postcode=postcode).values_list("pk", flat=True)[:MAX_FOUND], POSTCODE)
-    if birth.year and sounds and (not birth.date or not names):
-        found.add(_records_by_keys(search_key(YEAR, s, birth.year) for s in sounds), YEAR_KEY)
-    if not sounds:
-        return found
-    # One keying slip on either name: the spellings are generated here, so the records need no more keys.
-    slips = {double_metaphone(v)[0] for v in one_slip_away(family)} - sounds - {""}
-    typo_keys = [search_key(NAME, s, n) for s in sounds for n in one_slip_away(given) - names]
-    typo_keys += [search_key(NAME, s, n) for s in slips for n in names]
-    if birth.year and not birth.date:
-        typo_keys += [search_key(YEAR, s, birth.year) for s in slips]
-    found.add(_records_by_keys(typo_keys), SLIP)
-    if not found.strength and not names and not birth.year:
-        # A family name alone: records spelt that way, as partners write it.
-        spellings = {query.family_name, query.family_name.upper(), query.family_name.title()}
-        found.add(current.filter(family_name__in=spellings).values_list("pk", flat=True)[:MAX_SCORED], SLIP)
-    return found
-
-
 # -- searching -----------------------------------------------------------------------------------------------
 
+# A person is listed when the evidence for them is at least this share of what a record exactly like the
+# query would give: "Smtih" alone lists the Smiths (a typo of the one name given), "Smith" and a postcode does
+# not list every Smith elsewhere. The share is stated on the results page.
+THRESHOLD = 0.5
+# People listed at most: beyond this a ranking says little, and the page asks for one more detail instead.
+MAX_LISTED = 200
+# Records scored per search at most, those found by most look-ups first (`Found.ranked`).
+MAX_SCORED = 1000
 
-def _query_row(query: SearchQuery) -> dict:
+
+@dataclass(frozen=True)
+class PeopleFound:
+    """Everyone above the threshold, best first, or, when the query is too broad to rank usefully, none and
+    how many at least. `total` is exact unless `too_broad`."""
+
+    matches: tuple[PersonMatch, ...]
+    total: int
+    too_broad: bool = False
+
+
+def _query_row(query: SearchQuery, *, swap_names: bool = False) -> dict:
     birth = query.birth_date
+    given, family = query.given_name, query.family_name
+    if swap_names:
+        given, family = family, given
     return linkage.model_row(
         {
             "record_id": "query",
-            "given_name": query.given_name,
-            "family_name": query.family_name,
+            "given_name": given,
+            "family_name": family,
             "date_of_birth": birth.date,
             # A partial date counts for its year, as a partner's partial date does.
             "date_of_birth_raw": str(birth.year) if birth.year and not birth.date else "",
@@ -385,17 +250,30 @@ def _query_row(query: SearchQuery) -> dict:
 
 
 def search_people(query: SearchQuery, *, limit: int = 20) -> list[PersonMatch]:
-    """Active people whose current partner records match the query, best first, each with its reasons.
+    """The first `limit` people `find_people` lists (none when the query is too broad)."""
+    if limit <= 0:
+        return []
+    return list(find_people(query).matches[:limit])
+
+
+def find_people(query: SearchQuery) -> PeopleFound:
+    """Active people whose current partner records match the query above the threshold, best first, each with
+    its reasons — all of them, or, when there are more than MAX_LISTED or not all could be weighed, none and
+    `too_broad`. Never a silent cut.
 
     A record with the partner reference asked for, or with the same valid NHS number, puts its person first.
     """
-    if query.is_empty or limit <= 0:
-        return []
+    if query.is_empty:
+        return PeopleFound((), 0)
     query_row = _query_row(query)
-    found = _candidates(query, query_row)
-    ids = found.best(MAX_SCORED)
+    swapped_row = None
+    if normalise_name(query.given_name) and normalise_name(query.family_name):
+        swapped_row = _query_row(query, swap_names=True)
+    found = candidates(query, query_row, swapped_row)
+    ranked = found.ranked()
+    ids, unscored = ranked[:MAX_SCORED], ranked[MAX_SCORED:]
     if not ids:
-        return []
+        return PeopleFound((), 0)
     person_of: dict[int, int] = {}
     rows: list[dict] = []
     for start in range(0, len(ids), CHUNK):
@@ -406,19 +284,12 @@ def search_people(query: SearchQuery, *, limit: int = 20) -> list[PersonMatch]:
         ).values(*FIELDS, "link__person_id"):
             person_of[values["pk"]] = values["link__person_id"]
             rows.append(standardised_row(values))
-    model = scorer()
-    exact_nhs = found.by_nhs_number if query.nhs_number_valid else set()
+    weighed = weigh(query, query_row, swapped_row, rows, found)
     people: dict[int, list[tuple[tuple, int, float, list[str]]]] = defaultdict(list)
-    for unique_id, levels in model.score(query_row, rows).items():
-        record = int(unique_id)
-        reasons = model.reasons(levels)
-        if record in found.by_reference:
-            reasons.insert(0, "Partner reference: the reference searched for")
-        exact = record in found.by_reference or (record in exact_nhs and model.agrees(levels, "nhs_number"))
-        if not reasons:
-            continue  # nothing agreed: found by a neighbouring key, not a match
-        probability = 1.0 if record in found.by_reference else model.probability(levels)
+    weakest = None
+    for record, (exact, probability, reasons) in weighed.items():
         people[person_of[record]].append(((not exact, -probability, record), record, probability, reasons))
+        weakest = min(found.strength[record], weakest or found.strength[record])
     matches = []
     for person, records in people.items():
         records.sort()
@@ -430,7 +301,45 @@ def search_people(query: SearchQuery, *, limit: int = 20) -> list[PersonMatch]:
             )
         )
     matches.sort(key=lambda m: m[0])
-    return [match for _rank, match in matches[:limit]]
+    # Records not weighed that were found as strongly as one that counted might count too: not all weighed.
+    unweighed = found.capped or (
+        weakest is not None and any(found.strength[pk] >= weakest for pk in unscored)
+    )
+    if unweighed or len(matches) > MAX_LISTED:
+        return PeopleFound((), len(matches), too_broad=True)
+    return PeopleFound(tuple(match for _rank, match in matches), len(matches))
+
+
+def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], found) -> dict:
+    """Record id → (found by an exact identifier, match probability, reasons) for every record above the
+    threshold. The better of the names as typed and the other way round counts."""
+    model = scorer()
+    best = model.score(query_row, [dict(query_row, unique_id="self")]).get("self", [])
+    wanted = THRESHOLD * model.evidence(best)
+    exact_nhs = found.by_nhs_number if query.nhs_number_valid else set()
+    postcode = query.normalised_postcode
+    neighbours = postcodes_one_slip_away(postcode) if " " in postcode else set()
+    near = {row["unique_id"] for row in rows if row["postcode"] in neighbours}
+    readings = [(model.score(query_row, rows), ())]
+    if swapped_row is not None:
+        readings.append((model.score(swapped_row, rows), ("Given and family names the other way round",)))
+    weighed: dict[int, tuple[bool, float, list[str]]] = {}
+    for scores, note in readings:
+        for unique_id, levels in scores.items():
+            record = int(unique_id)
+            if unique_id in near:
+                levels = model.postcode_slip(levels)
+            reasons = [*note, *model.reasons(levels)]
+            by_reference = record in found.by_reference
+            if by_reference:
+                reasons.insert(0, "Partner reference: the reference searched for")
+            exact = by_reference or (record in exact_nhs and model.agrees(levels, "nhs_number"))
+            if not exact and (len(reasons) == len(note) or model.evidence(levels) < max(wanted, 1e-9)):
+                continue  # nothing agreed, or too little: found by a neighbouring key, not a match
+            probability = 1.0 if by_reference else model.probability(levels)
+            if record not in weighed or (exact, probability) > weighed[record][:2]:
+                weighed[record] = (exact, probability, reasons)
+    return weighed
 
 
 # -- addresses -----------------------------------------------------------------------------------------------

@@ -85,6 +85,15 @@ class Scorer:
             "FROM search_query AS q CROSS JOIN search_candidates AS c)"
         )
         self._local = threading.local()
+        address = next((c for c in self.comparisons if c.name == "address"), None)
+        same_postcode = next(
+            (lv for lv in (address.levels.values() if address else ()) if lv.label == "Same postcode"), None
+        )
+        self._postcode_slip = (
+            _Level(-2, "Postcodes one keyed character apart", same_postcode.weight / 2)
+            if same_postcode is not None and same_postcode.weight > 0
+            else None
+        )
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
         con = getattr(self._local, "connection", None)
@@ -130,6 +139,23 @@ class Scorer:
             key=lambda item: -item[0],
         )
         return [f"{title}: {_sentence_case(label)}" for _weight, title, label in counted]
+
+    def evidence(self, levels: Sequence[_Level]) -> float:
+        """Bits of evidence for the match, without the prior: what the search's threshold compares."""
+        return sum(level.weight for level in levels)
+
+    def postcode_slip(self, levels: Sequence[_Level]) -> list[_Level]:
+        """The levels with the address's replaced by a search's own level, "postcodes one keyed character
+        apart", when that says more. The model has no such level, since two partners' records a slip apart are
+        usually two places; a practitioner typing a postcode from memory or a phone line slips as often as
+        with a name, so half the weight of the same postcode. Not a link: search only."""
+        slip = self._postcode_slip
+        if slip is None:
+            return list(levels)
+        return [
+            slip if comparison.name == "address" and level.weight < slip.weight else level
+            for comparison, level in zip(self.comparisons, levels, strict=True)
+        ]
 
     def agrees(self, levels: Sequence[_Level], comparison: str) -> bool:
         """Whether the named comparison counted for the match."""
