@@ -12,6 +12,7 @@ from mast.access.models import Agency
 from mast.feeds.mapping import all_mappings
 from mast.feeds.models import Involvement, Load, PartnerRecord, RejectedRow, Source
 from mast.feeds.services import load_file, source_for_mapping
+from mast.identity import search as identity_search
 from mast.identity import search_index
 from mast.identity.intake import ingest_file
 from mast.identity.models import (
@@ -25,7 +26,6 @@ from mast.identity.models import (
 )
 from mast.identity.record_store import standardised_records
 from mast.identity.resolution import resolve_all
-from mast.identity import search as identity_search
 from mast.identity.search import (
     SearchQuery,
     find_people,
@@ -501,7 +501,9 @@ def _people_called(loaded: Loaded, family_name: str) -> set[int]:
     """Everyone with a partner record in this family name, however the partner cased it."""
     return set(
         PartnerRecord.objects.filter(
-            family_name__iexact=family_name, removed_at__isnull=True, link__person__status=Person.Status.ACTIVE
+            family_name__iexact=family_name,
+            removed_at__isnull=True,
+            link__person__status=Person.Status.ACTIVE,
         ).values_list("link__person_id", flat=True)
     )
 
