@@ -16,6 +16,7 @@ from mast.feeds.models import Involvement, Load, PartnerRecord, Source
 from mast.feeds.retention import display_from
 from mast.governance.demo import ensure_purposes
 from mast.identity.models import Address, InvolvementAddress, Person, PersonLink, Relationship
+from mast.identity.search import PeopleFound
 from mast.requests.models import Request
 from tests.factories import make_agency, make_user
 
@@ -290,9 +291,9 @@ def identity_search(monkeypatch, family):
     tyler_record = PartnerRecord.objects.get(person_ref="C1")
     ruby_record = PartnerRecord.objects.get(person_ref="C2")
 
-    def search_people(query, *, limit=20):
+    def find_people(query):
         asked.append(query)
-        return [
+        matches = (
             SimpleNamespace(
                 person_id=family.tyler.pk,
                 record_ids=(tyler_record.pk,),
@@ -302,7 +303,8 @@ def identity_search(monkeypatch, family):
             SimpleNamespace(
                 person_id=family.ruby.pk, record_ids=(ruby_record.pk,), score=0.41, reasons=("Same surname",)
             ),
-        ]
+        )
+        return PeopleFound(matches, len(matches))
 
     def search_addresses(postcode, address="", *, limit=20):
         return [
@@ -311,7 +313,7 @@ def identity_search(monkeypatch, family):
             )
         ]
 
-    monkeypatch.setattr("mast.people.search.identity_search.search_people", search_people)
+    monkeypatch.setattr("mast.people.search.identity_search.find_people", find_people)
     monkeypatch.setattr("mast.people.search.identity_search.search_addresses", search_addresses)
     return asked
 
@@ -363,7 +365,8 @@ def test_search_results_rank_people_with_why_they_matched_and_list_addresses(
 ):
     response = client.post(
         reverse("web:search"),
-        {
+        follow=True,
+        data={
             "given_name": "Tylor",
             "family_name": "Barker",
             "date_of_birth": "14/07/2014",
@@ -395,7 +398,7 @@ def test_one_search_is_one_audit_event_with_the_terms_and_the_people_shown(
 ):
     before = last_sequence()
 
-    client.post(reverse("web:search"), {"family_name": "Barker", "postcode": "ZZ1 1AB"})
+    client.post(reverse("web:search"), {"family_name": "Barker", "postcode": "ZZ1 1AB"}, follow=True)
 
     (event,) = new_events(before)
     assert (event.action, event.outcome, event.purpose_reference) == (
@@ -416,9 +419,11 @@ def test_search_terms_never_go_in_the_url(client, practitioner, identity_search)
 
 
 def test_a_search_that_finds_nobody_says_what_to_try(client, practitioner, monkeypatch):
-    monkeypatch.setattr("mast.people.search.identity_search.search_people", lambda query, *, limit=20: [])
+    monkeypatch.setattr("mast.people.search.identity_search.find_people", lambda query: PeopleFound((), 0))
 
-    text = page_text(client.post(reverse("web:search"), {"given_name": "Nobody", "family_name": "Nowhere"}))
+    text = page_text(
+        client.post(reverse("web:search"), {"given_name": "Nobody", "family_name": "Nowhere"}, follow=True)
+    )
 
     assert "No one matched the details you entered." in text and "check the spelling" in text
 
@@ -718,10 +723,84 @@ def test_search_withholds_the_postcode_of_a_record_another_agency_restricted(cli
     client.post(reverse("web:purpose"), {"reference": "OP-41", "reason": "mash_triage"})
     tyler_record = PartnerRecord.objects.get(person_ref="C1")
     PartnerRecord.objects.filter(pk=tyler_record.pk).update(postcode="ZZ9 9RF")
-    before = page_text(client.post(reverse("web:search"), {"family_name": "Barker"}))
+    before = page_text(client.post(reverse("web:search"), {"family_name": "Barker"}, follow=True))
     assert "ZZ9 9RF" in before
     involve(tyler_record, "csc_contact", TODAY - timedelta(days=3), status="open", restricted=True)
 
-    after = page_text(client.post(reverse("web:search"), {"family_name": "Barker"}))
+    after = page_text(client.post(reverse("web:search"), {"family_name": "Barker"}, follow=True))
 
     assert "Tyler Barker" in after and "ZZ9 9RF" not in after
+
+
+# -- search results: posted once, read with GET, every page, or "too broad" (issue 14) ----------------------
+
+
+def _search_url(client, terms: dict) -> str:
+    response = client.post(reverse("web:search"), terms)
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def test_a_search_is_posted_once_and_its_results_read_again_without_resubmitting(
+    client, practitioner, family, identity_search
+):
+    url = _search_url(client, {"family_name": "Barker", "date_of_birth": "14/07/2014"})
+
+    assert "Barker" not in url and "2014" not in url
+    first, again = page_text(client.get(url)), page_text(client.get(url))  # a refresh, or Back
+    assert "2 people found" in first and first == again
+    # The form keeps what was typed, to change one detail.
+    assert 'value="Barker"' in client.get(url).content.decode()
+    # "Back to search" on a person page returns to these results.
+    person = client.get(reverse("web:person", args=[family.tyler.public_id])).content.decode()
+    assert f'href="{url}" class="govuk-back-link">Back to search' in person
+
+
+def test_results_are_for_the_session_that_searched_only(client, practitioner, family, identity_search):
+    url = _search_url(client, {"family_name": "Barker"})
+    other = make_user(Role.PRACTITIONER, agency=practitioner.agency)
+    client.force_login(other)
+    client.post(reverse("web:purpose"), {"reference": "OP-7", "reason": "mash_triage"})
+
+    response = client.get(url)
+
+    assert response.status_code == 404
+    assert "This search has ended" in page_text(response) and "Barker" not in page_text(response)
+
+
+def test_every_person_found_is_reachable_page_by_page(client, practitioner, family, monkeypatch):
+    tyler, ruby = (PartnerRecord.objects.get(person_ref=ref) for ref in ("C1", "C2"))
+    matches = tuple(
+        SimpleNamespace(person_id=record.link.person_id, record_ids=(record.pk,), score=0.9, reasons=("x",))
+        for record in [tyler, ruby] * 22 + [tyler]
+    )
+    monkeypatch.setattr(
+        "mast.people.search.identity_search.find_people", lambda query: PeopleFound(matches, 45)
+    )
+    url = _search_url(client, {"family_name": "Barker"})
+    before = last_sequence()
+
+    first = page_text(client.get(url))
+    third = client.get(url, {"page": "3"})
+
+    assert "45 people found , the closest match first — showing 1 to 20" in first
+    assert "Next page" in first and "half as strongly" in first
+    assert "showing 41 to 45" in page_text(third) and "Next page" not in page_text(third)
+    events = new_events(before)
+    assert [e.detail["page"] for e in events] == [1, 3]
+    assert [len(e.detail["people_shown"]) for e in events] == [20, 5]
+    assert all(e.detail["people_found"] == 45 for e in events)
+
+
+def test_a_search_too_broad_to_rank_says_how_many_and_asks_for_one_more_detail(
+    client, practitioner, family, monkeypatch
+):
+    monkeypatch.setattr(
+        "mast.people.search.identity_search.find_people",
+        lambda query: PeopleFound((), 240, too_broad=True),
+    )
+
+    text = page_text(client.get(_search_url(client, {"family_name": "Smith"})))
+
+    assert "At least 240 people match the details you entered" in text
+    assert "Add one more detail" in text and "found, the closest match first" not in text

@@ -1,8 +1,12 @@
 """Search results as a practitioner reads them: each person found, why they matched, which agencies know
-them in the display window, and whether a case is open. Matching itself is identity's (identity.search)."""
+them in the display window, and whether a case is open — page by page through everyone identity's search
+lists, or, when it finds the query too broad, how many and a request for one more detail. Matching itself is
+identity's (identity.search)."""
 
 from dataclasses import dataclass
 from datetime import date
+
+from django.core.paginator import Page, Paginator
 
 from mast.access.gate import Scope
 from mast.feeds.models import Involvement, PartnerRecord
@@ -11,7 +15,20 @@ from mast.identity.models import Person
 from mast.identity.search import SearchQuery
 from mast.people.redaction import dates_in_window
 
-__all__ = ["AddressResult", "PersonResult", "SearchQuery", "search_addresses", "search_people"]
+__all__ = [
+    "AddressResult",
+    "PeopleResults",
+    "PersonResult",
+    "SearchQuery",
+    "search_addresses",
+    "search_people",
+]
+
+PER_PAGE = 20
+THRESHOLD_WORDS = (
+    "everyone whose records agree with what you entered at least half as strongly as a record exactly like it"
+    " would"
+)
 
 
 @dataclass(frozen=True)
@@ -33,8 +50,34 @@ class AddressResult:
     involvements: int
 
 
-def search_people(scope: Scope, query: SearchQuery, *, limit: int = 20) -> list[PersonResult]:
-    matches = identity_search.search_people(query, limit=limit)
+@dataclass(frozen=True)
+class PeopleResults:
+    """One page of everyone found. When `too_broad`, no one is listed and `total` is a lower bound."""
+
+    people: tuple[PersonResult, ...]
+    total: int
+    too_broad: bool
+    page: Page
+    threshold: str = THRESHOLD_WORDS
+
+    @property
+    def first(self) -> int:
+        return self.page.start_index() if self.people else 0
+
+    @property
+    def last(self) -> int:
+        return self.page.end_index() if self.people else 0
+
+
+def search_people(scope: Scope, query: SearchQuery, *, page: int | str = 1) -> PeopleResults:
+    """The page asked for (the last, if it is past the end) of everyone identity's search lists."""
+    found = identity_search.find_people(query)
+    pages = Paginator(found.matches, PER_PAGE, allow_empty_first_page=True).get_page(page)
+    people = tuple(_results(scope, list(pages.object_list)))
+    return PeopleResults(people, found.total, found.too_broad, pages)
+
+
+def _results(scope: Scope, matches) -> list[PersonResult]:
     if not matches:
         return []
     people = Person.objects.in_bulk([m.person_id for m in matches])

@@ -25,6 +25,7 @@ urlpatterns = [
     # The practitioner's pages: a stated purpose first, then search, people, addresses and referrals.
     path("purpose/", practice.purpose, name="purpose"),
     path("search/", practice.search, name="search"),
+    path("search/<str:search_id>/", practice.search_results, name="search-results"),
     path("people/<uuid:public_id>/", practice.person, name="person"),
     path("people/<uuid:public_id>/print/", practice.person_print, name="person-print"),
     path("people/<uuid:public_id>/referral/<int:involvement_id>/", practice.referral, name="referral"),

@@ -24,6 +24,7 @@ from mast.people.address import AddressNotFound, address_summary
 from mast.people.person import PersonNotFound, PersonSummary, person_summary
 from mast.people.search import SearchQuery, search_addresses, search_people
 from mast.requests.services import send_referral
+from mast.web import saved_search
 from mast.web.practice_forms import PurposeForm, ReferralForm, SearchForm
 from mast.web.viewer import viewer_of
 
@@ -79,14 +80,14 @@ def purpose(request: HttpRequest) -> HttpResponse:
 # -- search --------------------------------------------------------------------------------------------------
 
 
-def _search(viewer: Viewer, query: SearchQuery, terms: dict[str, str]):
+def _search(viewer: Viewer, query: SearchQuery, terms: dict[str, str], page: str):
     """People, and addresses when a postcode or address was given: one read, so one audit event."""
 
     def read(scope):
         places = (
             search_addresses(scope, query.postcode, query.address) if query.postcode or query.address else []
         )
-        return search_people(scope, query), places
+        return search_people(scope, query, page=page), places
 
     return through_gate(
         viewer,
@@ -95,7 +96,10 @@ def _search(viewer: Viewer, query: SearchQuery, terms: dict[str, str]):
         target="search",
         detail={"terms": terms},
         describe=lambda found: {
-            "people_shown": [p.public_id for p in found[0]],
+            "people_shown": [p.public_id for p in found[0].people],
+            "page": found[0].page.number,
+            "people_found": found[0].total,
+            "too_broad": found[0].too_broad,
             "addresses_shown": [a.address_id for a in found[1]],
         },
     )
@@ -104,22 +108,51 @@ def _search(viewer: Viewer, query: SearchQuery, terms: dict[str, str]):
 @login_required
 @require_http_methods(["GET", "POST"])
 def search(request: HttpRequest) -> HttpResponse:
-    """POST, never GET: search terms are personal data and must not sit in URLs, logs or browser history."""
+    """Posted, then redirected to a results page read with GET (`search_results`): the terms are personal
+    data, kept in the session and never put in URLs, logs or browser history."""
     _refuse_unless(request.user, Action.SEARCH_PEOPLE)
     viewer = viewer_of(request)
     if viewer.purpose is None:
         # Asked before the search terms are typed, so none are lost on the way.
         raise PurposeRequired()
     form = SearchForm(request.POST if request.method == "POST" else None)
-    context = {"form": form, "purpose": viewer.purpose, "searched": False}
     if request.method == "POST" and form.is_valid():
         terms = form.terms()
-        query = SearchQuery(**terms)
-        form.add_query_problems(query.problems())
+        form.add_query_problems(SearchQuery(**terms).problems())
         if form.is_valid():
-            people, addresses = _search(viewer, query, terms)
-            context.update(searched=True, people=people, addresses=addresses, terms=terms)
+            return redirect("web:search-results", saved_search.save(request.session, terms))
+    context = {"form": form, "purpose": viewer.purpose, "searched": False}
     return render(request, "web/people/search.html", context)
+
+
+@login_required
+@require_GET
+def search_results(request: HttpRequest, search_id: str) -> HttpResponse:
+    _refuse_unless(request.user, Action.SEARCH_PEOPLE)
+    viewer = viewer_of(request)
+    if viewer.purpose is None:
+        raise PurposeRequired()
+    terms = saved_search.terms_of(request.session, search_id)
+    if terms is None:
+        # Ended with the session, or not this user's: their terms are not shown; search again.
+        return render(request, "web/people/search_ended.html", status=404)
+    people, addresses = _search(viewer, SearchQuery(**terms), terms, request.GET.get("page") or "1")
+    context = {
+        "form": SearchForm(initial=terms),
+        "purpose": viewer.purpose,
+        "searched": True,
+        "results": people,
+        "people": people.people,
+        "addresses": addresses,
+        "terms": terms,
+    }
+    return render(request, "web/people/search.html", context)
+
+
+def back_to_search(request: HttpRequest) -> str:
+    """Where "Back to search" goes: the results last read in this session, else a new search."""
+    search_id = saved_search.last(request.session)
+    return reverse("web:search-results", args=[search_id]) if search_id else reverse("web:search")
 
 
 # -- a person ------------------------------------------------------------------------------------------------
@@ -149,7 +182,8 @@ def person(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     viewer, summary = _read_person(request, public_id, Action.VIEW_PERSON)
     if summary.public_id != public_id:
         return redirect("web:person", summary.public_id)
-    return render(request, "web/people/person.html", {"summary": summary, "purpose": viewer.purpose})
+    context = {"summary": summary, "purpose": viewer.purpose, "back": back_to_search(request)}
+    return render(request, "web/people/person.html", context)
 
 
 @login_required
@@ -179,7 +213,8 @@ def address(request: HttpRequest, address_id: int) -> HttpResponse:
         )
     except AddressNotFound:
         raise Http404("No address has this id.") from None
-    return render(request, "web/people/address.html", {"summary": summary, "purpose": viewer.purpose})
+    context = {"summary": summary, "purpose": viewer.purpose, "back": back_to_search(request)}
+    return render(request, "web/people/address.html", context)
 
 
 # -- a referral to the allocated worker ----------------------------------------------------------------------
