@@ -593,7 +593,12 @@ def test_the_referral_form_says_whom_it_will_go_to(client, practitioner, family)
 
     text = page_text(response)
     assert response.status_code == 200
-    assert "It will go to Allocated worker Jo Allocated Team Safeguarding Team North" in text
+    # Jo does not use MAST: it says so, and where the referral goes instead.
+    assert (
+        "It will go to Jo Allocated, the allocated worker, does not use MAST, so the referral will go to the "
+        "Safeguarding Team North inbox at Testshire Children's Services" in text
+    )
+    assert "Allocated worker Jo Allocated Team Safeguarding Team North" in text
     assert "What is the referral about?" in text and "Red — urgent" in text
 
 
@@ -641,7 +646,8 @@ def test_a_referral_goes_to_the_allocated_worker_and_is_confirmed(client, practi
     confirmation = client.get(response["Location"])
 
     text = page_text(confirmation)
-    assert "Referral sent to Jo Allocated, Safeguarding Team North" in text
+    assert "Referral sent to the Safeguarding Team North inbox" in text
+    assert "Jo Allocated, the allocated worker, does not use MAST: the team will pass it on" in text
     assert "govuk-panel--confirmation" in confirmation.content.decode()
     assert new_events(event.sequence) == []
 
@@ -804,3 +810,67 @@ def test_a_search_too_broad_to_rank_says_how_many_and_asks_for_one_more_detail(
 
     assert "At least 240 people match the details you entered" in text
     assert "Add one more detail" in text and "found, the closest match first" not in text
+
+
+# -- a referral reaches the allocated worker when they use MAST (issue 14) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("email", "first_name", "last_name", "team"),
+    [
+        ("JO.ALLOCATED@csc.example", "Jonquil", "Other", ""),  # by the feed's email, whatever its case
+        ("jo.a@elsewhere.example", "Jo", "Allocated", "safeguarding team north"),  # by name within the team
+    ],
+)
+def test_a_referral_is_assigned_to_the_allocated_worker_who_uses_mast_and_says_so(
+    client,
+    practitioner,
+    family,
+    email,
+    first_name,
+    last_name,
+    team,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    jo = make_user(
+        Role.PRACTITIONER,
+        agency=family.csc.agency,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        team=team,
+    )
+    url = reverse("web:referral", args=[family.tyler.public_id, family.open_case.pk])
+    name = jo.get_full_name()
+
+    form = page_text(client.get(url))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"summary": "Tyler was found alone at the station.", "priority": "red"})
+
+    assert f"{name}, the allocated worker, uses MAST: the referral will be assigned to them" in form
+    sent = Request.objects.get()
+    assert sent.assignee == jo
+    assert [m.to for m in mailoutbox] == [[jo.email]]
+    confirmation = page_text(client.get(response["Location"]))
+    assert f"Referral sent to {name}, Safeguarding Team North" in confirmation
+    assert (
+        f"It is assigned to {name}, the allocated worker, in MAST, and they have been emailed" in confirmation
+    )
+
+
+def test_a_namesake_in_another_team_is_not_given_the_referral(client, practitioner, family):
+    make_user(
+        Role.PRACTITIONER,
+        agency=family.csc.agency,
+        email="jo@elsewhere.example",
+        first_name="Jo",
+        last_name="Allocated",
+        team="Adoption Team",
+    )
+    url = reverse("web:referral", args=[family.tyler.public_id, family.open_case.pk])
+
+    response = client.post(url, {"summary": "Concern.", "priority": "amber"})
+
+    assert Request.objects.get().assignee is None
+    assert "Referral sent to the Safeguarding Team North inbox" in page_text(client.get(response["Location"]))

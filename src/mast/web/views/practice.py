@@ -23,6 +23,7 @@ from mast.access.policy import Action, allows
 from mast.people.address import AddressNotFound, address_summary
 from mast.people.person import PersonNotFound, PersonSummary, person_summary
 from mast.people.search import SearchQuery, search_addresses, search_people
+from mast.requests.routing import person_name, referral_route
 from mast.requests.services import send_referral
 from mast.web import saved_search
 from mast.web.practice_forms import PurposeForm, ReferralForm, SearchForm
@@ -221,15 +222,31 @@ def address(request: HttpRequest, address_id: int) -> HttpResponse:
 
 
 def _referral_page(request, public_id: uuid.UUID, involvement_id: int, form: ReferralForm) -> HttpResponse:
-    viewer, summary = _read_person(
-        request, public_id, Action.VIEW_PERSON, detail={"page": "referral", "involvement_id": involvement_id}
-    )
+    viewer = viewer_of(request)
+
+    def read(scope):
+        summary = person_summary(scope, public_id)
+        return summary, referral_route(scope, summary.person.pk, involvement_id)
+
+    try:
+        summary, to = through_gate(
+            viewer,
+            Action.VIEW_PERSON,
+            read,
+            target=f"person:{public_id}",
+            detail={"page": "referral", "involvement_id": involvement_id},
+            describe=lambda found: (
+                {} if found[0].public_id == public_id else {"merged_into": found[0].public_id}
+            ),
+        )
+    except PersonNotFound:
+        raise Http404("No person has this id.") from None
     if summary.public_id != public_id:
         return redirect("web:referral", summary.public_id, involvement_id)
     case = next((c for c in summary.open_cases if c.involvement_id == involvement_id), None)
-    if case is None:
+    if case is None or to is None:
         raise Http404("This person has no open case with this id.")
-    context = {"summary": summary, "case": case, "form": form, "purpose": viewer.purpose}
+    context = {"summary": summary, "case": case, "route": to, "form": form, "purpose": viewer.purpose}
     return render(request, "web/people/referral.html", context)
 
 
@@ -266,6 +283,8 @@ def referral(request: HttpRequest, public_id: uuid.UUID, involvement_id: int) ->
                 form.add_error(field if field in form.fields else None, problems[0])
         else:
             request.session[REFERRAL_SENT_KEY] = {
+                # Who has it in MAST: the allocated worker if they use it, else nobody yet (the team's inbox).
+                "assignee": person_name(sent.assignee) if sent.assignee_id else "",
                 "worker": sent.to_worker,
                 "team": sent.to_team,
                 "agency": sent.to_agency.name,
