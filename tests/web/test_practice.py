@@ -457,6 +457,34 @@ def test_the_timeline_shows_only_the_display_window(client, practitioner, family
     assert "Police attendance" in text and "PC Ash" in text
     assert "Child protection plan" in text
     assert "Missing person episode" not in text and "PC Longago" not in text
+    # Older history is not hidden: one line for the police, with a way to ask them for more.
+    assert (
+        f"Also known to Testshire Police before {display_from():%B %Y}: 1 involvement "
+        f"(missing person episode, {family.old.end_date.year})" in text
+    )
+
+
+def test_an_agency_known_only_before_the_window_is_still_known_to_with_its_latest_date(
+    client, practitioner, family, identity_search
+):
+    fire = make_source("Testshire Fire", AgencyKind.FIRE)
+    tyler_fire = make_person(fire, "Tyler", "Barker", date(2014, 7, 14), person=family.tyler, person_ref="F1")
+    old_visit = involve(
+        tyler_fire,
+        "fire_home_safety_visit",
+        TODAY - timedelta(days=500),
+        end_date=TODAY - timedelta(days=499),
+    )
+
+    page = client.get(reverse("web:person", args=[family.tyler.public_id]))
+    html, text = page.content.decode(), page_text(page)
+
+    assert f"Testshire Fire (latest {old_visit.end_date:%B %Y})" in text
+    assert "Testshire Children's Services (open case)" in text
+    assert f"Also known to Testshire Fire before {display_from():%B %Y}: 1 involvement" in text
+    assert f'?agency={fire.agency_id}"' in html
+    results = page_text(client.post(reverse("web:search"), {"family_name": "Barker"}, follow=True))
+    assert f"Testshire Fire (before {display_from():%B %Y})" in results
 
 
 def test_the_person_page_shows_family_household_addresses_and_records_matched(client, practitioner, family):

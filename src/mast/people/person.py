@@ -1,5 +1,6 @@
-"""The person page's contents: who they are, open cases and whom to call, the last 12 months, family,
-household, addresses, and which partner records were matched and how surely."""
+"""The person page's contents: who they are, open cases and whom to call, the last 12 months (and a line per
+agency for what it holds from before: `history`), family, household, addresses, and which partner records
+were matched and how surely."""
 
 import uuid
 from collections import Counter
@@ -11,6 +12,7 @@ from mast.feeds.models import Involvement, PartnerRecord
 from mast.identity.family import FamilyMember, family_of
 from mast.identity.households import FormerAddress, HouseholdMember, Place, household_of
 from mast.identity.models import InvolvementAddress, Person, PersonLink
+from mast.people.history import KnownTo, OlderHistory, known_to, older_history
 from mast.people.redaction import InvolvementLine, in_window, line
 
 
@@ -46,7 +48,8 @@ class PersonSummary:
     date_of_birth: date | None
     sex: str
     nhs_number: str
-    known_to: tuple[str, ...]
+    # Every agency holding a record, however old, with its latest involvement's date.
+    known_to: tuple[KnownTo, ...]
     open_cases: tuple[InvolvementLine, ...]
     timeline: tuple[InvolvementLine, ...]
     shown_from: date
@@ -57,6 +60,8 @@ class PersonSummary:
     # True when a partner restricted some of this person's records: their addresses are not shown.
     addresses_withheld: bool
     records: tuple[MatchedRecord, ...] = field(default=())
+    # Per agency, what it holds from before the display window, in one line each.
+    older: tuple[OlderHistory, ...] = field(default=())
 
     @property
     def public_id(self) -> uuid.UUID:
@@ -99,7 +104,7 @@ def person_summary(scope: Scope, public_id: uuid.UUID) -> PersonSummary:
         date_of_birth=_most_common(r.date_of_birth for r in visible or records),
         sex=_most_common(r.sex for r in visible) or "",
         nhs_number=_most_common(r.nhs_number for r in visible if r.nhs_number_valid) or "",
-        known_to=tuple(sorted({ln.agency for _, ln in shown})),
+        known_to=known_to(scope, involvements),
         open_cases=tuple(ln for ln in lines if ln.is_open),
         timeline=tuple(ln for _, ln in shown),
         shown_from=scope.shown_from,
@@ -109,6 +114,7 @@ def person_summary(scope: Scope, public_id: uuid.UUID) -> PersonSummary:
         household=() if withheld or current is None else tuple(household_of(person)),
         addresses_withheld=withheld,
         records=tuple(_matched(scope, records, hidden)),
+        older=older_history(scope, involvements),
     )
 
 

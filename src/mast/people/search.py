@@ -104,9 +104,12 @@ def _results(scope: Scope, matches) -> list[PersonResult]:
     ).values_list(
         "partner_record__link__person_id", "source__agency__name", "status", "start_date", "end_date"
     )
+    older: dict[int, set[str]] = {}
     for person_id, agency, status, start_date, end_date in involvements:
         if dates_in_window(scope, status, start_date, end_date):
             agencies.setdefault(person_id, set()).add(agency)
+        else:
+            older.setdefault(person_id, set()).add(agency)
         if status == Involvement.Status.OPEN:
             open_case.add(person_id)
     results = []
@@ -123,11 +126,18 @@ def _results(scope: Scope, matches) -> list[PersonResult]:
                 postcode="" if record.pk in withheld else record.postcode,
                 score=match.score,
                 reasons=match.reasons,
-                known_to=tuple(sorted(agencies.get(match.person_id, ()))),
+                known_to=_known_to(scope, agencies.get(match.person_id, set()), older.get(match.person_id)),
                 has_open_case=match.person_id in open_case,
             )
         )
     return results
+
+
+def _known_to(scope: Scope, recent: set[str], older: set[str] | None) -> tuple[str, ...]:
+    """Every agency holding a record: "not known" must mean not known, so those known only before the
+    display window are listed too, and said to be."""
+    before = f" (before {scope.shown_from:%B %Y})"
+    return (*sorted(recent), *(f"{name}{before}" for name in sorted((older or set()) - recent)))
 
 
 def search_addresses(
