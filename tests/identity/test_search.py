@@ -605,3 +605,31 @@ def test_a_slip_in_the_postcode_with_the_family_name_finds_the_person_on_the_fir
         if checked == 5:
             break
     assert checked == 5
+
+
+def test_a_digit_dropped_from_the_date_of_birth_still_finds_the_person_first(loaded):
+    # '2/03/2014' typed for 27/03/2014: as a date it is another day entirely; as typing, one key missed.
+    def recorded_as_they_are(p):
+        # Some partners recorded the person under another name: no search by this name finds those.
+        return PartnerRecord.objects.filter(
+            link__person_id__in=loaded.people_of(p["person_id"]),
+            removed_at__isnull=True,
+            given_name__iexact=p["given_name"],
+            family_name__iexact=p["family_name"],
+            date_of_birth=iso(p),
+        ).exists()
+
+    def wanted(p):
+        return p["date_of_birth"] and 13 <= iso(p).day <= 28 and iso(p).day % 10 and recorded_as_they_are(p)
+
+    for person in loaded.subjects(wanted):
+        born = iso(person)
+        typed = f"{born.day // 10}/{born:%m/%Y}"
+
+        query = SearchQuery(
+            given_name=person["given_name"], family_name=person["family_name"], date_of_birth=typed
+        )
+
+        matches = search_people(query)
+        assert ranks_of(matches, loaded.people_of(person["person_id"]))[:1] == [1], query
+        assert any("one keyed digit apart" in r for r in matches[0].reasons), matches[0].reasons

@@ -818,7 +818,7 @@ def test_every_person_found_is_reachable_page_by_page(client, practitioner, fami
     third = client.get(url, {"page": "3"})
 
     assert "45 people found , the closest match first — showing 1 to 20" in first
-    assert "Next page" in first and "half as strongly" in first
+    assert "Next page" in first and "at least 40% as strongly" in first
     assert "showing 41 to 45" in page_text(third) and "Next page" not in page_text(third)
     events = new_events(before)
     assert [e.detail["page"] for e in events] == [1, 3]

@@ -37,7 +37,7 @@ from mast.feeds.validation import normalise_nhs_number
 from mast.identity import linkage
 from mast.identity.models import Address, InvolvementAddress, Person
 from mast.identity.record_store import FIELDS
-from mast.identity.search_candidates import candidates, postcodes_one_slip_away
+from mast.identity.search_candidates import candidates, one_slip_away, postcodes_one_slip_away
 from mast.identity.search_index import CHUNK, standardised_row
 from mast.identity.search_scoring import scorer
 from mast.identity.standardise import (
@@ -209,9 +209,10 @@ class AddressMatch:
 # -- searching -----------------------------------------------------------------------------------------------
 
 # A person is listed when the evidence for them is at least this share of what a record exactly like the
-# query would give: "Smtih" alone lists the Smiths (a typo of the one name given), "Smith" and a postcode does
-# not list every Smith elsewhere. The share is stated on the results page.
-THRESHOLD = 0.5
+# query would give: "Smtih" alone lists the Smiths (a typo of the one name given); a given name and date of
+# birth with another family name (she may have married) is listed; "Smith" and a postcode does not list
+# every Smith elsewhere, nor a name with a different date of birth. Stated on the results page.
+THRESHOLD = 0.4
 # People listed at most: beyond this a ranking says little, and the page asks for one more detail instead.
 MAX_LISTED = 200
 # Records scored per search at most, those found by most look-ups first (`Found.ranked`).
@@ -320,6 +321,10 @@ def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], fo
     postcode = query.normalised_postcode
     neighbours = postcodes_one_slip_away(postcode) if " " in postcode else set()
     near = {row["unique_id"] for row in rows if row["postcode"] in neighbours}
+    typed = re.sub(r"\D", "", query.date_of_birth)
+    slipped_dates = {
+        row["unique_id"] for row in rows if typed and _date_one_slip(typed, row.get("dob"))
+    }
     readings = [(model.score(query_row, rows), ())]
     if swapped_row is not None:
         readings.append((model.score(swapped_row, rows), ("Given and family names the other way round",)))
@@ -329,6 +334,8 @@ def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], fo
             record = int(unique_id)
             if unique_id in near:
                 levels = model.postcode_slip(levels)
+            if unique_id in slipped_dates:
+                levels = model.date_slip(levels)
             reasons = [*note, *model.reasons(levels)]
             by_reference = record in found.by_reference
             if by_reference:
@@ -340,6 +347,21 @@ def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], fo
             if record not in weighed or (exact, probability) > weighed[record][:2]:
                 weighed[record] = (exact, probability, reasons)
     return weighed
+
+
+def _date_one_slip(typed: str, iso: str | None) -> bool:
+    """Whether the digits typed for a date of birth are one keying slip from a recorded date's (ISO, as
+    standardised), written day first with or without leading zeros, or year first."""
+    try:
+        recorded = dt.date.fromisoformat(iso or "")
+    except ValueError:
+        return False
+    forms = {
+        f"{recorded:%d%m%Y}",
+        f"{recorded.day}{recorded.month}{recorded.year}",
+        f"{recorded:%Y%m%d}",
+    }
+    return typed not in forms and any(typed in one_slip_away(form, "0123456789") for form in forms)
 
 
 # -- addresses -----------------------------------------------------------------------------------------------

@@ -94,6 +94,15 @@ class Scorer:
             if same_postcode is not None and same_postcode.weight > 0
             else None
         )
+        dates = next((c for c in self.comparisons if c.name == "date_of_birth"), None)
+        self._date_slip = next(
+            (
+                lv
+                for lv in (dates.levels.values() if dates else ())
+                if "digit" in lv.label.lower() and lv.weight > 0
+            ),
+            None,
+        )
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
         con = getattr(self._local, "connection", None)
@@ -145,15 +154,23 @@ class Scorer:
         return sum(level.weight for level in levels)
 
     def postcode_slip(self, levels: Sequence[_Level]) -> list[_Level]:
-        """The levels with the address's replaced by a search's own level, "postcodes one keyed character
-        apart", when that says more. The model has no such level, since two partners' records a slip apart are
-        usually two places; a practitioner typing a postcode from memory or a phone line slips as often as
-        with a name, so half the weight of the same postcode. Not a link: search only."""
-        slip = self._postcode_slip
-        if slip is None:
+        """The levels with the address's raised to a search's own level, "postcodes one keyed character
+        apart", when that says more. The model has no such level, since two partners' records a slip apart
+        are usually two places; a practitioner typing a postcode from memory or a phone line slips as often
+        as with a name, so half the weight of the same postcode. Not a link: search only."""
+        return self._raise(levels, "address", self._postcode_slip)
+
+    def date_slip(self, levels: Sequence[_Level]) -> list[_Level]:
+        """The levels with the date of birth's raised to "one keyed digit apart" (the model's own level),
+        for a date as typed one digit dropped, added, changed or swapped from the record's: the model
+        compares whole dates, so '2/03/1987' for 27/03/1987 would otherwise be a different date."""
+        return self._raise(levels, "date_of_birth", self._date_slip)
+
+    def _raise(self, levels: Sequence[_Level], name: str, to: _Level | None) -> list[_Level]:
+        if to is None:
             return list(levels)
         return [
-            slip if comparison.name == "address" and level.weight < slip.weight else level
+            to if comparison.name == name and level.weight < to.weight else level
             for comparison, level in zip(self.comparisons, levels, strict=True)
         ]
 

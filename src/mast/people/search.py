@@ -26,8 +26,8 @@ __all__ = [
 
 PER_PAGE = 20
 THRESHOLD_WORDS = (
-    "everyone whose records agree with what you entered at least half as strongly as a record exactly like it"
-    " would"
+    "everyone whose records agree with what you entered at least "
+    f"{identity_search.THRESHOLD:.0%} as strongly as a record exactly like it would"
 )
 
 
