@@ -613,6 +613,41 @@ def test_the_address_page_lists_people_and_involvements_there(client, practition
     assert "HV Secret" not in html
 
 
+def _section(text: str, start: str, end: str) -> str:
+    return text[text.index(start) : text.index(end, text.index(start))]
+
+
+def test_each_involvement_at_an_address_names_its_person_unless_restricted(
+    client, practitioner, family, restricted
+):
+    InvolvementAddress.objects.create(involvement=restricted, address=family.address)
+
+    text = page_text(client.get(reverse("web:address", args=[family.address.pk])))
+
+    involvements = _section(text, "Involvements recorded here", "Support links")
+    assert "Tyler Barker Testshire Children's Services Child protection plan" in involvements
+    assert "Ruby Barker Testshire Children's Services Child in need" in involvements
+    assert "Not shown: restricted Testshire NHS" in involvements
+
+
+def test_the_address_page_and_the_person_page_agree_on_who_lives_there(client, practitioner, family):
+    # Ruby has since moved: her newest involvement is at another address.
+    elsewhere = Address.objects.create(key="zz99zz:1:elsewhere", line_1="1 Elsewhere", postcode="ZZ9 9ZZ")
+    ruby_record = PartnerRecord.objects.get(person_ref="C2")
+    moved = involve(ruby_record, "csc_contact", TODAY - timedelta(days=2), status="closed", end_date=TODAY)
+    InvolvementAddress.objects.create(involvement=moved, address=elsewhere)
+
+    address = page_text(client.get(reverse("web:address", args=[family.address.pk])))
+    person = page_text(client.get(reverse("web:person", args=[family.tyler.public_id])))
+
+    living = _section(address, "Living here", "Also recorded here")
+    assert "Tyler Barker" in living and "Ruby Barker" not in living
+    assert "Ruby Barker" in _section(address, "Also recorded here", "Involvements recorded here")
+    # Tyler's page: no one else lives at his current address, as the address page says.
+    others = _section(person, "Others at the current address", "Records matched")
+    assert "Ruby Barker" not in others and "No one else known to MAST lives at the current address" in others
+
+
 # -- referrals -----------------------------------------------------------------------------------------------
 
 

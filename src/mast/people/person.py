@@ -10,8 +10,9 @@ from datetime import date
 from mast.access.gate import Scope
 from mast.feeds.models import Involvement, PartnerRecord
 from mast.identity.family import FamilyMember, family_of
-from mast.identity.households import FormerAddress, HouseholdMember, Place, household_of
-from mast.identity.models import InvolvementAddress, Person, PersonLink
+from mast.identity.households import FormerAddress, Place
+from mast.identity.models import Person, PersonLink
+from mast.people.address import PersonAtAddress, current_address_id, residents
 from mast.people.history import KnownTo, OlderHistory, known_to, older_history
 from mast.people.redaction import InvolvementLine, in_window, line
 
@@ -56,7 +57,8 @@ class PersonSummary:
     current_address: CurrentAddress | None
     former_addresses: tuple[FormerAddress, ...]
     family: tuple[FamilyMember, ...]
-    household: tuple[HouseholdMember, ...]
+    # The others whose current address is this person's: `address.residents`, as the address page says.
+    household: tuple[PersonAtAddress, ...]
     # True when a partner restricted some of this person's records: their addresses are not shown.
     addresses_withheld: bool
     records: tuple[MatchedRecord, ...] = field(default=())
@@ -95,7 +97,7 @@ def person_summary(scope: Scope, public_id: uuid.UUID) -> PersonSummary:
     visible = [r for r in records if r.pk not in hidden]
     lines = [line(scope, i) for i in involvements]
     shown = [(i, ln) for i, ln in zip(involvements, lines, strict=True) if in_window(scope, i)]
-    current = _current_address(visible, involvements)
+    current = _current_address(person, visible, involvements)
     withheld = bool(hidden)
     return PersonSummary(
         person=person,
@@ -111,7 +113,9 @@ def person_summary(scope: Scope, public_id: uuid.UUID) -> PersonSummary:
         current_address=current,
         former_addresses=() if withheld else tuple(_former(visible, involvements, current)),
         family=tuple(family_of(person)),
-        household=() if withheld or current is None else tuple(household_of(person)),
+        household=()
+        if withheld or current is None or current.address_id is None
+        else tuple(residents(scope, current.address_id, besides=person.pk)),
         addresses_withheld=withheld,
         records=tuple(_matched(scope, records, hidden)),
         older=older_history(scope, involvements),
@@ -150,7 +154,7 @@ def _most_common(values):
     return counted.most_common(1)[0][0] if counted else None
 
 
-def _current_address(visible, involvements) -> CurrentAddress | None:
+def _current_address(person: Person, visible, involvements) -> CurrentAddress | None:
     visible_ids = {r.pk for r in visible}
     for involvement in involvements:  # newest first
         if involvement.partner_record_id not in visible_ids:
@@ -159,12 +163,9 @@ def _current_address(visible, involvements) -> CurrentAddress | None:
         place = Place.of(record.__dict__)
         if not place.text:
             continue
-        standard = (
-            InvolvementAddress.objects.filter(involvement_id=involvement.pk).values_list(
-                "address_id", flat=True
-            )
-        ).first()
-        return CurrentAddress(place.text, standard, place)
+        # The address page's by the rule that says who lives where, so its link leads to a page that lists
+        # this person as living there.
+        return CurrentAddress(place.text, current_address_id(person), place)
     return None
 
 
