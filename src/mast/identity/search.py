@@ -322,9 +322,7 @@ def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], fo
     neighbours = postcodes_one_slip_away(postcode) if " " in postcode else set()
     near = {row["unique_id"] for row in rows if row["postcode"] in neighbours}
     typed = re.sub(r"\D", "", query.date_of_birth)
-    slipped_dates = {
-        row["unique_id"] for row in rows if typed and _date_one_slip(typed, row.get("dob"))
-    }
+    slipped_dates = {row["unique_id"] for row in rows if typed and _date_one_slip(typed, row.get("dob"))}
     readings = [(model.score(query_row, rows), ())]
     if swapped_row is not None:
         readings.append((model.score(swapped_row, rows), ("Given and family names the other way round",)))
