@@ -34,6 +34,7 @@ from mast.identity.search import (
     search_people,
 )
 from mast.identity.standardise import address_key, double_metaphone
+from mast.people.explain import because
 from mast.synth import names
 from tests.feeds.conftest import write_feed
 from tests.synth.conftest import Region
@@ -316,6 +317,7 @@ def test_an_nhs_number_typed_with_spaces_finds_the_person_first_whatever_else_is
 
         people = loaded.people_of(person["person_id"])
         assert alone[0].person_id in people and "NHS number: same NHS number" in alone[0].reasons
+        assert because(alone[0].evidence).startswith("same NHS number")
         assert with_other_name[0].person_id in people
 
 

@@ -196,6 +196,9 @@ class PersonMatch:
     # The person's partner records that matched, best first.
     record_ids: tuple[int, ...]
     reasons: tuple[str, ...]
+    # (comparison, level label, weight in bits) that counted for the best record, strongest first; the
+    # searched-for reference and names typed the other way round as ("reference"/"names", words, weight).
+    evidence: tuple[tuple[str, str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -286,21 +289,21 @@ def find_people(query: SearchQuery) -> PeopleFound:
             person_of[values["pk"]] = values["link__person_id"]
             rows.append(standardised_row(values))
     weighed = weigh(query, query_row, swapped_row, rows, found)
-    people: dict[int, list[tuple[tuple, int, float, list[str]]]] = defaultdict(list)
+    people: dict[int, list[tuple]] = defaultdict(list)
     weakest = None
-    for record, (exact, probability, reasons) in weighed.items():
-        people[person_of[record]].append(((not exact, -probability, record), record, probability, reasons))
+    for record, (exact, probability, reasons, evidence) in weighed.items():
+        people[person_of[record]].append(
+            ((not exact, -probability, record), record, probability, reasons, evidence)
+        )
         weakest = min(found.strength[record], weakest or found.strength[record])
     matches = []
     for person, records in people.items():
         records.sort()
-        rank, _record, probability, reasons = records[0]
-        matches.append(
-            (
-                (rank[0], -probability, person),
-                PersonMatch(person, probability, tuple(r[1] for r in records), tuple(reasons)),
-            )
+        rank, _record, probability, reasons, evidence = records[0]
+        match = PersonMatch(
+            person, probability, tuple(r[1] for r in records), tuple(reasons), tuple(evidence)
         )
+        matches.append(((rank[0], -probability, person), match))
     matches.sort(key=lambda m: m[0])
     # Records not weighed that were found as strongly as one that counted might count too: not all weighed.
     unweighed = found.capped or (
@@ -312,8 +315,8 @@ def find_people(query: SearchQuery) -> PeopleFound:
 
 
 def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], found) -> dict:
-    """Record id → (found by an exact identifier, match probability, reasons) for every record above the
-    threshold. The better of the names as typed and the other way round counts."""
+    """Record id → (found by an exact identifier, match probability, reasons, evidence) for every record
+    above the threshold. The better of the names as typed and the other way round counts."""
     model = scorer()
     best = model.score(query_row, [dict(query_row, unique_id="self")]).get("self", [])
     wanted = THRESHOLD * model.evidence(best)
@@ -326,7 +329,7 @@ def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], fo
     readings = [(model.score(query_row, rows), ())]
     if swapped_row is not None:
         readings.append((model.score(swapped_row, rows), ("Given and family names the other way round",)))
-    weighed: dict[int, tuple[bool, float, list[str]]] = {}
+    weighed: dict[int, tuple[bool, float, list[str], list]] = {}
     for scores, note in readings:
         for unique_id, levels in scores.items():
             record = int(unique_id)
@@ -342,8 +345,13 @@ def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], fo
             if not exact and (len(reasons) == len(note) or model.evidence(levels) < max(wanted, 1e-9)):
                 continue  # nothing agreed, or too little: found by a neighbouring key, not a match
             probability = 1.0 if by_reference else model.probability(levels)
+            evidence = model.counted(levels)
+            if note:
+                evidence.append(("names", note[0], 0.0))
+            if by_reference:
+                evidence.insert(0, ("reference", "the reference searched for", 100.0))
             if record not in weighed or (exact, probability) > weighed[record][:2]:
-                weighed[record] = (exact, probability, reasons)
+                weighed[record] = (exact, probability, reasons, evidence)
     return weighed
 
 

@@ -174,6 +174,18 @@ class Scorer:
             for comparison, level in zip(self.comparisons, levels, strict=True)
         ]
 
+    def counted(self, levels: Sequence[_Level]) -> list[tuple[str, str, float]]:
+        """(comparison, level label, weight in bits) of the comparisons that counted, strongest first: what
+        the reasons say, for pages that word them their own way (people.explain)."""
+        return sorted(
+            (
+                (comparison.name, level.label, level.weight)
+                for comparison, level in zip(self.comparisons, levels, strict=True)
+                if level.weight > 0
+            ),
+            key=lambda item: -item[2],
+        )
+
     def agrees(self, levels: Sequence[_Level], comparison: str) -> bool:
         """Whether the named comparison counted for the match."""
         for c, level in zip(self.comparisons, levels, strict=True):

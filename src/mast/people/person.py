@@ -12,6 +12,7 @@ from mast.feeds.models import Involvement, PartnerRecord
 from mast.identity.family import FamilyMember, family_of
 from mast.identity.households import FormerAddress, Place
 from mast.identity.models import Person, PersonLink
+from mast.people import explain
 from mast.people.address import PersonAtAddress, current_address_id, residents
 from mast.people.history import KnownTo, OlderHistory, known_to, older_history
 from mast.people.redaction import InvolvementLine, in_window, line
@@ -32,6 +33,8 @@ class MatchedRecord:
     how: str = ""
     probability: float | None = None
     explanation: tuple = ()
+    because: str = ""  # people.explain: "same NHS number"
+    strength: str = ""  # very strong, strong, possible, weak
 
 
 @dataclass(frozen=True)
@@ -208,6 +211,8 @@ def _matched(scope: Scope, records, hidden: set[int]) -> list[MatchedRecord]:
                 how=_HOW.get(link.method, "") if link else "",
                 probability=link.match_probability if link else None,
                 explanation=tuple(link.explanation or ()) if link else (),
+                because=explain.because(link.explanation or ()) if link else "",
+                strength=explain.strength(link.match_probability) if link else "",
             )
         )
     return matched

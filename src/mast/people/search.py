@@ -13,6 +13,7 @@ from mast.feeds.models import Involvement, PartnerRecord
 from mast.identity import search as identity_search
 from mast.identity.models import Person
 from mast.identity.search import SearchQuery
+from mast.people import explain
 from mast.people.redaction import dates_in_window
 
 __all__ = [
@@ -38,9 +39,11 @@ class PersonResult:
     date_of_birth: date | None
     postcode: str
     score: float
-    reasons: tuple[str, ...]
+    reasons: tuple[str, ...]  # in the model's words, with the numbers: for reviewers
     known_to: tuple[str, ...]
     has_open_case: bool
+    because: str = ""  # "same date of birth, surname sounds the same": people.explain
+    strength: str = ""  # very strong, strong, possible, weak
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,8 @@ def _results(scope: Scope, matches) -> list[PersonResult]:
                 reasons=match.reasons,
                 known_to=_known_to(scope, agencies.get(match.person_id, set()), older.get(match.person_id)),
                 has_open_case=match.person_id in open_case,
+                because=explain.because(getattr(match, "evidence", ())),
+                strength=explain.strength(match.score),
             )
         )
     return results
