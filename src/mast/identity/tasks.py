@@ -1,4 +1,5 @@
-"""Background tasks (django-tasks): feed uploads are loaded and matched off the web request."""
+"""Background tasks (django-tasks): feed uploads are loaded and matched, and reviewers' decisions applied,
+off the web request."""
 
 from pathlib import Path
 
@@ -17,3 +18,12 @@ def ingest_upload(load_id: int, path: str) -> str:
         # The archived copy is the record of what was received; the incoming copy is no longer needed.
         Path(path).unlink(missing_ok=True)
     return result.load.status
+
+
+@task()
+def rematch(record_ids: list[int], event_id: int | None = None) -> list[int]:
+    """Re-run matching for the records a reviewer's decision, an undo or an unlinking touched
+    (identity.review_changes); the records' people afterwards."""
+    from mast.identity.review_changes import rematch as run
+
+    return run(record_ids, event_id)

@@ -21,6 +21,8 @@ urlpatterns = [
     path("feeds/loads/<int:pk>/progress/", feeds.load_progress, name="feed-load-progress"),
     path("identity/review/", identity_views.queue, name="review-queue"),
     path("identity/review/<int:pk>/", identity_views.candidate, name="review-candidate"),
+    path("identity/decisions/<int:pk>/", identity_views.decision, name="review-decision"),
+    path("identity/decisions/<int:pk>/undo/", identity_views.undo, name="review-undo"),
     path("identity/links/<int:pk>/unlink/", identity_views.unlink, name="unlink-record"),
     # The practitioner's pages: a stated purpose first, then search, people, addresses and referrals.
     path("purpose/", practice.purpose, name="purpose"),
