@@ -5,9 +5,14 @@ import sys
 
 MAST_COMMANDS = {
     "synth": "write a synthetic region: partner feed files plus the ground truth",
-    "load": "load one partner feed file",
+    "load": "load one partner feed file (--confirm-removals to apply a file that would be held)",
+    "sources": "list partners' mappings and sources (--sync creates them, --owner assigns a feed owner)",
     "identity": "re-run identity matching over every partner record (--retrain for a new model)",
     "link": "link people across canonical-format CSV files, with no database (--output OUT.csv)",
+    "undo_load": "put a feed back as it was before one of its last loads (--list SOURCE)",
+    "check_freshness": "tell feed owners and IG officers about late feeds (for cron)",
+    "backup": "write a consistent copy of everything MAST holds into a new folder",
+    "restore": "bring a backup back into an empty install",
     "demo": "set up the demo: migrate, synthetic region, loads and demo users",
     "migrate": "create or update the database tables",
     "runserver": "start the web server",

@@ -186,7 +186,7 @@ CASES: tuple[Case, ...] = (
         "15-impossible-start-date.csv",
         "test-partner",
         lambda: csv_bytes([good_row(OccDate="31/02/2026")]),
-        Expected(L, rejected=1, says="start_date"),
+        Expected(L, rejected=1, says="Start date (OccDate)"),
         "31 February as the start date: rejected",
     ),
     Case(
@@ -200,7 +200,7 @@ CASES: tuple[Case, ...] = (
         "17-blank-surname.csv",
         "test-partner",
         lambda: csv_bytes([good_row(Surname=""), GOOD_ROWS[2]]),
-        Expected(L, loaded=1, rejected=1, flagged=1, says="family_name"),
+        Expected(L, loaded=1, rejected=1, flagged=1, says="Family name"),
         "a required field is empty",
     ),
     Case(
@@ -305,7 +305,7 @@ CASES: tuple[Case, ...] = (
         "32-json-missing-key.jsonl",
         "test-partner-jsonl",
         lambda: jsonl_bytes(GOOD_ROWS[:1]) + b'{"OccRef": "OC9", "NominalId": "N9"}\n',
-        Expected(L, loaded=1, rejected=1, says="given_name"),
+        Expected(L, loaded=1, rejected=1, says="Given name"),
         "a JSON record lacking required keys",
     ),
     Case(

@@ -81,7 +81,7 @@ def test_the_load_command_prints_a_summary_and_fails_clearly(source, archive, tm
     assert "Loaded" in out.getvalue() and "rows read 4, loaded 4" in out.getvalue()
     assert "matching: 3 records resolved: 3 new people" in out.getvalue()
 
-    with pytest.raises(CommandError, match="No source 'nope'"):
+    with pytest.raises(CommandError, match="No source or mapping 'nope'"):
         call_command("load", "nope", str(tmp_path / "feed.csv"))
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")

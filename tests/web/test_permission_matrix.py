@@ -47,6 +47,11 @@ PAGES = {
     "feed-load": ("get", frozenset({Role.FEED_OWNER}), True),
     "feed-load-rejected": ("get", frozenset({Role.FEED_OWNER}), True),
     "feed-load-progress": ("get", frozenset({Role.FEED_OWNER}), False),
+    # Posted for a load that is not held, it only sends the owner back to the load's page.
+    "feed-load-apply": ("post", frozenset({Role.FEED_OWNER}), False),
+    "feed-load-flagged": ("get", frozenset({Role.FEED_OWNER}), True),
+    # Posted without its confirmation, it only sends the owner back to the load's page.
+    "feed-load-undo": ("post", frozenset({Role.FEED_OWNER}), False),
     "review-queue": ("get", REVIEWERS, True),
     "review-candidate": ("get", REVIEWERS, True),
     "review-decision": ("get", REVIEWERS, True),
@@ -135,6 +140,9 @@ def world():
         "feed-load": [load.pk],
         "feed-load-rejected": [load.pk],
         "feed-load-progress": [load.pk],
+        "feed-load-apply": [load.pk],
+        "feed-load-flagged": [load.pk],
+        "feed-load-undo": [load.pk],
         "review-candidate": [candidate.pk],
         "review-decision": [decision.pk],
         "review-undo": [decision.pk],
@@ -226,7 +234,7 @@ def test_each_page_with_personal_data_writes_exactly_one_audit_event_with_its_pu
     before = AuditEvent.objects.count()
     response = _visit(client, world, name)
     assert response.status_code in (200, 302)
-    if name == "feed-load-rejected":
+    if name in ("feed-load-rejected", "feed-load-flagged"):
         b"".join(response.streaming_content)
     events = list(AuditEvent.objects.filter(sequence__gt=before))
     if not personal:

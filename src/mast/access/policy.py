@@ -29,6 +29,8 @@ class Action(StrEnum):
     VIEW_AUDIT_LOG = "view_audit_log"
     VIEW_ALERTS = "view_alerts"
     MUTE_ALERTS = "mute_alerts"
+    APPLY_HELD_LOAD = "apply_held_load"
+    UNDO_LOAD = "undo_load"
 
 
 # Work on the data itself (reviewing matches, fixing a feed) has one purpose, implied by the work; looking at
@@ -74,6 +76,9 @@ RULES: dict[Action, tuple[frozenset[str], tuple[str, str] | None]] = {
     Action.VIEW_AUDIT_LOG: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
     Action.VIEW_ALERTS: (_PRACTICE, ALERTS),
     Action.MUTE_ALERTS: (_PRACTICE, ALERTS),
+    # Confirming that a held file may remove what it removes is the feed owner's call, for their own feed.
+    Action.APPLY_HELD_LOAD: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
+    Action.UNDO_LOAD: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
 }
 
 

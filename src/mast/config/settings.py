@@ -212,6 +212,15 @@ MAST_RETENTION_MONTHS = int(os.environ.get("MAST_RETENTION_MONTHS", "36"))
 
 # The largest feed file a feed owner may upload through the browser; bigger files go through `mast load`.
 MAST_MAX_UPLOAD_BYTES = int(os.environ.get("MAST_MAX_UPLOAD_MB", "512")) * 1024**2
+# Uploads are counted against the limit as they stream in, then kept in memory up to 2.5 MB and on disk (a
+# 0600 temporary file) beyond: web/uploads.py.
+FILE_UPLOAD_HANDLERS = [
+    "mast.web.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# How many of a source's latest loads can be undone (feeds/undo.py keeps what each one changed).
+MAST_UNDO_LOADS = int(os.environ.get("MAST_UNDO_LOADS", "5"))
 
 # Targeted requests (docs/requests.md). Due times and the escalation delay are the sharing agreement's. The
 # background chase runs this often on `mast db_worker`. England-and-Wales bank holidays come from the

@@ -8,7 +8,7 @@ import codecs
 import os
 import tomllib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,6 +44,33 @@ class AgencyInfo:
 
 
 @dataclass(frozen=True)
+class Guard:
+    """How much one snapshot may change before it is held for its feed owner to confirm (feeds/guard.py).
+
+    A removal share over `max_removed_share` of the feed's current involvements, more than `max_removed`
+    removals, or a rejected share over `max_rejected_share` of the file's rows holds the load.
+    """
+
+    max_removed_share: float = 0.05
+    max_removed: int = 500
+    max_rejected_share: float = 0.10
+
+
+SCHEDULES = ("daily", "weekdays", "weekly")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When the partner's file is expected (feeds/freshness.py): by `by`, local time, every day, every
+    weekday, or on `day` each week."""
+
+    every: str = "daily"
+    by: time = time(7, 0)
+    day: str = "monday"
+
+
+@dataclass(frozen=True)
 class Mapping:
     name: str
     source_code: str
@@ -57,6 +84,8 @@ class Mapping:
     date_formats: tuple[str, ...]
     columns: dict[str, str]  # canonical field -> partner column
     values: dict[str, dict[str, object]] = field(default_factory=dict)  # canonical field -> {partner: ours}
+    guard: Guard = field(default_factory=Guard)
+    schedule: Schedule = field(default_factory=Schedule)
 
     @property
     def partner_columns(self) -> set[str]:
@@ -125,6 +154,8 @@ def parse_mapping(name: str, data: dict) -> Mapping:
         raise MappingError(f"{where}: [values.status] must map to {', '.join(STATUSES)}")
 
     return Mapping(
+        guard=_guard(data.get("guard", {}), where),
+        schedule=_schedule(data.get("schedule", {}), where),
         name=name,
         source_code=_require(source, "code", where + " [source]"),
         source_name=_require(source, "name", where + " [source]"),
@@ -143,6 +174,34 @@ def parse_mapping(name: str, data: dict) -> Mapping:
         columns=dict(columns),
         values={k: dict(v) for k, v in values.items()},
     )
+
+
+def _guard(table: dict, where: str) -> Guard:
+    default = Guard()
+    share = table.get("max_removed_share", default.max_removed_share)
+    count = table.get("max_removed", default.max_removed)
+    rejected = table.get("max_rejected_share", default.max_rejected_share)
+    for key, value in (("max_removed_share", share), ("max_rejected_share", rejected)):
+        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
+            raise MappingError(f"{where}: [guard] {key} must be a share between 0 and 1, such as 0.05")
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        raise MappingError(f"{where}: [guard] max_removed must be a whole number of involvements")
+    return Guard(float(share), count, float(rejected))
+
+
+def _schedule(table: dict, where: str) -> Schedule:
+    every = table.get("every", "daily")
+    if every not in SCHEDULES:
+        raise MappingError(f"{where}: [schedule] every must be one of {', '.join(SCHEDULES)}")
+    by = table.get("by", "07:00")
+    try:
+        by = by if isinstance(by, time) else datetime.strptime(str(by), "%H:%M").time()
+    except ValueError as exc:
+        raise MappingError(f'{where}: [schedule] by must be a time such as "07:00"') from exc
+    day = str(table.get("day", "monday")).lower()
+    if day not in WEEKDAYS:
+        raise MappingError(f'{where}: [schedule] day must be a day of the week, such as "monday"')
+    return Schedule(every, by, day)
 
 
 def load_mapping(name: str, directory: Path | None = None) -> Mapping:

@@ -40,8 +40,18 @@ class Load(models.Model):
         UNCHANGED = "unchanged", "Already loaded"
         REFUSED = "refused", "Refused"
         FAILED = "failed", "Failed"
+        # Would remove or reject more than its source's guard allows: not applied until its owner confirms.
+        HELD = "held", "Held for checking"
+        UNDONE = "undone", "Undone"
+
+    class Kind(models.TextChoices):
+        RECORDS = "records", "Headline records"
+        RELATIONSHIPS = "relationships", "Relationships"
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="loads")
+    # A source's relationships file (identity/family.py) is recorded as a load too, but is no snapshot of its
+    # records: the guard, "already loaded", undo and freshness look only at loads of records.
+    kind = models.CharField(max_length=15, choices=Kind.choices, default=Kind.RECORDS)
     file_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64, db_index=True)
     archive_path = models.CharField(max_length=500, blank=True)
@@ -67,6 +77,15 @@ class Load(models.Model):
     rows_flagged = models.PositiveIntegerField(default=0)
     rows_rejected = models.PositiveIntegerField(default=0)
     records_removed = models.PositiveIntegerField(default=0)
+    records_kept = models.PositiveIntegerField(
+        default=0, help_text="Records whose rows were rejected but named them: kept as last loaded."
+    )
+    preview = models.JSONField(
+        default=dict, blank=True, help_text="What a held load would do: counts and examples (feeds/guard.py)."
+    )
+    worker = models.CharField(
+        max_length=120, blank=True, help_text="host:pid of the process running it, to spot one that died."
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -87,12 +106,70 @@ class RejectedRow(models.Model):
     field = models.CharField(max_length=60, blank=True)
     reason = models.CharField(max_length=300)
     raw = models.JSONField(default=dict)
+    # Read from the row when they could be: a rejected row that names a record is not an absent row.
+    record_id = models.CharField(max_length=64, blank=True)
+    person_ref = models.CharField(max_length=64, blank=True)
+    kept = models.BooleanField(default=False, help_text="The record it names was kept as last loaded.")
 
     class Meta:
         ordering = ["load", "line_number"]
 
     def __str__(self) -> str:
         return f"line {self.line_number}: {self.reason}"
+
+
+class FlaggedRow(models.Model):
+    """A row that was loaded with one or more fields flagged, and every problem with it in plain words."""
+
+    load = models.ForeignKey(Load, on_delete=models.CASCADE, related_name="flagged_rows")
+    line_number = models.PositiveIntegerField()
+    record_id = models.CharField(max_length=64)
+    problems = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["load", "line_number"]
+
+    def __str__(self) -> str:
+        return f"line {self.line_number}: {len(self.problems)} problem(s)"
+
+
+class PriorVersion(models.Model):
+    """A record as it was just before a load changed it, kept for the last few loads so they can be undone
+    (feeds/undo.py). Records a load created need none: undoing marks them removed."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Partner record"
+        INVOLVEMENT = "involvement", "Involvement"
+
+    load = models.ForeignKey(Load, on_delete=models.CASCADE, related_name="prior_versions")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    record_pk = models.BigIntegerField()
+    values = models.JSONField()
+
+    class Meta:
+        indexes = [models.Index(fields=["load", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.record_pk} before load {self.load_id}"
+
+
+class LateNotice(models.Model):
+    """A source whose file did not arrive on schedule, told once per missed deadline (feeds/lateness.py)."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="late_notices")
+    due_since = models.DateTimeField(help_text="A good file was expected after this moment.")
+    last_good_at = models.DateTimeField(null=True, blank=True)
+    raised_at = models.DateTimeField(auto_now_add=True)
+    emails_sent = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "due_since"], name="late_notice_once_per_deadline")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source.code} late since {self.due_since:%Y-%m-%d %H:%M}"
 
 
 class AddressFields(models.Model):
@@ -133,6 +210,9 @@ class PartnerRecord(AddressFields):
     changed_load = models.ForeignKey(Load, on_delete=models.PROTECT, related_name="+")
     removed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when a load rejected this record's row but could read whose it was: kept as it was, not removed.
+    stale_load = models.ForeignKey(Load, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    stale_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         constraints = [
@@ -148,6 +228,10 @@ class PartnerRecord(AddressFields):
 
     def __str__(self) -> str:
         return f"{self.source.code}:{self.person_ref}"
+
+    @property
+    def not_updated(self) -> str:
+        return f"not updated by load {self.stale_load_id}: {self.stale_reason}" if self.stale_load_id else ""
 
 
 class Involvement(AddressFields):
@@ -175,6 +259,9 @@ class Involvement(AddressFields):
     first_load = models.ForeignKey(Load, on_delete=models.PROTECT, related_name="+")
     changed_load = models.ForeignKey(Load, on_delete=models.PROTECT, related_name="+")
     removed_at = models.DateTimeField(null=True, blank=True)
+    # Set when a load rejected this record's row but could read whose it was: kept as it was, not removed.
+    stale_load = models.ForeignKey(Load, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    stale_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         constraints = [
@@ -184,6 +271,10 @@ class Involvement(AddressFields):
 
     def __str__(self) -> str:
         return f"{self.source.code}:{self.record_id}"
+
+    @property
+    def not_updated(self) -> str:
+        return f"not updated by load {self.stale_load_id}: {self.stale_reason}" if self.stale_load_id else ""
 
     @property
     def is_open(self) -> bool:

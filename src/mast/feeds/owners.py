@@ -4,7 +4,6 @@ A feed owner sees only the sources they own. Rejected rows are the partner's own
 partner so they can fix it at source; nobody else is shown them.
 """
 
-import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -12,10 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from mast.feeds import safe_csv
 from mast.feeds.models import Load, RejectedRow, Source
 
-# A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 RUNNING = (Load.Status.QUEUED, Load.Status.RUNNING)
 
 
@@ -79,24 +77,17 @@ def rejected_columns(rows: Iterable[RejectedRow]) -> list[str]:
     return list(columns)
 
 
-def _safe(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def rejected_rows_csv(load: Load) -> Iterator[str]:
     """The rejected rows as CSV lines: where and why each was refused, then the row as the partner sent it."""
     rows = load.rejected_rows.order_by("line_number")
     # Two passes over the database rather than one in memory: a bad file can bring a million rejects.
     columns = rejected_columns(r for r in rows.only("raw").iterator(chunk_size=2000))
     buffer = _LineBuffer()
-    writer = csv.writer(buffer)
+    writer = safe_csv.writer(buffer)
     writer.writerow(["line_number", "field", "reason", *columns])
     yield buffer.take()
     for row in rows.iterator(chunk_size=2000):
-        writer.writerow(
-            [row.line_number, row.field, _safe(row.reason), *(_safe(row.raw.get(c)) for c in columns)]
-        )
+        writer.writerow([row.line_number, row.field, row.reason, *(row.raw.get(c) for c in columns)])
         yield buffer.take()
 
 
@@ -110,3 +101,15 @@ class _LineBuffer:
     def take(self) -> str:
         text, self.text = self.text, ""
         return text
+
+
+def flagged_rows_csv(load: Load) -> Iterator[str]:
+    """Rows loaded with a field flagged: where, which record, and each problem in plain words, one a line."""
+    buffer = _LineBuffer()
+    writer = safe_csv.writer(buffer)
+    writer.writerow(["line_number", "record_id", "problem"])
+    yield buffer.take()
+    for row in load.flagged_rows.order_by("line_number").iterator(chunk_size=2000):
+        for problem in row.problems:
+            writer.writerow([row.line_number, row.record_id, problem])
+        yield buffer.take()

@@ -46,33 +46,49 @@ def _check_header(header: list[str], mapping: Mapping) -> None:
         )
 
 
+SCAN_CHUNK = 1024**2
+BOM = b"\xef\xbb\xbf"
+
+
 def _decoded_text(path: Path, encoding: str) -> io.TextIOWrapper:
-    raw = path.read_bytes()
-    if b"\x00" in raw:
-        raise FileRefused("The file contains NUL bytes: it is binary, or not the format the mapping expects.")
-    # A byte-order mark is tolerated whatever encoding the mapping names; so is a partner whose legacy
-    # (Windows-1252) export has become UTF-8: text that decodes as UTF-8 is almost never meant as cp1252.
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw, encoding = raw[3:], "utf-8"
-    elif codecs.lookup(encoding).name != "utf-8" and not raw.isascii() and _is_utf8(raw):
-        encoding = "utf-8"
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise FileRefused(
-            f"The file is not valid {encoding} text (line {line}, byte {exc.start}); "
-            "check the export's character encoding."
-        ) from exc
-    return io.StringIO(text, newline="")
+    """The file as text, decoded as it is read: never held whole. Bytes that are not valid in the encoding
+    become U+FFFD and the rows holding them are flagged (validation.py), rather than the file refused."""
+    _, encoding = _scan(path, encoding)
+    return path.open(encoding=encoding, errors="replace", newline="")
 
 
-def _is_utf8(raw: bytes) -> bool:
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+def _scan(path: Path, encoding: str) -> tuple[int, str]:
+    """One pass over the bytes, a megabyte at a time: refuse binary content and settle the encoding.
+
+    A byte-order mark is tolerated whatever encoding the mapping names; so is a partner whose legacy
+    (Windows-1252) export has become UTF-8: text that decodes as UTF-8 is almost never meant as cp1252."""
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    is_utf8, is_ascii, size, first = True, True, 0, b""
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(SCAN_CHUNK), b""):
+            if not size:
+                first = chunk[:3]
+            size += len(chunk)
+            if b"\x00" in chunk:
+                raise FileRefused(
+                    "The file contains NUL bytes: it is binary, or not the format the mapping expects."
+                )
+            is_ascii = is_ascii and chunk.isascii()
+            if is_utf8:
+                try:
+                    utf8.decode(chunk)
+                except UnicodeDecodeError:
+                    is_utf8 = False
+    if is_utf8:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            is_utf8 = False
+    if first == BOM:
+        return size, "utf-8-sig"
+    if codecs.lookup(encoding).name != "utf-8" and not is_ascii and is_utf8:
+        return size, "utf-8"
+    return size, encoding
 
 
 def _read_csv(path: Path, mapping: Mapping) -> tuple[list[str], Iterator[Row]]:
@@ -95,6 +111,8 @@ def _read_csv(path: Path, mapping: Mapping) -> tuple[list[str], Iterator[Row]]:
                 yield line, _row_dict(header, values, line)
         except csv.Error as exc:
             raise FileRefused(f"Line {reader.line_num} cannot be read as CSV: {exc}.") from exc
+        finally:
+            stream.close()
 
     return header, rows()
 

@@ -7,7 +7,9 @@ of partner records that are new or changed, which the caller hands to identity m
 
 import hashlib
 import logging
+import os
 import shutil
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,54 +18,38 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from mast.config.paths import VAR_DIR
-from mast.feeds import bulk
+from mast.audit import chain
+from mast.config.paths import VAR_DIR, private_dir, private_file
+from mast.feeds import guard
 from mast.feeds.mapping import MappingError, load_mapping
-from mast.feeds.models import Involvement, Load, PartnerRecord, RejectedRow, Source
+from mast.feeds.models import Load, Source
+from mast.feeds.plan import make_plan
+from mast.feeds.problems import field_words, flag_problem
 from mast.feeds.readers import FileRefused, read_rows
+from mast.feeds.undo import forget_older_than_undoable
 from mast.feeds.validation import CanonicalRow, Rejection, RowValidator
+from mast.feeds.writing import Flagged, write_flagged, write_plan, write_rejections
 
 log = logging.getLogger(__name__)
 
-PERSON_FIELDS = (
-    "given_name",
-    "middle_names",
-    "family_name",
-    "other_names",
-    "date_of_birth",
-    "date_of_birth_raw",
-    "sex",
-    "nhs_number",
-    "nhs_number_valid",
-    "address_line_1",
-    "address_line_2",
-    "address_line_3",
-    "town",
-    "postcode",
-    "uprn",
-)
-ADDRESS_FIELDS = ("address_line_1", "address_line_2", "address_line_3", "town", "postcode", "uprn")
-INVOLVEMENT_FIELDS = (
-    "involvement_type",
-    "category",
-    "start_date",
-    "end_date",
-    "status",
-    "lead_practitioner",
-    "team",
-    "contact_phone",
-    "contact_email",
-    "restricted",
-    *ADDRESS_FIELDS,
-)
-BATCH = 2000
 Progress = Callable[[str, int, int | None], None]
+# Run inside the load's transaction once its records are written (identity matching, from identity.intake):
+# what it writes is committed with the load, or not at all.
+AfterWrite = Callable[[Load, list[int]], None]
 
 
 @dataclass
 class LoadOutcome:
     load: Load
     changed_records: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """Who confirmed that a held load may be applied, and how: audited when it is applied."""
+
+    user: object = None
+    how: str = "command line (mast load --confirm-removals)"
 
 
 def archive_dir() -> Path:
@@ -78,16 +64,13 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _fingerprint(values: dict, names: tuple[str, ...]) -> str:
-    joined = "\x1f".join("" if values.get(n) is None else str(values[n]) for n in names)
-    return hashlib.blake2b(joined.encode(), digest_size=16).hexdigest()
-
-
 def _archive(path: Path, source: Source, sha256: str) -> str:
     target = archive_dir() / source.code / f"{sha256}{''.join(path.suffixes)[-20:]}"
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
+        private_dir(target.parent)
+        partial = target.with_suffix(".partial")
+        shutil.copyfile(path, partial)
+        private_file(partial).replace(target)
     return str(target)
 
 
@@ -98,9 +81,12 @@ def load_file(
     user=None,
     file_name: str | None = None,
     progress: Progress | None = None,
+    confirmed: Confirmation | None = None,
 ) -> LoadOutcome:
-    """Load one file for one source. Never raises for a bad file: the Load's status and message say why."""
-    return run_load(queue_load(source, path, user=user, file_name=file_name), path, progress=progress)
+    """Load one file for one source. Never raises for a bad file: the Load's status and message say why.
+    A file the source's guard would hold is applied only when `confirmed` says who confirmed it."""
+    load = queue_load(source, path, user=user, file_name=file_name)
+    return run_load(load, path, progress=progress, confirmed=confirmed)
 
 
 def queue_load(source: Source, path: Path, *, user=None, file_name: str | None = None) -> Load:
@@ -111,36 +97,120 @@ def queue_load(source: Source, path: Path, *, user=None, file_name: str | None =
     )
 
 
-def run_load(load: Load, path: Path, *, progress: Progress | None = None) -> LoadOutcome:
+def run_load(
+    load: Load,
+    path: Path,
+    *,
+    progress: Progress | None = None,
+    confirmed: Confirmation | None = None,
+    after_write: AfterWrite | None = None,
+) -> LoadOutcome:
+    """Read, check and apply one file, all or nothing: everything it writes (and whatever `after_write`
+    writes) is in one transaction, so a load that fails or is killed part-way changes nothing."""
+    recover_stopped_loads()
     path, source = Path(path), load.source
     load.status = Load.Status.RUNNING
+    load.worker = _this_worker()
+    # Only the latest applied file counts: the same file as an older one, sent after others, is news again.
     already = (
-        Load.objects.filter(source=source, sha256=load.sha256, status=Load.Status.LOADED)
+        Load.objects.filter(source=source, kind=Load.Kind.RECORDS, status=Load.Status.LOADED)
         .exclude(pk=load.pk)
+        .order_by("-pk")
         .first()
     )
-    if already:
+    if already and already.sha256 == load.sha256:
         return _finish(
             load, Load.Status.UNCHANGED, f"This file was already loaded on {already.started_at:%d %b %Y}."
         )
     load.archive_path = _archive(path, source, load.sha256)
-    load.save(update_fields=["status", "archive_path"])
+    load.save(update_fields=["status", "archive_path", "worker"])
     started = time.monotonic()
     try:
         mapping = load_mapping(source.mapping)
-        rows, rejections = _validate(path, mapping, load, progress)
+        rows, rejections, flagged = _validate(path, mapping, load, progress)
+        plan = make_plan(source, rows, rejections)
+        reasons = guard.reasons_to_hold(mapping.guard, plan, load.rows_read, len(rejections))
+        load.records_removed = len(plan.removed_involvements)
+        load.records_kept = len(plan.kept_involvements)
+        if reasons and confirmed is None:
+            with transaction.atomic():
+                write_flagged(load, flagged)
+                return _hold(load, plan, rejections, reasons)
         note_stage(load, Load.Stage.WRITING)
         with transaction.atomic():
-            changed = _apply(source, load, rows, rejections, progress)
+            write_rejections(load, rejections, plan.kept_lines)
+            write_flagged(load, flagged)
+            changed = write_plan(source, load, plan, progress)
+            load.rows_loaded = len(rows)
+            if after_write:
+                after_write(load, changed)
+            if reasons:
+                _audit(load, "apply_held_feed_load", confirmed.user, {"confirmed_by": confirmed.how})
             _finish(load, Load.Status.LOADED, f"Loaded in {time.monotonic() - started:.1f} s.")
+            forget_older_than_undoable(source)
     except (FileRefused, MappingError) as exc:
         return _finish(load, Load.Status.REFUSED, str(exc))
     except Exception as exc:
         log.exception("load %s of source %s failed", load.pk, source.code)
         load.rows_loaded = load.rows_flagged = load.rows_rejected = load.records_removed = 0
+        load.records_kept = 0
         _finish(load, Load.Status.FAILED, f"The load failed and nothing was changed ({type(exc).__name__}).")
         raise
     return LoadOutcome(load, changed)
+
+
+def _this_worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:120]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
+
+
+def recover_stopped_loads() -> int:
+    """Mark failed the loads whose process ended without finishing them (killed, out of memory, the machine
+    restarted). Their transaction never committed, so nothing of them was applied; they only still say
+    "running". Only loads run on this machine can be judged; returns how many were marked."""
+    host = socket.gethostname()
+    stopped = []
+    for pk, worker in (
+        Load.objects.filter(status=Load.Status.RUNNING).exclude(worker="").values_list("pk", "worker")
+    ):
+        name, _, pid = worker.rpartition(":")
+        if name == host[: len(name)] and pid.isdigit() and not _alive(int(pid)):
+            stopped.append(pk)
+    return Load.objects.filter(pk__in=stopped, status=Load.Status.RUNNING).update(
+        status=Load.Status.FAILED,
+        stage=Load.Stage.DONE,
+        finished_at=timezone.now(),
+        message="The load stopped part-way (its process ended before it finished) and nothing was changed. "
+        "Send the file again.",
+        rows_loaded=0,
+        records_removed=0,
+        records_kept=0,
+    )
+
+
+def _hold(load: Load, plan, rejections: list[Rejection], reasons: list[str]) -> LoadOutcome:
+    """Nothing of the file is applied; its rejected rows are kept so the feed owner can see why."""
+    write_rejections(load, rejections, plan.kept_lines)
+    load.preview = guard.preview(plan, rejections, reasons)
+    load.rows_loaded = 0
+    _audit(load, "hold_feed_load", load.loaded_by, {"reasons": reasons, **load.preview["counts"]})
+    return _finish(load, Load.Status.HELD, "Held for checking: " + " ".join(reasons))
+
+
+def _audit(load: Load, action: str, user, detail: dict) -> None:
+    # Counts and reasons only: the examples are partners' records and stay on the load.
+    chain.append(
+        user=user, action=action, target=f"load:{load.pk}", detail={"source": load.source.code, **detail}
+    )
 
 
 def _finish(load: Load, status: str, message: str) -> LoadOutcome:
@@ -159,170 +229,42 @@ def note_stage(load: Load, stage: str, rows: int | None = None) -> None:
     Load.objects.filter(pk=load.pk).update(**changes)
 
 
-def _validate(path, mapping, load, progress) -> tuple[list[CanonicalRow], list[Rejection]]:
+def _validate(path, mapping, load, progress) -> tuple[list[CanonicalRow], list[Rejection], list[Flagged]]:
     validator = RowValidator(mapping, timezone.localdate())
     note_stage(load, Load.Stage.READING, 0)
     _, raw_rows = read_rows(path, mapping)
     rows: list[CanonicalRow] = []
     rejections: list[Rejection] = []
+    flagged: list[Flagged] = []
     first_line: dict[str, int] = {}
     for count, (line, raw) in enumerate(raw_rows, start=1):
         result = validator.validate(line, raw)
         if isinstance(result, CanonicalRow):
             record_id = result.values["record_id"]
             if record_id in first_line:
-                reason = f"record_id {record_id} appears again (first on line {first_line[record_id]})."
-                result = Rejection(line, "record_id", reason, raw)
+                reason = (
+                    f"{field_words('record_id', mapping.columns)} '{record_id}' appears again "
+                    f"(first on line {first_line[record_id]})."
+                )
+                result = Rejection(line, "record_id", reason, raw, record_id, result.values["person_ref"])
             else:
                 first_line[record_id] = line
         (rows if isinstance(result, CanonicalRow) else rejections).append(result)
+        if isinstance(result, CanonicalRow) and result.flags:
+            problems = [flag_problem(n, f, mapping.columns, raw) for n, f in result.flags.items()]
+            flagged.append(Flagged(line, result.values["record_id"], problems))
         if count % 10_000 == 0:
             note_stage(load, Load.Stage.READING, count)
             if progress:
                 progress("reading", count, None)
     load.rows_read = len(rows) + len(rejections)
+    if progress:
+        progress("reading", load.rows_read, load.rows_read)
     if load.rows_read == 0:
         raise FileRefused("The file has a header but no data rows.")
     load.rows_rejected = len(rejections)
     load.rows_flagged = sum(1 for r in rows if r.flags)
-    return rows, rejections
-
-
-def _apply(source, load, rows, rejections, progress) -> list[int]:
-    RejectedRow.objects.bulk_create(
-        (
-            RejectedRow(load=load, line_number=r.line_number, field=r.field, reason=r.reason, raw=r.raw)
-            for r in rejections
-        ),
-        batch_size=BATCH,
-    )
-    people = _latest_row_per_person(rows)
-    record_ids, changed = _upsert_partner_records(source, load, people, progress)
-    _upsert_involvements(source, load, rows, record_ids, progress)
-    if source.mode == Source.Mode.SNAPSHOT:
-        load.records_removed = _remove_absent(
-            source, load, {r.values["record_id"] for r in rows}, set(people)
-        )
-    load.rows_loaded = len(rows)
-    return changed
-
-
-def _latest_row_per_person(rows: list[CanonicalRow]) -> dict[str, CanonicalRow]:
-    """A person's details come from their most recent involvement (the address they live at now)."""
-    latest: dict[str, CanonicalRow] = {}
-    for row in rows:
-        ref = row.values["person_ref"]
-        current = latest.get(ref)
-        if current is None or row.values["start_date"] >= current.values["start_date"]:
-            latest[ref] = row
-    return latest
-
-
-def _person_flags(row: CanonicalRow) -> dict[str, str]:
-    return {k: v for k, v in row.flags.items() if k in PERSON_FIELDS or k in ("given_name", "family_name")}
-
-
-def _upsert_partner_records(source, load, people, progress) -> tuple[dict[str, int], list[int]]:
-    existing = {
-        ref: (pk, digest, removed)
-        for ref, pk, digest, removed in PartnerRecord.objects.filter(source=source).values_list(
-            "person_ref", "pk", "content_hash", "removed_at"
-        )
-    }
-    now = timezone.now()
-    changing = (*PERSON_FIELDS, "flags", "content_hash", "changed_load", "removed_at", "updated_at")
-    new, updated = [], []
-    for ref, row in people.items():
-        flags = _person_flags(row)
-        values = [row.values[name] for name in PERSON_FIELDS]
-        digest = _fingerprint(
-            {**dict(zip(PERSON_FIELDS, values, strict=True)), "flags": flags}, (*PERSON_FIELDS, "flags")
-        )
-        changed_values = [*values, flags, digest, load.pk, None, now]
-        if ref not in existing:
-            new.append([source.pk, ref, load.pk, *changed_values])
-        else:
-            pk, old_digest, removed = existing[ref]
-            if old_digest != digest or removed is not None:
-                updated.append([*changed_values, pk])
-    bulk.insert_rows(PartnerRecord, ("source", "person_ref", "first_load", *changing), new)
-    bulk.update_rows(PartnerRecord, changing, updated)
-    if progress:
-        progress("people", len(people), len(people))
-    ids = {ref: value[0] for ref, value in existing.items()}
-    new_refs = {row[1] for row in new}
-    new_ids = []
-    if new_refs:
-        for ref, pk in PartnerRecord.objects.filter(source=source, first_load=load).values_list(
-            "person_ref", "pk"
-        ):
-            ids[ref] = pk
-            new_ids.append(pk)
-    return ids, new_ids + [row[-1] for row in updated]
-
-
-def _upsert_involvements(source, load, rows, record_ids, progress) -> None:
-    existing = {
-        rid: (pk, digest, removed)
-        for rid, pk, digest, removed in Involvement.objects.filter(source=source).values_list(
-            "record_id", "pk", "content_hash", "removed_at"
-        )
-    }
-    changing = (*INVOLVEMENT_FIELDS, "partner_record", "flags", "content_hash", "changed_load", "removed_at")
-    new, updated = [], []
-    for count, row in enumerate(rows, start=1):
-        values = [row.values[name] for name in INVOLVEMENT_FIELDS]
-        flags = {k: v for k, v in row.flags.items() if k not in PERSON_FIELDS}
-        partner_record_id = record_ids[row.values["person_ref"]]
-        digest = _fingerprint(
-            {
-                **dict(zip(INVOLVEMENT_FIELDS, values, strict=True)),
-                "flags": flags,
-                "person": partner_record_id,
-            },
-            (*INVOLVEMENT_FIELDS, "flags", "person"),
-        )
-        changed_values = [*values, partner_record_id, flags, digest, load.pk, None]
-        rid = row.values["record_id"]
-        if rid not in existing:
-            new.append([source.pk, rid, load.pk, *changed_values])
-        else:
-            pk, old_digest, removed = existing[rid]
-            if old_digest != digest or removed is not None:
-                updated.append([*changed_values, pk])
-        if progress and count % 10_000 == 0:
-            progress("involvements", count, len(rows))
-    bulk.insert_rows(Involvement, ("source", "record_id", "first_load", *changing), new)
-    bulk.update_rows(Involvement, changing, updated)
-
-
-def _remove_absent(source, load, record_ids: set[str], person_refs: set[str]) -> int:
-    """A snapshot is the partner's whole truth: what it no longer contains is marked removed, not deleted,
-    so links and audit history stay explainable until retention purges them."""
-    now = timezone.now()
-    gone = [
-        pk
-        for pk, rid in Involvement.objects.filter(source=source, removed_at__isnull=True).values_list(
-            "pk", "record_id"
-        )
-        if rid not in record_ids
-    ]
-    for start in range(0, len(gone), BATCH):
-        Involvement.objects.filter(pk__in=gone[start : start + BATCH]).update(
-            removed_at=now, changed_load=load
-        )
-    absent = [
-        pk
-        for pk, ref in PartnerRecord.objects.filter(source=source, removed_at__isnull=True).values_list(
-            "pk", "person_ref"
-        )
-        if ref not in person_refs
-    ]
-    for start in range(0, len(absent), BATCH):
-        PartnerRecord.objects.filter(pk__in=absent[start : start + BATCH]).update(
-            removed_at=now, changed_load=load
-        )
-    return len(gone)
+    return rows, rejections, flagged
 
 
 def source_for_mapping(mapping_name: str) -> Source:

@@ -15,6 +15,7 @@ import uk_postcodes_parsing
 
 from mast.feeds.canonical import CATEGORIES, FIELDS, REQUIRED_FIELDS
 from mast.feeds.mapping import Mapping
+from mast.feeds.problems import date_forms, field_words
 
 # The library logs every postcode it cannot parse, and a postcode is personal data: keep it out of the logs.
 logging.getLogger("uk_postcodes_parsing").setLevel(logging.ERROR)
@@ -24,6 +25,7 @@ FALSE_WORDS = {"n", "no", "false", "0", "f", ""}
 FORMULA_START = ("=", "+", "-", "@")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_LENGTH = {f.name: f.max_length for f in FIELDS}
+UNREADABLE = "\ufffd"
 
 
 @dataclass
@@ -39,6 +41,9 @@ class Rejection:
     field: str
     reason: str
     raw: dict[str, str]
+    # Whose row it was, when that can still be read: the record it names is kept, not counted as absent.
+    record_id: str = ""
+    person_ref: str = ""
 
 
 @lru_cache(maxsize=65536)
@@ -65,20 +70,43 @@ class RowValidator:
         self.restricted = {k.casefold(): v for k, v in mapping.values.get("restricted", {}).items()}
 
     def validate(self, line: int, raw: dict[str, str]) -> CanonicalRow | Rejection:
+        result = self._check(line, raw)
+        if isinstance(result, Rejection):
+            result.record_id, result.person_ref = self.identifiers(raw)
+        return result
+
+    def identifiers(self, raw: dict[str, str]) -> tuple[str, str]:
+        """The row's record_id and person_ref when they can be read ("" when not). Even from a row with the
+        wrong number of fields: reading the wrong id can only keep a record that should have gone, which
+        the feed owner sees; counting a named record as absent would hide it from everyone."""
+        found = []
+        for name in ("record_id", "person_ref"):
+            value = (raw.get(self.columns[name]) or "").strip()
+            found.append(value if len(value) <= MAX_LENGTH[name] else "")
+        return found[0], found[1]
+
+    def _check(self, line: int, raw: dict[str, str]) -> CanonicalRow | Rejection:
         if "__error__" in raw:
             return Rejection(line, "", raw["__error__"], {k: v for k, v in raw.items() if k != "__error__"})
         text = {name: (raw.get(column) or "").strip() for name, column in self.columns.items()}
+        # Every reason the row cannot be loaded, not just the first: the feed owner fixes them all at once.
+        problems: list[tuple[str, str]] = []
         for name in REQUIRED_FIELDS:
+            words = field_words(name, self.columns)
             if not text.get(name):
-                return Rejection(line, name, f"Required field {name} ({self.columns[name]}) is empty.", raw)
-            if len(text[name]) > MAX_LENGTH[name]:
-                return Rejection(line, name, f"{name} is longer than {MAX_LENGTH[name]} characters.", raw)
+                problems.append((name, f"{words} is empty; it is required."))
+            elif len(text[name]) > MAX_LENGTH[name]:
+                problems.append((name, f"{words} is longer than {MAX_LENGTH[name]} characters."))
+        start = self.mapping.parse_date(text["start_date"]) if text.get("start_date") else None
+        if text.get("start_date") and start is None:
+            value = text["start_date"][:40]
+            forms = date_forms(self.mapping.date_formats)
+            words = field_words("start_date", self.columns)
+            problems.append(("start_date", f"{words} '{value}' is not a date written like {forms}."))
+        if problems:
+            return Rejection(line, problems[0][0], " ".join(reason for _, reason in problems)[:300], raw)
 
         row = CanonicalRow(line, {})
-        start = self.mapping.parse_date(text["start_date"])
-        if start is None:
-            reason = f"start_date '{text['start_date'][:40]}' is not a date in the form {self._formats()}."
-            return Rejection(line, "start_date", reason, raw)
         if start > self.today:
             row.flags["start_date"] = "in the future"
         values = row.values
@@ -106,10 +134,13 @@ class RowValidator:
         email = values.get("contact_email", "")
         if email and not EMAIL.match(email):
             row.flags["contact_email"] = "not an email address"
+        for name, column in self.columns.items():
+            # The reader put U+FFFD where bytes were not valid in the file's encoding (readers.py).
+            if UNREADABLE in (raw.get(column) or ""):
+                row.flags.setdefault(
+                    name, "has characters that could not be read in the file's encoding; shown as �"
+                )
         return row
-
-    def _formats(self) -> str:
-        return " or ".join(self.mapping.date_formats)
 
     def _plain_texts(self, text: dict[str, str], row: CanonicalRow) -> None:
         for name in (
@@ -156,7 +187,7 @@ class RowValidator:
             return
         parsed = self.mapping.parse_date(value)
         if parsed is None:
-            row.flags["end_date"] = f"'{value[:40]}' is not a date; left empty"
+            row.flags["end_date"] = "not a date; left empty"
         elif parsed < start:
             row.flags["end_date"] = "before the start date; left empty"
         else:
@@ -169,7 +200,7 @@ class RowValidator:
             return
         mapped = codes.get(value.casefold())
         if mapped is None:
-            row.flags[name] = f"'{value[:40]}' is not in the mapping's code list"
+            row.flags[name] = "not in the mapping's code list"
         else:
             row.values[name] = mapped
 
@@ -182,7 +213,7 @@ class RowValidator:
         else:
             # Unknown marker: err on the side of hiding details.
             row.values["restricted"] = True
-            row.flags["restricted"] = f"'{value[:40]}' not understood; treated as restricted"
+            row.flags["restricted"] = "not understood; treated as restricted"
 
     def _nhs_number(self, value: str, row: CanonicalRow) -> None:
         row.values["nhs_number"], row.values["nhs_number_valid"] = "", False

@@ -61,6 +61,7 @@ def load_relationships(source: Source, path: Path, *, user=None) -> Load:
     already = Load.objects.filter(source=source, sha256=sha256, status=Load.Status.LOADED).exists()
     load = Load.objects.create(
         source=source,
+        kind=Load.Kind.RELATIONSHIPS,
         file_name=path.name[:255],
         sha256=sha256,
         loaded_by=user,

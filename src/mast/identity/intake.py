@@ -4,16 +4,20 @@ Feeds knows nothing of identity (data flows one way), so the pipeline lives here
 line (`mast load`), the feed owner's upload (a background task) and the demo all come through here.
 """
 
+import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 
 from mast.alerts.services import raise_for_load as raise_alerts
-from mast.config.paths import VAR_DIR
+from mast.config.paths import VAR_DIR, private_dir
+from mast.feeds import undo
 from mast.feeds.models import Load, Source
-from mast.feeds.services import Progress, note_stage, queue_load, run_load
+from mast.feeds.services import Confirmation, Progress, note_stage, queue_load, run_load
+from mast.identity.record_store import writes_on_commit
 from mast.identity.resolution import ResolutionSummary, resolve_records
 
 
@@ -24,21 +28,55 @@ class IngestResult:
 
 
 def ingest_file(
-    source: Source, path: Path, *, user=None, file_name: str | None = None, progress: Progress | None = None
+    source: Source,
+    path: Path,
+    *,
+    user=None,
+    file_name: str | None = None,
+    progress: Progress | None = None,
+    confirmed: Confirmation | None = None,
 ) -> IngestResult:
-    return ingest_queued(queue_load(source, path, user=user, file_name=file_name), path, progress=progress)
+    load = queue_load(source, path, user=user, file_name=file_name)
+    return ingest_queued(load, path, progress=progress, confirmed=confirmed)
 
 
-def ingest_queued(load: Load, path: Path, *, progress: Progress | None = None) -> IngestResult:
-    outcome = run_load(load, path, progress=progress)
+def ingest_queued(
+    load: Load, path: Path, *, progress: Progress | None = None, confirmed: Confirmation | None = None
+) -> IngestResult:
+    matched: list[ResolutionSummary] = []
+
+    def match(written: Load, changed: list[int]) -> None:
+        # Inside the load's transaction: a load is applied with its people matched, or not at all.
+        note_stage(written, Load.Stage.MATCHING)
+        with writes_on_commit():
+            matched.append(resolve_records(changed))
+        if progress:
+            progress("matching", len(changed), len(changed))
+
+    outcome = run_load(load, path, progress=progress, confirmed=confirmed, after_write=match)
     if outcome.load.status != Load.Status.LOADED:
         return IngestResult(outcome.load, None)
-    note_stage(outcome.load, Load.Stage.MATCHING)
-    matching = resolve_records(outcome.changed_records)
     # Once the new records belong to people: tell other agencies' allocated workers (mast.alerts).
     raise_alerts(outcome.load)
-    note_stage(outcome.load, Load.Stage.DONE)
-    return IngestResult(outcome.load, matching)
+    return IngestResult(outcome.load, matched[0] if matched else None)
+
+
+@transaction.atomic
+def undo_load(load: Load, user=None, *, how: str = "command line (mast undo_load)") -> IngestResult:
+    """Undo the load (and any later ones of its source) and re-match the records concerned, together."""
+    undone, touched = undo.undo(load, user, how=how)
+    with writes_on_commit():
+        matching = resolve_records(touched)
+    return IngestResult(undone[-1], matching)
+
+
+def apply_held(load: Load, user) -> None:
+    """Queue a held load to be applied from its archived copy, as its feed owner confirmed (feeds/guard.py
+    says whether it still may be); the Load shows its progress as any other."""
+    from mast.identity.tasks import apply_held_load
+
+    Load.objects.filter(pk=load.pk).update(status=Load.Status.QUEUED, stage=Load.Stage.WAITING)
+    apply_held_load.enqueue(load.pk, user.pk)
 
 
 def incoming_dir() -> Path:
@@ -49,10 +87,12 @@ def accept_upload(source: Source, upload: UploadedFile, user) -> Load:
     """Keep an uploaded file and queue its load as a background task; the Load shows its progress."""
     from mast.identity.tasks import ingest_upload
 
-    incoming_dir().mkdir(parents=True, exist_ok=True)
+    private_dir(incoming_dir())
     # The partner's file name is kept for display only; on disk the file gets a name of ours.
     path = incoming_dir() / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()[:10]}"
-    with path.open("wb") as handle:
+    # Copied a chunk at a time from where the upload handler streamed it (web/uploads.py), never whole.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
     load = queue_load(source, path, user=user, file_name=Path(upload.name).name[:255])

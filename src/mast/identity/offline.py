@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from mast.feeds import safe_csv
 from mast.feeds.canonical import FIELD_NAMES, REQUIRED_FIELDS
 from mast.feeds.validation import normalise_nhs_number, normalise_postcode
 from mast.identity.clustering import cluster
@@ -285,12 +286,12 @@ def review_path(output: Path) -> Path:
 def write_outputs(result: LinkResult, output: Path) -> tuple[Path, Path]:
     output = Path(output)
     with output.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = safe_csv.writer(handle)
         writer.writerow(["source", "record_id", "person"])
         writer.writerows((row.source, row.record_id, person) for row, person in result.rows)
     review = review_path(output)
     with review.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = safe_csv.writer(handle)
         writer.writerow(
             ["source_a", "person_ref_a", "source_b", "person_ref_b", "match_probability", "reason"]
         )

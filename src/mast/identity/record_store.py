@@ -8,15 +8,18 @@ server's disk does not notice.
 """
 
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.feather as feather
+from django.db import transaction
 from django.db.models import BooleanField, CharField, ExpressionWrapper, Q
 from django.db.models.functions import Cast
 
-from mast.config.paths import VAR_DIR
+from mast.config.paths import VAR_DIR, private_dir
 from mast.feeds.models import PartnerRecord
 from mast.identity.linkage import SCHEMA, model_row
 from mast.identity.paused_gc import paused_gc
@@ -141,8 +144,30 @@ def _read(path: Path) -> pa.Table:
     return table
 
 
+_deferring: ContextVar[bool] = ContextVar("record_store_deferring", default=False)
+
+
+@contextmanager
+def writes_on_commit():
+    """Inside a feed load's transaction (identity.intake): the store is replaced only once the load commits,
+    so a load that fails or is killed part-way leaves it exactly as it was. The table in hand is what the
+    load matches with either way."""
+    token = _deferring.set(True)
+    try:
+        yield
+    finally:
+        _deferring.reset(token)
+
+
 def _write(table: pa.Table, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if _deferring.get():
+        transaction.on_commit(lambda: _replace(table, path))
+    else:
+        _replace(table, path)
+
+
+def _replace(table: pa.Table, path: Path) -> None:
+    private_dir(path.parent)
     partial = path.with_suffix(f".{time.monotonic_ns()}.tmp")
     feather.write_feather(table, partial, compression="lz4")
     partial.replace(path)

@@ -48,6 +48,11 @@ KINDS: dict[str, tuple[str, str]] = {
         "MAST: an overdue information request has been escalated to you",
         "An information request for a team you manage in MAST is overdue and has been escalated to you.",
     ),
+    "feed_late": (
+        "MAST: a partner's feed is late",
+        "A partner's feed has not sent MAST a good file on its schedule, so practitioners are seeing older "
+        "data.",
+    ),
 }
 
 FOOTER = (

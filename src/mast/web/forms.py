@@ -59,12 +59,19 @@ class FeedUploadForm(forms.Form):
             }
         )
 
+    def too_large_message(self) -> str:
+        return f"The selected file must be smaller than {self.max_bytes // 1024**2:,} MB"
+
+    def refuse_as_too_large(self) -> None:
+        """Stopped at the limit as it streamed in (web/uploads.py): say so, not "Select a file"."""
+        self.is_valid()
+        self.errors.pop("file", None)
+        self.add_error("file", self.too_large_message())
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > self.max_bytes:
-            raise forms.ValidationError(
-                f"The selected file must be smaller than {self.max_bytes // 1024**2:,} MB"
-            )
+            raise forms.ValidationError(self.too_large_message())
         return upload
 
     def error_summary(self) -> list[FieldError]:

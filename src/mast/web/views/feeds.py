@@ -9,10 +9,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from mast.access.gate import through_gate
-from mast.access.policy import Action
-from mast.feeds import owners
-from mast.identity.intake import accept_upload
-from mast.web.forms import FeedUploadForm
+from mast.access.policy import Action, allows
+from mast.feeds import guard, owners
+from mast.feeds.lateness import late_sources_for
+from mast.feeds.services import recover_stopped_loads
+from mast.feeds.undo import why_not as why_not_undo
+from mast.identity.intake import accept_upload, undo_load
+from mast.identity.intake import apply_held as queue_held_load
+from mast.web import uploads
+from mast.web.forms import FeedUploadForm, FieldError
 from mast.web.viewer import viewer_of
 
 
@@ -29,13 +34,15 @@ def _upload_form(sources, data=None, files=None) -> FeedUploadForm:
 
 def _feeds_page(request: HttpRequest, sources, form: FeedUploadForm, status: int = 200) -> HttpResponse:
     loads = Paginator(owners.loads_for(request.user), 25).get_page(request.GET.get("page"))
-    context = {"sources": sources, "form": form, "loads": loads}
+    context = {"sources": sources, "form": form, "loads": loads, "late": late_sources_for(request.user)}
     return render(request, "web/feeds/index.html", context, status=status)
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     sources = _sources_or_refuse(request.user)
+    # A load whose process died still says "running" until someone looks: this is when it is marked failed.
+    recover_stopped_loads()
     return _feeds_page(request, sources, _upload_form(sources))
 
 
@@ -44,6 +51,9 @@ def index(request: HttpRequest) -> HttpResponse:
 def upload(request: HttpRequest) -> HttpResponse:
     sources = _sources_or_refuse(request.user)
     form = _upload_form(sources, request.POST, request.FILES)
+    if uploads.too_large(request):
+        form.refuse_as_too_large()
+        return _feeds_page(request, sources, form)
     if not form.is_valid():
         return _feeds_page(request, sources, form)
     source = owners.source_for(request.user, form.cleaned_data["source"])
@@ -54,21 +64,61 @@ def upload(request: HttpRequest) -> HttpResponse:
 @login_required
 def load_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Rejected rows are partners' records as sent: read through the gate, which audits the viewing.
+    recover_stopped_loads()
+
     def read(scope):
         load = owners.load_for(request.user, pk)
         rejected = Paginator(load.rejected_rows.order_by("line_number"), 50).get_page(request.GET.get("page"))
         rejected.object_list = list(rejected.object_list)
-        return load, rejected
+        flagged = Paginator(load.flagged_rows.order_by("line_number"), 50).get_page(
+            request.GET.get("flagged")
+        )
+        flagged.object_list = list(flagged.object_list)
+        return load, rejected, flagged
 
-    load, rejected = through_gate(
+    load, rejected, flagged = through_gate(
         viewer_of(request),
         Action.VIEW_REJECTED_ROWS,
         read,
         target=f"load:{pk}",
-        describe=lambda result: {"rejected_rows_shown": len(result[1].object_list)},
+        describe=lambda result: {
+            "rejected_rows_shown": len(result[1].object_list),
+            "flagged_rows_shown": len(result[2].object_list),
+        },
     )
-    context = {"load": load, "progress": owners.progress(load), "rejected": rejected}
-    return render(request, "web/feeds/load.html", context)
+    return _load_page(request, load, rejected, flagged)
+
+
+def _load_page(request, load, rejected, flagged=None, confirm_error="", status: int = 200) -> HttpResponse:
+    context = {
+        "load": load,
+        "progress": owners.progress(load),
+        "rejected": rejected,
+        "flagged": flagged,
+        "cannot_apply": guard.can_apply(load) if load.status == load.Status.HELD else "",
+        "can_undo": load.status == load.Status.LOADED and not why_not_undo(load),
+        "confirm_error": confirm_error,
+        "confirm_errors": [FieldError("confirm", confirm_error)] if confirm_error else [],
+    }
+    return render(request, "web/feeds/load.html", context, status=status)
+
+
+@login_required
+@require_POST
+def apply_held(request: HttpRequest, pk: int) -> HttpResponse:
+    if not allows(request.user, Action.APPLY_HELD_LOAD):
+        raise PermissionDenied("Only a feed's owners can apply a held file.")
+    load = owners.load_for(request.user, pk)
+    if guard.can_apply(load):
+        # Applied already, or overtaken by a later file: the load page says which.
+        return redirect("web:feed-load", pk=load.pk)
+    if request.POST.get("confirm") != "yes":
+        rejected = Paginator(load.rejected_rows.order_by("line_number"), 50).get_page(1)
+        error = "Confirm that you have checked what this file will remove"
+        return _load_page(request, load, rejected, confirm_error=error, status=400)
+    guard.record_confirmation(load, request.user, request.META.get("REMOTE_ADDR") or None)
+    queue_held_load(load, request.user)
+    return redirect("web:feed-load", pk=load.pk)
 
 
 @login_required
@@ -95,3 +145,30 @@ def rejected_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
         f'attachment; filename="rejected-rows-{load.source.code}-load-{load.pk}.csv"'
     )
     return response
+
+
+@login_required
+def flagged_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    load = through_gate(
+        viewer_of(request),
+        Action.EXPORT_REJECTED_ROWS,
+        lambda scope: owners.load_for(request.user, pk),
+        target=f"load:{pk}:flagged",
+        describe=lambda load: {"rows": load.rows_flagged},
+    )
+    response = StreamingHttpResponse(owners.flagged_rows_csv(load), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="flagged-rows-{load.source.code}-load-{load.pk}.csv"'
+    )
+    return response
+
+
+@login_required
+@require_POST
+def undo_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if not allows(request.user, Action.UNDO_LOAD):
+        raise PermissionDenied("Only a feed's owners can undo its loads.")
+    load = owners.load_for(request.user, pk)
+    if request.POST.get("confirm") == "yes" and not why_not_undo(load):
+        undo_load(load, request.user, how="feed owner's page")
+    return redirect("web:feed-load", pk=load.pk)
