@@ -940,3 +940,31 @@ def test_a_namesake_in_another_team_is_not_given_the_referral(client, practition
 
     assert Request.objects.get().assignee is None
     assert "Referral sent to the Safeguarding Team North inbox" in page_text(client.get(response["Location"]))
+
+
+# -- how up to date partners' data is (issue 14, item 8) ----------------------------------------------------
+
+
+def test_every_page_with_partner_data_says_how_up_to_date_each_agency_is(
+    client, practitioner, family, identity_search
+):
+    from django.utils import timezone
+
+    today_0510 = timezone.localtime().replace(hour=5, minute=10, second=0, microsecond=0)
+    Load.objects.filter(source=family.csc).update(status="loaded", finished_at=today_0510)
+    Load.objects.filter(source=family.police).update(
+        status="loaded", finished_at=today_0510 - timedelta(days=3)
+    )
+    search = client.post(reverse("web:search"), {"family_name": "Barker"}, follow=True)
+    pages = [
+        search,
+        client.get(reverse("web:person", args=[family.tyler.public_id])),
+        client.get(reverse("web:person-print", args=[family.tyler.public_id])),
+        client.get(reverse("web:address", args=[family.address.pk])),
+    ]
+
+    for page in pages:
+        text = page_text(page)
+        assert "Testshire Children's Services data as of 05:10 today" in text, page.request["PATH_INFO"]
+        police = text[text.index("Testshire Police data as of") :][:60]
+        assert "Late" in police, page.request["PATH_INFO"]

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from mast.access import purpose as stated_purpose
 from mast.access.gate import PurposeRequired, Viewer, through_gate
 from mast.access.policy import Action, allows
+from mast.feeds.freshness import agency_freshness
 from mast.people.address import AddressNotFound, address_summary
 from mast.people.person import PersonNotFound, PersonSummary, person_summary
 from mast.people.search import SearchQuery, search_addresses, search_people
@@ -139,6 +140,7 @@ def search_results(request: HttpRequest, search_id: str) -> HttpResponse:
         return render(request, "web/people/search_ended.html", status=404)
     people, addresses = _search(viewer, SearchQuery(**terms), terms, request.GET.get("page") or "1")
     context = {
+        "freshness": agency_freshness(),
         "form": SearchForm(initial=terms),
         "purpose": viewer.purpose,
         "searched": True,
@@ -183,7 +185,12 @@ def person(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     viewer, summary = _read_person(request, public_id, Action.VIEW_PERSON)
     if summary.public_id != public_id:
         return redirect("web:person", summary.public_id)
-    context = {"summary": summary, "purpose": viewer.purpose, "back": back_to_search(request)}
+    context = {
+        "summary": summary,
+        "purpose": viewer.purpose,
+        "back": back_to_search(request),
+        "freshness": agency_freshness(),
+    }
     return render(request, "web/people/person.html", context)
 
 
@@ -193,7 +200,12 @@ def person_print(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     viewer, summary = _read_person(request, public_id, Action.PRINT_PERSON)
     if summary.public_id != public_id:
         return redirect("web:person-print", summary.public_id)
-    context = {"summary": summary, "purpose": viewer.purpose, "printed_at": timezone.localtime()}
+    context = {
+        "summary": summary,
+        "purpose": viewer.purpose,
+        "printed_at": timezone.localtime(),
+        "freshness": agency_freshness(),
+    }
     return render(request, "web/people/print.html", context)
 
 
@@ -214,7 +226,12 @@ def address(request: HttpRequest, address_id: int) -> HttpResponse:
         )
     except AddressNotFound:
         raise Http404("No address has this id.") from None
-    context = {"summary": summary, "purpose": viewer.purpose, "back": back_to_search(request)}
+    context = {
+        "summary": summary,
+        "purpose": viewer.purpose,
+        "back": back_to_search(request),
+        "freshness": agency_freshness(),
+    }
     return render(request, "web/people/address.html", context)
 
 
