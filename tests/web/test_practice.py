@@ -968,3 +968,45 @@ def test_every_page_with_partner_data_says_how_up_to_date_each_agency_is(
         assert "Testshire Children's Services data as of 05:10 today" in text, page.request["PATH_INFO"]
         police = text[text.index("Testshire Police data as of") :][:60]
         assert "Late" in police, page.request["PATH_INFO"]
+
+
+# -- navigation (issue 14, item 10) -------------------------------------------------------------------------
+
+
+def test_practitioners_navigation_has_search_and_counts_what_is_waiting(client, practitioner, family):
+    from django.utils import timezone
+
+    practitioner.team = "Front Door"
+    practitioner.save()
+    person = family.tyler
+    # Their team's (overdue), the agency's front door's, another team's: the first two are theirs to see.
+    for hours, team in ((-2, "Front Door"), (5, ""), (5, "Another Team")):
+        Request.objects.create(
+            kind=Request.Kind.INFORMATION,
+            person=person,
+            from_user=practitioner,
+            from_agency=family.police.agency,
+            to_agency=practitioner.agency,
+            to_team=team,
+            purpose_code="child_at_risk",
+            purpose_reference="X-1",
+            question="?",
+            due_at=timezone.now() + timedelta(hours=hours),
+        )
+
+    home = page_text(client.get(reverse("web:home")))
+
+    nav = home[: home.index("Welcome")]
+    assert "Search" in nav and "Requests (2 waiting, 1 overdue)" in nav
+    assert "2 requests waiting for an answer 1 overdue" in home and "0 new alerts" in home
+
+
+def test_a_form_address_opened_in_the_browser_gets_a_page_that_says_what_to_do(client):
+    owner = make_user(Role.FEED_OWNER)
+    client.force_login(owner)
+
+    response = client.get(reverse("web:feed-upload"))
+
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    text = page_text(response)
+    assert "This page is for a form" in text and "Go to your feeds, to upload a file" in text

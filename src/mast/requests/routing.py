@@ -75,3 +75,31 @@ def referral_route(scope: Scope, person_id: int, involvement_id: int) -> Route |
         .first()
     )
     return route(scope, involvement) if involvement is not None else None
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Counts only (no person): open requests for the user to answer, and how many of them are overdue."""
+
+    waiting: int
+    overdue: int
+
+
+def waiting_for(user) -> Waiting:
+    """Open requests sent to the user's agency that are theirs (assigned to them) or their team's (addressed
+    to their team, or to no team and nobody), as the inbox shows them first."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from mast.requests.models import Request
+
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "agency_id", None):
+        return Waiting(0, 0)
+    team = (user.team or "").strip()
+    mine = Q(assignee_id=user.pk)
+    if team:
+        mine |= Q(assignee__isnull=True) & (Q(to_team__iexact=team) | Q(to_team=""))
+    else:
+        mine |= Q(assignee__isnull=True)
+    found = Request.objects.filter(mine, to_agency_id=user.agency_id, status__in=Request.OPEN)
+    return Waiting(found.count(), found.filter(due_at__lte=timezone.now()).count())
