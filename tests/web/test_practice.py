@@ -306,15 +306,15 @@ def identity_search(monkeypatch, family):
         )
         return PeopleFound(matches, len(matches))
 
-    def search_addresses(postcode, address="", *, limit=20):
-        return [
-            SimpleNamespace(
-                address_id=family.address.pk, label="3 Kiln Lane, Testbury, ZZ1 1AB", involvements=5
-            )
-        ]
+    def find_addresses(postcode, address="", *, limit=20):
+        # One shown of the 30 at the postcode: the page must say it shows only some.
+        place = SimpleNamespace(
+            address_id=family.address.pk, label="3 Kiln Lane, Testbury, ZZ1 1AB", involvements=5
+        )
+        return [place], 30
 
     monkeypatch.setattr("mast.people.search.identity_search.find_people", find_people)
-    monkeypatch.setattr("mast.people.search.identity_search.search_addresses", search_addresses)
+    monkeypatch.setattr("mast.people.search.identity_search.find_addresses", find_addresses)
     return asked
 
 
@@ -391,6 +391,7 @@ def test_search_results_rank_people_with_why_they_matched_and_list_addresses(
     assert "Known to Testshire Children's Services, Testshire Police" in text
     assert reverse("web:address", args=[family.address.pk]) in html
     assert "3 Kiln Lane, Testbury, ZZ1 1AB — 5 involvements recorded" in text
+    assert "Showing the 1 addresses that agree best with what you entered, of 30" in text
 
 
 def test_one_search_is_one_audit_event_with_the_terms_and_the_people_shown(

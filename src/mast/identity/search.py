@@ -377,12 +377,19 @@ MAX_PLACES = 5000
 
 
 def search_addresses(postcode: str, address: str = "", *, limit: int = 20) -> list[AddressMatch]:
-    """Standardised addresses at a postcode (or in an outcode such as "NS9"), those that agree best with the
+    """The first `limit` of `find_addresses`."""
+    return find_addresses(postcode, address, limit=limit)[0]
+
+
+def find_addresses(postcode: str, address: str = "", *, limit: int = 20) -> tuple[list[AddressMatch], int]:
+    """(the first `limit` addresses, how many there are in all), so a page can say when it shows only some.
+
+    Standardised addresses at a postcode (or in an outcode such as "NS9"), those that agree best with the
     address words given first, then those with most involvements; each with the number of involvements
     recorded there. Nothing without a postcode: a street name alone is many places."""
     code = normalise_postcode(" ".join(str(postcode or "").split())[:MAX_LENGTH])
     if not code or limit <= 0:
-        return []
+        return [], 0
     addresses = Address.objects.all()
     if " " in code:
         addresses = addresses.filter(postcode=code)
@@ -413,7 +420,8 @@ def search_addresses(postcode: str, address: str = "", *, limit: int = 20) -> li
         label = ", ".join(part for part in (line_1, line_2, line_3, town, place_code) if part)
         ranked.append((-agreement, -counts[pk], label, pk))
     ranked.sort()
-    return [AddressMatch(pk, label, -negative) for _a, negative, label, pk in ranked[:limit]]
+    shown = [AddressMatch(pk, label, -negative) for _a, negative, label, pk in ranked[:limit]]
+    return shown, len(ranked)
 
 
 def _address_agreement(wanted, place) -> float:

@@ -145,10 +145,15 @@ def _known_to(scope: Scope, recent: set[str], older: set[str] | None) -> tuple[s
     return (*sorted(recent), *(f"{name}{before}" for name in sorted((older or set()) - recent)))
 
 
-def search_addresses(
-    scope: Scope, postcode: str, address: str = "", *, limit: int = 20
-) -> list[AddressResult]:
-    return [
-        AddressResult(m.address_id, m.label, m.involvements)
-        for m in identity_search.search_addresses(postcode, address, limit=limit)
-    ]
+class AddressResults(list):
+    """The addresses shown, best first, and how many there are in all (`total`): an outcode holds hundreds,
+    and the page says when it shows only the first."""
+
+    total: int = 0
+
+
+def search_addresses(scope: Scope, postcode: str, address: str = "", *, limit: int = 20) -> AddressResults:
+    found, total = identity_search.find_addresses(postcode, address, limit=limit)
+    results = AddressResults(AddressResult(m.address_id, m.label, m.involvements) for m in found)
+    results.total = total
+    return results
