@@ -149,10 +149,16 @@ def decide(candidate: MatchCandidate, user, same_person: bool, reason: str) -> M
         candidate.status = MatchCandidate.Status.DECIDED
         candidate.save(update_fields=["status", "updated_at"])
         verdict = "Same person" if same_person else "Not the same person"
+        person = _person_of(a) or _person_of(b)
+        if person is None:
+            # Records never matched yet have no person for the event to name: they are matched here (two
+            # records, nothing else waits on them), and the task has nothing left to do.
+            review_changes.rematch([a, b])
+            person = _person_of(a) or _person_of(b)
         # Written now with the people as they are; the task fills in the people as the decision left them.
         event = IdentityEvent.objects.create(
             kind=IdentityEvent.Kind.DECIDED,
-            person=_person_of(a) or _person_of(b),
+            person=person,
             partner_records=[a, b],
             detail=_detail(f"{verdict} ({candidate.record_a} and {candidate.record_b}): {reason}"),
             actor=user,
