@@ -68,23 +68,29 @@ def test_matching_on_the_synthetic_region_is_precise_and_keeps_families_apart(lo
         record_property(f"wrong_links_{case}", wrong)
 
     assert summary.model_version == "v2"  # the incremental loads trained v1; --retrain made v2
-    # Measured on this region (5,000 people, seed 1, held out from tuning): precision 100 %, recall 98.8 %,
-    # 0.16 % of true pairs in review. The floors sit a little below, so a change that loses ground fails.
+    # Measured on this region (5,000 people, seed 1): precision 100 %, recall 96.9 %, linked or in review
+    # 99.4 % (2.5 % of true pairs in review: possible matches, see identity/possible.py). The floors sit a
+    # little below, so a change that loses ground fails; tests/identity/test_held_out.py holds the larger
+    # region's.
     assert report.precision >= 0.999
-    assert report.recall >= 0.98
-    assert report.review_share < 0.01
+    assert report.recall >= 0.955
+    assert report.recall_with_review >= 0.99
+    assert report.review_share < 0.04
     assert report.wrong_links == {"twins": 0, "siblings": 0, "same_name_parent_child": 0}
+    # Linked or in review, for the kinds with enough pairs here to measure.
     floors = {
-        "nickname": 0.97,  # 98.6 %
-        "spelling": 0.96,  # 97.8 %
-        "typo": 0.93,  # 95.3 %
-        "moved": 0.88,  # 91.0 %
-        "married_name": 0.88,  # 92.5 %
-        "date_of_birth_error": 0.91,  # 93.3 %
-        "duplicate_within_partner": 0.97,  # 99.2 %
+        "nickname": 0.96,
+        "spelling": 0.98,
+        "typo": 0.97,
+        "moved": 0.9,
+        "married_name": 0.88,
+        "date_of_birth_error": 0.97,
+        "duplicate_within_partner": 0.98,
+        "known_by_middle_name": 0.9,
     }
-    assert {case: report.positive[case].recall >= floor for case, floor in floors.items()} == dict.fromkeys(
-        floors, True
+    measured = {case: report.positive[case].recall_with_review for case in floors}
+    assert {case: measured[case] >= floor for case, floor in floors.items()} == dict.fromkeys(floors, True), (
+        measured
     )
 
 

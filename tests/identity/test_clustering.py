@@ -1,4 +1,6 @@
-from mast.identity.clustering import cluster
+import pytest
+
+from mast.identity.clustering import cluster, dates_compatible
 from mast.identity.linkage import NAMES_VETO, ScoredPair, explain_vetoes
 
 
@@ -86,3 +88,37 @@ def test_nicknames_do_not_explain_different_given_names_nor_anything_explain_dif
         scored("j", "f", veto="The dates of birth are different"),
     ]
     assert explain_vetoes(birthdays)[-1].veto
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "compatible"),
+    [
+        ("1984-03-07", "1984-03-07", True),
+        ("1984-03-07", "1984-07-03", True),  # day and month transposed
+        ("1984-03-07", "1984-03-08", True),  # one keyed digit
+        ("1984-03-07", "1985-03-07", True),  # a year out
+        ("1969-07-24", "1996-07-24", True),  # two digits of the year swapped
+        ("1969-07-24", "1919-04-24", False),
+        ("2012-11-24", "1971-03-03", False),
+    ],
+)
+def test_dates_of_birth_one_slip_apart_can_be_one_persons(a, b, compatible):
+    assert dates_compatible(a, b) is compatible
+    assert dates_compatible(b, a) is compatible
+
+
+def test_people_are_never_joined_across_dates_of_birth_no_slip_explains():
+    # "c" has no date of birth and matches both; the two it matches were never compared.
+    result = cluster(
+        ["a", "b", "c"], [("a", "c", 0.99), ("b", "c", 0.98)], born={"a": "1969-07-24", "b": "1919-04-24"}
+    )
+
+    assert {frozenset(members) for members in result.clusters} == {frozenset({"a", "c"}), frozenset({"b"})}
+    assert ("b", "c", 0.98) in result.refused
+
+
+def test_a_certain_link_joins_dates_of_birth_whatever_they_say():
+    # The same valid NHS number (probability 1) on records whose dates disagree: one person, one date wrong.
+    result = cluster(["a", "b"], [("a", "b", 1.0)], born={"a": "1969-07-24", "b": "1919-04-24"})
+
+    assert [set(members) for members in result.clusters] == [{"a", "b"}]

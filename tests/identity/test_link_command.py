@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from mast.feeds.canonical import FIELD_NAMES
+from mast.identity import possible
 from mast.identity.management.commands.link import Command
 from mast.identity.offline import read_file
 
@@ -103,10 +104,20 @@ def test_the_same_person_is_found_across_files_and_twins_and_namesakes_are_kept_
         "P000001", "P000002", "P000003", "P000004", "P000005",
     ]  # fmt: skip
     assert "2 files, 9 rows, 8 partner records, 5 people" in summary
+    # The twins and the namesakes are never linked, and never dropped either: each of their pairs is a
+    # possible match in the review file, with the reason a reviewer reads.
     review = tmp_path / "people.review.csv"
-    assert read_output(review) == [] and review.read_text().startswith(
-        "source_a,person_ref_a,source_b,person_ref_b,match_probability"
-    )
+    assert review.read_text().startswith("source_a,person_ref_a,source_b,person_ref_b,match_probability")
+    pairs = {
+        (frozenset({(r["source_a"], r["person_ref_a"]), (r["source_b"], r["person_ref_b"])}), r["reason"])
+        for r in read_output(review)
+    }
+    assert pairs == {
+        (frozenset({("health", "R3"), ("police", "N2")}), possible.TWINS_OR_MIDDLE_NAME),
+        (frozenset({("health", "R3"), ("health", "R2")}), possible.TWINS_OR_MIDDLE_NAME),
+        (frozenset({("health", "R4"), ("police", "N3")}), possible.SAME_NAME_BORN_APART),
+        (frozenset({("health", "R4"), ("health", "R5")}), possible.SAME_NAME_BORN_APART),
+    }
 
 
 def test_the_command_never_queries_the_database(two_files, tmp_path, db, django_assert_num_queries):

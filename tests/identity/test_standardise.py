@@ -725,3 +725,21 @@ def test_a_name_one_slip_from_two_different_names_gains_neither():
 
 def test_a_name_two_slips_from_any_known_name_gains_nothing():
     assert given_name_groups("Qxtoria") == ("qxtoria",)
+
+
+@pytest.mark.parametrize(
+    ("given", "family", "expected"),
+    [
+        ("Lewis Morgan", "", ("lewis", "morgan")),  # the whole name in the given-name box
+        ("", "Lewis Morgan", ("lewis", "morgan")),  # ... or in the surname box
+        ("Morgan, Lewis", "", ("lewis", "morgan")),  # the register's order, with its comma
+        ("Har Risn", "Boulter", ("harrisn", "boulter")),  # a stray space inside a given name
+        ("Mary Jane", "Boulter", ("mary", "boulter")),  # two given names: the first counts
+        ("Mr Martin", "Oyelaran Jr", ("martin", "oyelaran")),  # title and suffix
+        ("J0hn", "Sm1th", ("john", "smlth")),  # digits read as the letters they are mistaken for
+    ],
+)
+def test_names_are_put_back_in_their_boxes(given, family, expected):
+    row = standardise({"given_name": given, "family_name": family})
+
+    assert (row["given_name"], row["family_name"]) == expected

@@ -117,6 +117,12 @@ class RejectedRow(models.Model):
     def __str__(self) -> str:
         return f"line {self.line_number}: {self.reason}"
 
+    @property
+    def field_label(self) -> str:
+        from mast.feeds.problems import label
+
+        return label(self.field) if self.field else ""
+
 
 class FlaggedRow(models.Model):
     """A row that was loaded with one or more fields flagged, and every problem with it in plain words."""

@@ -7,8 +7,10 @@ decision — linked, sent to review, or not linked — and the evidence behind i
 The rules on top of Fellegi-Sunter are few and stated plainly, because scores alone cannot tell twins apart:
 twins share surname, address and date of birth, and those agreements outweigh different given names. So a pair
 is never linked automatically when two valid NHS numbers differ, when the given names are different names (not
-a nickname, variant, middle name, sound-alike or typo of each other), or when the dates of birth are different
-beyond a transposition or a keyed digit. A valid NHS number agreeing is decisive.
+a nickname, variant, middle name, swap with the family name or typo of each other), when the dates of birth
+are different beyond a transposition or a keyed digit, or when both records give different middle names. A
+valid NHS number agreeing is decisive. A vetoed pair shaped like a relative is not dropped but becomes a
+possible match for a person to decide (possible.py): the decisions are link, review, possible and not linked.
 """
 
 import logging
@@ -22,6 +24,7 @@ import duckdb
 import pyarrow as pa
 
 from mast.identity import model as fs_model
+from mast.identity import possible
 from mast.identity.standardise import model_columns
 
 # Above LINK_AT a pair is linked; from REVIEW_FROM up to LINK_AT it goes to a person to decide. Chosen on two
@@ -30,16 +33,27 @@ from mast.identity.standardise import model_columns
 # The accuracy test checks the choice on another region (seed 1).
 LINK_AT = 0.9
 REVIEW_FROM = 0.3
+# A given name held by at least this many records counts as a known name (see `Linker`).
+REAL_NAME_COUNT = 3
 # Pairs scored below this are not kept at all; vetoed pairs above it are kept as cannot-link constraints.
 KEEP_FROM = 0.01
 # In this order: the first that applies is the reason given. Different given names come last because they are
 # the one veto a third record can explain (see `explain_vetoes`).
 VETOES = {
-    "nhs_number": "The NHS numbers are different",
-    "date_of_birth": "The dates of birth are different",
-    "given_name": "The given names are different names",
+    "nhs_number": possible.NHS_VETO,
+    "date_of_birth": possible.DOB_VETO,
+    "given_name": possible.GIVEN_VETO,
 }
 NAMES_VETO = VETOES["given_name"]
+# Both records give a middle name, and they are different names (not one slip apart, neither the other's
+# initial): twins, or a father and son both called David, are told apart by them when everything else agrees.
+# Last, so that a different given name or date of birth is the reason given when there is one.
+MIDDLE_NAMES_DIFFER = (
+    '("middle_name_l" IS NOT NULL AND "middle_name_r" IS NOT NULL'
+    ' AND damerau_levenshtein("middle_name_l", "middle_name_r") > 1'
+    ' AND substr("middle_name_l", 1, 1) || length("middle_name_l") <> substr("middle_name_r", 1, 1) || \'1\''
+    ' AND substr("middle_name_r", 1, 1) || length("middle_name_r") <> substr("middle_name_l", 1, 1) || \'1\')'
+)
 MIDDLE_NAME_LEVEL = "One record's given name is the other's middle name"
 
 Progress = Callable[[str], None]
@@ -61,18 +75,22 @@ class ScoredPair(NamedTuple):
     # Different given names, explained by a third record that holds both (see `explain_vetoes`): no veto,
     # but no link either.
     explained: bool = False
+    # Why the pair is a possible match (possible.py), or "": never linked automatically, never dropped.
+    possible: str = ""
 
     @property
     def decision(self) -> str:
         if self.nhs_agrees:
             return "link"
+        if self.possible in possible.HOLD_LINK:
+            return "possible"
         if self.veto or self.explained:
-            return "not_linked"
+            return "possible" if self.possible else "not_linked"
         if self.probability >= LINK_AT:
             return "link"
         if self.probability >= REVIEW_FROM:
             return "review"
-        return "not_linked"
+        return "possible" if self.possible else "not_linked"
 
 
 def explain_vetoes(pairs: list[ScoredPair]) -> list[ScoredPair]:
@@ -106,6 +124,83 @@ def explain_vetoes(pairs: list[ScoredPair]) -> list[ScoredPair]:
     return explained
 
 
+BETWEEN = "Scored between the thresholds for linking and not linking"
+AMBIGUOUS = "Matches two people who cannot be the same person"
+
+
+@dataclass
+class Triage:
+    """Scored pairs sorted for clustering: links to make, pairs that may not be together, and pairs for a
+    person to decide (with why). Keys are (smaller, larger) record ids."""
+
+    best: dict = field(default_factory=dict)
+    links: list = field(default_factory=list)
+    cannot: list = field(default_factory=list)
+    review: dict = field(default_factory=dict)  # key → (pair, reason)
+
+    def after_clustering(self, clustering, told_apart: Callable[[object, object], bool]) -> None:
+        """Send the links the clustering refused as ambiguous to review, and drop possible matches whose
+        records ended up in one person anyway (through a third record or a decision) or whose people
+        something already tells apart (`told_apart(a, b)`, see possible.py)."""
+        for a, b, _probability in clustering.refused:
+            key = (min(a, b), max(a, b))
+            if key in self.best and self.best[key].probability >= LINK_AT:
+                self.review[key] = (self.best[key], AMBIGUOUS)
+        cluster_of = clustering.cluster_of()
+        for key, (pair, reason) in list(self.review.items()):
+            if reason != pair.possible:
+                continue
+            if cluster_of.get(key[0]) == cluster_of.get(key[1]) or told_apart(*key):
+                del self.review[key]
+
+
+def triage(pairs: Iterable[ScoredPair], key: Callable[[object], object], skip=frozenset()) -> Triage:
+    """Sort scored pairs by their decisions; pairs in `skip` (decided by a reviewer) are left out."""
+    sorted_pairs = Triage()
+    for pair in pairs:
+        pair_key = tuple(sorted((key(pair.left), key(pair.right))))
+        if pair_key in skip:
+            continue
+        sorted_pairs.best[pair_key] = pair
+        decision = pair.decision
+        if decision == "link":
+            sorted_pairs.links.append((*pair_key, 1.0 if pair.nhs_agrees else pair.probability))
+        elif decision == "review":
+            sorted_pairs.review[pair_key] = (pair, BETWEEN)
+        elif decision == "possible":
+            sorted_pairs.review[pair_key] = (pair, pair.possible)
+        if pair.veto and not pair.nhs_agrees:
+            sorted_pairs.cannot.append(pair_key)
+    _hold_namesakes(sorted_pairs)
+    return sorted_pairs
+
+
+_DOB = [c["output_column_name"] for c in fs_model.COMPARISONS].index("date_of_birth")
+
+
+def _hold_namesakes(sorted_pairs: Triage) -> None:
+    """A record held back from a same-named child (possible.HOLD_LINK) is not linked instead to someone else
+    on its name and address alone: it matches a child and an adult of one name, and which it is, is a guess.
+    Its links without a date of birth to go on become pairs to review, as an ambiguous record's do."""
+    held = {
+        record
+        for key, (pair, reason) in sorted_pairs.review.items()
+        if reason in possible.HOLD_LINK
+        for record in key
+    }
+    if not held:
+        return
+    kept = []
+    for link in sorted_pairs.links:
+        key = (link[0], link[1])
+        pair = sorted_pairs.best[key]
+        if (key[0] in held or key[1] in held) and not pair.nhs_agrees and pair.evidence[_DOB] == -1:
+            sorted_pairs.review.setdefault(key, (pair, AMBIGUOUS))
+        else:
+            kept.append(link)
+    sorted_pairs.links = kept
+
+
 @dataclass
 class Timings:
     seconds: dict[str, float] = field(default_factory=dict)
@@ -126,6 +221,7 @@ SCHEMA = pa.schema(
         ("unique_id", pa.string()),
         ("source", pa.string()),
         ("given_name", pa.string()),
+        ("given_name_known", pa.bool_()),
         ("middle_name", pa.string()),
         ("given_name_groups", pa.list_(pa.string())),
         ("given_name_dm", pa.string()),
@@ -168,6 +264,13 @@ class Linker:
         self.connection.register("records_arrow", table)
         self.connection.execute("CREATE TABLE records AS SELECT * FROM records_arrow")
         self.connection.unregister("records_arrow")
+        # A given name several records share is a real name, not a slip, even if no name list has it (Karl
+        # and Mark are two slips apart and are two men's names).
+        self.connection.execute(
+            "UPDATE records SET given_name_known = true WHERE given_name IN "
+            "(SELECT given_name FROM records GROUP BY given_name HAVING count(*) >= ?)",
+            [REAL_NAME_COUNT],
+        )
         self.db_api = DuckDBAPI(connection=self.connection)
         self.records = self.db_api.register("records", table_name="mast_records")
         self.count = table.num_rows
@@ -273,13 +376,15 @@ class Linker:
         # Column and table names come from the model and Splink, not from users.
         values = f"{gamma_cols}, {weight_cols}"
         veto = " ".join(f"WHEN \"gamma_{c}\" = 0 THEN '{reason}'" for c, reason in VETOES.items())
+        veto = f"CASE {veto} WHEN {MIDDLE_NAMES_DIFFER} THEN '{possible.MIDDLE_VETO}' ELSE '' END"
         middle = [g for g, label in self.labels.get("given_name", {}).items() if label == MIDDLE_NAME_LEVEL]
         via_middle = f'coalesce("gamma_given_name" = {middle[0]}, false)' if middle else "false"
-        flags = f"CASE {veto} ELSE '' END, coalesce(\"gamma_nhs_number\", -1) > 0, {via_middle}"
+        maybe = possible.sql_case(self.labels, veto)
+        flags = f'{veto}, coalesce("gamma_nhs_number", -1) > 0, {via_middle}, {maybe}'
         ids = "unique_id_l, unique_id_r, match_probability, match_weight"
         sql = f"SELECT {ids}, {flags}, {values} FROM {table}"  # noqa: S608
         return [
-            ScoredPair(r[0], r[1], r[2], r[3], r[4], r[5], r[7:], r[6])
+            ScoredPair(r[0], r[1], r[2], r[3], r[4], r[5], r[8:], r[6], False, r[7])
             for r in self.connection.execute(sql).fetchall()
         ]
 
@@ -289,6 +394,30 @@ class Linker:
         if table not in self._columns:
             self._columns[table] = {r[0] for r in self.connection.execute(f"DESCRIBE {table}").fetchall()}
         return f"mw_tf_adj_{comparison}" in self._columns[table]
+
+    def dates_and_numbers(self, ids: list[int]) -> tuple[dict[int, str], dict[int, str]]:
+        """Whole dates of birth (ISO text) and valid NHS numbers of these records, for clustering's checks."""
+        wanted = set(ids)
+        rows = self.connection.execute(
+            "SELECT unique_id, dob, nhs_number FROM records WHERE dob IS NOT NULL OR nhs_number IS NOT NULL"
+        ).fetchall()
+        born, numbers = {}, {}
+        for record, dob, number in rows:
+            record = int(record)
+            if record in wanted:
+                if dob:
+                    born[record] = dob
+                if number:
+                    numbers[record] = number
+        return born, numbers
+
+    def record_facts(self, ids: list[int]) -> dict[int, tuple[str | None, str]]:
+        """Each of these records' valid NHS number (or None) and source, for `possible.told_apart_in`."""
+        if not ids:
+            return {}
+        self._subset("mast_facts", [str(i) for i in ids])
+        rows = self.connection.execute("SELECT unique_id, nhs_number, source FROM mast_facts").fetchall()
+        return {int(r): (nhs_number, source) for r, nhs_number, source in rows}
 
     def explain(self, pair: ScoredPair) -> list[dict]:
         """Which fields agreed and how much each counted, in bits of evidence (match weights)."""

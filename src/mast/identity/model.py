@@ -36,6 +36,19 @@ def _either_null(column: str) -> str:
     return f'"{column}_l" IS NULL OR "{column}_r" IS NULL'
 
 
+# Given and family names recorded the other way round ("Morgan Lewis" for Lewis Morgan), each as written or
+# within a typo. A level of both comparisons: a swap agrees on both names, as a pair in the right order does.
+def _close(left: str, right: str) -> str:
+    return (
+        f'("{left}_l" = "{right}_r" OR "{left}_dm_l" = "{right}_dm_r"'
+        f' OR jaro_winkler_similarity("{left}_l", "{right}_r") >= 0.88)'
+    )
+
+
+SWAPPED = f"{_close('given_name', 'family_name')} AND {_close('family_name', 'given_name')}"
+SWAPPED_LABEL = "Given and family names swapped"
+
+
 COMPARISONS: list[dict] = [
     {
         "output_column_name": "nhs_number",
@@ -60,11 +73,28 @@ COMPARISONS: list[dict] = [
                 '"given_name_l" = "middle_name_r" OR "middle_name_l" = "given_name_r"',
                 "One record's given name is the other's middle name",
             ),
+            _level(SWAPPED, SWAPPED_LABEL),
             # No sound-alike level for given names: Lucy and Lewis sound alike and are a sister and brother.
+            # Two known names one letter apart are mostly one name's spellings (Alison and Allison); two
+            # known names further apart are two names, however alike (Christine and Christian).
             _level(
-                'damerau_levenshtein("given_name_l", "given_name_r") <= 1 '
-                'OR jaro_winkler_similarity("given_name_l", "given_name_r") >= 0.9',
+                'damerau_levenshtein("given_name_l", "given_name_r") <= 1'
+                ' OR (jaro_winkler_similarity("given_name_l", "given_name_r") >= 0.9'
+                ' AND NOT coalesce("given_name_known_l" AND "given_name_known_r", false))',
                 "Given names within a typo",
+            ),
+            # Two slips ("Naiomm"/"Naomi", "rn" read for "m") only when one spelling is no known name: two
+            # real names two letters apart (Jack/Jake, Ella/Ellie) are what siblings are called.
+            _level(
+                'damerau_levenshtein("given_name_l", "given_name_r") <= 2'
+                ' AND least(length("given_name_l"), length("given_name_r")) >= 4'
+                ' AND NOT coalesce("given_name_known_l" AND "given_name_known_r", false)',
+                "Given names two keying slips apart, one no known name",
+            ),
+            _level(
+                '(length("given_name_l") = 1 AND "given_name_l" = substr("given_name_r", 1, 1))'
+                ' OR (length("given_name_r") = 1 AND "given_name_r" = substr("given_name_l", 1, 1))',
+                "One given name is the other's initial",
             ),
             _level("ELSE", "Different given names"),
         ],
@@ -79,10 +109,16 @@ COMPARISONS: list[dict] = [
                 'list_has_any("family_names_l", "family_names_r")',
                 "A former, alias or double-barrelled family name agrees",
             ),
+            _level(SWAPPED, SWAPPED_LABEL),
             _level('"family_name_dm_l" = "family_name_dm_r"', "Family names sound the same"),
             _level(
                 'jaro_winkler_similarity("family_name_l", "family_name_r") >= 0.88',
                 "Family names within a typo",
+            ),
+            _level(
+                'damerau_levenshtein("family_name_l", "family_name_r") <= 2'
+                ' AND least(length("family_name_l"), length("family_name_r")) >= 4',
+                "Family names two keying slips apart",
             ),
             # Most people whose surname changes are women who married: a different surname is much weaker
             # evidence against a woman being the same person than against a man.
@@ -186,6 +222,13 @@ BLOCKING_RULES: list[str] = [
     "l.house_number = r.house_number AND l.street = r.street AND l.birth_year = r.birth_year",
     "l.postcode = r.postcode AND l.house_number = r.house_number"
     " AND list_has_any(l.given_name_groups, r.given_name_groups)",
+    # A move and a slip in the date of birth at once: the names' sounds with the street, or the birthday.
+    "l.given_name_dm = r.given_name_dm AND l.family_name_dm = r.family_name_dm AND l.street = r.street",
+    "l.given_name_dm = r.given_name_dm AND l.family_name_dm = r.family_name_dm"
+    " AND substr(l.dob, 6, 5) = substr(r.dob, 6, 5)",
+    # Given and family names swapped: each name's sound against the other's.
+    "l.dob = r.dob AND l.given_name_dm = r.family_name_dm",
+    "l.given_name_dm = r.family_name_dm AND l.family_name_dm = r.given_name_dm",
 ]
 # Expectation-maximisation sessions: each fixes what it blocks on and learns the rest. Not the postcode: the
 # pairs sharing a postcode are mostly members of one household, who agree on surname and address and differ
@@ -209,6 +252,7 @@ COLUMNS = (
     "unique_id",
     "source",
     "given_name",
+    "given_name_known",
     "middle_name",
     "given_name_groups",
     "given_name_dm",

@@ -22,16 +22,15 @@ from pathlib import Path
 from mast.feeds import safe_csv
 from mast.feeds.canonical import FIELD_NAMES, REQUIRED_FIELDS
 from mast.feeds.validation import normalise_nhs_number, normalise_postcode
-from mast.identity.clustering import cluster
-from mast.identity.linkage import LINK_AT, Linker, ScoredPair, model_row, to_table
+from mast.identity.clustering import Clustering, cluster
+from mast.identity.linkage import Linker, ScoredPair, model_row, to_table, triage
+from mast.identity.possible import told_apart_in
 
 Progress = Callable[[str], None]
 
 ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?\s*$")
 MAX_AGE_YEARS = 120
 RAW_DATE_LENGTH = 40
-AMBIGUOUS = "Matches two people who cannot be the same person"
-BETWEEN = "Scored between the thresholds for linking and not linking"
 # Leave room for the largest real exports without letting one runaway quoted field eat the memory.
 csv.field_size_limit(1_000_000)
 
@@ -215,8 +214,60 @@ def link_files(
     seconds = {"read": time.perf_counter() - started}
     progress(f"read {sum(len(f.rows) for f in files):,} rows: {len(records):,} partner records")
 
+    linked = link_records(records, models_dir=models_dir, retrain=retrain, progress=progress)
+    clustering, review, best = linked.clustering, linked.review, linked.best
+    seconds.update(linked.seconds)
+    started = time.perf_counter()
+    cluster_of = clustering.cluster_of()
+    labels: dict[int, str] = {}
+    labelled = []
+    for partner in files:
+        for row in partner.rows:
+            index = cluster_of[row.person_key]
+            if index not in labels:
+                labels[index] = f"P{len(labels) + 1:06d}"
+            labelled.append((row, labels[index]))
+    seconds["cluster"] += time.perf_counter() - started
+    return LinkResult(
+        files=len(files),
+        rows=labelled,
+        partner_records=len(records),
+        people=len(clustering.clusters),
+        pairs_linked=linked.pairs_linked,
+        review=[
+            ReviewPair(*refs[a], *refs[b], round(best[(a, b)].probability, 6), reason)
+            for (a, b), (_pair, reason) in review.items()
+        ],
+        model=linked.model,
+        seconds=seconds,
+    )
+
+
+@dataclass
+class Linked:
+    """Partner records matched and clustered: the people, and the pairs a person would have to decide."""
+
+    clustering: Clustering
+    review: dict  # (key, key) → (scored pair, reason)
+    best: dict  # (key, key) → scored pair
+    pairs_linked: int
+    model: str
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def link_records(
+    records: dict[str, dict],
+    *,
+    models_dir: Path | None = None,
+    retrain: bool = False,
+    progress: Progress | None = None,
+) -> Linked:
+    """Match canonical records (key → record as `canonical_record` makes it) with the server's model and
+    rules, and cluster them with its constraints. A new model is trained on them when there are enough and
+    no saved one in `models_dir`."""
     pairs: list[ScoredPair] = []
     model = "none (fewer than two records)"
+    seconds: dict[str, float] = {}
     if len(records) >= 2:
         with tempfile.TemporaryDirectory(prefix="mast-link-") as scratch:
             linker = Linker(
@@ -233,43 +284,21 @@ def link_files(
             seconds.update(linker.timings.seconds)
 
     started = time.perf_counter()
-    links, cannot, review, best = [], [], {}, {}
-    for pair in pairs:
-        key = tuple(sorted((str(pair.left), str(pair.right))))
-        best[key] = pair
-        decision = pair.decision
-        if decision == "link":
-            links.append((key[0], key[1], 1.0 if pair.nhs_agrees else pair.probability))
-        elif decision == "review":
-            review[key] = BETWEEN
-        if pair.veto and not pair.nhs_agrees:
-            cannot.append(key)
-    clustering = cluster(records, links, cannot)
-    for a, b, _probability in clustering.refused:
-        key = tuple(sorted((a, b)))
-        if best[key].probability >= LINK_AT:
-            review[key] = AMBIGUOUS
-
-    cluster_of = clustering.cluster_of()
-    labels: dict[int, str] = {}
-    labelled = []
-    for partner in files:
-        for row in partner.rows:
-            index = cluster_of[row.person_key]
-            if index not in labels:
-                labels[index] = f"P{len(labels) + 1:06d}"
-            labelled.append((row, labels[index]))
+    sorted_pairs = triage(pairs, key=str)
+    born = {key: r["date_of_birth"].isoformat() for key, r in records.items() if r.get("date_of_birth")}
+    facts = {
+        key: (record["nhs_number"] if record.get("nhs_number_valid") else None, record.get("source"))
+        for key, record in records.items()
+    }
+    numbers = {key: number for key, (number, _source) in facts.items() if number}
+    clustering = cluster(records, sorted_pairs.links, sorted_pairs.cannot, born=born, numbers=numbers)
+    sorted_pairs.after_clustering(clustering, told_apart_in(clustering, facts))
     seconds["cluster"] = time.perf_counter() - started
-    return LinkResult(
-        files=len(files),
-        rows=labelled,
-        partner_records=len(records),
-        people=len(clustering.clusters),
-        pairs_linked=len(links) - len(clustering.refused),
-        review=[
-            ReviewPair(*refs[a], *refs[b], round(best[(a, b)].probability, 6), reason)
-            for (a, b), reason in review.items()
-        ],
+    return Linked(
+        clustering=clustering,
+        review=sorted_pairs.review,
+        best=sorted_pairs.best,
+        pairs_linked=len(sorted_pairs.links) - len(clustering.refused),
         model=model,
         seconds=seconds,
     )

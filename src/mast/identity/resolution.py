@@ -25,14 +25,14 @@ from mast.config.paths import VAR_DIR
 from mast.feeds.bulk import insert_rows, update_rows
 from mast.identity import search_index
 from mast.identity.clustering import cluster
-from mast.identity.linkage import LINK_AT, Linker, ScoredPair
+from mast.identity.linkage import Linker, ScoredPair, triage
 from mast.identity.models import IdentityEvent, MatchCandidate, MatchDecision, Person, PersonLink
 from mast.identity.paused_gc import paused_gc
+from mast.identity.possible import told_apart_in
 from mast.identity.record_store import standardised_records
 
 BATCH = 2000
 CHUNK = 20_000  # ids per query: under SQLite's limit on bound parameters
-AMBIGUOUS = "Matches two people who cannot be the same person"
 Progress = Callable[[str], None]
 
 
@@ -143,33 +143,21 @@ def _apply(ids: list[int], pairs: list[ScoredPair], linker: Linker, progress: Pr
     progress(f"clustering {len(ids):,} records")
     id_set = set(ids)
     decisions = _decisions(id_set)
-    best: dict[tuple[int, int], ScoredPair] = {}
-    links, cannot, review = [], [], {}
-    for pair in pairs:
-        key = tuple(sorted((int(pair.left), int(pair.right))))
-        if key[0] not in id_set or key[1] not in id_set or key in decisions:
-            continue
-        best[key] = pair
-        decision = pair.decision
-        if decision == "link":
-            links.append((key[0], key[1], 1.0 if pair.nhs_agrees else pair.probability))
-        elif decision == "review":
-            review[key] = (pair, "Scored between the thresholds for linking and not linking")
-        if pair.veto and not pair.nhs_agrees:
-            cannot.append(key)
+    in_scope = [p for p in pairs if int(p.left) in id_set and int(p.right) in id_set]
+    sorted_pairs = triage(in_scope, key=int, skip=decisions.keys())
+    links, best = sorted_pairs.links, sorted_pairs.best
     must = [key for key, same in decisions.items() if same]
-    cannot += [key for key, same in decisions.items() if not same]
+    cannot = sorted_pairs.cannot + [key for key, same in decisions.items() if not same]
     current = {r: person for r, (_pk, person, _m, _p) in _links_of(ids).items()}
 
     def together_now(a: int, b: int) -> bool:
         return a in current and current.get(a) == current.get(b)
 
     # Among equally strong links, those that keep today's people together go first: a re-run moves nobody.
-    clustering = cluster(ids, links, cannot, must, prefer=together_now)
-    for a, b, _probability in clustering.refused:
-        key = (min(a, b), max(a, b))
-        if key in best and best[key].probability >= LINK_AT:
-            review[key] = (best[key], AMBIGUOUS)
+    born, numbers = linker.dates_and_numbers(ids)
+    clustering = cluster(ids, links, cannot, must, prefer=together_now, born=born, numbers=numbers)
+    sorted_pairs.after_clustering(clustering, _told_apart(clustering, sorted_pairs, linker, decisions))
+    review = sorted_pairs.review
 
     summary = ResolutionSummary(records=len(ids), model_version=linker.model.version)
     cluster_people = _assign_people(clustering.clusters, current, summary)
@@ -177,6 +165,19 @@ def _apply(ids: list[int], pairs: list[ScoredPair], linker: Linker, progress: Pr
     _write_review(id_set, review, linker, summary)
     summary.seconds["cluster_and_persist"] = time.perf_counter() - started
     return summary
+
+
+def _told_apart(clustering, sorted_pairs, linker: Linker, decisions: dict):
+    """`possible.told_apart` for the possible pairs of this run. Only the people those pairs touch are looked
+    up: a handful, not the million."""
+    cluster_of = clustering.cluster_of()
+    possible = [key for key, (pair, reason) in sorted_pairs.review.items() if reason == pair.possible]
+    if not possible:
+        return lambda a, b: False
+    wanted = {cluster_of[record] for key in possible for record in key}
+    members = [record for index in wanted for record in clustering.clusters[index]]
+    different = [key for key, same in decisions.items() if not same]
+    return told_apart_in(clustering, linker.record_facts(members), different)
 
 
 def _assign_people(

@@ -205,7 +205,7 @@ def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], fo
     typed = re.sub(r"\D", "", query.date_of_birth)
     slipped_dates = {row["unique_id"] for row in rows if typed and _date_one_slip(typed, row.get("dob"))}
     readings = [(model.score(query_row, rows), ())]
-    if swapped_row is not None:
+    if swapped_row is not None and not model.knows_swapped_names:
         readings.append((model.score(swapped_row, rows), ("Given and family names the other way round",)))
     weighed: dict[int, tuple[bool, float, list[str], list]] = {}
     for scores, note in readings:

@@ -58,6 +58,11 @@ _TITLES = frozenset((
 ))  # fmt: skip
 
 
+_SUFFIXES = frozenset(("jr", "jnr", "junior", "sr", "snr", "senior", "ii", "iii", "iv"))
+# Digits in a name are a scanner's or a keyboard's misreading of the letters they look like.
+_NAME_DIGITS = str.maketrans({"0": "o", "1": "l", "5": "s"})
+
+
 def _fold(text: str) -> str:
     """Accents off (NFKD, combining marks dropped), casefolded."""
     if text.isascii():  # nearly every name and address: nothing to decompose or translate
@@ -70,16 +75,22 @@ def _fold(text: str) -> str:
 def normalise_name(text: str | None) -> str:
     """'Mrs Siân O'Brien-Smith' → 'sian obrien smith'. "" for empty or None.
 
-    Accents stripped, casefolded, leading titles dropped, apostrophes and full stops removed without a space,
-    hyphens and all other punctuation turned into a single space.
+    Accents stripped, casefolded, leading titles and trailing suffixes ('Jr', 'III') dropped, apostrophes and
+    full stops removed without a space, hyphens and all other punctuation turned into a single space, digits
+    read as the letters they are mistaken for ('J0hn' → 'john').
     """
     if not text:
         return ""
-    tokens = _NOT_WORD.sub(" ", _APOSTROPHES_AND_STOPS.sub("", _fold(str(text)))).split()
-    start = 0
-    while start < len(tokens) and tokens[start] in _TITLES:
+    folded = _fold(str(text))
+    if any(ch.isdigit() for ch in folded):
+        folded = folded.translate(_NAME_DIGITS)
+    tokens = _NOT_WORD.sub(" ", _APOSTROPHES_AND_STOPS.sub("", folded)).split()
+    start, end = 0, len(tokens)
+    while start < end and tokens[start] in _TITLES:
         start += 1
-    return " ".join(tokens[start:])
+    while end - start > 1 and tokens[end - 1] in _SUFFIXES:
+        end -= 1
+    return " ".join(tokens[start:end])
 
 
 def name_tokens(text: str | None) -> list[str]:
@@ -487,11 +498,37 @@ def _text(value: Any) -> str:
 # the small fields. Each cache keys on the raw values, so a repeated person or address costs one hash.
 
 
+def _split_names(given_name: str, family_name: str) -> tuple[list[str], list[str]]:
+    """The given and family name tokens, with a whole name typed into one field put back in two.
+
+    'Lewis Morgan' with no family name is given 'lewis', family 'morgan'; 'Morgan, Lewis' (the register's
+    order) is family 'morgan', given 'lewis'. A given name split by a stray space ('Har Risn'), whose first
+    part is no known name and three letters or fewer, or whose halves make a known name, is joined again.
+    """
+    given, family = name_tokens(given_name), name_tokens(family_name)
+    if not family and len(given) >= 2:
+        if "," in given_name:
+            before, _, after = given_name.partition(",")
+            return name_tokens(after), name_tokens(before)
+        return given[:-1], given[-1:]
+    if not given and len(family) >= 2:
+        if "," in family_name:
+            before, _, after = family_name.partition(",")
+            return name_tokens(after), name_tokens(before)
+        return family[:1], family[1:]
+    if len(given) >= 2 and given[0] not in _known_names():
+        joined = given[0] + given[1]
+        if len(given[0]) <= 3 or joined in _known_names():
+            given = [joined, *given[2:]]
+    return given, family
+
+
 @lru_cache(maxsize=_CACHE_SIZE)
 def _names(given_name: Any, middle_names: Any, family_name: Any, other_names: Any) -> tuple[Any, ...]:
-    full = normalise_name(_text(given_name))
-    given = full.split(" ", 1)[0]
-    family_tokens = tuple(name_tokens(_text(family_name)))
+    given_tokens, family_list = _split_names(_text(given_name), _text(family_name))
+    full = " ".join(given_tokens)
+    given = given_tokens[0] if given_tokens else ""
+    family_tokens = tuple(family_list)
     family = "".join(family_tokens)
     other = tuple(dict.fromkeys(name_tokens(_text(other_names))))
     return (
@@ -615,6 +652,7 @@ def _model_names(given_name: Any, middle_names: Any, family_name: Any, other_nam
     family_names.update(other)
     return (
         given,
+        given in _known_names() if given else None,
         middle_tokens[0] if middle_tokens else None,
         groups,
         given_dm,
@@ -630,7 +668,7 @@ def model_columns(record: dict[str, Any]) -> dict[str, Any]:
     surnames as one sorted list), without building the full standardised row first. A million records pass
     through here on a full run, so it is a handful of cached look-ups and one dict."""
     get = record.get
-    (given, middle, groups, given_dm, family, family_names, family_dm) = _model_names(
+    (given, known, middle, groups, given_dm, family, family_names, family_dm) = _model_names(
         get("given_name"), get("middle_names"), get("family_name"), get("other_names")
     )
     postcode, out, sector, house_number, _flat, street, key, _uprn = _address(
@@ -639,6 +677,7 @@ def model_columns(record: dict[str, Any]) -> dict[str, Any]:
     dob, year = _date_of_birth(get("date_of_birth"), get("date_of_birth_raw"))
     return {
         "given_name": given,
+        "given_name_known": known,
         "middle_name": middle,
         "given_name_groups": list(groups) if groups else None,
         "given_name_dm": given_dm,

@@ -15,6 +15,7 @@ from mast.identity.models import Person, PersonLink
 from mast.people import explain
 from mast.people.address import PersonAtAddress, current_address_id, residents
 from mast.people.history import KnownTo, OlderHistory, known_to, older_history
+from mast.people.possible import PossiblyAlso, possibly_also
 from mast.people.redaction import InvolvementLine, in_window, line
 
 
@@ -67,6 +68,8 @@ class PersonSummary:
     records: tuple[MatchedRecord, ...] = field(default=())
     # Per agency, what it holds from before the display window, in one line each.
     older: tuple[OlderHistory, ...] = field(default=())
+    # Undecided possible matches with other people (people/possible.py).
+    possibly_also: tuple[PossiblyAlso, ...] = field(default=())
 
     @property
     def public_id(self) -> uuid.UUID:
@@ -122,6 +125,7 @@ def person_summary(scope: Scope, public_id: uuid.UUID) -> PersonSummary:
         addresses_withheld=withheld,
         records=tuple(_matched(scope, records, hidden)),
         older=older_history(scope, involvements),
+        possibly_also=possibly_also(scope, person),
     )
 
 

@@ -189,3 +189,17 @@ def typo(rng: random.Random, name: str) -> str:
     if kind == 2:
         return name[:i] + name[i] + name[i:]
     return name[: i - 1] + name[i] + name[i - 1] + name[i + 1 :]
+
+
+# What a scanner or a tired eye reads for what: "rn" for "m", "0" for "o", "1" for "l" (and back).
+OCR_CONFUSIONS = (("m", "rn"), ("rn", "m"), ("o", "0"), ("l", "1"), ("cl", "d"), ("d", "cl"), ("i", "l"))
+
+
+def ocr_misread(rng: random.Random, name: str) -> str:
+    """One misreading of a written or scanned name; the name unchanged when none applies."""
+    lower = name.lower()
+    options = [(i, a, b) for a, b in OCR_CONFUSIONS for i in range(1, len(lower)) if lower.startswith(a, i)]
+    if not options:
+        return name
+    i, a, b = rng.choice(options)
+    return name[:i] + b + name[i + len(a) :]

@@ -9,7 +9,7 @@ evaluations can count the hard cases. docs/synthetic-data.md describes the model
 
 import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from mast.synth import names
 from mast.synth.involvements import (
@@ -42,12 +42,41 @@ class ErrorRates:
     stale_address: float
     stale_surname: float
     duplicate: float
+    # Errors from outside MAST's own error model (issue 12); rates and sources in docs/synthetic-data.md.
+    names_swapped: float = 0.005
+    second_slip: float = 0.2
+    ocr: float = 0.0
+    dob_wrong: float = 0.002
+    given_initial: float = 0.002
+    full_name_in_family: float = 0.0
+    title_in_name: float = 0.0
 
 
 ERROR_RATES: dict[str, ErrorRates] = {
     # Police custody and control rooms take details at the roadside; the NHS number is rarely to hand.
     POLICE: ErrorRates(
-        0.20, 0.08, 0.05, 0.05, 0.06, 0.03, 0.03, 0.01, 0.04, 0.10, 0.03, 0.05, 0.3, 0.2, 0.1, 0.05
+        0.20,
+        0.08,
+        0.05,
+        0.05,
+        0.06,
+        0.03,
+        0.03,
+        0.01,
+        0.04,
+        0.10,
+        0.03,
+        0.05,
+        0.3,
+        0.2,
+        0.1,
+        0.05,
+        names_swapped=0.02,
+        ocr=0.005,
+        dob_wrong=0.005,
+        given_initial=0.01,
+        full_name_in_family=0.005,
+        title_in_name=0.01,
     ),
     CHILDRENS: ErrorRates(
         0.05, 0.05, 0.02, 0.01, 0.01, 0.005, 0.01, 0.005, 0.85, 0.01, 0.01, 0.01, 0.1, 0.1, 0.05, 0.02
@@ -59,10 +88,49 @@ ERROR_RATES: dict[str, ErrorRates] = {
         0.03, 0.02, 0.01, 0.0, 0.0, 0.0, 0.005, 0.002, 0.99, 0.003, 0.0, 0.01, 0.05, 0.05, 0.02, 0.01
     ),
     HOSPITALS: ErrorRates(
-        0.10, 0.06, 0.04, 0.03, 0.01, 0.01, 0.02, 0.01, 0.85, 0.02, 0.01, 0.03, 0.2, 0.15, 0.05, 0.05
+        0.10,
+        0.06,
+        0.04,
+        0.03,
+        0.01,
+        0.01,
+        0.02,
+        0.01,
+        0.85,
+        0.02,
+        0.01,
+        0.03,
+        0.2,
+        0.15,
+        0.05,
+        0.05,
+        names_swapped=0.01,
+        dob_wrong=0.003,
+        title_in_name=0.005,
     ),
     FIRE: ErrorRates(
-        0.20, 0.08, 0.05, 0.05, 0.20, 0.05, 0.03, 0.01, 0.01, 0.10, 0.1, 0.02, 0.3, 0.2, 0.1, 0.03
+        0.20,
+        0.08,
+        0.05,
+        0.05,
+        0.20,
+        0.05,
+        0.03,
+        0.01,
+        0.01,
+        0.10,
+        0.1,
+        0.02,
+        0.3,
+        0.2,
+        0.1,
+        0.03,
+        names_swapped=0.02,
+        ocr=0.01,
+        dob_wrong=0.005,
+        given_initial=0.01,
+        full_name_in_family=0.005,
+        title_in_name=0.01,
     ),
 }
 ABBREVIATIONS = {"Road": "Rd", "Street": "St", "Avenue": "Ave", "Lane": "Ln", "Close": "Cl", "Drive": "Dr"}
@@ -124,6 +192,7 @@ class ErrorModel:
         # A partner that records middle names usually has this one, unless it took it for the given name.
         middle = person.middle_name if "middle_name_as_given" not in tags and rng.random() < 0.9 else ""
         family, other = self._family_name(person, source, involvements, rates, tags)
+        given, family = self._name_fields(given, family, person.sex, rates, tags)
         dob, precision = self._date_of_birth(person.date_of_birth, rates, tags)
         sex = "" if rng.random() < rates.sex_missing else person.sex
         if not sex:
@@ -182,8 +251,38 @@ class ErrorModel:
             name = rng.choice(names.SPELLINGS[name])
         if rng.random() < rates.typo:
             tags.append("typo_given_name")
-            name = names.typo(rng, name)
+            name = self._typo(name, rates, tags)
+        if rng.random() < rates.ocr:
+            tags.append("ocr_given_name")
+            name = names.ocr_misread(rng, name)
         return name
+
+    def _typo(self, name: str, rates: ErrorRates, tags: list[str]) -> str:
+        name = names.typo(self.rng, name)
+        if self.rng.random() < rates.second_slip:
+            tags.append("typo_two_slips")
+            name = names.typo(self.rng, name)
+        return name
+
+    def _name_fields(
+        self, given: str, family: str, sex: str, rates: ErrorRates, tags: list[str]
+    ) -> tuple[str, str]:
+        """How the two name boxes were filled in: the wrong way round, the whole name in the surname box, a
+        title typed before the name, or only an initial."""
+        rng = self.rng
+        if rng.random() < rates.names_swapped:
+            tags.append("names_swapped")
+            return family, given
+        if rng.random() < rates.full_name_in_family:
+            tags.append("full_name_in_family")
+            return given, f"{given} {family}"
+        if rng.random() < rates.title_in_name:
+            tags.append("title_in_name")
+            return f"{'Mr' if sex == 'male' else rng.choice(('Mrs', 'Miss', 'Ms'))} {given}", family
+        if rng.random() < rates.given_initial:
+            tags.append("given_initial")
+            return given[0], family
+        return given, family
 
     def _family_name(
         self, person: Person, source: str, involvements: list[Involvement], rates: ErrorRates, tags: list[str]
@@ -203,7 +302,10 @@ class ErrorModel:
             name = rng.choice(names.SURNAME_SPELLINGS[name])
         if rng.random() < rates.typo:
             tags.append("typo_family_name")
-            name = names.typo(rng, name)
+            name = self._typo(name, rates, tags)
+        if rng.random() < rates.ocr:
+            tags.append("ocr_family_name")
+            name = names.ocr_misread(rng, name)
         return name, other
 
     def _date_of_birth(self, dob: date, rates: ErrorRates, tags: list[str]) -> tuple[date | None, str]:
@@ -231,6 +333,12 @@ class ErrorModel:
             return dob.replace(
                 year=dob.year - 1 if rng.random() < 0.5 or dob.year >= 2020 else dob.year + 1
             ), "day"
+        roll -= rates.dob_typo
+        if roll < rates.dob_wrong:
+            # Another date altogether: a relative's, the date of the visit, a form filled in from memory.
+            tags.append("dob_wrong")
+            wrong = dob.replace(day=min(dob.day, 28)) - timedelta(days=rng.randrange(400, 9000))
+            return wrong, "day"
         return dob, "day"
 
     def _address_lines(self, address: Address, rates: ErrorRates, tags: list[str]) -> tuple[str, str]:

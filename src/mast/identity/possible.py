@@ -1,0 +1,216 @@
+"""Possible matches: pairs MAST must never link by itself, and must never drop either.
+
+Some pairs of records cannot be told from relatives by any score. Twins share surname, date of birth and
+address and differ only in given name — which is also what one person looks like when one partner records
+them under their middle name. A parent and child with the same name at the same address differ only in date of
+birth — which is also what a date of birth keyed wrongly looks like. The rules in linkage.py veto such pairs,
+so they are never linked automatically; before this module the veto was also the end of them, and a child
+known to two agencies could be shown as "not known" with no trace anywhere.
+
+So a vetoed pair whose other evidence agrees in one of the shapes below is a *possible match*: it goes to the
+review queue with a reason a reviewer understands, and until someone decides, each person's page says the
+person is "possibly also recorded as" the other. The shapes are narrow on purpose — everything but the one
+field agreeing, and the address the same dwelling — so that the queue stays short enough to be worked: on
+the synthetic regions they are a few pairs in a thousand.
+
+A possible pair is dropped again when something already tells the two apart (`told_apart`): a middle name
+recorded on either side but not the same on both (a person known by their middle name is recorded without
+one), different valid NHS
+numbers between the two people, or a reviewer's earlier "not the same person" between them.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+TWINS_OR_MIDDLE_NAME = (
+    "Same surname, date of birth and address, different first name: could be twins, or one person recorded "
+    "under a middle name"
+)
+SAME_NAME_BORN_APART = (
+    "Same name and address, dates of birth far apart: could be a parent and child with the same name, or a "
+    "date of birth recorded wrongly"
+)
+BOTH_NAMES_DIFFERENT = (
+    "Same date of birth and address, both names different: could be one person recorded under other names, "
+    "or two people born on the same day"
+)
+SURNAME_CHANGED = (
+    "Same first name, date of birth and address, different surname: could be a change of name (marriage), "
+    "or a relative"
+)
+CHILD_OR_NAMESAKE_PARENT = (
+    "Same name and address, no date of birth on one record and the other a child's: could be the child, or a "
+    "parent with the same name"
+)
+REASONS = (
+    TWINS_OR_MIDDLE_NAME,
+    SAME_NAME_BORN_APART,
+    BOTH_NAMES_DIFFERENT,
+    SURNAME_CHANGED,
+    CHILD_OR_NAMESAKE_PARENT,
+)
+# Possible even when the model would link: the score cannot see what these reasons name.
+HOLD_LINK = frozenset((CHILD_OR_NAMESAKE_PARENT,))
+ADULT_AT = 18
+
+# Level labels, as model.py writes them, that count as agreement for these rules.
+GIVEN_SAME = {"Same given name", "Nickname or variant of the same name"}
+SWAPPED = "Given and family names swapped"
+INITIAL = "One given name is the other's initial"
+GIVEN_CLOSE = GIVEN_SAME | {
+    "Given names within a typo",
+    "Given names two keying slips apart, one no known name",
+    SWAPPED,
+}
+FAMILY_CLOSE = {
+    "Same family name",
+    "A former, alias or double-barrelled family name agrees",
+    "Family names sound the same",
+    "Family names within a typo",
+    "Family names two keying slips apart",
+    SWAPPED,
+}
+FAMILY_DIFFERENT = {"Different family names", "Different family names, a woman's (she may have married)"}
+DOB_SAME = {"Same date of birth"}
+DOB_CLOSE = DOB_SAME | {
+    "Day and month transposed",
+    "Dates of birth one keyed digit apart",
+    "Same birthday, a year apart",
+}
+DWELLING_SAME = {"Same address", "Same house and street", "Same house and street, one postcode missing"}
+ADDRESS_EXACT = {"Same address"}
+# Twins, or one person under their middle name, after a move of house: the street or the postcode agree.
+NEARBY = DWELLING_SAME | {"Same postcode", "Same street"}
+NHS_VETO = "The NHS numbers are different"
+DOB_VETO = "The dates of birth are different"
+GIVEN_VETO = "The given names are different names"
+MIDDLE_VETO = "The middle names are different"
+
+
+@dataclass(frozen=True)
+class Shape:
+    reason: str
+    veto: str  # the veto the pair carries ("" for none: a pair the model scored too low to review)
+    levels: dict  # comparison → the level labels it must be at
+    # Different given names: a middle name on either record tells the two apart (see module docstring).
+    no_middle_names: bool = False
+    # The same given name: two different middle names tell a same-named parent and child apart.
+    same_middle_names: bool = False
+    # A condition of its own, in SQL over the scored pair's retained columns.
+    sql: str = ""
+
+
+SHAPES = (
+    Shape(
+        TWINS_OR_MIDDLE_NAME,
+        GIVEN_VETO,
+        {"family_name": FAMILY_CLOSE, "date_of_birth": DOB_CLOSE, "address": NEARBY},
+        no_middle_names=True,
+    ),
+    Shape(
+        BOTH_NAMES_DIFFERENT,
+        GIVEN_VETO,
+        {"family_name": FAMILY_DIFFERENT, "date_of_birth": DOB_SAME, "address": ADDRESS_EXACT},
+    ),
+    Shape(
+        SAME_NAME_BORN_APART,
+        DOB_VETO,
+        {"given_name": GIVEN_CLOSE, "family_name": FAMILY_CLOSE, "address": NEARBY},
+        same_middle_names=True,
+    ),
+    # A record with no date of birth, the same name and address as a child: a mother and daughter both
+    # called Lisa Stokes look exactly like this, and the model, which knows nothing of ages, links them.
+    Shape(
+        CHILD_OR_NAMESAKE_PARENT,
+        "",
+        {"given_name": GIVEN_CLOSE | {INITIAL}, "family_name": FAMILY_CLOSE,
+         "date_of_birth": {"Date of birth missing"}, "address": NEARBY},
+        same_middle_names=True,
+        sql=f"""coalesce("dob_l", "dob_r") > strftime(current_date - INTERVAL {ADULT_AT} YEAR, '%Y-%m-%d')""",
+    ),
+    Shape(
+        SURNAME_CHANGED,
+        "",
+        {"given_name": GIVEN_SAME, "family_name": FAMILY_DIFFERENT, "date_of_birth": DOB_SAME,
+         "address": DWELLING_SAME},
+    ),
+)  # fmt: skip
+
+
+def sql_case(labels: Mapping[str, Mapping[int, str]], veto_sql: str) -> str:
+    """The same rules as one SQL expression over Splink's scored pairs (gamma columns, the retained middle
+    name columns and `veto_sql`, the pair's veto), so that millions of pairs are sorted in DuckDB rather than
+    one by one in Python. `labels`: comparison → gamma → level label, as the saved model gives them. A shape
+    whose levels the model lacks is left out."""
+    cases = []
+    for shape in SHAPES:
+        conditions = [f"({veto_sql}) = '{shape.veto}'"]
+        for comparison, wanted in shape.levels.items():
+            gammas = sorted(g for g, label in labels.get(comparison, {}).items() if label in wanted)
+            if not gammas:
+                break
+            conditions.append(f'"gamma_{comparison}" IN ({", ".join(str(g) for g in gammas)})')
+        else:
+            if shape.no_middle_names:
+                conditions.append(
+                    '(("middle_name_l" IS NULL AND "middle_name_r" IS NULL)'
+                    ' OR "middle_name_l" = "middle_name_r")'
+                )
+            if shape.sql:
+                conditions.append(f"({shape.sql})")
+            if shape.same_middle_names:
+                conditions.append('NOT coalesce("middle_name_l" <> "middle_name_r", false)')
+            reason_text = shape.reason.replace("'", "''")
+            cases.append(f"WHEN {' AND '.join(conditions)} THEN '{reason_text}'")
+    return f"CASE {' '.join(cases)} ELSE '' END" if cases else "''"
+
+
+@dataclass
+class PersonFacts:
+    """What the records of one person (a cluster) say that can tell two people apart."""
+
+    nhs_numbers: set = field(default_factory=set)
+    sources: set = field(default_factory=set)
+
+
+def told_apart(left: PersonFacts, right: PersonFacts, decided_different: bool = False) -> bool:
+    """Whether something already tells two people apart, so that a possible pair between their records is
+    not possible after all:
+
+    - a reviewer decided a pair of their records were not the same person;
+    - both have valid NHS numbers, and none in common;
+    - two or more agencies each know each of them as they are (records from two sources on both sides). The
+      records a possible pair hides — a person under their middle name, a date of birth keyed wrongly — are
+      one partner's view; twins and a same-named parent and child each known to several agencies are two
+      people that the partnership as a whole already knows apart.
+    """
+    if decided_different:
+        return True
+    if left.nhs_numbers and right.nhs_numbers and left.nhs_numbers.isdisjoint(right.nhs_numbers):
+        return True
+    return len(left.sources) >= 2 and len(right.sources) >= 2
+
+
+def told_apart_in(
+    clustering, facts: Mapping, different: Iterable[tuple] = ()
+) -> Callable[[object, object], bool]:
+    """`told_apart` for two records of a clustering. `facts`: record → (valid NHS number or None, source),
+    for at least every record of every person a possible pair touches; `different`: pairs of records a
+    reviewer decided were not the same person."""
+    cluster_of = clustering.cluster_of()
+    people: dict[int, PersonFacts] = defaultdict(PersonFacts)
+    for record, (nhs_number, source) in facts.items():
+        person = people[cluster_of[record]]
+        if nhs_number:
+            person.nhs_numbers.add(nhs_number)
+        person.sources.add(source)
+    apart = {
+        frozenset((cluster_of[a], cluster_of[b])) for a, b in different if a in cluster_of and b in cluster_of
+    }
+
+    def check(a, b) -> bool:
+        left, right = cluster_of[a], cluster_of[b]
+        return told_apart(people[left], people[right], frozenset((left, right)) in apart)
+
+    return check

@@ -1,0 +1,164 @@
+"""What a careful person would link without hesitation is linked; what looks like twins or same-named
+relatives is never linked automatically, and never dropped: it is a possible match, with a reason."""
+
+from datetime import date
+
+import pytest
+
+from mast.identity import possible
+from mast.identity.offline import canonical_record, link_records
+
+TODAY = date(2026, 11, 28)
+HOME = {"address_line_1": "12 Larch Road", "postcode": "LS6 2AB"}
+# People who have nothing to do with the pairs under test, so that the pairs are scored as in a real feed:
+# names are weighed by how common they are, and in a file of six records every name is common.
+STRANGERS = [
+    (given, family, f"{1940 + i}-{1 + i % 12:02d}-{1 + i % 28:02d}", f"{i + 1} Elm Close", f"LS9 {i % 9}XY")
+    for i, (given, family) in enumerate(
+        (g, f)
+        for g in ("Amira", "Tobias", "Grace", "Harold", "Priya", "Owen", "Fatima", "Callum")
+        for f in ("Okonjo", "Fenwick", "Adeyemi", "Pritchard", "Nakamura")
+    )
+]
+
+
+def record(key: str, given: str, family: str, dob: str = "", **fields) -> tuple[str, dict]:
+    values = {"given_name": given, "family_name": family, "date_of_birth": dob, **HOME, **fields}
+    source = key.split("|")[0]
+    return key, canonical_record(values, source=source, record_id=key, today=TODAY)
+
+
+def link(*records: tuple[str, dict]):
+    everyone = dict(records)
+    for i, (given, family, dob, line, postcode) in enumerate(STRANGERS):
+        key, value = record(f"other|S{i}", given, family, dob, address_line_1=line, postcode=postcode)
+        everyone[key] = value
+    linked = link_records(everyone)
+    cluster_of = linked.clustering.cluster_of()
+    reasons = {frozenset(key): reason for key, (_pair, reason) in linked.review.items()}
+    return (lambda a, b: cluster_of[a] == cluster_of[b]), reasons
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # Given and family names the other way round, also with a slip.
+        (("Lewis", "Morgan"), ("Morgan", "Lewis")),
+        (("Lewis", "Morgan"), ("Morgna", "Lewis")),
+        # Two keying slips in a spelling that is no name.
+        (("Naomi", "Whitcombe"), ("Naiomm", "Whitcombe")),
+        # A scanner's digits.
+        (("Colin", "Ashworth"), ("C0lin", "Ashw0rth")),
+        # The whole name in one box; a title; a suffix.
+        (("Martin", "Oyelaran"), ("", "Martin Oyelaran")),
+        (("Martin", "Oyelaran"), ("Mr Martin", "Oyelaran")),
+        (("Martin", "Oyelaran"), ("Martin", "Oyelaran Jr")),
+    ],
+)
+def test_a_pair_a_careful_person_would_link_is_linked(first, second):
+    together, reasons = link(
+        record("police|A", *first, "1984-03-07", sex="male"),
+        record("health|B", *second, "1984-03-07"),
+    )
+
+    assert together("police|A", "health|B")
+    assert not reasons
+
+
+def test_twins_are_possible_not_linked_and_the_reason_says_why():
+    together, reasons = link(
+        record("health|A", "Amelia", "Hartley", "2012-09-14", sex="female"),
+        record("police|B", "Isla", "Hartley", "2012-09-14", sex="female"),
+    )
+
+    assert not together("health|A", "police|B")
+    assert reasons == {frozenset(("health|A", "police|B")): possible.TWINS_OR_MIDDLE_NAME}
+
+
+def test_a_middle_name_on_one_record_tells_twins_apart():
+    together, reasons = link(
+        record("health|A", "Amelia", "Hartley", "2012-09-14", middle_names="Rose"),
+        record("police|B", "Isla", "Hartley", "2012-09-14"),
+    )
+
+    assert not together("health|A", "police|B")
+    assert not reasons
+
+
+def test_a_person_known_by_their_middle_name_is_linked_through_a_record_with_both():
+    together, _reasons = link(
+        record("health|A", "Clifford", "Ames", "1979-01-02", middle_names="Jayden"),
+        record("police|B", "Jayden", "Ames", "1979-01-02"),
+    )
+
+    assert together("health|A", "police|B")
+
+
+def test_a_same_named_father_and_son_are_possible_not_linked():
+    together, reasons = link(
+        record("police|A", "David", "Okafor", "1975-01-20", sex="male"),
+        record("health|B", "David", "Okafor", "2005-06-11", sex="male"),
+    )
+
+    assert not together("police|A", "health|B")
+    assert reasons == {frozenset(("police|A", "health|B")): possible.SAME_NAME_BORN_APART}
+
+
+def test_a_record_without_a_date_of_birth_is_not_linked_to_a_same_named_child():
+    together, reasons = link(
+        record("health|A", "Lisa", "Stokes", "2012-11-24", sex="female"),
+        record("police|B", "Lisa", "Stokes", sex="female"),
+    )
+
+    assert not together("health|A", "police|B")
+    assert reasons == {frozenset(("health|A", "police|B")): possible.CHILD_OR_NAMESAKE_PARENT}
+
+
+def test_a_record_without_a_date_of_birth_is_linked_to_a_same_named_adult():
+    together, reasons = link(
+        record("health|A", "Lisa", "Stokes", "1971-03-03", sex="female"),
+        record("police|B", "Lisa", "Stokes", sex="female"),
+    )
+
+    assert together("health|A", "police|B")
+    assert not reasons
+
+
+def test_different_nhs_numbers_between_the_two_people_tell_them_apart():
+    # Each twin's health record carries her own NHS number; the police record of one of them joins her, so the
+    # police record's pair with the other twin is told apart by the numbers of the people, not of the records.
+    together, reasons = link(
+        record("health|A", "Amelia", "Hartley", "2012-09-14", nhs_number="9990000018", nhs_number_valid=True),
+        record("health|B", "Isla", "Hartley", "2012-09-14", nhs_number="9990000026", nhs_number_valid=True),
+        record("police|C", "Isla", "Hartley", "2012-09-14"),
+    )
+
+    assert together("health|B", "police|C")
+    assert not together("health|A", "police|C")
+    assert frozenset(("health|A", "police|C")) not in reasons
+
+
+def test_no_person_holds_two_dates_of_birth_no_slip_explains():
+    # A record with no date of birth and its names swapped matches both Jack Ryans; it may join one of them,
+    # never bring the two together.
+    together, _reasons = link(
+        record("police|A", "Jack", "Ryan", "1969-07-24", sex="male", address_line_1="9 Lampard Circuit"),
+        record("police|B", "Jack", "Ryan", "1919-04-24", sex="male", address_line_1="23 Popplewell Place"),
+        record("fire|C", "Ryan", "Jack", sex="male", address_line_1="23 Popplewell Place"),
+    )
+
+    assert not together("police|A", "police|B")
+
+
+def test_a_record_matching_a_same_named_child_and_adult_is_linked_to_neither():
+    # Callum Begum the baby and Callum Begum his grown-up brother at one address; a police record of one of
+    # them gives no date of birth. Held back from the baby, it must not go to the adult on the name alone.
+    together, reasons = link(
+        record("health|A", "Callum", "Begum", "2025-05-27", sex="male"),
+        record("police|B", "Callum", "Begum", "2004-04-14", sex="male"),
+        record("police|C", "Callum", "Begum", sex="male"),
+    )
+
+    assert not together("police|C", "health|A") and not together("police|C", "police|B")
+    assert reasons[frozenset(("health|A", "police|C"))] == possible.CHILD_OR_NAMESAKE_PARENT
+    assert frozenset(("police|B", "police|C")) in reasons
