@@ -481,7 +481,7 @@ def test_an_agency_known_only_before_the_window_is_still_known_to_with_its_lates
     html, text = page.content.decode(), page_text(page)
 
     assert f"Testshire Fire (latest {old_visit.end_date:%B %Y})" in text
-    assert "Testshire Children's Services (open case)" in text
+    assert f"Testshire Children's Services (latest {family.open_case.start_date:%B %Y}; open case)" in text
     assert f"Also known to Testshire Fire before {display_from():%B %Y}: 1 involvement" in text
     assert f'?agency={fire.agency_id}"' in html
     results = page_text(client.post(reverse("web:search"), {"family_name": "Barker"}, follow=True))
