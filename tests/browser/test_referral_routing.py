@@ -69,3 +69,9 @@ def test_police_refer_and_the_allocated_worker_sees_it_first(page: Page, mash_re
     expect(first).to_contain_text("Referral about an open case")
     expect(first).to_contain_text("Rowan Ashdown")
     expect(first).to_contain_text("Priya Constable")
+
+    # And on her phone, the inbox fits the screen.
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.reload()
+    expect(page.locator("table.mast-requests tbody tr").first).to_contain_text("Referral about an open case")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
