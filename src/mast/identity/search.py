@@ -204,9 +204,19 @@ def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], fo
     near = {row["unique_id"] for row in rows if row["postcode"] in neighbours}
     typed = re.sub(r"\D", "", query.date_of_birth)
     slipped_dates = {row["unique_id"] for row in rows if typed and _date_one_slip(typed, row.get("dob"))}
-    readings = [(model.score(query_row, rows), ())]
-    if swapped_row is not None and not model.knows_swapped_names:
-        readings.append((model.score(swapped_row, rows), ("Given and family names the other way round",)))
+    as_typed = model.score(query_row, rows)
+    readings = [(as_typed, ())]
+    if swapped_row is not None:
+        # The names the other way round count only for a record the names as typed do not both fit: a
+        # nickname with the right family name is not a swap, though the model's own swapped level (when
+        # it has one) can score the swapped reading higher.
+        both_fit = {
+            unique_id
+            for unique_id, levels in as_typed.items()
+            if model.agrees(levels, "given_name") and model.agrees(levels, "family_name")
+        }
+        swapped = {k: v for k, v in model.score(swapped_row, rows).items() if k not in both_fit}
+        readings.append((swapped, ("Given and family names the other way round",)))
     weighed: dict[int, tuple[bool, float, list[str], list]] = {}
     for scores, note in readings:
         for unique_id, levels in scores.items():

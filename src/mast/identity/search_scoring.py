@@ -149,17 +149,6 @@ class Scorer:
         )
         return [f"{title}: {_sentence_case(label)}" for _weight, title, label in counted]
 
-    @property
-    def knows_swapped_names(self) -> bool:
-        """Whether the model has its own level for given and family names the other way round: then the
-        query is scored only as typed, and the model's level says so."""
-        return any(
-            "swapped" in level.label.lower()
-            for comparison in self.comparisons
-            if comparison.name in ("given_name", "family_name")
-            for level in comparison.levels.values()
-        )
-
     def evidence(self, levels: Sequence[_Level]) -> float:
         """Bits of evidence for the match, without the prior: what the search's threshold compares."""
         return sum(level.weight for level in levels)
