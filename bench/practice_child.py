@@ -23,7 +23,18 @@ import django
 
 USERNAME = "bench-practitioner"
 WARM_UP = 20
-KINDS = ("exact", "misspelt", "nickname", "swapped_dob", "nhs_number", "postcode")
+EDITS = ("transpose", "insert", "delete", "substitute")
+# Issue 14: one error of each sort in each field a practitioner types, beside the kinds of issue 5.
+KINDS = (
+    "exact",
+    "misspelt",
+    "nickname",
+    "swapped_dob",
+    "nhs_number",
+    "postcode",
+    "swapped_names",
+    *(f"{field}_{edit}" for field in ("family", "given", "dob", "postcode") for edit in EDITS),
+)
 
 
 def log(message: str) -> None:
@@ -134,8 +145,62 @@ def _one_edit(word: str, rng: random.Random) -> str:
     return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 
+def _edit(text: str, edit: str, rng: random.Random, alphabet: str) -> str | None:
+    """One error of the given sort at a random place after the first character; None if the text is too
+    short or the error would change nothing."""
+    if len(text) < 3:
+        return None
+    i = rng.randrange(1, len(text) - (1 if edit == "transpose" else 0))
+    if edit == "transpose":
+        changed = text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+    elif edit == "insert":
+        changed = text[:i] + rng.choice(alphabet) + text[i:]
+    elif edit == "delete":
+        changed = text[:i] + text[i + 1 :]
+    else:
+        changed = text[:i] + rng.choice([c for c in alphabet if c != text[i]]) + text[i + 1 :]
+    return changed if changed.casefold() != text.casefold() else None
+
+
+def _one_error(field: str, edit: str, person: dict, rng: random.Random) -> dict | None:
+    """A search by name and date of birth (by family name and postcode, for the postcode) with one error of
+    one sort in one field. Dates and postcodes that no longer read as one are left out: the form says what is
+    wrong with them instead of searching."""
+    from mast.identity.search import SearchQuery
+
+    given, family, born = person["given_name"], person["family_name"], person["date_of_birth"]
+    year, month, day = born.split("-")
+    query = {"given_name": given, "family_name": family, "date_of_birth": f"{day}/{month}/{year}"}
+    if field == "postcode":
+        if not person["postcode"]:
+            return None
+        query = {"family_name": family, "postcode": person["postcode"]}
+    alphabet = "0123456789" if field == "dob" else "abcdefghijklmnopqrstuvwxyz"
+    if field == "postcode":
+        alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
+    key = {"family": "family_name", "given": "given_name", "dob": "date_of_birth", "postcode": "postcode"}[
+        field
+    ]
+    changed = _edit(query[key].replace(" ", "") if field == "postcode" else query[key], edit, rng, alphabet)
+    if changed is None:
+        return None
+    query[key] = changed
+    parsed = SearchQuery(**query)
+    if field == "dob" and (parsed.birth_date.date is None or parsed.birth_date.date.isoformat() == born):
+        return None
+    if field == "postcode" and " " not in parsed.normalised_postcode:
+        return None
+    return query
+
+
 def _query(kind: str, person: dict, rng: random.Random) -> dict | None:
     from mast.synth.names import NICKNAMES
+
+    if not person["date_of_birth"]:
+        return None
+    field, _, edit = kind.partition("_")
+    if edit in EDITS:
+        return _one_error(field, edit, person, rng)
 
     given, family, born = person["given_name"], person["family_name"], person["date_of_birth"]
     year, month, day = born.split("-")
@@ -159,6 +224,8 @@ def _query(kind: str, person: dict, rng: random.Random) -> dict | None:
         return {"nhs_number": f"{nhs[:3]} {nhs[3:6]} {nhs[6:]}"} if nhs else None
     if kind == "postcode":
         return {"postcode": person["postcode"], "family_name": family} if person["postcode"] else None
+    if kind == "swapped_names":
+        return {"given_name": family, "family_name": given, "date_of_birth": dob}
     raise ValueError(kind)
 
 
@@ -306,16 +373,23 @@ def _client():
     return client
 
 
-def _search(client, url: str, search: dict) -> tuple[float, float, bool]:
+def _search(client, url: str, search: dict) -> tuple[float, float, list]:
     """Seconds taken, seconds of this process's CPU (the whole request on SQLite), and whether the true
-    person was among the results."""
+    person was [on the first page, first, the query found too broad]. A search is posted and its results
+    read with GET, as a browser does: both requests are timed."""
     started, cpu = time.perf_counter(), time.process_time()
-    response = client.post(url, search["fields"])
+    response = client.post(url, search["fields"], follow=True)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     if response.status_code != 200:
         raise RuntimeError(f"search {search['fields']} answered {response.status_code}")
-    found = {m.replace("-", "") for m in PERSON_LINK.findall(response.content.decode())}
-    return elapsed, cpu, bool(found & set(search["expected"]))
+    html = response.content.decode()
+    found = [m.replace("-", "") for m in PERSON_LINK.findall(html)]
+    expected = set(search["expected"])
+    return (
+        elapsed,
+        cpu,
+        [bool(set(found) & expected), bool(found[:1] and found[0] in expected), "too-broad" in html],
+    )
 
 
 def _page(client, public_id: str) -> tuple[float, float]:

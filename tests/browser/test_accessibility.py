@@ -113,8 +113,18 @@ def test_the_review_queue_and_a_candidate(page: Page):
     assert_accessible(page)
 
     # The decision form sent empty, with its error summary.
-    page.get_by_role("button", name="Save decision").click()
+    page.get_by_role("button", name="Continue").click()
     page.get_by_text("There is a problem").wait_for()
+    assert_accessible(page)
+
+    # What the decision will change, then the decision on its way (the worker applies it).
+    page.get_by_label("Yes, the same person").check()
+    page.get_by_label("Why?").fill("Same GP and school records.")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("heading", name="What will change").wait_for()
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm and save the decision").click()
+    page.get_by_role("button", name="Undo this decision").wait_for()
     assert_accessible(page)
 
 

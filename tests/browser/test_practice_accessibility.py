@@ -67,7 +67,7 @@ def test_a_person_their_printable_summary_and_their_address(page: Page, mash_reg
 
     address = Address.objects.get(postcode="NS1 4HB")
     page.goto(f"/addresses/{address.pk}/")
-    expect(page.get_by_role("heading", name="People linked to this address")).to_be_visible()
+    expect(page.get_by_role("heading", name="Living here")).to_be_visible()
     assert_accessible(page)
 
 

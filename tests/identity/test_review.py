@@ -41,6 +41,13 @@ def identity_state_in_tmp(tmp_path, monkeypatch):
     monkeypatch.setattr("mast.identity.record_store.store_path", lambda: tmp_path / "records.arrow")
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """A decision's re-run of matching is a background task; here it runs when queued, so a test reads the
+    result at once. tests/web/test_review.py checks that it is queued, not run, in the web request."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 def make_source(name: str | None = None) -> Source:
     n = next(_serial)
     agency = make_agency(name or f"Testshire Partner {n}")

@@ -50,14 +50,28 @@ def test_a_request_about_an_open_case_goes_to_its_team_and_is_assigned_to_the_na
     assert request.due_at == at(2026, 12, 2, 16, 0)  # three working days: Mon, Tue, Wed
     assert (request.purpose_code, request.purpose_reference) == ("child_at_risk", "MASH-2026-0042")
     assert kinds(request) == ["sent"]
-    # The team and its mailbox are told; the email says only that there is something in MAST, and where.
-    assert emails("request_received") == sorted(
-        [between.worker.email, between.colleague.email, between.manager.email, "fst-east@csc.example"]
-    )
+    # The worker it is assigned to is told, and the team's mailbox (cover when the worker is away), not every
+    # colleague; the email says only that there is something in MAST, and where.
+    assert emails("request_received") == sorted([between.worker.email, "fst-east@csc.example"])
     body = mail.outbox[0].body
     assert f"/requests/{request.pk}/" in body
     for secret in ("Kayleigh", "Thornbury", "joint visit", "MASH-2026-0042", "Police"):
         assert secret not in body and secret not in mail.outbox[0].subject
+
+
+def test_with_the_named_worker_not_in_mast_the_whole_team_is_told(
+    between, django_capture_on_commit_callbacks
+):
+    # Neither the feed's email nor its name and team are a MAST user's.
+    between.worker.email, between.worker.first_name = "someone.else@csc.example", "Robin"
+    between.worker.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        request = send(between, involvement_id=between.case.pk, priority="green")
+
+    assert request.assignee is None and request.to_worker == "Rowan Ashdown"
+    assert emails("request_received") == sorted(
+        [between.worker.email, between.colleague.email, between.manager.email, "fst-east@csc.example"]
+    )
 
 
 def test_the_life_of_a_request_sent_acknowledged_replied(between, clock, django_capture_on_commit_callbacks):

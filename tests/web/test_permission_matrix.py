@@ -15,8 +15,9 @@ from mast.access.purpose import SESSION_KEY
 from mast.alerts.models import Alert
 from mast.audit.models import AuditEvent
 from mast.feeds.models import Involvement, Load, RejectedRow
-from mast.identity.models import Address, InvolvementAddress, Person, PersonLink
+from mast.identity.models import Address, InvolvementAddress, MatchDecision, Person, PersonLink
 from mast.requests.models import Request
+from mast.web import saved_search
 from tests.factories import make_user
 from tests.identity.test_review import identity_state_in_tmp, make_candidate, make_record, make_source
 
@@ -53,9 +54,12 @@ PAGES = {
     "feed-load-undo": ("post", frozenset({Role.FEED_OWNER}), False),
     "review-queue": ("get", REVIEWERS, True),
     "review-candidate": ("get", REVIEWERS, True),
+    "review-decision": ("get", REVIEWERS, True),
+    "review-undo": ("post", REVIEWERS, True),
     "unlink-record": ("get", frozenset({Role.IG_OFFICER}), True),
     "purpose": ("get", PRACTITIONERS, False),
     "search": ("get", PRACTITIONERS, False),
+    "search-results": ("get", PRACTITIONERS, True),
     "person": ("get", PRACTITIONERS, True),
     "person-print": ("get", PRACTITIONERS, True),
     "address": ("get", PRACTITIONERS, True),
@@ -104,6 +108,13 @@ def world():
     candidate = make_candidate(record, other)
     users = {role: make_user(role, agency=police.agency) for role in Role.values}
     police.owners.add(users[Role.FEED_OWNER])
+    decision = MatchDecision.objects.create(
+        record_a_id=min(record.pk, other.pk),
+        record_b_id=max(record.pk, other.pk),
+        same_person=False,
+        reason="Different people",
+        decided_by=users[Role.FEED_OWNER],
+    )
     alert = Alert.objects.create(
         recipient=users[Role.PRACTITIONER],
         person=person,
@@ -133,6 +144,9 @@ def world():
         "feed-load-flagged": [load.pk],
         "feed-load-undo": [load.pk],
         "review-candidate": [candidate.pk],
+        "review-decision": [decision.pk],
+        "review-undo": [decision.pk],
+        "search-results": [SAVED_SEARCH],
         "unlink-record": [record.link.pk],
         "person": [person.public_id],
         "person-print": [person.public_id],
@@ -147,6 +161,9 @@ def world():
     return {"users": users, "args": args, "purpose": purpose}
 
 
+SAVED_SEARCH = "a-search-of-theirs"
+
+
 def _client_as(client, world, role):
     if role != ANONYMOUS:
         user = world["users"][role]
@@ -154,6 +171,7 @@ def _client_as(client, world, role):
         if role == Role.PRACTITIONER:
             session = client.session
             session[SESSION_KEY] = world["purpose"].pk
+            session[saved_search.SESSION_KEY] = {SAVED_SEARCH: {"family_name": "Example"}}
             session.save()
     return client
 

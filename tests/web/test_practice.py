@@ -16,6 +16,7 @@ from mast.feeds.models import Involvement, Load, PartnerRecord, Source
 from mast.feeds.retention import display_from
 from mast.governance.demo import ensure_purposes
 from mast.identity.models import Address, InvolvementAddress, Person, PersonLink, Relationship
+from mast.identity.search import PeopleFound
 from mast.requests.models import Request
 from tests.factories import make_agency, make_user
 
@@ -290,9 +291,9 @@ def identity_search(monkeypatch, family):
     tyler_record = PartnerRecord.objects.get(person_ref="C1")
     ruby_record = PartnerRecord.objects.get(person_ref="C2")
 
-    def search_people(query, *, limit=20):
+    def find_people(query):
         asked.append(query)
-        return [
+        matches = (
             SimpleNamespace(
                 person_id=family.tyler.pk,
                 record_ids=(tyler_record.pk,),
@@ -302,17 +303,18 @@ def identity_search(monkeypatch, family):
             SimpleNamespace(
                 person_id=family.ruby.pk, record_ids=(ruby_record.pk,), score=0.41, reasons=("Same surname",)
             ),
-        ]
+        )
+        return PeopleFound(matches, len(matches))
 
-    def search_addresses(postcode, address="", *, limit=20):
-        return [
-            SimpleNamespace(
-                address_id=family.address.pk, label="3 Kiln Lane, Testbury, ZZ1 1AB", involvements=5
-            )
-        ]
+    def find_addresses(postcode, address="", *, limit=20):
+        # One shown of the 30 at the postcode: the page must say it shows only some.
+        place = SimpleNamespace(
+            address_id=family.address.pk, label="3 Kiln Lane, Testbury, ZZ1 1AB", involvements=5
+        )
+        return [place], 30
 
-    monkeypatch.setattr("mast.people.search.identity_search.search_people", search_people)
-    monkeypatch.setattr("mast.people.search.identity_search.search_addresses", search_addresses)
+    monkeypatch.setattr("mast.people.search.identity_search.find_people", find_people)
+    monkeypatch.setattr("mast.people.search.identity_search.find_addresses", find_addresses)
     return asked
 
 
@@ -363,7 +365,8 @@ def test_search_results_rank_people_with_why_they_matched_and_list_addresses(
 ):
     response = client.post(
         reverse("web:search"),
-        {
+        follow=True,
+        data={
             "given_name": "Tylor",
             "family_name": "Barker",
             "date_of_birth": "14/07/2014",
@@ -388,6 +391,7 @@ def test_search_results_rank_people_with_why_they_matched_and_list_addresses(
     assert "Known to Testshire Children's Services, Testshire Police" in text
     assert reverse("web:address", args=[family.address.pk]) in html
     assert "3 Kiln Lane, Testbury, ZZ1 1AB — 5 involvements recorded" in text
+    assert "Showing the 1 addresses that agree best with what you entered, of 30" in text
 
 
 def test_one_search_is_one_audit_event_with_the_terms_and_the_people_shown(
@@ -395,7 +399,7 @@ def test_one_search_is_one_audit_event_with_the_terms_and_the_people_shown(
 ):
     before = last_sequence()
 
-    client.post(reverse("web:search"), {"family_name": "Barker", "postcode": "ZZ1 1AB"})
+    client.post(reverse("web:search"), {"family_name": "Barker", "postcode": "ZZ1 1AB"}, follow=True)
 
     (event,) = new_events(before)
     assert (event.action, event.outcome, event.purpose_reference) == (
@@ -416,9 +420,11 @@ def test_search_terms_never_go_in_the_url(client, practitioner, identity_search)
 
 
 def test_a_search_that_finds_nobody_says_what_to_try(client, practitioner, monkeypatch):
-    monkeypatch.setattr("mast.people.search.identity_search.search_people", lambda query, *, limit=20: [])
+    monkeypatch.setattr("mast.people.search.identity_search.find_people", lambda query: PeopleFound((), 0))
 
-    text = page_text(client.post(reverse("web:search"), {"given_name": "Nobody", "family_name": "Nowhere"}))
+    text = page_text(
+        client.post(reverse("web:search"), {"given_name": "Nobody", "family_name": "Nowhere"}, follow=True)
+    )
 
     assert "No one matched the details you entered." in text and "check the spelling" in text
 
@@ -452,6 +458,34 @@ def test_the_timeline_shows_only_the_display_window(client, practitioner, family
     assert "Police attendance" in text and "PC Ash" in text
     assert "Child protection plan" in text
     assert "Missing person episode" not in text and "PC Longago" not in text
+    # Older history is not hidden: one line for the police, with a way to ask them for more.
+    assert (
+        f"Also known to Testshire Police before {display_from():%B %Y}: 1 involvement "
+        f"(missing person episode, {family.old.end_date.year})" in text
+    )
+
+
+def test_an_agency_known_only_before_the_window_is_still_known_to_with_its_latest_date(
+    client, practitioner, family, identity_search
+):
+    fire = make_source("Testshire Fire", AgencyKind.FIRE)
+    tyler_fire = make_person(fire, "Tyler", "Barker", date(2014, 7, 14), person=family.tyler, person_ref="F1")
+    old_visit = involve(
+        tyler_fire,
+        "fire_home_safety_visit",
+        TODAY - timedelta(days=500),
+        end_date=TODAY - timedelta(days=499),
+    )
+
+    page = client.get(reverse("web:person", args=[family.tyler.public_id]))
+    html, text = page.content.decode(), page_text(page)
+
+    assert f"Testshire Fire (latest {old_visit.end_date:%B %Y})" in text
+    assert f"Testshire Children's Services (latest {family.open_case.start_date:%B %Y}; open case)" in text
+    assert f"Also known to Testshire Fire before {display_from():%B %Y}: 1 involvement" in text
+    assert f'?agency={fire.agency_id}"' in html
+    results = page_text(client.post(reverse("web:search"), {"family_name": "Barker"}, follow=True))
+    assert f"Testshire Fire (before {display_from():%B %Y})" in results
 
 
 def test_the_person_page_shows_family_household_addresses_and_records_matched(client, practitioner, family):
@@ -467,8 +501,11 @@ def test_the_person_page_shows_family_household_addresses_and_records_matched(cl
     assert "3 Kiln Lane, Testbury, ZZ1 1AB" in text
     assert "Agency's reference C1" in text and "Agency's reference N1" in text
     assert "Name as recorded Ty Barker" in text
-    assert "How it was matched Probabilistic model" in text and "Confidence 98.7%" in text
-    assert "Why MAST matched this record" in text
+    # Plain words first, the model's numbers behind a details element for reviewers.
+    assert "How it was matched Probabilistic model" in text and "Strength of the match Strong" in text
+    assert "Matched because Same date of birth, first name is a nickname or variant of the other" in text
+    assert "The numbers behind this match, for reviewers" in text and "Match probability 98.7%" in text
+    assert "Confidence" not in text
     assert "Given name Nickname of each other +4.2" in text and "Date of birth Exact match +9.1" in text
 
 
@@ -496,8 +533,10 @@ def test_a_restricted_case_shows_other_agencies_only_whom_to_contact(
 
     html, text = response.content.decode(), page_text(response)
     assert "Known to Testshire NHS — contact the named nurse, 01632 960777" in text
-    for secret in ("HV Secret", "Refuge Outreach", "hv.secret@nhs.example", "Health visiting", "H1"):
+    for secret in ("HV Secret", "Refuge Outreach", "hv.secret@nhs.example", "Health visiting"):
         assert secret not in html
+    # The partner's reference, as a word of the page (the CSRF token's random letters may hold "H1").
+    assert "H1" not in text.split()
     assert "addresses are not shown" in text
     assert "Send this referral to Testshire NHS" in text
 
@@ -580,6 +619,41 @@ def test_the_address_page_lists_people_and_involvements_there(client, practition
     assert "HV Secret" not in html
 
 
+def _section(text: str, start: str, end: str) -> str:
+    return text[text.index(start) : text.index(end, text.index(start))]
+
+
+def test_each_involvement_at_an_address_names_its_person_unless_restricted(
+    client, practitioner, family, restricted
+):
+    InvolvementAddress.objects.create(involvement=restricted, address=family.address)
+
+    text = page_text(client.get(reverse("web:address", args=[family.address.pk])))
+
+    involvements = _section(text, "Involvements recorded here", "Support links")
+    assert "Tyler Barker Testshire Children's Services Child protection plan" in involvements
+    assert "Ruby Barker Testshire Children's Services Child in need" in involvements
+    assert "Not shown: restricted Testshire NHS" in involvements
+
+
+def test_the_address_page_and_the_person_page_agree_on_who_lives_there(client, practitioner, family):
+    # Ruby has since moved: her newest involvement is at another address.
+    elsewhere = Address.objects.create(key="zz99zz:1:elsewhere", line_1="1 Elsewhere", postcode="ZZ9 9ZZ")
+    ruby_record = PartnerRecord.objects.get(person_ref="C2")
+    moved = involve(ruby_record, "csc_contact", TODAY - timedelta(days=2), status="closed", end_date=TODAY)
+    InvolvementAddress.objects.create(involvement=moved, address=elsewhere)
+
+    address = page_text(client.get(reverse("web:address", args=[family.address.pk])))
+    person = page_text(client.get(reverse("web:person", args=[family.tyler.public_id])))
+
+    living = _section(address, "Living here", "Also recorded here")
+    assert "Tyler Barker" in living and "Ruby Barker" not in living
+    assert "Ruby Barker" in _section(address, "Also recorded here", "Involvements recorded here")
+    # Tyler's page: no one else lives at his current address, as the address page says.
+    others = _section(person, "Others at the current address", "Records matched")
+    assert "Ruby Barker" not in others and "No one else known to MAST lives at the current address" in others
+
+
 # -- referrals -----------------------------------------------------------------------------------------------
 
 
@@ -588,7 +662,12 @@ def test_the_referral_form_says_whom_it_will_go_to(client, practitioner, family)
 
     text = page_text(response)
     assert response.status_code == 200
-    assert "It will go to Allocated worker Jo Allocated Team Safeguarding Team North" in text
+    # Jo does not use MAST: it says so, and where the referral goes instead.
+    assert (
+        "It will go to Jo Allocated, the allocated worker, does not use MAST, so the referral will go to the "
+        "Safeguarding Team North inbox at Testshire Children's Services" in text
+    )
+    assert "Allocated worker Jo Allocated Team Safeguarding Team North" in text
     assert "What is the referral about?" in text and "Red — urgent" in text
 
 
@@ -636,7 +715,8 @@ def test_a_referral_goes_to_the_allocated_worker_and_is_confirmed(client, practi
     confirmation = client.get(response["Location"])
 
     text = page_text(confirmation)
-    assert "Referral sent to Jo Allocated, Safeguarding Team North" in text
+    assert "Referral sent to the Safeguarding Team North inbox" in text
+    assert "Jo Allocated, the allocated worker, does not use MAST: the team will pass it on" in text
     assert "govuk-panel--confirmation" in confirmation.content.decode()
     assert new_events(event.sequence) == []
 
@@ -718,10 +798,218 @@ def test_search_withholds_the_postcode_of_a_record_another_agency_restricted(cli
     client.post(reverse("web:purpose"), {"reference": "OP-41", "reason": "mash_triage"})
     tyler_record = PartnerRecord.objects.get(person_ref="C1")
     PartnerRecord.objects.filter(pk=tyler_record.pk).update(postcode="ZZ9 9RF")
-    before = page_text(client.post(reverse("web:search"), {"family_name": "Barker"}))
+    before = page_text(client.post(reverse("web:search"), {"family_name": "Barker"}, follow=True))
     assert "ZZ9 9RF" in before
     involve(tyler_record, "csc_contact", TODAY - timedelta(days=3), status="open", restricted=True)
 
-    after = page_text(client.post(reverse("web:search"), {"family_name": "Barker"}))
+    after = page_text(client.post(reverse("web:search"), {"family_name": "Barker"}, follow=True))
 
     assert "Tyler Barker" in after and "ZZ9 9RF" not in after
+
+
+# -- search results: posted once, read with GET, every page, or "too broad" (issue 14) ----------------------
+
+
+def _search_url(client, terms: dict) -> str:
+    response = client.post(reverse("web:search"), terms)
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def test_a_search_is_posted_once_and_its_results_read_again_without_resubmitting(
+    client, practitioner, family, identity_search
+):
+    url = _search_url(client, {"family_name": "Barker", "date_of_birth": "14/07/2014"})
+
+    assert "Barker" not in url and "2014" not in url
+    first, again = page_text(client.get(url)), page_text(client.get(url))  # a refresh, or Back
+    assert "2 people found" in first and first == again
+    # The form keeps what was typed, to change one detail.
+    assert 'value="Barker"' in client.get(url).content.decode()
+    # "Back to search" on a person page returns to these results.
+    person = client.get(reverse("web:person", args=[family.tyler.public_id])).content.decode()
+    assert f'href="{url}" class="govuk-back-link">Back to search' in person
+
+
+def test_results_are_for_the_session_that_searched_only(client, practitioner, family, identity_search):
+    url = _search_url(client, {"family_name": "Barker"})
+    other = make_user(Role.PRACTITIONER, agency=practitioner.agency)
+    client.force_login(other)
+    client.post(reverse("web:purpose"), {"reference": "OP-7", "reason": "mash_triage"})
+
+    response = client.get(url)
+
+    assert response.status_code == 404
+    assert "This search has ended" in page_text(response) and "Barker" not in page_text(response)
+
+
+def test_every_person_found_is_reachable_page_by_page(client, practitioner, family, monkeypatch):
+    tyler, ruby = (PartnerRecord.objects.get(person_ref=ref) for ref in ("C1", "C2"))
+    matches = tuple(
+        SimpleNamespace(person_id=record.link.person_id, record_ids=(record.pk,), score=0.9, reasons=("x",))
+        for record in [tyler, ruby] * 22 + [tyler]
+    )
+    monkeypatch.setattr(
+        "mast.people.search.identity_search.find_people", lambda query: PeopleFound(matches, 45)
+    )
+    url = _search_url(client, {"family_name": "Barker"})
+    before = last_sequence()
+
+    first = page_text(client.get(url))
+    third = client.get(url, {"page": "3"})
+
+    assert "45 people found , the closest match first — showing 1 to 20" in first
+    assert "Next page" in first and "at least 40% as strongly" in first
+    assert "showing 41 to 45" in page_text(third) and "Next page" not in page_text(third)
+    events = new_events(before)
+    assert [e.detail["page"] for e in events] == [1, 3]
+    assert [len(e.detail["people_shown"]) for e in events] == [20, 5]
+    assert all(e.detail["people_found"] == 45 for e in events)
+
+
+def test_a_search_too_broad_to_rank_says_how_many_and_asks_for_one_more_detail(
+    client, practitioner, family, monkeypatch
+):
+    monkeypatch.setattr(
+        "mast.people.search.identity_search.find_people",
+        lambda query: PeopleFound((), 240, too_broad=True),
+    )
+
+    text = page_text(client.get(_search_url(client, {"family_name": "Smith"})))
+
+    assert "At least 240 people match the details you entered" in text
+    assert "Add one more detail" in text and "found, the closest match first" not in text
+
+
+# -- a referral reaches the allocated worker when they use MAST (issue 14) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("email", "first_name", "last_name", "team"),
+    [
+        ("JO.ALLOCATED@csc.example", "Jonquil", "Other", ""),  # by the feed's email, whatever its case
+        ("jo.a@elsewhere.example", "Jo", "Allocated", "safeguarding team north"),  # by name within the team
+    ],
+)
+def test_a_referral_is_assigned_to_the_allocated_worker_who_uses_mast_and_says_so(
+    client,
+    practitioner,
+    family,
+    email,
+    first_name,
+    last_name,
+    team,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    jo = make_user(
+        Role.PRACTITIONER,
+        agency=family.csc.agency,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        team=team,
+    )
+    url = reverse("web:referral", args=[family.tyler.public_id, family.open_case.pk])
+    name = jo.get_full_name()
+
+    form = page_text(client.get(url))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"summary": "Tyler was found alone at the station.", "priority": "red"})
+
+    assert f"{name}, the allocated worker, uses MAST: the referral will be assigned to them" in form
+    sent = Request.objects.get()
+    assert sent.assignee == jo
+    assert [m.to for m in mailoutbox] == [[jo.email]]
+    confirmation = page_text(client.get(response["Location"]))
+    assert f"Referral sent to {name}, Safeguarding Team North" in confirmation
+    assert (
+        f"It is assigned to {name}, the allocated worker, in MAST, and they have been emailed" in confirmation
+    )
+
+
+def test_a_namesake_in_another_team_is_not_given_the_referral(client, practitioner, family):
+    make_user(
+        Role.PRACTITIONER,
+        agency=family.csc.agency,
+        email="jo@elsewhere.example",
+        first_name="Jo",
+        last_name="Allocated",
+        team="Adoption Team",
+    )
+    url = reverse("web:referral", args=[family.tyler.public_id, family.open_case.pk])
+
+    response = client.post(url, {"summary": "Concern.", "priority": "amber"})
+
+    assert Request.objects.get().assignee is None
+    assert "Referral sent to the Safeguarding Team North inbox" in page_text(client.get(response["Location"]))
+
+
+# -- how up to date partners' data is (issue 14, item 8) ----------------------------------------------------
+
+
+def test_every_page_with_partner_data_says_how_up_to_date_each_agency_is(
+    client, practitioner, family, identity_search
+):
+    from django.utils import timezone
+
+    today_0510 = timezone.localtime().replace(hour=5, minute=10, second=0, microsecond=0)
+    Load.objects.filter(source=family.csc).update(status="loaded", finished_at=today_0510)
+    Load.objects.filter(source=family.police).update(
+        status="loaded", finished_at=today_0510 - timedelta(days=3)
+    )
+    search = client.post(reverse("web:search"), {"family_name": "Barker"}, follow=True)
+    pages = [
+        search,
+        client.get(reverse("web:person", args=[family.tyler.public_id])),
+        client.get(reverse("web:person-print", args=[family.tyler.public_id])),
+        client.get(reverse("web:address", args=[family.address.pk])),
+    ]
+
+    for page in pages:
+        text = page_text(page)
+        assert "Testshire Children's Services data as of 05:10 today" in text, page.request["PATH_INFO"]
+        police = text[text.index("Testshire Police data as of") :][:60]
+        assert "Late" in police, page.request["PATH_INFO"]
+
+
+# -- navigation (issue 14, item 10) -------------------------------------------------------------------------
+
+
+def test_practitioners_navigation_has_search_and_counts_what_is_waiting(client, practitioner, family):
+    from django.utils import timezone
+
+    practitioner.team = "Front Door"
+    practitioner.save()
+    person = family.tyler
+    # Their team's (overdue), the agency's front door's, another team's: the first two are theirs to see.
+    for hours, team in ((-2, "Front Door"), (5, ""), (5, "Another Team")):
+        Request.objects.create(
+            kind=Request.Kind.INFORMATION,
+            person=person,
+            from_user=practitioner,
+            from_agency=family.police.agency,
+            to_agency=practitioner.agency,
+            to_team=team,
+            purpose_code="child_at_risk",
+            purpose_reference="X-1",
+            question="?",
+            due_at=timezone.now() + timedelta(hours=hours),
+        )
+
+    home = page_text(client.get(reverse("web:home")))
+
+    nav = home[: home.index("Welcome")]
+    assert "Search" in nav and "Requests (2 waiting, 1 overdue)" in nav
+    assert "2 requests waiting for an answer 1 overdue" in home and "0 new alerts" in home
+
+
+def test_a_form_address_opened_in_the_browser_gets_a_page_that_says_what_to_do(client):
+    owner = make_user(Role.FEED_OWNER)
+    client.force_login(owner)
+
+    response = client.get(reverse("web:feed-upload"))
+
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    text = page_text(response)
+    assert "This page is for a form" in text and "Go to your feeds, to upload a file" in text

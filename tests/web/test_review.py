@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from mast.access.models import Role
 from mast.identity.models import IdentityEvent, MatchCandidate, MatchDecision, PersonLink
@@ -16,10 +17,12 @@ from tests.identity.test_review import (
     make_source,
     make_strangers,
     person_of,
+    tasks_run_at_once,
 )
 
 pytestmark = pytest.mark.django_db
-__all__ = ["identity_state_in_tmp"]  # the autouse fixture: matching state goes to a temporary directory
+# The autouse fixtures: matching state goes to a temporary directory; queued tasks run at once.
+__all__ = ["identity_state_in_tmp", "tasks_run_at_once"]
 
 
 @pytest.fixture
@@ -134,7 +137,15 @@ def test_partners_values_are_escaped(ig_officer, police, client):
         assert "<script>alert(1)</script>" not in page and "<i>odd</i>" not in page
 
 
-def test_deciding_the_same_person_joins_them_and_says_so_on_the_queue(ig_officer, police, client):
+def _decide(client, candidate, data: dict):
+    """As a reviewer does: the decision, what it will change, then confirming it."""
+    url = reverse("web:review-candidate", args=[candidate.pk])
+    check = client.post(url, data)
+    assert check.status_code == 200 and "Check your decision" in check.content.decode()
+    return check, client.post(url, {**data, "confirm": "yes"})
+
+
+def test_deciding_the_same_person_says_what_will_change_then_joins_them(ig_officer, police, client):
     make_strangers(police)
     a = make_record(police, "N1")
     b = make_record(
@@ -144,23 +155,34 @@ def test_deciding_the_same_person_joins_them_and_says_so_on_the_queue(ig_officer
     assert person_of(a) != person_of(b)
     candidate = make_candidate(a, b)
 
-    response = client.post(
-        reverse("web:review-candidate", args=[candidate.pk]),
-        {"same_person": "yes", "reason": "Known as Lina at school"},
-        follow=True,
-    )
+    check, saved = _decide(client, candidate, {"same_person": "yes", "reason": "Known as Lina at school"})
 
-    assert response.redirect_chain == [(reverse("web:review-queue"), 302)]
-    page = response.content.decode()
-    assert "govuk-notification-banner--success" in page and "the two records are now one person" in page
-    assert reverse("web:review-candidate", args=[candidate.pk]) not in page
-    assert person_of(a) == person_of(b)
+    change = check.content.decode()
+    assert "What will change" in change and "become one person with 2 records" in change
     decision = MatchDecision.objects.get()
+    assert saved["Location"] == reverse("web:review-decision", args=[decision.pk])
+    assert person_of(a) == person_of(b)
+    page = client.get(saved["Location"]).content.decode()
+    assert "Decision saved and made" in page and "are now one person" in page
+    assert f'href="/people/{PersonLink.objects.get(partner_record=a).person.public_id}/"' in page
     assert (decision.same_person, decision.decided_by, decision.reason) == (
         True,
         ig_officer,
         "Known as Lina at school",
     )
+    queue = client.get(reverse("web:review-queue")).content.decode()
+    assert reverse("web:review-candidate", args=[candidate.pk]) not in queue
+
+
+def test_checking_a_decision_changes_nothing_until_it_is_confirmed(ig_officer, twins, client):
+    a, b = twins
+    candidate = make_candidate(a, b)
+
+    client.post(
+        reverse("web:review-candidate", args=[candidate.pk]), {"same_person": "no", "reason": "Twins"}
+    )
+
+    assert not MatchDecision.objects.exists() and person_of(a) == person_of(b)
 
 
 def test_deciding_not_the_same_person_keeps_twins_apart_in_later_runs(ig_officer, twins, client):
@@ -168,17 +190,54 @@ def test_deciding_not_the_same_person_keeps_twins_apart_in_later_runs(ig_officer
     assert person_of(a) == person_of(b)
     candidate = make_candidate(a, b)
 
-    response = client.post(
-        reverse("web:review-candidate", args=[candidate.pk]),
-        {"same_person": "no", "reason": "Twins: two children at the same school"},
+    check, saved = _decide(
+        client, candidate, {"same_person": "no", "reason": "Twins: two children at the same school"}
     )
 
-    assert response.status_code == 302
+    assert "taken out of the person it shares" in check.content.decode()
+    assert saved.status_code == 302
     assert person_of(a) != person_of(b)
     resolve_records([a.pk, b.pk])
     assert person_of(a) != person_of(b)
-    page = client.get(response["Location"]).content.decode()
-    assert "will be kept as different people" in page
+    page = client.get(saved["Location"]).content.decode()
+    assert "are different people" in page
+
+
+def test_a_decision_is_applied_in_the_background_and_the_page_says_so_until_it_is(
+    ig_officer, twins, client, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    a, b = twins
+    candidate = make_candidate(a, b)
+
+    _check, saved = _decide(client, candidate, {"same_person": "no", "reason": "Twins"})
+
+    # Saved in the request; matching not yet re-run: that is the worker's.
+    assert MatchDecision.objects.exists() and person_of(a) == person_of(b)
+    waiting = client.get(saved["Location"]).content.decode()
+    assert "the change is on its way" in waiting and "Check again" in waiting
+    # What the worker (`mast db_worker`) does with it.
+    (queued,) = DBTaskResult.objects.all()
+    queued.set_successful(queued.task.call(*queued.args_kwargs["args"], **queued.args_kwargs["kwargs"]))
+    assert person_of(a) != person_of(b)
+    assert "Decision saved and made" in client.get(saved["Location"]).content.decode()
+
+
+def test_a_decision_can_be_undone_and_the_models_view_returns(ig_officer, twins, client):
+    a, b = twins
+    candidate = make_candidate(a, b)
+    _check, saved = _decide(client, candidate, {"same_person": "no", "reason": "Twins, I thought"})
+    decision = MatchDecision.objects.get()
+    assert person_of(a) != person_of(b)
+
+    undone = client.post(reverse("web:review-undo", args=[decision.pk]), follow=True)
+
+    assert "Decision undone" in undone.content.decode()
+    assert not MatchDecision.objects.exists()
+    assert person_of(a) == person_of(b)  # the model's view again: identical records are linked
+    event = IdentityEvent.objects.filter(kind=IdentityEvent.Kind.DECIDED).latest("pk")
+    assert "Decision withdrawn" in event.detail and "Twins, I thought" in event.detail
+    assert client.get(saved["Location"]).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -210,7 +269,7 @@ def test_a_pair_already_decided_shows_the_decision_and_refuses_another(ig_office
     a, b = twins
     candidate = make_candidate(a, b)
     url = reverse("web:review-candidate", args=[candidate.pk])
-    client.post(url, {"same_person": "no", "reason": "Twins"})
+    client.post(url, {"same_person": "no", "reason": "Twins", "confirm": "yes"})
 
     response = client.post(url, {"same_person": "yes", "reason": "Changed my mind"})
 

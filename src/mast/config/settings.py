@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "mast.web.middleware.SecurityHeadersMiddleware",
+    "mast.web.middleware.FriendlyErrorsMiddleware",
     # A practitioner's read refused for want of a stated purpose goes to the purpose page, then back.
     "mast.web.middleware.PurposeRequiredMiddleware",
 ]

@@ -4,10 +4,11 @@ A pair the model scored between its thresholds (or one that would have joined tw
 same) becomes a `MatchCandidate`. An information-governance officer sees every candidate; a feed owner sees
 the candidates that touch a record from one of the feeds they own; nobody else sees any.
 
-A decision is kept as a `MatchDecision` (never changed, never deleted: the latest wins) and applied at once by
-re-resolving the two records, so "the same person" joins them and "not the same person" keeps them apart in
-every later run, whatever the model says. Unlinking a record a run wrongly merged into a person is the same
-thing done by hand: "not the same person" against every other record of that person.
+A decision is kept as a `MatchDecision` (never changed: the latest wins; withdrawn only by an undo, which
+keeps its words in an event) and applied by re-resolving the two records in a background task
+(`review_changes`), so "the same person" joins them and "not the same person" keeps them apart in every later
+run, whatever the model says. Unlinking a record a run wrongly merged into a person is the same thing done by
+hand: "not the same person" against every other record of that person.
 """
 
 import math
@@ -23,9 +24,9 @@ from django.shortcuts import get_object_or_404
 from mast.access.models import Role
 from mast.feeds.canonical import CATEGORIES
 from mast.feeds.models import PartnerRecord
+from mast.identity import review_changes
 from mast.identity.model import COMPARISON_TITLES
 from mast.identity.models import IdentityEvent, MatchCandidate, MatchDecision, Person, PersonLink
-from mast.identity.resolution import resolve_records
 
 REASON_MAX = 1000
 DETAIL_MAX = 300  # IdentityEvent.detail
@@ -115,7 +116,8 @@ def _person_of(record_id: int) -> Person | None:
 
 
 def decide(candidate: MatchCandidate, user, same_person: bool, reason: str) -> MatchDecision:
-    """Record a reviewer's decision on a candidate pair and apply it at once.
+    """Record a reviewer's decision on a candidate pair and queue its application (re-running matching for
+    the two records, `review_changes.rematch`); the decision's `task_id` says which task to ask after.
 
     Raises PermissionDenied if the user may not review this pair, ValidationError for a missing or overlong
     reason, or for a pair that is no longer waiting for a decision (someone else decided it first, or a later
@@ -147,28 +149,32 @@ def decide(candidate: MatchCandidate, user, same_person: bool, reason: str) -> M
         candidate.status = MatchCandidate.Status.DECIDED
         candidate.save(update_fields=["status", "updated_at"])
         verdict = "Same person" if same_person else "Not the same person"
-        event = IdentityEvent(
+        person = _person_of(a) or _person_of(b)
+        if person is None:
+            # Records never matched yet have no person for the event to name: they are matched here (two
+            # records, nothing else waits on them), and the task has nothing left to do.
+            review_changes.rematch([a, b])
+            person = _person_of(a) or _person_of(b)
+        # Written now with the people as they are; the task fills in the people as the decision left them.
+        event = IdentityEvent.objects.create(
             kind=IdentityEvent.Kind.DECIDED,
+            person=person,
             partner_records=[a, b],
             detail=_detail(f"{verdict} ({candidate.record_a} and {candidate.record_b}): {reason}"),
             actor=user,
             model_version=candidate.model_version,
         )
-        resolve_records([a, b])
-        # Written with the people as the decision left them: one person, or two kept apart.
-        person_a, person_b = _person_of(a), _person_of(b)
-        event.person = person_a or person_b
-        event.other_person = person_b if person_a and person_b and person_a != person_b else None
-        event.save()
+        decision.task_id = review_changes.queue_rematch([a, b], event)
     return decision
 
 
 def unlink(person_link: PersonLink, user, reason: str) -> Person:
-    """Take a partner record away from a person it was wrongly merged into; returns its person now.
+    """Take a partner record away from a person it was wrongly merged into; returns its person now (one of
+    its own), with `task_id`, the queued re-run of matching.
 
     Records "not the same person" between the record and every other record of its person, so no later run
-    puts it back, then re-resolves them: the record becomes a person of its own, or joins another person the
-    model finds for it.
+    puts it back, then queues re-resolving them: the record stays a person of its own, or joins another
+    person the model finds for it.
     """
     if not can_unlink(user):
         raise PermissionDenied("Only an IG officer can unlink a record from a person.")
@@ -213,11 +219,10 @@ def unlink(person_link: PersonLink, user, reason: str) -> Person:
             actor=user,
             model_version=link.model_version,
         )
-        resolve_records([record.pk, *others])
-        new_person = _person_of(record.pk)
-        event.other_person = new_person
+        event.other_person = link.person
         event.save(update_fields=["other_person"])
-    return new_person
+        link.person.task_id = review_changes.queue_rematch([record.pk, *others], event)
+    return link.person
 
 
 def latest_decision(candidate: MatchCandidate) -> MatchDecision | None:

@@ -85,6 +85,24 @@ class Scorer:
             "FROM search_query AS q CROSS JOIN search_candidates AS c)"
         )
         self._local = threading.local()
+        address = next((c for c in self.comparisons if c.name == "address"), None)
+        same_postcode = next(
+            (lv for lv in (address.levels.values() if address else ()) if lv.label == "Same postcode"), None
+        )
+        self._postcode_slip = (
+            _Level(-2, "Postcodes one keyed character apart", same_postcode.weight / 2)
+            if same_postcode is not None and same_postcode.weight > 0
+            else None
+        )
+        dates = next((c for c in self.comparisons if c.name == "date_of_birth"), None)
+        self._date_slip = next(
+            (
+                lv
+                for lv in (dates.levels.values() if dates else ())
+                if "digit" in lv.label.lower() and lv.weight > 0
+            ),
+            None,
+        )
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
         con = getattr(self._local, "connection", None)
@@ -130,6 +148,43 @@ class Scorer:
             key=lambda item: -item[0],
         )
         return [f"{title}: {_sentence_case(label)}" for _weight, title, label in counted]
+
+    def evidence(self, levels: Sequence[_Level]) -> float:
+        """Bits of evidence for the match, without the prior: what the search's threshold compares."""
+        return sum(level.weight for level in levels)
+
+    def postcode_slip(self, levels: Sequence[_Level]) -> list[_Level]:
+        """The levels with the address's raised to a search's own level, "postcodes one keyed character
+        apart", when that says more. The model has no such level, since two partners' records a slip apart
+        are usually two places; a practitioner typing a postcode from memory or a phone line slips as often
+        as with a name, so half the weight of the same postcode. Not a link: search only."""
+        return self._raise(levels, "address", self._postcode_slip)
+
+    def date_slip(self, levels: Sequence[_Level]) -> list[_Level]:
+        """The levels with the date of birth's raised to "one keyed digit apart" (the model's own level),
+        for a date as typed one digit dropped, added, changed or swapped from the record's: the model
+        compares whole dates, so '2/03/1987' for 27/03/1987 would otherwise be a different date."""
+        return self._raise(levels, "date_of_birth", self._date_slip)
+
+    def _raise(self, levels: Sequence[_Level], name: str, to: _Level | None) -> list[_Level]:
+        if to is None:
+            return list(levels)
+        return [
+            to if comparison.name == name and level.weight < to.weight else level
+            for comparison, level in zip(self.comparisons, levels, strict=True)
+        ]
+
+    def counted(self, levels: Sequence[_Level]) -> list[tuple[str, str, float]]:
+        """(comparison, level label, weight in bits) of the comparisons that counted, strongest first: what
+        the reasons say, for pages that word them their own way (people.explain)."""
+        return sorted(
+            (
+                (comparison.name, level.label, level.weight)
+                for comparison, level in zip(self.comparisons, levels, strict=True)
+                if level.weight > 0
+            ),
+            key=lambda item: -item[2],
+        )
 
     def agrees(self, levels: Sequence[_Level], comparison: str) -> bool:
         """Whether the named comparison counted for the match."""

@@ -1,4 +1,5 @@
-"""Background tasks (django-tasks): feed uploads are loaded and matched off the web request."""
+"""Background tasks (django-tasks): feed uploads are loaded and matched, and reviewers' decisions applied,
+off the web request."""
 
 from pathlib import Path
 
@@ -27,3 +28,12 @@ def apply_held_load(load_id: int, user_id: int) -> str:
     user = get_user_model().objects.filter(pk=user_id).first()
     confirmed = Confirmation(user=user, how="feed owner's page")
     return ingest_queued(load, Path(load.archive_path), confirmed=confirmed).load.status
+
+
+@task()
+def rematch(record_ids: list[int], event_id: int | None = None) -> list[int]:
+    """Re-run matching for the records a reviewer's decision, an undo or an unlinking touched
+    (identity.review_changes); the records' people afterwards."""
+    from mast.identity.review_changes import rematch as run
+
+    return run(record_ids, event_id)

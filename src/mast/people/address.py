@@ -1,13 +1,21 @@
-"""The address page: who is linked to an address, and what has been recorded there in the display window —
-what a social worker checks before a home visit."""
+"""The address page: who lives at an address, who else has been recorded there, and what has been recorded
+there in the display window, each involvement with its person — what a social worker checks before a home
+visit.
+
+Who lives at an address is said once, here (`residents`), and the person page's "others at the current
+address" asks the same question of the same function, so the two pages cannot disagree. A person lives at an
+address when it is their current address: the standardised address of their newest involvement that has
+one. A partner's restricted record never places anyone at an address for another agency's viewer (a refuge,
+say): those are left out, and the agencies that restricted them are named.
+"""
 
 from dataclasses import dataclass
 from datetime import date
 
 from mast.access.gate import Scope
-from mast.feeds.models import Involvement
+from mast.feeds.models import Involvement, PartnerRecord
 from mast.feeds.problems import record_date_of_birth as date_of_birth_shown
-from mast.identity.models import Address, Person
+from mast.identity.models import Address, InvolvementAddress, Person
 from mast.people.redaction import InvolvementLine, in_window, line
 
 
@@ -25,13 +33,101 @@ class PersonAtAddress:
 
 
 @dataclass(frozen=True)
+class InvolvementHere:
+    line: InvolvementLine
+    # Blank when the involvement is restricted from the viewer: they are told whom to contact instead.
+    public_id: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class AddressSummary:
     address: Address
-    people: tuple[PersonAtAddress, ...]
-    involvements: tuple[InvolvementLine, ...]
+    # Living here: their current address is this one.
+    residents: tuple[PersonAtAddress, ...]
+    # Recorded here in the display window, but living elsewhere now (or their current address is not known).
+    others: tuple[PersonAtAddress, ...]
+    involvements: tuple[InvolvementHere, ...]
     shown_from: date
     # People whose only involvements here are restricted are left out, and said to be left out.
     restricted_agencies: tuple[str, ...]
+
+    @property
+    def people(self) -> tuple[PersonAtAddress, ...]:
+        return self.residents + self.others
+
+
+def _current_involvements(person_ids) -> dict[int, Involvement]:
+    """Each person's newest current involvement that has a standardised address (by start date, then id)."""
+    newest: dict[int, Involvement] = {}
+    found = (
+        Involvement.objects.filter(
+            partner_record__link__person_id__in=list(person_ids),
+            removed_at__isnull=True,
+            partner_record__removed_at__isnull=True,
+            standard_address__isnull=False,
+        )
+        .select_related("source__agency", "standard_address", "partner_record__link")
+        .order_by("-start_date", "-pk")
+    )
+    for involvement in found:
+        newest.setdefault(involvement.partner_record.link.person_id, involvement)
+    return newest
+
+
+def current_address_id(person: Person) -> int | None:
+    """The person's current address, by the same rule as `residents`."""
+    involvement = _current_involvements([person.pk]).get(person.pk)
+    return involvement.standard_address.address_id if involvement is not None else None
+
+
+def residents(scope: Scope, address_id: int, *, besides: int | None = None) -> list[PersonAtAddress]:
+    """The active people whose current address is this one, oldest first: the one definition of who lives
+    at an address. `besides`: a person to leave out (the person whose page it is)."""
+    return _residents(scope, address_id, besides)[0]
+
+
+def _residents(scope: Scope, address_id: int, besides: int | None) -> tuple[list[PersonAtAddress], set[str]]:
+    here = set(
+        InvolvementAddress.objects.filter(
+            address_id=address_id,
+            involvement__removed_at__isnull=True,
+            involvement__partner_record__removed_at__isnull=True,
+            involvement__partner_record__link__person__status=Person.Status.ACTIVE,
+        ).values_list("involvement__partner_record__link__person_id", flat=True)
+    ) - {besides}
+    living, restricted = [], set()
+    for person_id, involvement in _current_involvements(here).items():
+        if involvement.standard_address.address_id != address_id:
+            continue
+        agency = involvement.source.agency
+        if not scope.sees_details_of(agency.pk, involvement.restricted):
+            restricted.add(agency.name)
+            continue
+        living.append(_at(person_id, involvement.partner_record, involvement.start_date))
+    return sorted(living, key=_oldest_first), restricted
+
+
+def _at(person_id: int, record: PartnerRecord, last_seen: date) -> PersonAtAddress:
+    person = Person.objects.only("public_id").get(pk=person_id)
+    # Named as their own page names them: by their most recently updated record.
+    record = (
+        PartnerRecord.objects.filter(link__person_id=person_id, removed_at__isnull=True)
+        .order_by("-updated_at", "-pk")
+        .first()
+        or record
+    )
+    return PersonAtAddress(
+        public_id=str(person.public_id),
+        name=f"{record.given_name} {record.family_name}".strip(),
+        date_of_birth=record.date_of_birth,
+        last_seen=last_seen,
+        date_of_birth_shown=date_of_birth_shown(record),
+    )
+
+
+def _oldest_first(person: PersonAtAddress):
+    return (person.date_of_birth or date.max, person.name)
 
 
 def address_summary(scope: Scope, address_id: int) -> AddressSummary:
@@ -48,27 +144,34 @@ def address_summary(scope: Scope, address_id: int) -> AddressSummary:
         .select_related("source__agency", "partner_record__link__person")
         .order_by("-start_date", "-pk")
     )
-    shown = [i for i in involvements if in_window(scope, i)]
-    lines = [line(scope, i) for i in shown]
-    people: dict[int, PersonAtAddress] = {}
-    restricted: set[str] = set()
-    for involvement, shown_line in zip(shown, lines, strict=True):
-        if shown_line.restricted:
-            restricted.add(shown_line.agency)
+    living, restricted = _residents(scope, address.pk, None)
+    resident_ids = {p.public_id for p in living}
+    others: dict[int, PersonAtAddress] = {}
+    lines = []
+    for involvement in involvements:
+        if not in_window(scope, involvement):
+            continue
+        shown = line(scope, involvement)
+        if shown.restricted:
+            restricted.add(shown.agency)
+            lines.append(InvolvementHere(shown))
             continue
         record = involvement.partner_record
         person = record.link.person
-        if person.pk not in people:
-            people[person.pk] = PersonAtAddress(
-                public_id=str(person.public_id),
-                name=f"{record.given_name} {record.family_name}".strip(),
-                date_of_birth=record.date_of_birth,
-                last_seen=involvement.start_date,
-                date_of_birth_shown=date_of_birth_shown(record),
+        name = f"{record.given_name} {record.family_name}".strip()
+        lines.append(InvolvementHere(shown, str(person.public_id), name))
+        if str(person.public_id) not in resident_ids and person.pk not in others:
+            others[person.pk] = PersonAtAddress(
+                str(person.public_id),
+                name,
+                record.date_of_birth,
+                involvement.start_date,
+                date_of_birth_shown(record),
             )
     return AddressSummary(
         address=address,
-        people=tuple(sorted(people.values(), key=lambda p: (p.date_of_birth or date.max, p.name))),
+        residents=tuple(living),
+        others=tuple(sorted(others.values(), key=_oldest_first)),
         involvements=tuple(lines),
         shown_from=scope.shown_from,
         restricted_agencies=tuple(sorted(restricted)),

@@ -1,5 +1,6 @@
-"""The person page's contents: who they are, open cases and whom to call, the last 12 months, family,
-household, addresses, and which partner records were matched and how surely."""
+"""The person page's contents: who they are, open cases and whom to call, the last 12 months (and a line per
+agency for what it holds from before: `history`), family, household, addresses, and which partner records
+were matched and how surely."""
 
 import uuid
 from collections import Counter
@@ -10,8 +11,11 @@ from mast.access.gate import Scope
 from mast.feeds.models import Involvement, PartnerRecord
 from mast.feeds.problems import date_of_birth_text, record_date_of_birth
 from mast.identity.family import FamilyMember, family_of
-from mast.identity.households import FormerAddress, HouseholdMember, Place, household_of
-from mast.identity.models import InvolvementAddress, Person, PersonLink
+from mast.identity.households import FormerAddress, Place
+from mast.identity.models import Person, PersonLink
+from mast.people import explain
+from mast.people.address import PersonAtAddress, current_address_id, residents
+from mast.people.history import KnownTo, OlderHistory, known_to, older_history
 from mast.people.possible import PossiblyAlso, possibly_also
 from mast.people.redaction import InvolvementLine, in_window, line
 
@@ -31,6 +35,8 @@ class MatchedRecord:
     how: str = ""
     probability: float | None = None
     explanation: tuple = ()
+    because: str = ""  # people.explain: "same NHS number"
+    strength: str = ""  # very strong, strong, possible, weak
 
 
 @dataclass(frozen=True)
@@ -48,17 +54,21 @@ class PersonSummary:
     date_of_birth: date | None
     sex: str
     nhs_number: str
-    known_to: tuple[str, ...]
+    # Every agency holding a record, however old, with its latest involvement's date.
+    known_to: tuple[KnownTo, ...]
     open_cases: tuple[InvolvementLine, ...]
     timeline: tuple[InvolvementLine, ...]
     shown_from: date
     current_address: CurrentAddress | None
     former_addresses: tuple[FormerAddress, ...]
     family: tuple[FamilyMember, ...]
-    household: tuple[HouseholdMember, ...]
+    # The others whose current address is this person's: `address.residents`, as the address page says.
+    household: tuple[PersonAtAddress, ...]
     # True when a partner restricted some of this person's records: their addresses are not shown.
     addresses_withheld: bool
     records: tuple[MatchedRecord, ...] = field(default=())
+    # Per agency, what it holds from before the display window, in one line each.
+    older: tuple[OlderHistory, ...] = field(default=())
     # Undecided possible matches with other people (people/possible.py).
     possibly_also: tuple[PossiblyAlso, ...] = field(default=())
     date_of_birth_shown: str = ""  # see people/search.py's PersonResult
@@ -95,7 +105,7 @@ def person_summary(scope: Scope, public_id: uuid.UUID) -> PersonSummary:
     visible = [r for r in records if r.pk not in hidden]
     lines = [line(scope, i) for i in involvements]
     shown = [(i, ln) for i, ln in zip(involvements, lines, strict=True) if in_window(scope, i)]
-    current = _current_address(visible, involvements)
+    current = _current_address(person, visible, involvements)
     withheld = bool(hidden)
     return PersonSummary(
         person=person,
@@ -105,16 +115,19 @@ def person_summary(scope: Scope, public_id: uuid.UUID) -> PersonSummary:
         date_of_birth_shown=_date_of_birth_shown(visible or records),
         sex=_most_common(r.sex for r in visible) or "",
         nhs_number=_most_common(r.nhs_number for r in visible if r.nhs_number_valid) or "",
-        known_to=tuple(sorted({ln.agency for _, ln in shown})),
+        known_to=known_to(scope, involvements),
         open_cases=tuple(ln for ln in lines if ln.is_open),
         timeline=tuple(ln for _, ln in shown),
         shown_from=scope.shown_from,
         current_address=current,
         former_addresses=() if withheld else tuple(_former(visible, involvements, current)),
         family=tuple(family_of(person)),
-        household=() if withheld or current is None else tuple(household_of(person)),
+        household=()
+        if withheld or current is None or current.address_id is None
+        else tuple(residents(scope, current.address_id, besides=person.pk)),
         addresses_withheld=withheld,
         records=tuple(_matched(scope, records, hidden)),
+        older=older_history(scope, involvements),
         possibly_also=possibly_also(scope, person),
     )
 
@@ -160,7 +173,7 @@ def _most_common(values):
     return counted.most_common(1)[0][0] if counted else None
 
 
-def _current_address(visible, involvements) -> CurrentAddress | None:
+def _current_address(person: Person, visible, involvements) -> CurrentAddress | None:
     visible_ids = {r.pk for r in visible}
     for involvement in involvements:  # newest first
         if involvement.partner_record_id not in visible_ids:
@@ -169,12 +182,9 @@ def _current_address(visible, involvements) -> CurrentAddress | None:
         place = Place.of(record.__dict__)
         if not place.text:
             continue
-        standard = (
-            InvolvementAddress.objects.filter(involvement_id=involvement.pk).values_list(
-                "address_id", flat=True
-            )
-        ).first()
-        return CurrentAddress(place.text, standard, place)
+        # The address page's by the rule that says who lives where, so its link leads to a page that lists
+        # this person as living there.
+        return CurrentAddress(place.text, current_address_id(person), place)
     return None
 
 
@@ -217,6 +227,8 @@ def _matched(scope: Scope, records, hidden: set[int]) -> list[MatchedRecord]:
                 how=_HOW.get(link.method, "") if link else "",
                 probability=link.match_probability if link else None,
                 explanation=tuple(link.explanation or ()) if link else (),
+                because=explain.because(link.explanation or ()) if link else "",
+                strength=explain.strength(link.match_probability) if link else "",
             )
         )
     return matched

@@ -1,8 +1,12 @@
 """Search results as a practitioner reads them: each person found, why they matched, which agencies know
-them in the display window, and whether a case is open. Matching itself is identity's (identity.search)."""
+them in the display window, and whether a case is open — page by page through everyone identity's search
+lists, or, when it finds the query too broad, how many and a request for one more detail. Matching itself is
+identity's (identity.search)."""
 
 from dataclasses import dataclass
 from datetime import date
+
+from django.core.paginator import Page, Paginator
 
 from mast.access.gate import Scope
 from mast.feeds.models import Involvement, PartnerRecord
@@ -10,9 +14,23 @@ from mast.feeds.problems import record_date_of_birth as date_of_birth_shown
 from mast.identity import search as identity_search
 from mast.identity.models import Person
 from mast.identity.search import SearchQuery
+from mast.people import explain
 from mast.people.redaction import dates_in_window
 
-__all__ = ["AddressResult", "PersonResult", "SearchQuery", "search_addresses", "search_people"]
+__all__ = [
+    "AddressResult",
+    "PeopleResults",
+    "PersonResult",
+    "SearchQuery",
+    "search_addresses",
+    "search_people",
+]
+
+PER_PAGE = 20
+THRESHOLD_WORDS = (
+    "everyone whose records agree with what you entered at least "
+    f"{identity_search.THRESHOLD:.0%} as strongly as a record exactly like it would"
+)
 
 
 @dataclass(frozen=True)
@@ -22,9 +40,11 @@ class PersonResult:
     date_of_birth: date | None
     postcode: str
     score: float
-    reasons: tuple[str, ...]
+    reasons: tuple[str, ...]  # in the model's words, with the numbers: for reviewers
     known_to: tuple[str, ...]
     has_open_case: bool
+    because: str = ""  # "same date of birth, surname sounds the same": people.explain
+    strength: str = ""  # very strong, strong, possible, weak
     # How a practitioner should see the date of birth: "recorded as '31/02/2015' (not a valid date)" when
     # the partner recorded one that is not a date (feeds/problems.py).
     date_of_birth_shown: str = ""
@@ -37,8 +57,34 @@ class AddressResult:
     involvements: int
 
 
-def search_people(scope: Scope, query: SearchQuery, *, limit: int = 20) -> list[PersonResult]:
-    matches = identity_search.search_people(query, limit=limit)
+@dataclass(frozen=True)
+class PeopleResults:
+    """One page of everyone found. When `too_broad`, no one is listed and `total` is a lower bound."""
+
+    people: tuple[PersonResult, ...]
+    total: int
+    too_broad: bool
+    page: Page
+    threshold: str = THRESHOLD_WORDS
+
+    @property
+    def first(self) -> int:
+        return self.page.start_index() if self.people else 0
+
+    @property
+    def last(self) -> int:
+        return self.page.end_index() if self.people else 0
+
+
+def search_people(scope: Scope, query: SearchQuery, *, page: int | str = 1) -> PeopleResults:
+    """The page asked for (the last, if it is past the end) of everyone identity's search lists."""
+    found = identity_search.find_people(query)
+    pages = Paginator(found.matches, PER_PAGE, allow_empty_first_page=True).get_page(page)
+    people = tuple(_results(scope, list(pages.object_list)))
+    return PeopleResults(people, found.total, found.too_broad, pages)
+
+
+def _results(scope: Scope, matches) -> list[PersonResult]:
     if not matches:
         return []
     people = Person.objects.in_bulk([m.person_id for m in matches])
@@ -65,9 +111,12 @@ def search_people(scope: Scope, query: SearchQuery, *, limit: int = 20) -> list[
     ).values_list(
         "partner_record__link__person_id", "source__agency__name", "status", "start_date", "end_date"
     )
+    older: dict[int, set[str]] = {}
     for person_id, agency, status, start_date, end_date in involvements:
         if dates_in_window(scope, status, start_date, end_date):
             agencies.setdefault(person_id, set()).add(agency)
+        else:
+            older.setdefault(person_id, set()).add(agency)
         if status == Involvement.Status.OPEN:
             open_case.add(person_id)
     results = []
@@ -84,18 +133,32 @@ def search_people(scope: Scope, query: SearchQuery, *, limit: int = 20) -> list[
                 postcode="" if record.pk in withheld else record.postcode,
                 score=match.score,
                 reasons=match.reasons,
-                known_to=tuple(sorted(agencies.get(match.person_id, ()))),
+                known_to=_known_to(scope, agencies.get(match.person_id, set()), older.get(match.person_id)),
                 has_open_case=match.person_id in open_case,
+                because=explain.because(getattr(match, "evidence", ())),
+                strength=explain.strength(match.score),
                 date_of_birth_shown=date_of_birth_shown(record),
             )
         )
     return results
 
 
-def search_addresses(
-    scope: Scope, postcode: str, address: str = "", *, limit: int = 20
-) -> list[AddressResult]:
-    return [
-        AddressResult(m.address_id, m.label, m.involvements)
-        for m in identity_search.search_addresses(postcode, address, limit=limit)
-    ]
+def _known_to(scope: Scope, recent: set[str], older: set[str] | None) -> tuple[str, ...]:
+    """Every agency holding a record: "not known" must mean not known, so those known only before the
+    display window are listed too, and said to be."""
+    before = f" (before {scope.shown_from:%B %Y})"
+    return (*sorted(recent), *(f"{name}{before}" for name in sorted((older or set()) - recent)))
+
+
+class AddressResults(list):
+    """The addresses shown, best first, and how many there are in all (`total`): an outcode holds hundreds,
+    and the page says when it shows only the first."""
+
+    total: int = 0
+
+
+def search_addresses(scope: Scope, postcode: str, address: str = "", *, limit: int = 20) -> AddressResults:
+    found, total = identity_search.find_addresses(postcode, address, limit=limit)
+    results = AddressResults(AddressResult(m.address_id, m.label, m.involvements) for m in found)
+    results.total = total
+    return results

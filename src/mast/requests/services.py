@@ -28,7 +28,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -42,6 +42,7 @@ from mast.people.person import find_person
 from mast.people.redaction import InvolvementLine, line
 from mast.requests import due
 from mast.requests.models import Request, RequestEvent
+from mast.requests.routing import Route, route, worker_user
 
 QUESTION_MAX = 5000
 REPLY_MAX = 10000
@@ -75,27 +76,13 @@ def _check_priority(priority: str) -> None:
         raise ValidationError({"priority": "Select a priority"})
 
 
-def _worker_user(agency_id: int, email: str) -> User | None:
-    """The MAST user the feed names as the allocated worker, when their email matches one in that agency."""
-    email = (email or "").strip()
-    if not email:
-        return None
-    return (
-        User.objects.filter(
-            agency_id=agency_id, email__iexact=email, is_active=True, role=Role.PRACTITIONER
-        ).first()
-        if "@" in email
-        else None
-    )
-
-
 def _open_request(request: Request, *, user, event_note: str = "") -> Request:
-    """Give a new request its due time, its first event and its assignee (a named worker who uses MAST), and
-    tell the receiving team once it is committed."""
+    """Give a new request its due time, its first event and its assignee (the named worker, when they use
+    MAST), and tell them — or, with nobody assigned, the receiving team — once it is committed."""
     request.sent_at = timezone.now()
     times = request_times(timezone.localdate(request.sent_at))
     request.due_at = due.due_at(request.sent_at, request.priority, times)
-    worker = _worker_user(request.to_agency_id, request.to_email)
+    worker = worker_user(request.to_agency_id, request.to_email, request.to_worker, request.to_team)
     if worker is not None:
         request.assignee = worker
     request.save()
@@ -108,8 +95,7 @@ def _open_request(request: Request, *, user, event_note: str = "") -> Request:
         note=event_note,
     )
     kind = "referral_received" if request.kind == Request.Kind.REFERRAL else "request_received"
-    recipients = [worker] if worker is not None else []
-    transaction.on_commit(lambda: _notify_team(request, kind, also=recipients))
+    transaction.on_commit(lambda: _notify_team(request, kind, worker=worker))
     return request
 
 
@@ -158,7 +144,7 @@ def send_request(
             raise ValidationError(
                 {"involvement": "Select one of this person's involvements with that agency"}
             )
-    named = involvement is not None and scope.sees_details_of(agency.pk, involvement.restricted)
+    to = route(scope, involvement) if involvement is not None else Route(agency, "", "", "", None)
     request = Request(
         kind=Request.Kind.INFORMATION,
         person=person,
@@ -166,9 +152,9 @@ def send_request(
         from_user=user,
         from_agency_id=scope.agency_id,
         to_agency=agency,
-        to_team=involvement.team if named else "",
-        to_worker=involvement.lead_practitioner if named else "",
-        to_email=involvement.contact_email if named else "",
+        to_team=to.team,
+        to_worker=to.worker,
+        to_email=to.email,
         purpose_code=purpose.reason,
         purpose_reference=purpose.reference,
         question=question,
@@ -202,18 +188,17 @@ def send_referral(
     )
     if involvement is None:
         raise ValidationError({"involvement": "Select an open case of this person's"})
-    # A restricted case's worker is not named to other agencies: the referral goes to the agency's front door.
-    named = scope.sees_details_of(involvement.source.agency_id, involvement.restricted)
+    to = route(scope, involvement)
     request = Request(
         kind=Request.Kind.REFERRAL,
         person=person,
         involvement=involvement,
         from_user=user,
         from_agency_id=user.agency_id,
-        to_agency=involvement.source.agency,
-        to_team=involvement.team if named else "",
-        to_worker=involvement.lead_practitioner if named else "",
-        to_email=involvement.contact_email if named else "",
+        to_agency=to.agency,
+        to_team=to.team,
+        to_worker=to.worker,
+        to_email=to.email,
         purpose_code=purpose.reason,
         purpose_reference=purpose.reference,
         question=summary,
@@ -421,11 +406,14 @@ def _notify_users(users: Iterable[User], kind: str, request: Request) -> int:
     return send_to_users(unique.values(), kind, _request_path(request))
 
 
-def _notify_team(request: Request, kind: str, also: Iterable[User] = ()) -> int:
+def _notify_team(request: Request, kind: str, also: Iterable[User] = (), worker: User | None = None) -> int:
+    """The allocated worker, when it is assigned to them, else the team's practitioners (the agency's, with
+    no team in MAST); and the team's mailbox either way, so someone covers when the worker is away."""
     from mast.notifications import send_message
     from mast.notifications.messages import build
 
-    sent = _notify_users([*also, *team_members(request.to_agency_id, request.to_team)], kind, request)
+    people = [*also, *([worker] if worker else team_members(request.to_agency_id, request.to_team))]
+    sent = _notify_users(people, kind, request)
     mailbox = (
         Team.objects.filter(agency_id=request.to_agency_id, name__iexact=request.to_team.strip())
         .exclude(email="")
@@ -637,7 +625,9 @@ def inbox(scope: Scope, *, team: str, show: str = "team", answered_days: int = 3
     elif show == "mine":
         found = found.filter(assignee_id=scope.user_id)
     since = timezone.now() - timedelta(days=answered_days)
-    open_lines = _lines(scope, found.filter(status__in=Request.OPEN).order_by("due_at", "pk"))
+    # Those assigned to the viewer first: a referral routed to its allocated worker is theirs to see first.
+    mine_first = Case(When(assignee_id=scope.user_id, then=0), default=1)
+    open_lines = _lines(scope, found.filter(status__in=Request.OPEN).order_by(mine_first, "due_at", "pk"))
     answered = _lines(
         scope, found.exclude(status__in=Request.OPEN).filter(answered_at__gte=since).order_by("-answered_at")
     )

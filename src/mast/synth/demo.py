@@ -15,7 +15,7 @@ from django.db import transaction
 from mast.access.models import Agency, AgencyKind, Role, User
 from mast.config.paths import VAR_DIR
 from mast.feeds.mapping import all_mappings
-from mast.feeds.models import Load, Source
+from mast.feeds.models import Involvement, Load, Source
 from mast.feeds.services import source_for_mapping
 from mast.governance.demo import ensure_demo_agreement
 from mast.governance.models import SharingAgreement
@@ -238,6 +238,49 @@ def ensure_demo_users(password: str) -> list[User]:
         if spec.owns_source_of_agency:
             for source in Source.objects.filter(agency=agency):
                 source.owners.add(user)
+        users.append(user)
+    return users
+
+
+@transaction.atomic
+def ensure_allocated_workers(password: str) -> list[User]:
+    """MAST accounts for the allocated workers children's social care names on its open cases, as a partner
+    whose staff use MAST would have: a referral about one of their cases is then assigned and emailed to them
+    (requests.routing), and signing in as one shows it first. Usernames are the local part of the email the
+    feed gives; workers of the other partners stay without accounts, so their referrals go to team inboxes."""
+    agency = Agency.objects.filter(kind=AgencyKind.CHILDRENS_SOCIAL_CARE).order_by("code").first()
+    if agency is None:
+        return []
+    named = (
+        Involvement.objects.filter(
+            source__agency=agency, status=Involvement.Status.OPEN, removed_at__isnull=True
+        )
+        .exclude(contact_email="")
+        .exclude(lead_practitioner="")
+        .values_list("lead_practitioner", "contact_email", "team")
+        .distinct()
+    )
+    users = []
+    for name, email, team in sorted(set(named)):
+        given, _, family = name.partition(" ")
+        username = email.split("@")[0][:150]
+        if User.objects.filter(username=username).exclude(email__iexact=email).exists():
+            continue  # a namesake's account already has the username: leave both alone
+        user, _ = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "first_name": given,
+                "last_name": family,
+                "email": email,
+                "agency": agency,
+                "role": Role.PRACTITIONER,
+                "team": team,
+                "job_title": "Social worker",
+                "is_active": True,
+            },
+        )
+        user.set_password(password)
+        user.save(update_fields=["password"])
         users.append(user)
     return users
 

@@ -42,3 +42,21 @@ class PurposeRequiredMiddleware:
         # A POST's body (search terms, a referral) is never carried into a URL: it comes back to the form.
         back = request.get_full_path() if request.method == "GET" else request.path
         return redirect(f"{reverse('web:purpose')}?{urlencode({'next': back})}")
+
+
+class FriendlyErrorsMiddleware:
+    """A page asked for the wrong way (a form's address opened in the browser: GET /feeds/upload/) gets a
+    page that says what happened and where to go, not Django's empty 405."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content:
+            return response
+        from django.shortcuts import render
+
+        friendly = render(request, "405.html", status=405)
+        friendly["Allow"] = response.get("Allow", "")
+        return friendly

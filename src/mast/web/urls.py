@@ -24,10 +24,13 @@ urlpatterns = [
     path("feeds/loads/<int:pk>/flagged.csv", feeds.flagged_csv, name="feed-load-flagged"),
     path("identity/review/", identity_views.queue, name="review-queue"),
     path("identity/review/<int:pk>/", identity_views.candidate, name="review-candidate"),
+    path("identity/decisions/<int:pk>/", identity_views.decision, name="review-decision"),
+    path("identity/decisions/<int:pk>/undo/", identity_views.undo, name="review-undo"),
     path("identity/links/<int:pk>/unlink/", identity_views.unlink, name="unlink-record"),
     # The practitioner's pages: a stated purpose first, then search, people, addresses and referrals.
     path("purpose/", practice.purpose, name="purpose"),
     path("search/", practice.search, name="search"),
+    path("search/<str:search_id>/", practice.search_results, name="search-results"),
     path("people/<uuid:public_id>/", practice.person, name="person"),
     path("people/<uuid:public_id>/print/", practice.person_print, name="person-print"),
     path("people/<uuid:public_id>/referral/<int:involvement_id>/", practice.referral, name="referral"),

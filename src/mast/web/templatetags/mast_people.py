@@ -53,3 +53,18 @@ def months_since(day: date) -> int:
     """Whole months from `day` to today: the display window, from the date it starts."""
     today = timezone.localdate()
     return (today.year - day.year) * 12 + today.month - day.month
+
+
+@register.filter
+def as_of(moment) -> str:
+    """When partner data was last refreshed, as a practitioner says it: "05:10 today", "18:40 yesterday",
+    "27 Nov 05:10"."""
+    if not moment:
+        return ""
+    local = timezone.localtime(moment)
+    days = (timezone.localdate() - local.date()).days
+    if days == 0:
+        return f"{local:%H:%M} today"
+    if days == 1:
+        return f"{local:%H:%M} yesterday"
+    return f"{local.day} {local:%b %H:%M}"

@@ -9,14 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from mast.access.gate import through_gate
 from mast.access.policy import Action
-from mast.identity import review
-from mast.identity.models import MatchCandidate
+from mast.identity import review, review_changes
+from mast.identity.models import MatchCandidate, MatchDecision
 from mast.web.forms import FieldError
 from mast.web.viewer import viewer_of
 
@@ -113,38 +113,107 @@ def _candidate_context(request: HttpRequest, candidate: MatchCandidate, form: De
     }
 
 
+# The queued re-run of matching for each decision this session made, to say when the change has been made.
+TASKS_KEY = "mast_review_tasks"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def candidate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pair and the decision form; posted once, what the decision will change and a request to confirm;
+    posted again with `confirm`, the decision saved and its application queued."""
     _refuse_unless_reviewer(request.user)
     form = DecisionForm(request.POST if request.method == "POST" else None)
+    confirmed = request.POST.get("confirm") == "yes"
 
-    # One gate call per request: showing the pair, or deciding it (and showing it again if the form is wrong).
+    # One gate call per request: showing the pair, asking to confirm, or deciding it.
     def read(scope):
         pair = review.candidate_for(request.user, pk)
         if request.method == "POST" and form.is_valid():
             same = form.cleaned_data["same_person"] == "yes"
-            try:
-                review.decide(pair, request.user, same, form.cleaned_data["reason"])
-            except ValidationError as error:
-                form.add_error("reason" if error.code in REASON_ERRORS else None, error.messages[0])
+            if not confirmed and pair.status != MatchCandidate.Status.OPEN:
+                form.add_error(
+                    None, "This pair is no longer waiting for a decision: it was decided, or settled"
+                )
+            elif not confirmed:
+                names = (review.full_name(pair.record_a), review.full_name(pair.record_b))
+                change = review_changes.preview(pair, same, names)
+                return {"candidate": pair, "form": form, "same": same, "change": change, "confirming": True}
             else:
-                return same
+                try:
+                    return review.decide(pair, request.user, same, form.cleaned_data["reason"])
+                except ValidationError as error:
+                    form.add_error("reason" if error.code in REASON_ERRORS else None, error.messages[0])
             pair.refresh_from_db()
-        context = _candidate_context(request, pair, form)
-        return context
+        return _candidate_context(request, pair, form)
 
-    action = Action.DECIDE_MATCH if request.method == "POST" else Action.REVIEW_MATCH
+    action = Action.DECIDE_MATCH if request.method == "POST" and confirmed else Action.REVIEW_MATCH
     outcome = through_gate(viewer_of(request), action, read, target=f"candidate:{pk}")
-    if isinstance(outcome, bool):
-        messages.success(
-            request,
-            "Decision saved: the two records are now one person."
-            if outcome
-            else "Decision saved: the two records will be kept as different people.",
-        )
-        return redirect("web:review-queue")
+    if isinstance(outcome, MatchDecision):
+        tasks = dict(request.session.get(TASKS_KEY) or {})
+        tasks[str(outcome.pk)] = outcome.task_id
+        request.session[TASKS_KEY] = dict(list(tasks.items())[-20:])
+        return redirect("web:review-decision", outcome.pk)
+    if outcome.get("confirming"):
+        return render(request, "web/identity/confirm.html", outcome)
     return render(request, "web/identity/candidate.html", outcome)
+
+
+@login_required
+@require_http_methods(["GET"])
+def decision(request: HttpRequest, pk: int) -> HttpResponse:
+    """A decision just made: on its way, or made, with the people it left; and a way to undo it."""
+    _refuse_unless_reviewer(request.user)
+    task_id = (request.session.get(TASKS_KEY) or {}).get(str(pk))
+
+    def read(scope):
+        found = (
+            MatchDecision.objects.select_related("record_a", "record_b", "decided_by").filter(pk=pk).first()
+        )
+        if found is None:
+            raise Http404("This decision has been undone.")
+        pair = MatchCandidate.objects.filter(
+            record_a_id__in=(found.record_a_id, found.record_b_id),
+            record_b_id__in=(found.record_a_id, found.record_b_id),
+        ).first()
+        if pair is not None:
+            review.candidate_for(request.user, pair.pk)  # the same rule as the pair's page
+        done = review_changes.progress(task_id, [found.record_a_id, found.record_b_id])
+        return {
+            "decision": found,
+            "candidate": pair,
+            "progress": done,
+            "names": (review.full_name(found.record_a), review.full_name(found.record_b)),
+        }
+
+    context = through_gate(viewer_of(request), Action.REVIEW_MATCH, read, target=f"decision:{pk}")
+    return render(request, "web/identity/decision.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def undo(request: HttpRequest, pk: int) -> HttpResponse:
+    _refuse_unless_reviewer(request.user)
+
+    def read(scope):
+        found = MatchDecision.objects.filter(pk=pk).first()
+        if found is None:
+            raise Http404("This decision has already been undone.")
+        pair = MatchCandidate.objects.filter(
+            record_a_id__in=(found.record_a_id, found.record_b_id),
+            record_b_id__in=(found.record_a_id, found.record_b_id),
+        ).first()
+        review_changes.undo(found, request.user)
+        # Back to the pair while it waits for a decision again; once the re-run has settled it, the queue.
+        return pair if pair and MatchCandidate.objects.get(pk=pair.pk).status == "open" else None
+
+    pair = through_gate(viewer_of(request), Action.DECIDE_MATCH, read, target=f"decision:{pk}")
+    messages.success(
+        request,
+        "Decision undone: the pair is waiting for a decision again, and MAST is re-running matching for its "
+        "records as the model sees them.",
+    )
+    return redirect("web:review-candidate", pair.pk) if pair else redirect("web:review-queue")
 
 
 @login_required
@@ -171,6 +240,10 @@ def unlink(request: HttpRequest, pk: int) -> HttpResponse:
 
     context = through_gate(viewer_of(request), Action.UNLINK_RECORD, read, target=f"person-link:{pk}")
     if context is None:
-        messages.success(request, "Record unlinked: it is no longer part of that person.")
+        messages.success(
+            request,
+            "Record unlinked: it is no longer part of that person. MAST is re-running matching for it in "
+            "the background: it stays a person of its own, or joins another person the model finds for it.",
+        )
         return redirect("web:review-queue")
     return render(request, "web/identity/unlink.html", context)

@@ -20,10 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from mast.access import purpose as stated_purpose
 from mast.access.gate import PurposeRequired, Viewer, through_gate
 from mast.access.policy import Action, allows
+from mast.feeds.freshness import agency_freshness
 from mast.people.address import AddressNotFound, address_summary
 from mast.people.person import PersonNotFound, PersonSummary, person_summary
 from mast.people.search import SearchQuery, search_addresses, search_people
+from mast.requests.routing import person_name, referral_route
 from mast.requests.services import send_referral
+from mast.web import saved_search
 from mast.web.practice_forms import PurposeForm, ReferralForm, SearchForm
 from mast.web.viewer import viewer_of
 
@@ -79,14 +82,14 @@ def purpose(request: HttpRequest) -> HttpResponse:
 # -- search --------------------------------------------------------------------------------------------------
 
 
-def _search(viewer: Viewer, query: SearchQuery, terms: dict[str, str]):
+def _search(viewer: Viewer, query: SearchQuery, terms: dict[str, str], page: str):
     """People, and addresses when a postcode or address was given: one read, so one audit event."""
 
     def read(scope):
         places = (
             search_addresses(scope, query.postcode, query.address) if query.postcode or query.address else []
         )
-        return search_people(scope, query), places
+        return search_people(scope, query, page=page), places
 
     return through_gate(
         viewer,
@@ -95,7 +98,10 @@ def _search(viewer: Viewer, query: SearchQuery, terms: dict[str, str]):
         target="search",
         detail={"terms": terms},
         describe=lambda found: {
-            "people_shown": [p.public_id for p in found[0]],
+            "people_shown": [p.public_id for p in found[0].people],
+            "page": found[0].page.number,
+            "people_found": found[0].total,
+            "too_broad": found[0].too_broad,
             "addresses_shown": [a.address_id for a in found[1]],
         },
     )
@@ -104,22 +110,52 @@ def _search(viewer: Viewer, query: SearchQuery, terms: dict[str, str]):
 @login_required
 @require_http_methods(["GET", "POST"])
 def search(request: HttpRequest) -> HttpResponse:
-    """POST, never GET: search terms are personal data and must not sit in URLs, logs or browser history."""
+    """Posted, then redirected to a results page read with GET (`search_results`): the terms are personal
+    data, kept in the session and never put in URLs, logs or browser history."""
     _refuse_unless(request.user, Action.SEARCH_PEOPLE)
     viewer = viewer_of(request)
     if viewer.purpose is None:
         # Asked before the search terms are typed, so none are lost on the way.
         raise PurposeRequired()
     form = SearchForm(request.POST if request.method == "POST" else None)
-    context = {"form": form, "purpose": viewer.purpose, "searched": False}
     if request.method == "POST" and form.is_valid():
         terms = form.terms()
-        query = SearchQuery(**terms)
-        form.add_query_problems(query.problems())
+        form.add_query_problems(SearchQuery(**terms).problems())
         if form.is_valid():
-            people, addresses = _search(viewer, query, terms)
-            context.update(searched=True, people=people, addresses=addresses, terms=terms)
+            return redirect("web:search-results", saved_search.save(request.session, terms))
+    context = {"form": form, "purpose": viewer.purpose, "searched": False}
     return render(request, "web/people/search.html", context)
+
+
+@login_required
+@require_GET
+def search_results(request: HttpRequest, search_id: str) -> HttpResponse:
+    _refuse_unless(request.user, Action.SEARCH_PEOPLE)
+    viewer = viewer_of(request)
+    if viewer.purpose is None:
+        raise PurposeRequired()
+    terms = saved_search.terms_of(request.session, search_id)
+    if terms is None:
+        # Ended with the session, or not this user's: their terms are not shown; search again.
+        return render(request, "web/people/search_ended.html", status=404)
+    people, addresses = _search(viewer, SearchQuery(**terms), terms, request.GET.get("page") or "1")
+    context = {
+        "freshness": agency_freshness(),
+        "form": SearchForm(initial=terms),
+        "purpose": viewer.purpose,
+        "searched": True,
+        "results": people,
+        "people": people.people,
+        "addresses": addresses,
+        "terms": terms,
+    }
+    return render(request, "web/people/search.html", context)
+
+
+def back_to_search(request: HttpRequest) -> str:
+    """Where "Back to search" goes: the results last read in this session, else a new search."""
+    search_id = saved_search.last(request.session)
+    return reverse("web:search-results", args=[search_id]) if search_id else reverse("web:search")
 
 
 # -- a person ------------------------------------------------------------------------------------------------
@@ -149,7 +185,13 @@ def person(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     viewer, summary = _read_person(request, public_id, Action.VIEW_PERSON)
     if summary.public_id != public_id:
         return redirect("web:person", summary.public_id)
-    return render(request, "web/people/person.html", {"summary": summary, "purpose": viewer.purpose})
+    context = {
+        "summary": summary,
+        "purpose": viewer.purpose,
+        "back": back_to_search(request),
+        "freshness": agency_freshness(),
+    }
+    return render(request, "web/people/person.html", context)
 
 
 @login_required
@@ -158,7 +200,12 @@ def person_print(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     viewer, summary = _read_person(request, public_id, Action.PRINT_PERSON)
     if summary.public_id != public_id:
         return redirect("web:person-print", summary.public_id)
-    context = {"summary": summary, "purpose": viewer.purpose, "printed_at": timezone.localtime()}
+    context = {
+        "summary": summary,
+        "purpose": viewer.purpose,
+        "printed_at": timezone.localtime(),
+        "freshness": agency_freshness(),
+    }
     return render(request, "web/people/print.html", context)
 
 
@@ -179,22 +226,44 @@ def address(request: HttpRequest, address_id: int) -> HttpResponse:
         )
     except AddressNotFound:
         raise Http404("No address has this id.") from None
-    return render(request, "web/people/address.html", {"summary": summary, "purpose": viewer.purpose})
+    context = {
+        "summary": summary,
+        "purpose": viewer.purpose,
+        "back": back_to_search(request),
+        "freshness": agency_freshness(),
+    }
+    return render(request, "web/people/address.html", context)
 
 
 # -- a referral to the allocated worker ----------------------------------------------------------------------
 
 
 def _referral_page(request, public_id: uuid.UUID, involvement_id: int, form: ReferralForm) -> HttpResponse:
-    viewer, summary = _read_person(
-        request, public_id, Action.VIEW_PERSON, detail={"page": "referral", "involvement_id": involvement_id}
-    )
+    viewer = viewer_of(request)
+
+    def read(scope):
+        summary = person_summary(scope, public_id)
+        return summary, referral_route(scope, summary.person.pk, involvement_id)
+
+    try:
+        summary, to = through_gate(
+            viewer,
+            Action.VIEW_PERSON,
+            read,
+            target=f"person:{public_id}",
+            detail={"page": "referral", "involvement_id": involvement_id},
+            describe=lambda found: (
+                {} if found[0].public_id == public_id else {"merged_into": found[0].public_id}
+            ),
+        )
+    except PersonNotFound:
+        raise Http404("No person has this id.") from None
     if summary.public_id != public_id:
         return redirect("web:referral", summary.public_id, involvement_id)
     case = next((c for c in summary.open_cases if c.involvement_id == involvement_id), None)
-    if case is None:
+    if case is None or to is None:
         raise Http404("This person has no open case with this id.")
-    context = {"summary": summary, "case": case, "form": form, "purpose": viewer.purpose}
+    context = {"summary": summary, "case": case, "route": to, "form": form, "purpose": viewer.purpose}
     return render(request, "web/people/referral.html", context)
 
 
@@ -231,6 +300,8 @@ def referral(request: HttpRequest, public_id: uuid.UUID, involvement_id: int) ->
                 form.add_error(field if field in form.fields else None, problems[0])
         else:
             request.session[REFERRAL_SENT_KEY] = {
+                # Who has it in MAST: the allocated worker if they use it, else nobody yet (the team's inbox).
+                "assignee": person_name(sent.assignee) if sent.assignee_id else "",
                 "worker": sent.to_worker,
                 "team": sent.to_team,
                 "agency": sent.to_agency.name,

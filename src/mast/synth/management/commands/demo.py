@@ -22,6 +22,7 @@ class Command(BaseCommand):
             self.stdout.write(summary(load))
         password = demo.demo_password()
         users = demo.ensure_demo_users(password)
+        workers = demo.ensure_allocated_workers(password)
         self.stdout.write(f"Alerts for the demo practitioners: {demo.ensure_demo_alerts(sources)}")
         self.stdout.write(f"Requests between the demo practitioners: {ensure_demo_requests()}")
         # The database worker that `make demo` starts chases overdue requests from now on.
@@ -29,4 +30,11 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("\nDemo users (all synthetic data) — password: " + password))
         for user in users:
             self.stdout.write(f"  {user.username:<18} {user.get_role_display():<32} {user.agency}")
+        if workers:
+            self.stdout.write(
+                "\nAllocated workers in children's social care, with accounts (a referral about one of their "
+                "open cases is assigned to them): "
+                + ", ".join(w.username for w in workers[:5])
+                + (f" and {len(workers) - 5} more" if len(workers) > 5 else "")
+            )
         self.stdout.write("\nOpen http://127.0.0.1:8000 and sign in as one of them.")

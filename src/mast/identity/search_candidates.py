@@ -1,0 +1,227 @@
+"""The first step of a practitioner's search (`search`): the partner records worth scoring, found by exact
+index look-ups only, so a search costs the same at a million records as at a thousand.
+
+The query side does the fuzzy work. It looks up every name the given name may stand for (nicknames and
+variants, from the standardiser's groups), every spelling one keying slip away from each name and from the
+postcode, the names the other way round, and the date of birth both ways round; the records need no more keys
+than `search_index` writes.
+
+What it cannot bring it says: `Found.capped` is set when a look-up met its limit, so the search can tell the
+practitioner their query is too broad instead of cutting it silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.db import connection
+
+from mast.feeds.models import Involvement, PartnerRecord, Source
+from mast.identity.models import SearchKey
+from mast.identity.search_index import CHUNK, NAME, YEAR, search_key
+from mast.identity.standardise import double_metaphone, given_name_groups, normalise_name, normalise_postcode
+
+# Records one look-up may bring at most. A query as broad as "Smith" in a city brings more: the search then
+# says it is too broad rather than ranking an arbitrary part of it.
+MAX_FOUND = 3000
+
+
+@cache
+def _names_by_group() -> dict[str, frozenset[str]]:
+    """Group name → every known given name whose groups include it: the reverse of `given_name_groups`."""
+    from importlib.resources import files
+
+    from nicknames import NickNamer
+
+    # The standardiser's own sources: the nicknames package and the UK variants kept with it.
+    universe = set()
+    for name, canonicals in NickNamer().canonical_lookup.items():
+        universe.add(name)
+        universe.update(canonicals)
+    variants = files("mast.identity").joinpath("data", "name_variants.csv").read_text(encoding="utf-8")
+    for line in variants.splitlines()[1:]:
+        universe.update(line.split(","))
+    names_by_group: dict[str, set[str]] = defaultdict(set)
+    for raw in universe:
+        name = normalise_name(raw).split(" ", 1)[0]
+        for group in given_name_groups(name):
+            names_by_group[group].add(name)
+    return {group: frozenset(names) for group, names in names_by_group.items()}
+
+
+def equivalent_given_names(given_name: str) -> set[str]:
+    """Every given name that may be the same name as this one (itself, nicknames, variants): the names whose
+    groups meet its groups, which is what the model's nickname level tests."""
+    name = normalise_name(given_name).split(" ", 1)[0]
+    if not name:
+        return set()
+    by_group = _names_by_group()
+    return {name}.union(*(by_group.get(group, ()) for group in given_name_groups(name)))
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_slip_away(word: str, alphabet: str = _LETTERS) -> set[str]:
+    """Every spelling one keying slip (deletion, swap, substitution, insertion) from a word of 3+ letters."""
+    if len(word) < 3:
+        return set()
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return (
+        {a + b[1:] for a, b in splits if b}
+        | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+        | {a + c + b[1:] for a, b in splits if b for c in alphabet if c != b[0]}
+        | {a + c + b for a, b in splits for c in alphabet}
+    ) - {word}
+
+
+def postcodes_one_slip_away(postcode: str) -> set[str]:
+    """Real-looking postcodes one keying slip from a full postcode ('NS9 3AK' for 'NS9 3AJ')."""
+    squashed = postcode.replace(" ", "").lower()
+    if len(squashed) < 5:
+        return set()
+    found = {normalise_postcode(v) for v in one_slip_away(squashed, _LETTERS + "0123456789")}
+    return {p for p in found if " " in p} - {postcode}
+
+
+@dataclass
+class Found:
+    """Candidate records, each with how strongly the look-ups that found it point at it."""
+
+    strength: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    by_reference: set[int] = field(default_factory=set)
+    by_nhs_number: set[int] = field(default_factory=set)
+    # A look-up met MAX_FOUND: there are records like these that were not brought.
+    capped: bool = False
+
+    def add(self, ids: Iterable[int], strength: int) -> None:
+        ids = list(ids)
+        if len(ids) >= MAX_FOUND:
+            self.capped = True
+        for pk in set(ids):
+            self.strength[pk] += strength
+
+    def ranked(self) -> list[int]:
+        """Every record found: by exact identifiers, then by most look-ups at once."""
+        return sorted(self.strength, key=lambda pk: (-self.strength[pk], pk))
+
+
+# How much a look-up finding a record says about it, to choose which candidates to score first. A record
+# found by the name and the date of birth at once comes before one found by either; a slip counts less.
+EXACT_ID, NAME_KEY, DATE, POSTCODE, YEAR_KEY, SLIP = 100, 4, 4, 3, 2, 1
+
+
+def _records_by_keys(keys: Iterable[str]) -> list[int]:
+    keys = sorted(set(keys))
+    table = connection.ops.quote_name(SearchKey._meta.db_table)
+    found: list[int] = []
+    # Plain SQL: the ORM's preparation of hundreds of parameters costs more than the look-up.
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), CHUNK):
+            chunk = keys[start : start + CHUNK]
+            placeholders = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT partner_record_id FROM {table} WHERE key IN ({placeholders}) LIMIT {MAX_FOUND}",  # noqa: S608
+                chunk,
+            )
+            found += [row[0] for row in cursor.fetchall()]
+    return found
+
+
+def _current_by(column: str, values: Iterable[str]) -> list[int]:
+    """Current records whose `column` is one of `values`, at most MAX_FOUND."""
+    values = sorted(set(values))
+    current = PartnerRecord.objects.filter(removed_at__isnull=True)
+    found: list[int] = []
+    for start in range(0, len(values), CHUNK):
+        if len(found) >= MAX_FOUND:
+            break
+        chunk = values[start : start + CHUNK]
+        found += current.filter(**{f"{column}__in": chunk}).values_list("pk", flat=True)[:MAX_FOUND]
+    return found[:MAX_FOUND]
+
+
+def _as_written(names: Iterable[str]) -> set[str]:
+    """Standardised names as partners write them: 'smith' → 'smith', 'SMITH', 'Smith'."""
+    return {form for n in names for form in (n, n.upper(), n.title())}
+
+
+def _years() -> range:
+    return range(1880, dt.date.today().year + 1)
+
+
+def candidates(query, row: dict, swapped_row: dict | None = None) -> Found:
+    """Records worth scoring against the query, `row` being the query standardised as a record is and
+    `swapped_row` the same with the given and family names the other way round (None when that makes no
+    difference)."""
+    found = Found()
+    current = PartnerRecord.objects.filter(removed_at__isnull=True)
+    if query.reference:
+        references = {query.reference, query.reference.upper()}
+        # The unique (source, reference) indexes lead with the source: name every source to use them.
+        sources = list(Source.objects.values_list("pk", flat=True))
+        found.by_reference.update(
+            current.filter(source_id__in=sources, person_ref__in=references).values_list("pk", flat=True)
+        )
+        found.by_reference.update(
+            Involvement.objects.filter(source_id__in=sources, record_id__in=references).values_list(
+                "partner_record_id", flat=True
+            )
+        )
+    if len(query.nhs_digits) == 10:
+        found.by_nhs_number.update(current.filter(nhs_number=query.nhs_digits).values_list("pk", flat=True))
+    found.add(found.by_reference | found.by_nhs_number, EXACT_ID)
+
+    birth = query.birth_date
+    if birth.date:
+        dates = [d for d in (birth.date, birth.swapped) if d]
+        found.add(current.filter(date_of_birth__in=dates).values_list("pk", flat=True)[:MAX_FOUND], DATE)
+    postcode = query.normalised_postcode
+    if " " in postcode:
+        found.add(current.filter(postcode=postcode).values_list("pk", flat=True)[:MAX_FOUND], POSTCODE)
+        if row["family_name"] or row["given_name"]:
+            # A slip in the postcode, with a name to tell the people at the neighbouring postcodes apart.
+            found.add(_current_by("postcode", postcodes_one_slip_away(postcode)), SLIP)
+    _by_names(found, row, birth)
+    if swapped_row is not None:
+        _by_names(found, swapped_row, birth)
+    return found
+
+
+def _by_names(found: Found, row: dict, birth) -> None:
+    """Look-ups by the names: the family name's sound with any name the given name may stand for; the year of
+    birth when no fuller date narrows it; the family name alone when nothing else is given."""
+    given = row["given_name"] or ""
+    family = row["family_name"] or ""
+    sounds = {row["family_name_dm"], *(double_metaphone(n)[0] for n in row["family_names"] or ())} - {
+        None,
+        "",
+    }
+    if not sounds:
+        return
+    names = equivalent_given_names(given)
+    if names:
+        found.add(_records_by_keys(search_key(NAME, s, n) for s in sounds for n in names), NAME_KEY)
+    if birth.year and (not birth.date or not names):
+        found.add(_records_by_keys(search_key(YEAR, s, birth.year) for s in sounds), YEAR_KEY)
+    elif not names and not birth.date:
+        # A family name alone: everyone whose family name sounds the same, whatever their year of birth
+        # (every year's key), and those with no date of birth by the spelling itself.
+        found.add(_records_by_keys(search_key(YEAR, s, y) for s in sounds for y in _years()), NAME_KEY)
+        found.add(_current_by("family_name", _as_written([*family.split(), family])), NAME_KEY)
+    # One keying slip on either name: the spellings are generated here, so the records need no more keys.
+    slipped = one_slip_away(family.replace(" ", ""))
+    slips = {double_metaphone(v)[0] for v in slipped} - sounds - {""}
+    typo_keys = [search_key(NAME, s, n) for s in sounds for n in one_slip_away(given) - names]
+    typo_keys += [search_key(NAME, s, n) for s in slips for n in names]
+    if birth.year and not birth.date:
+        typo_keys += [search_key(YEAR, s, birth.year) for s in slips]
+    found.add(_records_by_keys(typo_keys), SLIP)
+    if not names and not birth.year:
+        # A misspelt family name alone ("Smtih"): the records spelt as it would be without the slip. Their
+        # sounds' keys would bring every Smith, Smit and Smyth in the region.
+        found.add(_current_by("family_name", _as_written(slipped)), SLIP)
