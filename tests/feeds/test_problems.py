@@ -115,11 +115,11 @@ def test_the_people_pages_queries_give_an_invalid_date_of_birth_as_recorded(sour
 
     [found] = through_gate(
         viewer, Action.SEARCH_PEOPLE, lambda scope: search_people(scope, SearchQuery("Quilla", "Farthingale"))
-    )
+    ).people
     summary = through_gate(viewer, Action.VIEW_PERSON, lambda scope: person_summary(scope, found.public_id))
     zoe = through_gate(
         viewer, Action.SEARCH_PEOPLE, lambda scope: search_people(scope, SearchQuery("Zoë", "O'Neill"))
-    )[0]
+    ).people[0]
 
     assert found.date_of_birth is None
     assert (
