@@ -296,21 +296,32 @@ def base_settings() -> dict:
 
 
 def tidy_trained(settings: dict) -> dict:
-    """A level of partial agreement ("same postcode sector") never counts as more evidence against than total
-    disagreement does. A level seen too rarely among the sampled matches gets m near 0 from EM, so minus 35
-    bits: a veto nobody chose. Its m is raised until it weighs what "different" weighs."""
+    """Partial agreement weighs between total agreement and total disagreement, whatever EM made of it.
+
+    A level seen too rarely among the sampled matches gets m near 0 from EM, so minus 35 bits: a veto nobody
+    chose. Its m is raised until it weighs what "different" weighs. And a level seen almost never among random
+    pairs (names swapped, a pet form) gets u near 0, so more bits than the names agreeing exactly: "Allan
+    Martin" outranked Martyn Allen himself in a search for Martyn Allen. Its m is lowered until it weighs what
+    "the same" weighs."""
     for comparison in settings["comparisons"]:
         levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
         if not levels or levels[-1]["sql_condition"].strip().upper() != "ELSE":
             continue
-        floor = levels[-1]
+        floor, top = levels[-1], levels[0]
         if not floor.get("m_probability") or not floor.get("u_probability"):
             continue
         ratio = floor["m_probability"] / floor["u_probability"]
-        for level in levels[:-1]:
+        ceiling = None
+        if top.get("m_probability") and top.get("u_probability"):
+            ceiling = top["m_probability"] / top["u_probability"]
+        for level in levels[1:-1]:
             m, u = level.get("m_probability"), level.get("u_probability")
-            if m is not None and u and m / u < ratio:
+            if m is None or not u:
+                continue
+            if m / u < ratio:
                 level["m_probability"] = u * ratio
+            elif ceiling is not None and m / u > ceiling:
+                level["m_probability"] = u * ceiling
     return settings
 
 
