@@ -26,7 +26,7 @@ from pathlib import Path
 
 from mast.config.paths import VAR_DIR, private_dir
 
-CHUNK = 20_000  # items a Spill keeps in memory before writing them out, and hands back at a time
+CHUNK = 5_000  # items a Spill keeps in memory before writing them out, and hands back at a time
 LOOKUP = 500  # keys in one IN (...) query
 
 
