@@ -122,12 +122,17 @@ def existing(model, source: Source, key: str, keys, columns: tuple[str, ...]) ->
     )
     where = f"{quote(meta.get_field('source').column)} = %s AND {quote(meta.get_field(key).column)} IN"
     found = {}
+    table = quote(meta.db_table)
     with connection.cursor() as cursor:
         for start in range(0, len(keys), LOOKUP):
             batch = keys[start : start + LOOKUP]
-            placeholders = ", ".join(["%s"] * len(batch))
-            sql = f"SELECT {names} FROM {quote(meta.db_table)} WHERE {where} ({placeholders})"  # noqa: S608
-            cursor.execute(sql, [source.pk, *batch])
+            if connection.vendor == "postgresql":  # one array parameter: the driver need not parse 500
+                sql = f"SELECT {names} FROM {table} WHERE {where[:-3]} = ANY(%s)"  # noqa: S608
+                params = [source.pk, batch]
+            else:
+                sql = f"SELECT {names} FROM {table} WHERE {where} ({', '.join(['%s'] * len(batch))})"  # noqa: S608
+                params = [source.pk, *batch]
+            cursor.execute(sql, params)  # table and column names from the model
             for value, *rest in cursor.fetchall():
                 found[value] = tuple(rest)
     return found

@@ -27,8 +27,8 @@ from pathlib import Path
 
 from mast.config.paths import VAR_DIR, private_dir
 
-CHUNK = 5_000  # items a Spill keeps in memory before writing them out, and hands back at a time
-LOOKUP = 500  # keys in one IN (...) query
+CHUNK = 20_000  # items a Spill keeps in memory before writing them out, and hands back at a time
+LOOKUP = 2000  # keys in one lookup query (SQLite takes up to 32,766 parameters)
 
 
 def work_dir() -> Path:
