@@ -55,22 +55,8 @@ def _example(record_id: str, person_ref: str, category: str, start, status: str)
     }
 
 
-def preview(plan: LoadPlan, rejections: list[Rejection], reasons: list[str]) -> dict:
+def preview(plan: LoadPlan, rejected: int, rejection_examples: list[Rejection], reasons: list[str]) -> dict:
     """What the held load would do: counts, and a few examples of each kind, for the feed owner's page."""
-    new, changed = plan.new_involvements, plan.changed_involvements
-
-    def from_rows(changes):
-        return [
-            _example(
-                c.row.values["record_id"],
-                c.row.values["person_ref"],
-                c.row.values["category"],
-                c.row.values["start_date"],
-                c.row.values["status"],
-            )
-            for c in changes[:EXAMPLES]
-        ]
-
     removed = (
         Involvement.objects.filter(pk__in=plan.removed_involvements[:EXAMPLES])
         .order_by("record_id")
@@ -80,19 +66,19 @@ def preview(plan: LoadPlan, rejections: list[Rejection], reasons: list[str]) -> 
         "reasons": reasons,
         "counts": {
             "current": plan.current_involvements,
-            "new": len(new),
-            "changed": len(changed),
+            "new": plan.new_involvements,
+            "changed": plan.changed_involvements,
             "removed": len(plan.removed_involvements),
-            "rejected": len(rejections),
+            "rejected": rejected,
             "kept": len(plan.kept_involvements),
         },
         "examples": {
-            "new": from_rows(new),
-            "changed": from_rows(changed),
+            "new": [_example(*values) for values in plan.examples["new"][:EXAMPLES]],
+            "changed": [_example(*values) for values in plan.examples["changed"][:EXAMPLES]],
             "removed": [_example(*values) for values in removed],
             "rejected": [
                 {"line_number": r.line_number, "record_id": r.record_id, "reason": r.reason}
-                for r in rejections[:EXAMPLES]
+                for r in rejection_examples[:EXAMPLES]
             ],
         },
     }

@@ -21,14 +21,13 @@ from django.utils import timezone
 from mast.audit import chain
 from mast.config.paths import VAR_DIR, private_dir, private_file
 from mast.feeds import guard
+from mast.feeds.checking import Checked, check_file
 from mast.feeds.mapping import MappingError, load_mapping
 from mast.feeds.models import Load, Source
 from mast.feeds.plan import make_plan
-from mast.feeds.problems import field_words, flag_problem
-from mast.feeds.readers import FileRefused, read_rows
+from mast.feeds.readers import FileRefused
 from mast.feeds.undo import forget_older_than_undoable
-from mast.feeds.validation import CanonicalRow, Rejection, RowValidator
-from mast.feeds.writing import Flagged, write_flagged, write_plan, write_rejections
+from mast.feeds.writing import write_flagged, write_plan, write_rejections
 
 log = logging.getLogger(__name__)
 
@@ -125,23 +124,27 @@ def run_load(
     load.archive_path = _archive(path, source, load.sha256)
     load.save(update_fields=["status", "archive_path", "worker"])
     started = time.monotonic()
+    checked = None
     try:
         mapping = load_mapping(source.mapping)
-        rows, rejections, flagged = _validate(path, mapping, load, progress)
-        plan = make_plan(source, rows, rejections)
-        reasons = guard.reasons_to_hold(mapping.guard, plan, load.rows_read, len(rejections))
+        checked = check_file(path, mapping, load, progress, note_stage)
+        load.rows_read = checked.rows_read
+        load.rows_rejected = checked.rejections.count
+        load.rows_flagged = checked.flagged.count
+        plan = make_plan(source, checked.rows, checked.keys, checked.rejections)
+        reasons = guard.reasons_to_hold(mapping.guard, plan, load.rows_read, load.rows_rejected)
         load.records_removed = len(plan.removed_involvements)
         load.records_kept = len(plan.kept_involvements)
         if reasons and confirmed is None:
             with transaction.atomic():
-                write_flagged(load, flagged)
-                return _hold(load, plan, rejections, reasons)
+                write_flagged(load, checked.flagged)
+                return _hold(load, plan, checked, reasons)
         note_stage(load, Load.Stage.WRITING)
         with transaction.atomic():
-            write_rejections(load, rejections, plan.kept_lines)
-            write_flagged(load, flagged)
-            changed = write_plan(source, load, plan, progress)
-            load.rows_loaded = len(rows)
+            write_rejections(load, checked.rejections, plan.kept_lines)
+            write_flagged(load, checked.flagged)
+            changed = write_plan(source, load, plan, checked.rows, checked.keys, progress)
+            load.rows_loaded = checked.rows.count
             if after_write:
                 after_write(load, changed)
             if reasons:
@@ -156,6 +159,9 @@ def run_load(
         load.records_kept = 0
         _finish(load, Load.Status.FAILED, f"The load failed and nothing was changed ({type(exc).__name__}).")
         raise
+    finally:
+        if checked is not None:
+            checked.close()
     return LoadOutcome(load, changed)
 
 
@@ -197,10 +203,10 @@ def recover_stopped_loads() -> int:
     )
 
 
-def _hold(load: Load, plan, rejections: list[Rejection], reasons: list[str]) -> LoadOutcome:
+def _hold(load: Load, plan, checked: Checked, reasons: list[str]) -> LoadOutcome:
     """Nothing of the file is applied; its rejected rows are kept so the feed owner can see why."""
-    write_rejections(load, rejections, plan.kept_lines)
-    load.preview = guard.preview(plan, rejections, reasons)
+    write_rejections(load, checked.rejections, plan.kept_lines)
+    load.preview = guard.preview(plan, checked.rejections.count, checked.rejection_examples(), reasons)
     load.rows_loaded = 0
     _audit(load, "hold_feed_load", load.loaded_by, {"reasons": reasons, **load.preview["counts"]})
     return _finish(load, Load.Status.HELD, "Held for checking: " + " ".join(reasons))
@@ -227,44 +233,6 @@ def note_stage(load: Load, stage: str, rows: int | None = None) -> None:
     if rows is not None:
         load.progress_rows = changes["progress_rows"] = rows
     Load.objects.filter(pk=load.pk).update(**changes)
-
-
-def _validate(path, mapping, load, progress) -> tuple[list[CanonicalRow], list[Rejection], list[Flagged]]:
-    validator = RowValidator(mapping, timezone.localdate())
-    note_stage(load, Load.Stage.READING, 0)
-    _, raw_rows = read_rows(path, mapping)
-    rows: list[CanonicalRow] = []
-    rejections: list[Rejection] = []
-    flagged: list[Flagged] = []
-    first_line: dict[str, int] = {}
-    for count, (line, raw) in enumerate(raw_rows, start=1):
-        result = validator.validate(line, raw)
-        if isinstance(result, CanonicalRow):
-            record_id = result.values["record_id"]
-            if record_id in first_line:
-                reason = (
-                    f"{field_words('record_id', mapping.columns)} '{record_id}' appears again "
-                    f"(first on line {first_line[record_id]})."
-                )
-                result = Rejection(line, "record_id", reason, raw, record_id, result.values["person_ref"])
-            else:
-                first_line[record_id] = line
-        (rows if isinstance(result, CanonicalRow) else rejections).append(result)
-        if isinstance(result, CanonicalRow) and result.flags:
-            problems = [flag_problem(n, f, mapping.columns, raw) for n, f in result.flags.items()]
-            flagged.append(Flagged(line, result.values["record_id"], problems))
-        if count % 10_000 == 0:
-            note_stage(load, Load.Stage.READING, count)
-            if progress:
-                progress("reading", count, None)
-    load.rows_read = len(rows) + len(rejections)
-    if progress:
-        progress("reading", load.rows_read, load.rows_read)
-    if load.rows_read == 0:
-        raise FileRefused("The file has a header but no data rows.")
-    load.rows_rejected = len(rejections)
-    load.rows_flagged = sum(1 for r in rows if r.flags)
-    return rows, rejections, flagged
 
 
 def source_for_mapping(mapping_name: str) -> Source:

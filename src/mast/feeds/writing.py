@@ -3,6 +3,10 @@
 Removed records are marked removed, not deleted, so links and audit history stay explainable until retention
 purges them. Kept records (named by a rejected row) are left exactly as they were and only marked "not updated
 by load N", so the feed owner can see which of their records MAST is still showing from an older file.
+
+Rows are written a chunk at a time from the load's spill (feeds/spill.py), in two passes: every person first
+(from their latest row, wherever it is in the file), then every involvement, which needs its person's id. Each
+record's prior version is saved just before its chunk changes it, so a load can still be undone.
 """
 
 from collections.abc import Callable
@@ -12,9 +16,19 @@ from django.utils import timezone
 
 from mast.feeds import bulk
 from mast.feeds.models import FlaggedRow, Involvement, Load, PartnerRecord, PriorVersion, RejectedRow, Source
-from mast.feeds.plan import INVOLVEMENT_FIELDS, PERSON_FIELDS, LoadPlan, involvement_digest
+from mast.feeds.plan import (
+    INVOLVEMENT_FIELDS,
+    PERSON_FIELDS,
+    InvolvementChange,
+    LoadPlan,
+    PersonChange,
+    involvement_changes,
+    involvement_digest,
+    person_changes,
+    person_ids,
+)
+from mast.feeds.spill import KeyStore, Spill
 from mast.feeds.undo import save_prior_versions
-from mast.feeds.validation import Rejection
 
 BATCH = 2000
 Progress = Callable[[str, int, int | None], None]
@@ -28,47 +42,66 @@ class Flagged:
     problems: list[str]
 
 
-def write_flagged(load: Load, flagged: list[Flagged]) -> None:
+def write_flagged(load: Load, flagged: Spill) -> None:
     load.flagged_rows.all().delete()
-    FlaggedRow.objects.bulk_create(
-        (
-            FlaggedRow(load=load, line_number=f.line_number, record_id=f.record_id, problems=f.problems)
-            for f in flagged
-        ),
-        batch_size=BATCH,
-    )
+    for chunk in flagged.chunks():
+        FlaggedRow.objects.bulk_create(
+            (
+                FlaggedRow(load=load, line_number=f.line_number, record_id=f.record_id, problems=f.problems)
+                for f in chunk
+            ),
+            batch_size=BATCH,
+        )
 
 
-def write_rejections(load: Load, rejections: list[Rejection], kept_lines: set[int]) -> None:
+def write_rejections(load: Load, rejections: Spill, kept_lines: set[int]) -> None:
     # A held load that is confirmed is written again: its first run's rejected rows are replaced, not doubled.
     load.rejected_rows.all().delete()
-    RejectedRow.objects.bulk_create(
-        (
-            RejectedRow(
-                load=load,
-                line_number=r.line_number,
-                field=r.field,
-                reason=r.reason[:300],
-                raw=r.raw,
-                record_id=r.record_id,
-                person_ref=r.person_ref,
-                kept=r.line_number in kept_lines,
-            )
-            for r in rejections
-        ),
-        batch_size=BATCH,
-    )
+    for chunk in rejections.chunks():  # bulk_create makes a list of what it is given: a chunk at a time
+        RejectedRow.objects.bulk_create(
+            (
+                RejectedRow(
+                    load=load,
+                    line_number=r.line_number,
+                    field=r.field,
+                    reason=r.reason[:300],
+                    raw=r.raw,
+                    record_id=r.record_id,
+                    person_ref=r.person_ref,
+                    kept=r.line_number in kept_lines,
+                )
+                for r in chunk
+            ),
+            batch_size=BATCH,
+        )
 
 
-def write_plan(source: Source, load: Load, plan: LoadPlan, progress: Progress | None) -> list[int]:
+def write_plan(
+    source: Source, load: Load, plan: LoadPlan, rows: Spill, keys: KeyStore, progress: Progress | None
+) -> list[int]:
     """Apply the plan; returns the ids of partner records that are new or changed, for matching."""
-    _save_priors(load, plan)
-    person_ids, changed = _write_people(source, load, plan)
+    updated_people: list[int] = []
+    for chunk in rows.chunks():
+        changes, _ = person_changes(source, keys.latest_rows(chunk))
+        save_prior_versions(load, PriorVersion.Kind.PERSON, [c.pk for c in changes if c.pk is not None])
+        updated_people += _write_people(source, load, changes)
+    new_people = list(
+        PartnerRecord.objects.filter(source=source, first_load=load).values_list("pk", flat=True)
+    )
     if progress:
-        progress("records", len(plan.people), len(plan.people))
-    _write_involvements(source, load, plan, person_ids, progress)
+        progress("records", len(new_people) + len(updated_people), None)
+    done = 0
+    for chunk in rows.chunks():
+        ids = person_ids(source, chunk)  # every person of the file is held now
+        changes, _ = involvement_changes(source, chunk, ids)
+        save_prior_versions(load, PriorVersion.Kind.INVOLVEMENT, [c.pk for c in changes if c.pk is not None])
+        _write_involvements(source, load, changes, ids)
+        done += len(chunk)
+        if progress:
+            progress("involvements", done, rows.count)
     if progress:
         progress("removals", len(plan.removed_involvements), None)
+    _save_priors(load, plan)
     now = timezone.now()
     _mark(Involvement, plan.removed_involvements, removed_at=now, changed_load=load)
     _mark(PartnerRecord, plan.removed_people, removed_at=now, changed_load=load)
@@ -76,24 +109,24 @@ def write_plan(source: Source, load: Load, plan: LoadPlan, progress: Progress | 
     _mark(PartnerRecord, plan.cleared_people, stale_load=None, stale_reason="")
     _mark_kept(Involvement, plan.kept_involvements, load)
     _mark_kept(PartnerRecord, plan.kept_people, load)
-    return changed
+    return new_people + updated_people
 
 
 def _save_priors(load: Load, plan: LoadPlan) -> None:
-    """What this load is about to change, as it is now, so the load can be undone (feeds/undo.py)."""
-    people = [c.pk for c in plan.people if c.pk is not None]
-    people += [*plan.removed_people, *plan.cleared_people, *plan.kept_people]
-    involvements = [c.pk for c in plan.involvements if c.pk is not None]
-    involvements += [*plan.removed_involvements, *plan.cleared_involvements, *plan.kept_involvements]
+    """What the load is about to mark (removed, kept, cleared), as it is now, so the load can be undone
+    (feeds/undo.py). Written records had theirs saved chunk by chunk."""
+    people = [*plan.removed_people, *plan.cleared_people, *plan.kept_people]
+    involvements = [*plan.removed_involvements, *plan.cleared_involvements, *plan.kept_involvements]
     save_prior_versions(load, PriorVersion.Kind.PERSON, people)
     save_prior_versions(load, PriorVersion.Kind.INVOLVEMENT, involvements)
 
 
-def _write_people(source: Source, load: Load, plan: LoadPlan) -> tuple[dict[str, int], list[int]]:
+def _write_people(source: Source, load: Load, changes: list[PersonChange]) -> list[int]:
+    """Insert and update these people; returns the pks of those updated (the new ones are found by load)."""
     now = timezone.now()
     changing = (*PERSON_FIELDS, "flags", "content_hash", "changed_load", "removed_at", "updated_at", *STALE)
     new, updated = [], []
-    for change in plan.people:
+    for change in changes:
         values = [change.row.values[name] for name in PERSON_FIELDS]
         changed_values = [*values, change.flags, change.digest, load.pk, None, now, None, ""]
         if change.pk is None:
@@ -102,25 +135,16 @@ def _write_people(source: Source, load: Load, plan: LoadPlan) -> tuple[dict[str,
             updated.append([*changed_values, change.pk])
     bulk.insert_rows(PartnerRecord, ("source", "person_ref", "first_load", *changing), new)
     bulk.update_rows(PartnerRecord, changing, updated)
-    ids = dict(plan.person_ids)
-    new_ids = []
-    if new:
-        for ref, pk in PartnerRecord.objects.filter(source=source, first_load=load).values_list(
-            "person_ref", "pk"
-        ):
-            ids[ref] = pk
-            new_ids.append(pk)
-    return ids, new_ids + [row[-1] for row in updated]
+    return [row[-1] for row in updated]
 
 
-def _write_involvements(source, load, plan: LoadPlan, person_ids: dict[str, int], progress) -> None:
+def _write_involvements(source, load, changes: list[InvolvementChange], ids: dict[str, int]) -> None:
     changing = (*INVOLVEMENT_FIELDS, "partner_record", "flags", "content_hash", "changed_load", "removed_at")
     changing = (*changing, *STALE)
     new, updated = [], []
-    total = len(plan.involvements)
-    for count, change in enumerate(plan.involvements, start=1):
+    for change in changes:
         row = change.row
-        person_id = person_ids[row.values["person_ref"]]
+        person_id = ids[row.values["person_ref"]]
         digest = change.digest or involvement_digest(row, person_id)
         values = [row.values[name] for name in INVOLVEMENT_FIELDS]
         flags = {k: v for k, v in row.flags.items() if k not in PERSON_FIELDS}
@@ -129,12 +153,8 @@ def _write_involvements(source, load, plan: LoadPlan, person_ids: dict[str, int]
             new.append([source.pk, row.values["record_id"], load.pk, *changed_values])
         else:
             updated.append([*changed_values, change.pk])
-        if progress and count % 10_000 == 0:
-            progress("involvements", count, total)
     bulk.insert_rows(Involvement, ("source", "record_id", "first_load", *changing), new)
     bulk.update_rows(Involvement, changing, updated)
-    if progress:
-        progress("involvements", total, total)
 
 
 def _mark(model, pks: list[int], **changes) -> None:
