@@ -139,33 +139,26 @@ def load_progress(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 def rejected_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    return _rows_csv(request, pk, "rejected", owners.rejected_rows_csv, lambda load: load.rows_rejected)
+
+
+@login_required
+def flagged_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    return _rows_csv(request, pk, "flagged", owners.flagged_rows_csv, lambda load: load.rows_flagged)
+
+
+def _rows_csv(request: HttpRequest, pk: int, kind: str, rows_csv, count) -> StreamingHttpResponse:
     # The export is audited as it is granted; the rows then stream, so a million of them never sit in memory.
     load = through_gate(
         viewer_of(request),
         Action.EXPORT_REJECTED_ROWS,
         lambda scope: owners.load_for(request.user, pk),
-        target=f"load:{pk}",
-        describe=lambda load: {"rows": load.rows_rejected},
+        target=f"load:{pk}" if kind == "rejected" else f"load:{pk}:{kind}",
+        describe=lambda load: {"rows": count(load)},
     )
-    response = StreamingHttpResponse(owners.rejected_rows_csv(load), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(rows_csv(load), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
-        f'attachment; filename="rejected-rows-{load.source.code}-load-{load.pk}.csv"'
-    )
-    return response
-
-
-@login_required
-def flagged_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
-    load = through_gate(
-        viewer_of(request),
-        Action.EXPORT_REJECTED_ROWS,
-        lambda scope: owners.load_for(request.user, pk),
-        target=f"load:{pk}:flagged",
-        describe=lambda load: {"rows": load.rows_flagged},
-    )
-    response = StreamingHttpResponse(owners.flagged_rows_csv(load), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="flagged-rows-{load.source.code}-load-{load.pk}.csv"'
+        f'attachment; filename="{kind}-rows-{load.source.code}-load-{load.pk}.csv"'
     )
     return response
 
