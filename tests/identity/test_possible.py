@@ -185,3 +185,17 @@ def test_a_vetoed_pair_is_never_linked_whatever_its_score_and_is_possible_only_w
         == "possible"
     )
     assert pair_scored(0.999, reason=possible.CHILD_OR_NAMESAKE_PARENT).decision == "possible"
+
+
+def test_twins_each_known_to_two_agencies_are_told_apart_and_not_asked_about():
+    # Health and school each know Amelia and Isla as themselves: the partnership already knows they are two.
+    together, reasons = link(
+        record("health|A", "Amelia", "Hartley", "2012-09-14", sex="female"),
+        record("school|A", "Amelia", "Hartley", "2012-09-14", sex="female"),
+        record("health|B", "Isla", "Hartley", "2012-09-14", sex="female"),
+        record("school|B", "Isla", "Hartley", "2012-09-14", sex="female"),
+    )
+
+    assert together("health|A", "school|A") and together("health|B", "school|B")
+    assert not together("health|A", "health|B")
+    assert reasons == {}

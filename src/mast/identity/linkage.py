@@ -319,29 +319,20 @@ class Linker:
             self._columns[table] = {r[0] for r in self.connection.execute(f"DESCRIBE {table}").fetchall()}
         return f"mw_tf_adj_{comparison}" in self._columns[table]
 
-    def dates_and_numbers(self, ids: list[int]) -> tuple[dict[int, str], dict[int, str]]:
-        """Whole dates of birth (ISO text) and valid NHS numbers of these records, for clustering's checks."""
-        wanted = set(ids)
-        rows = self.connection.execute(
-            "SELECT unique_id, dob, nhs_number FROM records WHERE dob IS NOT NULL OR nhs_number IS NOT NULL"
-        ).fetchall()
-        born, numbers = {}, {}
-        for record, dob, number in rows:
-            record = int(record)
-            if record in wanted:
-                if dob:
-                    born[record] = dob
-                if number:
-                    numbers[record] = number
-        return born, numbers
-
-    def record_facts(self, ids: list[int]) -> dict[int, tuple[str | None, str]]:
-        """Each of these records' valid NHS number (or None) and source, for `possible.told_apart_in`."""
+    def record_facts(self, ids: list[int]) -> dict[int, tuple[str | None, str | None, str]]:
+        """Each of these records' whole date of birth (ISO text) and valid NHS number (or None) and source:
+        what clustering's checks and `possible.told_apart_in` read. One query, over only these records unless
+        they are all of them (an incremental load's scope is a few thousand of a million)."""
         if not ids:
             return {}
-        self._subset("mast_facts", [str(i) for i in ids])
-        rows = self.connection.execute("SELECT unique_id, nhs_number, source FROM mast_facts").fetchall()
-        return {int(r): (nhs_number, source) for r, nhs_number, source in rows}
+        table = "records"
+        if len(ids) < self.count:
+            self._subset("mast_facts", [str(i) for i in ids])
+            table = "mast_facts"
+        rows = self.connection.execute(
+            f"SELECT unique_id, dob, nhs_number, source FROM {table}"  # noqa: S608 (this module's own names)
+        ).fetchall()
+        return {int(r): (dob, number, source) for r, dob, number, source in rows}
 
     def explain(self, pair: ScoredPair) -> list[dict]:
         """Which fields agreed and how much each counted, in bits of evidence (match weights)."""

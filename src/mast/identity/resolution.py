@@ -155,9 +155,11 @@ def _apply(ids: list[int], pairs: list[ScoredPair], linker: Linker, progress: Pr
         return a in current and current.get(a) == current.get(b)
 
     # Among equally strong links, those that keep today's people together go first: a re-run moves nobody.
-    born, numbers = linker.dates_and_numbers(ids)
+    facts = linker.record_facts(ids)
+    born = {record: dob for record, (dob, _number, _source) in facts.items() if dob}
+    numbers = {record: number for record, (_dob, number, _source) in facts.items() if number}
     clustering = cluster(ids, links, cannot, must, prefer=together_now, born=born, numbers=numbers)
-    sorted_pairs.after_clustering(clustering, _told_apart(clustering, sorted_pairs, linker, decisions))
+    sorted_pairs.after_clustering(clustering, _told_apart(clustering, sorted_pairs, facts, decisions))
     review = sorted_pairs.review
 
     summary = ResolutionSummary(records=len(ids), model_version=linker.model.version)
@@ -168,9 +170,9 @@ def _apply(ids: list[int], pairs: list[ScoredPair], linker: Linker, progress: Pr
     return summary
 
 
-def _told_apart(clustering, sorted_pairs, linker: Linker, decisions: dict):
+def _told_apart(clustering, sorted_pairs, facts: dict, decisions: dict):
     """`possible.told_apart` for the possible pairs of this run. Only the people those pairs touch are looked
-    up: a handful, not the million."""
+    at: a handful, not the million."""
     cluster_of = clustering.cluster_of()
     possible = [key for key, (pair, reason) in sorted_pairs.review.items() if reason == pair.possible]
     if not possible:
@@ -178,7 +180,8 @@ def _told_apart(clustering, sorted_pairs, linker: Linker, decisions: dict):
     wanted = {cluster_of[record] for key in possible for record in key}
     members = [record for index in wanted for record in clustering.clusters[index]]
     different = [key for key, same in decisions.items() if not same]
-    return told_apart_in(clustering, linker.record_facts(members), different)
+    # told_apart_in reads (NHS number, source): the facts without the date of birth.
+    return told_apart_in(clustering, {record: facts[record][1:] for record in members}, different)
 
 
 def _assign_people(
