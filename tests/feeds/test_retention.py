@@ -78,3 +78,25 @@ def test_the_agreement_in_force_sets_the_display_window_and_the_retention_period
 
     assert (run.retention_months, run.cutoff) == (24, date(2024, 11, 24))
     assert set(Involvement.objects.values_list("record_id", flat=True)) == {"RECENT"}
+
+
+def test_an_involvement_that_ended_on_the_cut_off_day_is_kept_and_one_the_day_before_is_removed(
+    source, tmp_path
+):
+    # 36 months before 24 November 2026 is 24 November 2023: what ended that day is still within retention.
+    rows = [
+        row("DAY-BEFORE", "P1", "01/01/2023", "23/11/2023"),
+        row("ON-THE-DAY", "P2", "01/01/2023", "24/11/2023"),
+        row("DAY-AFTER", "P3", "01/01/2023", "25/11/2023"),
+        row("STARTED-ON-THE-DAY", "P4", "24/11/2023"),  # no end date: its start date counts
+        row("STARTED-DAY-BEFORE", "P5", "23/11/2023"),
+    ]
+    load_file(source, write_feed(tmp_path / "feed.csv", rows))
+
+    run = purge(today=TODAY)
+
+    assert run.cutoff == date(2023, 11, 24)
+    kept = set(Involvement.objects.values_list("record_id", flat=True))
+    assert kept == {"ON-THE-DAY", "DAY-AFTER", "STARTED-ON-THE-DAY"}
+    assert set(PartnerRecord.objects.values_list("person_ref", flat=True)) == {"P2", "P3", "P4"}
+    assert (run.involvements_removed, run.records_removed) == (2, 2)
