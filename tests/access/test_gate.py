@@ -82,3 +82,14 @@ def test_a_switched_off_account_is_refused():
     user = make_user(Role.PRACTITIONER, is_active=False)
     with pytest.raises(PermissionDenied):
         through_gate(Viewer(user, _purpose(user)), Action.VIEW_PERSON, lambda scope: None)
+
+
+def test_a_restricted_records_details_are_seen_only_by_its_own_agency():
+    user, other = make_user(Role.PRACTITIONER), make_user(Role.PRACTITIONER)  # each of their own agency
+    assert other.agency_id != user.agency_id
+    scope = through_gate(Viewer(user, _purpose(user)), Action.VIEW_PERSON, lambda scope: scope)
+
+    assert scope.sees_details_of(user.agency_id, restricted=True)
+    assert not scope.sees_details_of(other.agency_id, restricted=True)
+    assert scope.sees_details_of(other.agency_id, restricted=False)
+    assert scope.sees_details_of(user.agency_id, restricted=False)
