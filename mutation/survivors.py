@@ -1,6 +1,10 @@
 """The mutants that survived `make mutate`, area by area: where, which change, and the diff, for the list in
-docs/testing.md. `python mutation/survivors.py AREA...` reads var/mutate/AREA.sqlite."""
+docs/testing.md. `python mutation/survivors.py AREA...` reads var/mutate/AREA.sqlite.
 
+`--forget AREA...` marks an area's survivors as not yet run, so that the next `make mutate` tries them again
+against the tests written to kill them (mutation/run.sh does this when MUTATE_RETRY=1)."""
+
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -38,5 +42,15 @@ def main(areas: list[str]) -> None:
             print("    " + "\n    ".join(diff))
 
 
+def forget(areas: list[str]) -> None:
+    for area in areas:
+        with sqlite3.connect(SESSIONS / f"{area}.sqlite") as session:
+            gone = session.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'").rowcount
+        print(f"{area}: {gone} survivor(s) to run again")
+
+
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    if sys.argv[1:2] == ["--forget"]:
+        forget(sys.argv[2:])
+    else:
+        main(sys.argv[1:])
