@@ -11,10 +11,10 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from mast.access.models import AccessPurpose, Role
-from mast.access.purpose import SESSION_KEY
 from mast.alerts.models import Alert
 from mast.audit.models import AuditEvent
 from mast.feeds.models import Involvement, Load, RejectedRow
+from mast.gate.purpose import SESSION_KEY
 from mast.identity.models import Address, InvolvementAddress, MatchDecision, Person, PersonLink
 from mast.requests.models import Request
 from mast.web import saved_search

@@ -18,10 +18,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from mast.access.gate import Scope
 from mast.access.models import Role, User
 from mast.alerts.models import Alert, AlertMute
 from mast.feeds.models import Involvement, Load, PartnerRecord
+from mast.gate.gate import Scope
 from mast.identity.models import Person
 from mast.notifications import send_message
 from mast.notifications.messages import build

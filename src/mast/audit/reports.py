@@ -42,6 +42,6 @@ def events(filters: EventFilter) -> QuerySet[AuditEvent]:
 
 def actions() -> list[str]:
     """The kinds of event the log can hold, for the filter's list."""
-    from mast.access.policy import Action
+    from mast.gate.policy import Action
 
     return [str(a) for a in Action]

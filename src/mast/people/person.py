@@ -7,9 +7,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from mast.access.gate import Scope
 from mast.feeds.models import Involvement, PartnerRecord
 from mast.feeds.problems import date_of_birth_text, record_date_of_birth
+from mast.gate.gate import Scope
 from mast.identity.family import FamilyMember, family_of
 from mast.identity.households import FormerAddress, Place
 from mast.identity.models import Person, PersonLink

@@ -1,6 +1,6 @@
 """A practitioner's alerts: the list, one alert (marked read as it is opened), and muting a person.
 
-Each page reads through the gate once with the implied purpose of responding to alerts (mast.access.policy,
+Each page reads through the gate once with the implied purpose of responding to alerts (mast.gate.policy,
 ALERTS): the viewer is passed without the session's stated purpose, which belongs to whatever case they were
 looking at, not to their own queue. The rules are in mast.alerts.services.
 """
@@ -15,9 +15,9 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from mast.access.gate import Viewer, through_gate
-from mast.access.policy import Action
 from mast.alerts import services
+from mast.gate.gate import Viewer, through_gate
+from mast.gate.policy import Action
 
 PAGE_SIZE = 25
 

@@ -10,9 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from mast.access.gate import through_gate
-from mast.access.policy import Action
 from mast.audit.reports import EventFilter, actions, events
+from mast.gate.gate import through_gate
+from mast.gate.policy import Action
 from mast.web.forms import FieldError
 from mast.web.viewer import viewer_of
 

@@ -8,13 +8,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from mast.access.gate import through_gate
-from mast.access.policy import Action, allows
 from mast.feeds import guard, owners
 from mast.feeds.lateness import late_sources_for
 from mast.feeds.mapping import advice_for
 from mast.feeds.services import recover_stopped_loads
 from mast.feeds.undo import why_not as why_not_undo
+from mast.gate.gate import through_gate
+from mast.gate.policy import Action, allows
 from mast.identity.intake import accept_upload, undo_load
 from mast.identity.intake import apply_held as queue_held_load
 from mast.web import uploads

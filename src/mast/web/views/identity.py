@@ -13,8 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from mast.access.gate import through_gate
-from mast.access.policy import Action
+from mast.gate.gate import through_gate
+from mast.gate.policy import Action
 from mast.identity import review, review_changes
 from mast.identity.models import MatchCandidate, MatchDecision
 from mast.web.forms import FieldError

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from mast.access import purpose as stated_purpose
-from mast.access.gate import PurposeRequired, Viewer, through_gate
-from mast.access.policy import Action, allows
 from mast.feeds.freshness import agency_freshness
+from mast.gate import purpose as stated_purpose
+from mast.gate.gate import PurposeRequired, Viewer, through_gate
+from mast.gate.policy import Action, allows
 from mast.people.address import AddressNotFound, address_summary
 from mast.people.person import PersonNotFound, PersonSummary, person_summary
 from mast.people.search import SearchQuery, search_addresses, search_people

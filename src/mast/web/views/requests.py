@@ -16,9 +16,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mast.access.gate import PurposeRequired, Viewer, through_gate
 from mast.access.models import Agency, Role, User
-from mast.access.policy import Action, allows
+from mast.gate.gate import PurposeRequired, Viewer, through_gate
+from mast.gate.policy import Action, allows
 from mast.governance.services import request_times
 from mast.people.person import PersonNotFound, person_summary
 from mast.requests import services

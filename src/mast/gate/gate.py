@@ -16,10 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from mast.access.models import AccessPurpose
-from mast.access.policy import Action, allows, implied_purpose
 from mast.audit import chain
 from mast.audit.models import AuditEvent
 from mast.feeds.retention import display_from
+from mast.gate.policy import Action, allows, implied_purpose
 
 T = TypeVar("T")
 _GATE = object()
