@@ -18,6 +18,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from mast.access.models import Agency
 from mast.audit import chain
 from mast.config.paths import VAR_DIR, private_dir, private_file
 from mast.feeds import guard
@@ -237,8 +238,6 @@ def note_stage(load: Load, stage: str, rows: int | None = None) -> None:
 
 def source_for_mapping(mapping_name: str) -> Source:
     """The Source (and its Agency) described by a mapping file, created on first use."""
-    from mast.access.models import Agency
-
     mapping = load_mapping(mapping_name)
     agency, _ = Agency.objects.update_or_create(
         code=mapping.agency.code,

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from mast.audit.reports import EventFilter, actions, events
+from mast.audit.reports import EventFilter, events
 from mast.gate.gate import through_gate
 from mast.gate.policy import Action
 from mast.web.forms import FieldError
@@ -38,7 +38,10 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, auto_id="%s", **kwargs)
-        self.fields["action"].choices = [("", "Anything"), *((a, a.replace("_", " ")) for a in actions())]
+        self.fields["action"].choices = [
+            ("", "Anything"),
+            *((a, a.replace("_", " ")) for a in map(str, Action)),
+        ]
 
     def error_summary(self) -> list[FieldError]:
         return [FieldError(name, self.errors[name][0]) for name in self.fields if name in self.errors]
