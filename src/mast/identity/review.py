@@ -22,7 +22,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from mast.access.models import Role
-from mast.feeds.canonical import CATEGORIES
+from mast.canonical import CATEGORIES
 from mast.feeds.models import PartnerRecord
 from mast.identity import review_changes
 from mast.identity.model import COMPARISON_TITLES

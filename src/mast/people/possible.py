@@ -11,7 +11,7 @@ only, as everywhere else. The read happens inside the person page's gate call, s
 
 from dataclasses import dataclass
 
-from mast.feeds.canonical import CATEGORIES
+from mast.canonical import CATEGORIES
 from mast.feeds.models import Involvement
 from mast.gate.gate import Scope
 from mast.identity.models import MatchCandidate, Person, PersonLink

@@ -4,7 +4,7 @@ partner marked it restricted and the viewer works elsewhere."""
 from dataclasses import dataclass
 from datetime import date
 
-from mast.feeds.canonical import CATEGORIES
+from mast.canonical import CATEGORIES
 from mast.feeds.models import Involvement
 from mast.gate.gate import Scope
 
