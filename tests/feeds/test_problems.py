@@ -99,8 +99,8 @@ def test_the_people_pages_queries_give_an_invalid_date_of_birth_as_recorded(sour
     from mast.access.models import AccessPurpose, Role
     from mast.gate.gate import Viewer, through_gate
     from mast.gate.policy import Action
-    from mast.identity.intake import ingest_file
     from mast.identity.search import SearchQuery
+    from mast.ingest.intake import ingest_file
     from mast.people.person import person_summary
     from mast.people.search import search_people
     from tests.factories import make_user

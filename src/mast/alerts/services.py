@@ -76,7 +76,7 @@ class _Directory:
 def raise_for_load(load: Load, *, today: date | None = None) -> AlertsRaised:
     """Alert the allocated workers of other agencies' open cases about the involvements this load brought.
 
-    Called by identity.intake after the load's records are matched to people. Safe to call twice."""
+    Called by ingest.intake after the load's records are matched to people. Safe to call twice."""
     if load.status != Load.Status.LOADED:
         return AlertsRaised()
     today = today or timezone.localdate()

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "mast.feeds",
     "mast.governance",
     "mast.identity",
+    "mast.ingest",
     "mast.requests",
     "mast.synth",
     "mast.web",

@@ -33,7 +33,7 @@ from mast.feeds.writing import write_flagged, write_plan, write_rejections
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int | None], None]
-# Run inside the load's transaction once its records are written (identity matching, from identity.intake):
+# Run inside the load's transaction once its records are written (identity matching, from ingest.intake):
 # what it writes is committed with the load, or not at all.
 AfterWrite = Callable[[Load, list[int]], None]
 

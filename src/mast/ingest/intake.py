@@ -73,7 +73,7 @@ def undo_load(load: Load, user=None, *, how: str = "command line (mast undo_load
 def apply_held(load: Load, user) -> None:
     """Queue a held load to be applied from its archived copy, as its feed owner confirmed (feeds/guard.py
     says whether it still may be); the Load shows its progress as any other."""
-    from mast.identity.tasks import apply_held_load
+    from mast.ingest.tasks import apply_held_load
 
     Load.objects.filter(pk=load.pk).update(status=Load.Status.QUEUED, stage=Load.Stage.WAITING)
     apply_held_load.enqueue(load.pk, user.pk)
@@ -85,7 +85,7 @@ def incoming_dir() -> Path:
 
 def accept_upload(source: Source, upload: UploadedFile, user) -> Load:
     """Keep an uploaded file and queue its load as a background task; the Load shows its progress."""
-    from mast.identity.tasks import ingest_upload
+    from mast.ingest.tasks import ingest_upload
 
     private_dir(incoming_dir())
     # The partner's file name is kept for display only; on disk the file gets a name of ours.
