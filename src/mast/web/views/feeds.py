@@ -15,8 +15,9 @@ from mast.feeds.services import recover_stopped_loads
 from mast.feeds.undo import why_not as why_not_undo
 from mast.gate.gate import through_gate
 from mast.gate.policy import Action, allows
-from mast.ingest.intake import accept_upload, undo_load
-from mast.ingest.intake import apply_held as queue_held_load
+from mast.ingest.intake import undo_load
+from mast.ingest.queue import accept_upload
+from mast.ingest.queue import apply_held as queue_held_load
 from mast.web import uploads
 from mast.web.forms import FeedUploadForm, FieldError
 from mast.web.viewer import viewer_of
