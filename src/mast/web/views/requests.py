@@ -10,7 +10,6 @@ only read the request, call mast.requests.services through the gate, and render 
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,11 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mast.access.models import Agency, Role, User
 from mast.gate.gate import PurposeRequired, Viewer, through_gate
-from mast.gate.policy import Action, allows
+from mast.gate.policy import Action
 from mast.governance.services import request_times
 from mast.people.person import PersonNotFound, person_summary
 from mast.requests import services
 from mast.requests.services import RequestNotFound
+from mast.web.permissions import requires
 from mast.web.request_forms import DeclineForm, ReplyForm, RequestForm
 from mast.web.viewer import viewer_of
 
@@ -122,7 +122,7 @@ def _send_page(request: HttpRequest, public_id: uuid.UUID, form: RequestForm | N
     return render(request, "web/requests/new.html", context)
 
 
-@login_required
+@requires(Action.SEND_REQUEST)
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Ask one partner agency about this person, or about one of its involvements with them."""
@@ -167,7 +167,7 @@ def new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 # -- lists ---------------------------------------------------------------------------------------------------
 
 
-@login_required
+@requires(Action.VIEW_REQUESTS)
 @require_GET
 def sent(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "mine")
@@ -184,7 +184,7 @@ def sent(request: HttpRequest) -> HttpResponse:
     return render(request, "web/requests/sent.html", context)
 
 
-@login_required
+@requires(Action.VIEW_REQUESTS)
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     team = request.user.team or ""
@@ -201,12 +201,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "web/requests/inbox.html", {"inbox": found, "filters": filters})
 
 
-@login_required
+@requires(Action.VIEW_REQUEST_DASHBOARD)
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Counts only, no person: not personal data, so nothing to audit; the policy decides who sees it."""
-    if not allows(request.user, Action.VIEW_REQUEST_DASHBOARD):
-        raise PermissionDenied("Your role does not allow this.")
     agency_id = request.user.agency_id if request.user.role == Role.PRACTITIONER else None
     return render(request, "web/requests/dashboard.html", {"board": services.dashboard(agency_id=agency_id)})
 
@@ -240,7 +238,7 @@ def _request_page(request: HttpRequest, pk: int, *, error: str = ""):
     return render(request, "web/requests/request.html", context)
 
 
-@login_required
+@requires(Action.VIEW_REQUEST)
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _request_page(request, pk)
@@ -261,7 +259,7 @@ def _answer(request: HttpRequest, pk: int, work, **detail):
         raise Http404("No request has this id.") from None
 
 
-@login_required
+@requires(Action.ANSWER_REQUEST)
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     raw = request.POST.get("assignee", "")
@@ -281,7 +279,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("web:request", pk)
 
 
-@login_required
+@requires(Action.ANSWER_REQUEST)
 @require_POST
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     try:
@@ -329,13 +327,13 @@ def _answer_page(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     return render(request, "web/requests/answer.html", context)
 
 
-@login_required
+@requires(Action.ANSWER_REQUEST)
 @require_http_methods(["GET", "POST"])
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     return _answer_page(request, pk, "reply")
 
 
-@login_required
+@requires(Action.ANSWER_REQUEST)
 @require_http_methods(["GET", "POST"])
 def decline(request: HttpRequest, pk: int) -> HttpResponse:
     return _answer_page(request, pk, "decline")
