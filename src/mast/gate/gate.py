@@ -25,6 +25,13 @@ T = TypeVar("T")
 _GATE = object()
 
 
+class NotFound(LookupError):
+    """What a read asked for does not exist, or no longer does (a person, an address, a request). Raised
+    through the gate and answered 404 once, by web's middleware, with `message`."""
+
+    message = "Nothing has this id."
+
+
 class PurposeRequired(Exception):
     """The user must say which case they are working on, and why, before this read."""
 

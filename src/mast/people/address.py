@@ -14,13 +14,13 @@ from datetime import date
 
 from mast.feeds.models import Involvement, PartnerRecord
 from mast.feeds.problems import record_date_of_birth as date_of_birth_shown
-from mast.gate.gate import Scope
+from mast.gate.gate import NotFound, Scope
 from mast.identity.models import Address, InvolvementAddress, Person
 from mast.people.redaction import InvolvementLine, in_window, line
 
 
-class AddressNotFound(LookupError):
-    pass
+class AddressNotFound(NotFound):
+    message = "No address has this id."
 
 
 @dataclass(frozen=True)

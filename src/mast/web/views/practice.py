@@ -20,8 +20,8 @@ from mast.feeds.freshness import agency_freshness
 from mast.gate import purpose as stated_purpose
 from mast.gate.gate import PurposeRequired, Viewer, through_gate
 from mast.gate.policy import Action
-from mast.people.address import AddressNotFound, address_summary
-from mast.people.person import PersonNotFound, PersonSummary, person_summary
+from mast.people.address import address_summary
+from mast.people.person import PersonSummary, person_summary
 from mast.people.search import SearchQuery, search_addresses, search_people
 from mast.requests.routing import person_name, referral_route
 from mast.requests.services import send_referral
@@ -156,17 +156,14 @@ def _read_person(
     request: HttpRequest, public_id: uuid.UUID, action: Action, *, detail: dict | None = None
 ) -> tuple[Viewer, PersonSummary]:
     viewer = viewer_of(request)
-    try:
-        summary = through_gate(
-            viewer,
-            action,
-            lambda scope: person_summary(scope, public_id),
-            target=f"person:{public_id}",
-            detail=detail,
-            describe=lambda found: {} if found.public_id == public_id else {"merged_into": found.public_id},
-        )
-    except PersonNotFound:
-        raise Http404("No person has this id.") from None
+    summary = through_gate(
+        viewer,
+        action,
+        lambda scope: person_summary(scope, public_id),
+        target=f"person:{public_id}",
+        detail=detail,
+        describe=lambda found: {} if found.public_id == public_id else {"merged_into": found.public_id},
+    )
     return viewer, summary
 
 
@@ -207,16 +204,13 @@ def person_print(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_GET
 def address(request: HttpRequest, address_id: int) -> HttpResponse:
     viewer = viewer_of(request)
-    try:
-        summary = through_gate(
-            viewer,
-            Action.VIEW_ADDRESS,
-            lambda scope: address_summary(scope, address_id),
-            target=f"address:{address_id}",
-            describe=lambda found: {"people_shown": [p.public_id for p in found.people]},
-        )
-    except AddressNotFound:
-        raise Http404("No address has this id.") from None
+    summary = through_gate(
+        viewer,
+        Action.VIEW_ADDRESS,
+        lambda scope: address_summary(scope, address_id),
+        target=f"address:{address_id}",
+        describe=lambda found: {"people_shown": [p.public_id for p in found.people]},
+    )
     context = {
         "summary": summary,
         "purpose": viewer.purpose,
@@ -236,19 +230,14 @@ def _referral_page(request, public_id: uuid.UUID, involvement_id: int, form: Ref
         summary = person_summary(scope, public_id)
         return summary, referral_route(scope, summary.person.pk, involvement_id)
 
-    try:
-        summary, to = through_gate(
-            viewer,
-            Action.VIEW_PERSON,
-            read,
-            target=f"person:{public_id}",
-            detail={"page": "referral", "involvement_id": involvement_id},
-            describe=lambda found: (
-                {} if found[0].public_id == public_id else {"merged_into": found[0].public_id}
-            ),
-        )
-    except PersonNotFound:
-        raise Http404("No person has this id.") from None
+    summary, to = through_gate(
+        viewer,
+        Action.VIEW_PERSON,
+        read,
+        target=f"person:{public_id}",
+        detail={"page": "referral", "involvement_id": involvement_id},
+        describe=lambda found: {} if found[0].public_id == public_id else {"merged_into": found[0].public_id},
+    )
     if summary.public_id != public_id:
         return redirect("web:referral", summary.public_id, involvement_id)
     case = next((c for c in summary.open_cases if c.involvement_id == involvement_id), None)
@@ -284,8 +273,6 @@ def referral(request: HttpRequest, public_id: uuid.UUID, involvement_id: int) ->
                 detail={"involvement_id": involvement_id, "priority": priority},
                 describe=lambda request_: {"request_id": request_.pk, "to_agency": request_.to_agency.name},
             )
-        except PersonNotFound:
-            raise Http404("No person has this id.") from None
         except ValidationError as error:
             for field, problems in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, problems[0])

@@ -11,7 +11,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,9 +19,8 @@ from mast.access.models import Agency, Role, User
 from mast.gate.gate import PurposeRequired, Viewer, through_gate
 from mast.gate.policy import Action
 from mast.governance.services import request_times
-from mast.people.person import PersonNotFound, person_summary
+from mast.people.person import person_summary
 from mast.requests import services
-from mast.requests.services import RequestNotFound
 from mast.web.permissions import requires
 from mast.web.request_forms import DeclineForm, ReplyForm, RequestForm
 from mast.web.viewer import viewer_of
@@ -77,16 +76,13 @@ def _involvement_id(request: HttpRequest) -> int | None:
 def _send_page(request: HttpRequest, public_id: uuid.UUID, form: RequestForm | None):
     viewer = viewer_of(request)
     involvement_id = _involvement_id(request)
-    try:
-        summary = through_gate(
-            viewer,
-            Action.VIEW_PERSON,
-            lambda scope: person_summary(scope, public_id),
-            target=f"person:{public_id}",
-            detail={"page": "request", "involvement_id": involvement_id},
-        )
-    except PersonNotFound:
-        raise Http404("No person has this id.") from None
+    summary = through_gate(
+        viewer,
+        Action.VIEW_PERSON,
+        lambda scope: person_summary(scope, public_id),
+        target=f"person:{public_id}",
+        detail={"page": "request", "involvement_id": involvement_id},
+    )
     if summary.public_id != public_id:
         return redirect("web:request-new", summary.public_id)
     receiving = _receiving_agencies(request.user.agency_id)
@@ -153,8 +149,6 @@ def new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 detail={"involvement_id": involvement_id, "priority": data["priority"]},
                 describe=lambda sent: {"request_id": sent.pk, "to_agency": sent.to_agency.name},
             )
-        except PersonNotFound:
-            raise Http404("No person has this id.") from None
         except ValidationError as error:
             form.add_service_errors(error)
         else:
@@ -219,17 +213,14 @@ def _detail(request: HttpRequest, pk: int, page: str, *, receiving_only: bool = 
             raise PermissionDenied("Only the agency a request was sent to can answer it.")
         return found
 
-    try:
-        return through_gate(
-            _work_viewer(request),
-            Action.VIEW_REQUEST,
-            read,
-            target=f"request:{pk}",
-            detail={"page": page},
-            describe=_audit_request,
-        )
-    except RequestNotFound:
-        raise Http404("No request has this id.") from None
+    return through_gate(
+        _work_viewer(request),
+        Action.VIEW_REQUEST,
+        read,
+        target=f"request:{pk}",
+        detail={"page": page},
+        describe=_audit_request,
+    )
 
 
 def _request_page(request: HttpRequest, pk: int, *, error: str = ""):
@@ -246,17 +237,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _answer(request: HttpRequest, pk: int, work, **detail):
     """One change to a request, through the gate; the service's refusal comes back as a ValidationError."""
-    try:
-        return through_gate(
-            _work_viewer(request),
-            Action.ANSWER_REQUEST,
-            lambda scope: work(scope),
-            target=f"request:{pk}",
-            detail=detail,
-            describe=lambda changed: {"status": changed.status},
-        )
-    except RequestNotFound:
-        raise Http404("No request has this id.") from None
+    return through_gate(
+        _work_viewer(request),
+        Action.ANSWER_REQUEST,
+        lambda scope: work(scope),
+        target=f"request:{pk}",
+        detail=detail,
+        describe=lambda changed: {"status": changed.status},
+    )
 
 
 @requires(Action.ANSWER_REQUEST)
