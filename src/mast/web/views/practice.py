@@ -23,8 +23,8 @@ from mast.gate.policy import Action
 from mast.people.address import address_summary
 from mast.people.person import PersonSummary, person_summary
 from mast.people.search import SearchQuery, search_addresses, search_people
+from mast.requests.actions import send_referral
 from mast.requests.routing import person_name, referral_route
-from mast.requests.services import send_referral
 from mast.web import saved_search
 from mast.web.permissions import requires
 from mast.web.practice_forms import PurposeForm, ReferralForm, SearchForm

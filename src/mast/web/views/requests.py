@@ -4,7 +4,8 @@ and the dashboard of how quickly requests are answered.
 
 Every page that shows a request or a person reads through `through_gate` once, so writes one audit event; each
 change (send, assign, acknowledge, reply, decline) is its own gated, audited call, then a redirect. The views
-only read the request, call mast.requests.services through the gate, and render what comes back.
+only read the request, call mast.requests (actions, lists, dashboard) through the gate, and render what comes
+back.
 """
 
 import uuid
@@ -20,7 +21,8 @@ from mast.gate.gate import PurposeRequired, Viewer, through_gate
 from mast.gate.policy import Action
 from mast.governance.services import request_times
 from mast.people.person import person_summary
-from mast.requests import services
+from mast.requests import actions, lists
+from mast.requests import dashboard as request_dashboard
 from mast.web.permissions import requires
 from mast.web.request_forms import DeclineForm, ReplyForm, RequestForm
 from mast.web.viewer import viewer_of
@@ -135,7 +137,7 @@ def new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             sent = through_gate(
                 viewer,
                 Action.SEND_REQUEST,
-                lambda scope: services.send_request(
+                lambda scope: actions.send_request(
                     scope,
                     user=request.user,
                     purpose=viewer.purpose,
@@ -165,16 +167,16 @@ def new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_GET
 def sent(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "mine")
-    show = show if show in services.SENT_FILTERS else "mine"
+    show = show if show in lists.SENT_FILTERS else "mine"
     lines = through_gate(
         _work_viewer(request),
         Action.VIEW_REQUESTS,
-        lambda scope: services.requests_sent(scope, show=show),
+        lambda scope: lists.requests_sent(scope, show=show),
         target="requests:sent",
         detail={"show": show},
         describe=_lines_shown,
     )
-    context = {"lines": lines, "show": show, "filters": services.SENT_FILTERS}
+    context = {"lines": lines, "show": show, "filters": lists.SENT_FILTERS}
     return render(request, "web/requests/sent.html", context)
 
 
@@ -186,12 +188,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
     found = through_gate(
         _work_viewer(request),
         Action.VIEW_REQUESTS,
-        lambda scope: services.inbox(scope, team=team, show=show),
+        lambda scope: lists.inbox(scope, team=team, show=show),
         target="requests:inbox",
         detail={"show": show},
         describe=lambda box: _lines_shown([*box.open, *box.answered]),
     )
-    filters = {k: v for k, v in services.INBOX_FILTERS.items() if k != "team" or team}
+    filters = {k: v for k, v in lists.INBOX_FILTERS.items() if k != "team" or team}
     return render(request, "web/requests/inbox.html", {"inbox": found, "filters": filters})
 
 
@@ -200,7 +202,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Counts only, no person: not personal data, so nothing to audit; the policy decides who sees it."""
     agency_id = request.user.agency_id if request.user.role == Role.PRACTITIONER else None
-    return render(request, "web/requests/dashboard.html", {"board": services.dashboard(agency_id=agency_id)})
+    return render(
+        request, "web/requests/dashboard.html", {"board": request_dashboard.dashboard(agency_id=agency_id)}
+    )
 
 
 # -- one request ---------------------------------------------------------------------------------------------
@@ -208,7 +212,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _detail(request: HttpRequest, pk: int, page: str, *, receiving_only: bool = False):
     def read(scope):
-        found = services.request_detail(scope, pk)
+        found = lists.request_detail(scope, pk)
         if receiving_only and found.side != "received":
             raise PermissionDenied("Only the agency a request was sent to can answer it.")
         return found
@@ -257,7 +261,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         _answer(
             request,
             pk,
-            lambda scope: services.assign(scope, user=request.user, request_id=pk, assignee_id=int(raw)),
+            lambda scope: actions.assign(scope, user=request.user, request_id=pk, assignee_id=int(raw)),
             change="assign",
             assignee_id=int(raw),
         )
@@ -274,7 +278,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         _answer(
             request,
             pk,
-            lambda scope: services.acknowledge(scope, user=request.user, request_id=pk),
+            lambda scope: actions.acknowledge(scope, user=request.user, request_id=pk),
             change="acknowledge",
         )
     except ValidationError as error:
@@ -285,8 +289,8 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 ANSWERS = {
     # what: (form, field, service, success message)
-    "reply": (ReplyForm, "reply", services.reply, "Your reply has been sent."),
-    "decline": (DeclineForm, "reason", services.decline, "You have declined the request."),
+    "reply": (ReplyForm, "reply", actions.reply, "Your reply has been sent."),
+    "decline": (DeclineForm, "reason", actions.decline, "You have declined the request."),
 }
 
 
