@@ -16,13 +16,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mast.access.models import Agency, Role, User
+from mast.access.models import Role
 from mast.gate.gate import PurposeRequired, Viewer, through_gate
 from mast.gate.policy import Action
 from mast.governance.services import request_times
 from mast.people.person import person_summary
 from mast.requests import actions, lists
 from mast.requests import dashboard as request_dashboard
+from mast.requests.routing import agencies_to_ask, receiving_agencies
 from mast.web.permissions import requires
 from mast.web.request_forms import DeclineForm, ReplyForm, RequestForm
 from mast.web.viewer import viewer_of
@@ -55,21 +56,6 @@ def _lines_shown(lines) -> dict:
 # -- sending -------------------------------------------------------------------------------------------------
 
 
-def _receiving_agencies(own_agency_id: int) -> dict[int, str]:
-    """Agencies that can answer a request in MAST (someone there uses it), other than the sender's own."""
-    with_practitioners = (
-        User.objects.filter(is_active=True, role=Role.PRACTITIONER, agency__isnull=False)
-        .values_list("agency_id", flat=True)
-        .distinct()
-    )
-    return dict(
-        Agency.objects.filter(is_active=True, pk__in=with_practitioners)
-        .exclude(pk=own_agency_id)
-        .order_by("name")
-        .values_list("pk", "name")
-    )
-
-
 def _involvement_id(request: HttpRequest) -> int | None:
     raw = request.POST.get("involvement") or request.GET.get("involvement") or ""
     return int(raw) if raw.isdigit() else None
@@ -87,19 +73,17 @@ def _send_page(request: HttpRequest, public_id: uuid.UUID, form: RequestForm | N
     )
     if summary.public_id != public_id:
         return redirect("web:request-new", summary.public_id)
-    receiving = _receiving_agencies(request.user.agency_id)
-    by_name = {name: pk for pk, name in receiving.items()}
     lines = {line.involvement_id: line for line in (*summary.open_cases, *summary.timeline)}
     about = lines.get(involvement_id) if involvement_id is not None else None
-    involved = [name for name in dict.fromkeys(line.agency for line in lines.values())]
-    involved_ids = [by_name[name] for name in involved if name in by_name]
-    not_in_mast = [name for name in involved if name not in by_name and name != request.user.agency.name]
-    choices = [(pk, receiving[pk]) for pk in involved_ids] + [
-        (pk, name) for pk, name in receiving.items() if pk not in involved_ids
-    ]
+    to_ask = agencies_to_ask(
+        [line.agency for line in lines.values()],
+        own_agency_id=request.user.agency_id,
+        own_agency_name=request.user.agency.name,
+    )
+    choices = to_ask.choices
     initial = {}
-    if about is not None and about.agency in by_name:
-        initial["agency"] = by_name[about.agency]
+    if about is not None and about.agency in to_ask.by_name:
+        initial["agency"] = to_ask.by_name[about.agency]
     elif (request.GET.get("agency") or "").isdigit():
         initial["agency"] = int(request.GET["agency"])
     if form is None:
@@ -112,8 +96,8 @@ def _send_page(request: HttpRequest, public_id: uuid.UUID, form: RequestForm | N
         "form": form,
         "about": about,
         "about_agency_id": initial.get("agency") if about is not None else None,
-        "involved_count": len(involved_ids),
-        "not_in_mast": not_in_mast,
+        "involved_count": to_ask.involved_count,
+        "not_in_mast": to_ask.not_in_mast,
         "involvement_id": involvement_id if about is not None else None,
         "times": request_times(),
     }
@@ -129,7 +113,7 @@ def new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     viewer = viewer_of(request)
     if viewer.purpose is None:
         raise PurposeRequired()
-    form = RequestForm(request.POST, agencies=list(_receiving_agencies(request.user.agency_id).items()))
+    form = RequestForm(request.POST, agencies=list(receiving_agencies(request.user.agency_id).items()))
     if form.is_valid():
         involvement_id = _involvement_id(request)
         data = form.cleaned_data
