@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from mast.audit.reports import EventFilter, events
 from mast.gate.gate import through_gate
 from mast.gate.policy import Action
-from mast.web.forms import FieldError
+from mast.web.forms.base import FieldError
 from mast.web.permissions import requires
 from mast.web.viewer import viewer_of
 

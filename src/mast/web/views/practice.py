@@ -26,8 +26,8 @@ from mast.people.search import SearchQuery, search_addresses, search_people
 from mast.requests.actions import send_referral
 from mast.requests.routing import person_name, referral_route
 from mast.web import saved_search
+from mast.web.forms.practice import PurposeForm, ReferralForm, SearchForm
 from mast.web.permissions import requires
-from mast.web.practice_forms import PurposeForm, ReferralForm, SearchForm
 from mast.web.viewer import viewer_of
 
 # The last referral sent in this session, for its confirmation page: the page reads nothing from the database.

@@ -24,8 +24,8 @@ from mast.people.person import person_summary
 from mast.requests import actions, lists
 from mast.requests import dashboard as request_dashboard
 from mast.requests.routing import agencies_to_ask, receiving_agencies
+from mast.web.forms.requests import DeclineForm, ReplyForm, RequestForm
 from mast.web.permissions import requires
-from mast.web.request_forms import DeclineForm, ReplyForm, RequestForm
 from mast.web.viewer import viewer_of
 
 

@@ -8,7 +8,7 @@ from django import forms
 
 from mast.requests.actions import QUESTION_MAX, REASON_MAX, REPLY_MAX
 from mast.requests.models import Request
-from mast.web.forms import FieldError
+from mast.web.forms.base import FieldError
 
 
 class _Form(forms.Form):
