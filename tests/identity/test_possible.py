@@ -29,12 +29,12 @@ def record(key: str, given: str, family: str, dob: str = "", **fields) -> tuple[
     return key, canonical_record(values, source=source, record_id=key, today=TODAY)
 
 
-def link(*records: tuple[str, dict]):
+def link(*records: tuple[str, dict], relationships=()):
     everyone = dict(records)
     for i, (given, family, dob, line, postcode) in enumerate(STRANGERS):
         key, value = record(f"other|S{i}", given, family, dob, address_line_1=line, postcode=postcode)
         everyone[key] = value
-    linked = link_records(everyone)
+    linked = link_records(everyone, relationships=relationships)
     cluster_of = linked.clustering.cluster_of()
     reasons = {frozenset(key): reason for key, (_pair, reason) in linked.review.items()}
     return (lambda a, b: cluster_of[a] == cluster_of[b]), reasons
@@ -103,6 +103,20 @@ def test_a_same_named_father_and_son_are_possible_not_linked():
 
     assert not together("police|A", "health|B")
     assert reasons == {frozenset(("police|A", "health|B")): possible.SAME_NAME_BORN_APART}
+
+
+def test_a_father_and_son_a_partner_records_as_related_are_not_asked_about():
+    # The police hold both Davids and say one is the other's father: they are two people, on both pages.
+    together, reasons = link(
+        record("police|A", "David", "Okafor", "1975-01-20", sex="male"),
+        record("police|B", "David", "Okafor", "2005-06-11", sex="male"),
+        record("health|C", "David", "Okafor", "2005-06-11", sex="male"),
+        relationships=[("police|B", "police|A")],
+    )
+
+    assert together("police|B", "health|C")
+    assert not together("police|A", "police|B")
+    assert reasons == {}
 
 
 def test_a_record_without_a_date_of_birth_is_not_linked_to_a_same_named_child():
