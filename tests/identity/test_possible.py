@@ -86,6 +86,29 @@ def test_a_middle_name_on_one_record_tells_twins_apart():
     assert not reasons
 
 
+def test_a_name_spelt_another_way_is_possible_even_with_a_middle_name_on_one_record():
+    # The middle name rules out "Leah known by her middle name", not "Leah spelt Lia": never dropped.
+    together, reasons = link(
+        record("health|A", "Leah", "Hartley", "2012-09-14", sex="female", middle_names="Rose"),
+        record("police|B", "Lia", "Hartley", "2012-09-14", sex="female"),
+    )
+
+    assert not together("health|A", "police|B")
+    assert reasons == {frozenset(("health|A", "police|B")): possible.TWINS_OR_MIDDLE_NAME}
+
+
+def test_alike_names_without_a_date_of_birth_are_possible_and_other_names_are_not():
+    together, reasons = link(
+        record("health|A", "Leah", "Hartley", "1973-11-14", sex="female"),
+        record("police|B", "Lia", "Hartley", sex="female"),
+        # A sister at the same address, whose date of birth the police do not have: a different name.
+        record("police|C", "Ruby", "Hartley", sex="female"),
+    )
+
+    assert not together("health|A", "police|B")
+    assert reasons == {frozenset(("health|A", "police|B")): possible.ALIKE_NO_DATE_OF_BIRTH}
+
+
 def test_a_person_known_by_their_middle_name_is_linked_through_a_record_with_both():
     together, _reasons = link(
         record("health|A", "Clifford", "Ames", "1979-01-02", middle_names="Jayden"),

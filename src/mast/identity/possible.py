@@ -43,8 +43,13 @@ CHILD_OR_NAMESAKE_PARENT = (
     "Same name and address, no date of birth on one record and the other a child's: could be the child, or a "
     "parent with the same name"
 )
+ALIKE_NO_DATE_OF_BIRTH = (
+    "Same surname and address, first names alike, no date of birth on one record: could be one person's name "
+    "spelt two ways, or a brother or sister"
+)
 REASONS = (
     TWINS_OR_MIDDLE_NAME,
+    ALIKE_NO_DATE_OF_BIRTH,
     SAME_NAME_BORN_APART,
     BOTH_NAMES_DIFFERENT,
     SURNAME_CHANGED,
@@ -88,6 +93,16 @@ GIVEN_VETO = "The given names are different names"
 MIDDLE_VETO = "The middle names are different"
 
 
+# Given names that look like one name's spellings or forms (Jasmine and Jazmin, Christina and Chrissie): a
+# middle name on one record does not tell these apart, since it rules out only a person known by their
+# middle name, not a name spelt two ways.
+ALIKE_GIVEN_NAMES = (
+    '("given_name_dm_l" = "given_name_dm_r" OR substr("given_name_l", 1, 3) = substr("given_name_r", 1, 3)'
+    ' OR (substr("given_name_l", 1, 1) = substr("given_name_r", 1, 1)'
+    ' AND jaro_winkler_similarity("given_name_l", "given_name_r") >= 0.8))'
+)
+
+
 @dataclass(frozen=True)
 class Shape:
     reason: str
@@ -107,6 +122,16 @@ SHAPES = (
         GIVEN_VETO,
         {"family_name": FAMILY_CLOSE, "date_of_birth": DOB_CLOSE, "address": NEARBY},
         no_middle_names=True,
+    ),
+    # A spelling or pet form no list holds ("Tel" and "Terence", "Suzy" and "Susan"), with no date of birth
+    # on one side to say whether these are one person or two children of one family. Only alike names: a
+    # brother and sister with different names at one address are every household with children.
+    Shape(
+        ALIKE_NO_DATE_OF_BIRTH,
+        GIVEN_VETO,
+        {"family_name": FAMILY_CLOSE, "date_of_birth": {"Date of birth missing"}, "address": DWELLING_SAME},
+        same_middle_names=True,
+        sql=ALIKE_GIVEN_NAMES,
     ),
     Shape(
         BOTH_NAMES_DIFFERENT,
@@ -155,7 +180,8 @@ def sql_case(labels: Mapping[str, Mapping[int, str]], veto_sql: str) -> str:
             if shape.no_middle_names:
                 conditions.append(
                     '(("middle_name_l" IS NULL AND "middle_name_r" IS NULL)'
-                    ' OR "middle_name_l" = "middle_name_r")'
+                    ' OR "middle_name_l" = "middle_name_r"'
+                    f" OR {ALIKE_GIVEN_NAMES})"
                 )
             if shape.sql:
                 conditions.append(f"({shape.sql})")
