@@ -46,6 +46,8 @@ def link(*records: tuple[str, dict], relationships=()):
         # Given and family names the other way round, also with a slip.
         (("Lewis", "Morgan"), ("Morgan", "Lewis")),
         (("Lewis", "Morgan"), ("Morgna", "Lewis")),
+        # ... and with a pet form for the given name: "Turner Henry" is Hank Turner.
+        (("Hank", "Turner"), ("Turner", "Henry")),
         # Two keying slips in a spelling that is no name.
         (("Naomi", "Whitcombe"), ("Naiomm", "Whitcombe")),
         # A scanner's digits.
@@ -60,6 +62,18 @@ def test_a_pair_a_careful_person_would_link_is_linked(first, second):
     together, reasons = link(
         record("police|A", *first, "1984-03-07", sex="male"),
         record("health|B", *second, "1984-03-07"),
+    )
+
+    assert together("police|A", "health|B")
+    assert not reasons
+
+
+def test_names_swapped_with_a_slip_and_no_date_of_birth_are_still_compared_and_linked():
+    # Neither the date of birth nor the names' sounds agree as typed: only one name's sound against the
+    # other's, at one postcode, brings the two together.
+    together, reasons = link(
+        record("police|A", "Nicola", "Hilton", "1961-07-07", sex="female"),
+        record("health|B", "Hilton", "Nichloa", sex="female"),
     )
 
     assert together("police|A", "health|B")
