@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from mast.access.models import Team
-from mast.access.policy import Action
+from mast.gate.policy import Action
 from mast.governance.models import SharingAgreement
 from mast.requests import services
 from mast.requests.models import Request, RequestEvent

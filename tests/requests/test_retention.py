@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 
 from django.core.management import call_command
 
-from mast.access.policy import Action
 from mast.feeds.models import Purge
 from mast.feeds.retention import purge
+from mast.gate.policy import Action
 from mast.requests import services
 from mast.requests.models import Request, RequestEvent
 from tests.requests.conftest import as_user, send

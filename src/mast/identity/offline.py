@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from mast.canonical import FIELD_NAMES, REQUIRED_FIELDS
 from mast.feeds import safe_csv
-from mast.feeds.canonical import FIELD_NAMES, REQUIRED_FIELDS
 from mast.feeds.validation import normalise_nhs_number, normalise_postcode
 from mast.identity.clustering import Clustering, cluster
 from mast.identity.linkage import Linker, ScoredPair, model_row, to_table

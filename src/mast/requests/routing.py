@@ -8,9 +8,9 @@ what MAST says about who has it is what it did.
 
 from dataclasses import dataclass
 
-from mast.access.gate import Scope
 from mast.access.models import Agency, Role, User
 from mast.feeds.models import Involvement
+from mast.gate.gate import Scope
 
 
 def person_name(user) -> str:

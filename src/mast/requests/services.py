@@ -32,9 +32,9 @@ from django.db.models import Case, Q, When
 from django.urls import reverse
 from django.utils import timezone
 
-from mast.access.gate import Scope
 from mast.access.models import Agency, Role, Team, User
 from mast.feeds.models import Involvement, PartnerRecord
+from mast.gate.gate import NotFound, Scope
 from mast.governance.models import Purpose
 from mast.governance.services import request_times
 from mast.identity.models import Person
@@ -55,8 +55,8 @@ MEDIAN_DAYS = 90
 Kind = RequestEvent.Kind
 
 
-class RequestNotFound(LookupError):
-    pass
+class RequestNotFound(NotFound):
+    message = "No request has this id."
 
 
 # -- sending -------------------------------------------------------------------------------------------------

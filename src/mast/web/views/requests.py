@@ -10,19 +10,18 @@ only read the request, call mast.requests.services through the gate, and render 
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mast.access.gate import PurposeRequired, Viewer, through_gate
 from mast.access.models import Agency, Role, User
-from mast.access.policy import Action, allows
+from mast.gate.gate import PurposeRequired, Viewer, through_gate
+from mast.gate.policy import Action
 from mast.governance.services import request_times
-from mast.people.person import PersonNotFound, person_summary
+from mast.people.person import person_summary
 from mast.requests import services
-from mast.requests.services import RequestNotFound
+from mast.web.permissions import requires
 from mast.web.request_forms import DeclineForm, ReplyForm, RequestForm
 from mast.web.viewer import viewer_of
 
@@ -77,16 +76,13 @@ def _involvement_id(request: HttpRequest) -> int | None:
 def _send_page(request: HttpRequest, public_id: uuid.UUID, form: RequestForm | None):
     viewer = viewer_of(request)
     involvement_id = _involvement_id(request)
-    try:
-        summary = through_gate(
-            viewer,
-            Action.VIEW_PERSON,
-            lambda scope: person_summary(scope, public_id),
-            target=f"person:{public_id}",
-            detail={"page": "request", "involvement_id": involvement_id},
-        )
-    except PersonNotFound:
-        raise Http404("No person has this id.") from None
+    summary = through_gate(
+        viewer,
+        Action.VIEW_PERSON,
+        lambda scope: person_summary(scope, public_id),
+        target=f"person:{public_id}",
+        detail={"page": "request", "involvement_id": involvement_id},
+    )
     if summary.public_id != public_id:
         return redirect("web:request-new", summary.public_id)
     receiving = _receiving_agencies(request.user.agency_id)
@@ -122,7 +118,7 @@ def _send_page(request: HttpRequest, public_id: uuid.UUID, form: RequestForm | N
     return render(request, "web/requests/new.html", context)
 
 
-@login_required
+@requires(Action.SEND_REQUEST)
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Ask one partner agency about this person, or about one of its involvements with them."""
@@ -153,8 +149,6 @@ def new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 detail={"involvement_id": involvement_id, "priority": data["priority"]},
                 describe=lambda sent: {"request_id": sent.pk, "to_agency": sent.to_agency.name},
             )
-        except PersonNotFound:
-            raise Http404("No person has this id.") from None
         except ValidationError as error:
             form.add_service_errors(error)
         else:
@@ -167,7 +161,7 @@ def new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 # -- lists ---------------------------------------------------------------------------------------------------
 
 
-@login_required
+@requires(Action.VIEW_REQUESTS)
 @require_GET
 def sent(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "mine")
@@ -184,7 +178,7 @@ def sent(request: HttpRequest) -> HttpResponse:
     return render(request, "web/requests/sent.html", context)
 
 
-@login_required
+@requires(Action.VIEW_REQUESTS)
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     team = request.user.team or ""
@@ -201,12 +195,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "web/requests/inbox.html", {"inbox": found, "filters": filters})
 
 
-@login_required
+@requires(Action.VIEW_REQUEST_DASHBOARD)
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Counts only, no person: not personal data, so nothing to audit; the policy decides who sees it."""
-    if not allows(request.user, Action.VIEW_REQUEST_DASHBOARD):
-        raise PermissionDenied("Your role does not allow this.")
     agency_id = request.user.agency_id if request.user.role == Role.PRACTITIONER else None
     return render(request, "web/requests/dashboard.html", {"board": services.dashboard(agency_id=agency_id)})
 
@@ -221,17 +213,14 @@ def _detail(request: HttpRequest, pk: int, page: str, *, receiving_only: bool = 
             raise PermissionDenied("Only the agency a request was sent to can answer it.")
         return found
 
-    try:
-        return through_gate(
-            _work_viewer(request),
-            Action.VIEW_REQUEST,
-            read,
-            target=f"request:{pk}",
-            detail={"page": page},
-            describe=_audit_request,
-        )
-    except RequestNotFound:
-        raise Http404("No request has this id.") from None
+    return through_gate(
+        _work_viewer(request),
+        Action.VIEW_REQUEST,
+        read,
+        target=f"request:{pk}",
+        detail={"page": page},
+        describe=_audit_request,
+    )
 
 
 def _request_page(request: HttpRequest, pk: int, *, error: str = ""):
@@ -240,7 +229,7 @@ def _request_page(request: HttpRequest, pk: int, *, error: str = ""):
     return render(request, "web/requests/request.html", context)
 
 
-@login_required
+@requires(Action.VIEW_REQUEST)
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _request_page(request, pk)
@@ -248,20 +237,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _answer(request: HttpRequest, pk: int, work, **detail):
     """One change to a request, through the gate; the service's refusal comes back as a ValidationError."""
-    try:
-        return through_gate(
-            _work_viewer(request),
-            Action.ANSWER_REQUEST,
-            lambda scope: work(scope),
-            target=f"request:{pk}",
-            detail=detail,
-            describe=lambda changed: {"status": changed.status},
-        )
-    except RequestNotFound:
-        raise Http404("No request has this id.") from None
+    return through_gate(
+        _work_viewer(request),
+        Action.ANSWER_REQUEST,
+        lambda scope: work(scope),
+        target=f"request:{pk}",
+        detail=detail,
+        describe=lambda changed: {"status": changed.status},
+    )
 
 
-@login_required
+@requires(Action.ANSWER_REQUEST)
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     raw = request.POST.get("assignee", "")
@@ -281,7 +267,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("web:request", pk)
 
 
-@login_required
+@requires(Action.ANSWER_REQUEST)
 @require_POST
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     try:
@@ -329,13 +315,13 @@ def _answer_page(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     return render(request, "web/requests/answer.html", context)
 
 
-@login_required
+@requires(Action.ANSWER_REQUEST)
 @require_http_methods(["GET", "POST"])
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     return _answer_page(request, pk, "reply")
 
 
-@login_required
+@requires(Action.ANSWER_REQUEST)
 @require_http_methods(["GET", "POST"])
 def decline(request: HttpRequest, pk: int) -> HttpResponse:
     return _answer_page(request, pk, "decline")
