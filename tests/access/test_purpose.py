@@ -4,8 +4,8 @@ one of the agreement's, and the purpose lasts for this user's session only."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from mast.access import purpose
 from mast.access.models import AccessPurpose, Role
+from mast.gate import purpose
 from mast.governance.demo import ensure_purposes
 from tests.factories import make_user
 
