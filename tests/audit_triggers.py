@@ -31,8 +31,11 @@ def audit_triggers_off() -> Iterator[None]:
 def _switch(*, off: bool) -> None:
     maintenance.enabled = off
     for connection in connections.all(initialized_only=True):
-        if connection.vendor == "postgresql" and connection.connection is not None:
-            with connection.cursor() as cursor:
+        raw = connection.connection
+        if connection.vendor == "postgresql" and raw is not None and not raw.closed:
+            # On the driver's own connection: pytest-django may already have blocked Django's cursors for a
+            # test being torn down, and the emptying that follows uses this same session.
+            with raw.cursor() as cursor:
                 cursor.execute(f"SET mast.audit_maintenance = '{'on' if off else 'off'}'")
 
 
