@@ -81,6 +81,19 @@ def test_rows_missing_required_fields_are_rejected_with_line_and_reason(source, 
     rejected = list(load.rejected_rows.values_list("line_number", "field"))
     assert rejected == [(3, "given_name"), (5, "start_date")]
     assert load.rejected_rows.first().raw["Surname"] == "Nobody"
+    # Whose each rejected row was, so the feed owner can find it and MAST keeps that record as it was.
+    assert list(load.rejected_rows.values_list("record_id", "person_ref")) == [("OC9", "N9"), ("OC10", "N10")]
+
+
+def test_a_name_as_long_as_allowed_is_loaded_and_one_character_more_is_rejected(source, tmp_path):
+    longest = "O" * 100  # the canonical record's limit for a family name
+    rows = [GOOD_ROWS[0].replace("O'Neill", longest), GOOD_ROWS[2].replace("Wilson", longest + "X")]
+
+    load = load_file(source, write_feed(tmp_path / "feed.csv", rows), confirmed=CONFIRMED).load
+
+    assert (load.rows_loaded, load.rows_rejected) == (1, 1)
+    assert PartnerRecord.objects.get().family_name == longest
+    assert "longer than 100 characters" in load.rejected_rows.get().reason
 
 
 def test_a_duplicated_record_id_is_rejected_not_merged(source, tmp_path):
