@@ -40,7 +40,7 @@ def test_a_good_file_is_loaded_with_people_their_involvements_and_flags(source, 
 
     katie = PartnerRecord.objects.get(person_ref="N3")
     assert not katie.nhs_number_valid and "nhs_number" in katie.flags
-    assert "postcode" in katie.flags
+    assert "postcode" in katie.flags and katie.postcode == "NOT A POST"  # kept as sent, to the field's 10
     assert Involvement.objects.get(record_id="OC4").restricted
     assert load.rows_flagged == 2
     assert load.archive_path and load.sha256
@@ -138,3 +138,28 @@ def test_a_load_that_fails_part_way_leaves_the_database_as_it_was(source, tmp_pa
     assert snapshot_of_tables() == before
     failed = Load.objects.latest("pk")
     assert failed.status == Load.Status.FAILED and "nothing was changed" in failed.message
+
+
+def test_a_date_of_birth_over_120_years_ago_is_kept_as_given_and_not_used(source, tmp_path):
+    rows = [GOOD_ROWS[0].replace("03/04/2015", "03/04/1890"), GOOD_ROWS[2].replace(",1987,", ",03/04/1930,")]
+
+    load_file(source, write_feed(tmp_path / "feed.csv", rows))
+
+    old = PartnerRecord.objects.get(person_ref="N1")
+    assert (old.date_of_birth, old.date_of_birth_raw) == (None, "03/04/1890")
+    assert old.flags["date_of_birth"] == "more than 120 years ago; kept as given"
+    assert PartnerRecord.objects.get(person_ref="N2").date_of_birth.isoformat() == "1930-04-03"
+
+
+def test_only_the_field_with_unreadable_characters_is_flagged(source, tmp_path):
+    # 0x81 means nothing in Windows-1252: read as U+FFFD and shown as such, flagged on that field alone.
+    feed = tmp_path / "feed.csv"
+    feed.write_bytes(
+        (HEADER + "\r\n" + GOOD_ROWS[0] + "\r\n").encode("cp1252").replace(b"Neill", b"Ne\x81ll")
+    )
+
+    load_file(source, feed)
+
+    record = PartnerRecord.objects.get(person_ref="N1")
+    assert record.family_name == "O'Ne\ufffdll"
+    assert set(record.flags) | set(Involvement.objects.get().flags) == {"family_name"}
