@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 
 from mast.feeds.models import Involvement, Load, PartnerRecord, RejectedRow
@@ -163,3 +165,39 @@ def test_only_the_field_with_unreadable_characters_is_flagged(source, tmp_path):
     record = PartnerRecord.objects.get(person_ref="N1")
     assert record.family_name == "O'Ne\ufffdll"
     assert set(record.flags) | set(Involvement.objects.get().flags) == {"family_name"}
+
+
+def test_the_oldest_date_of_birth_used_is_120_years_back(source, tmp_path):
+    year = date.today().year
+    rows = [
+        GOOD_ROWS[0].replace("03/04/2015", f"01/01/{year - 121}"),
+        GOOD_ROWS[2].replace(",1987,", f",01/01/{year - 120},"),
+    ]
+
+    load_file(source, write_feed(tmp_path / "feed.csv", rows))
+
+    assert PartnerRecord.objects.get(person_ref="N1").date_of_birth is None
+    assert PartnerRecord.objects.get(person_ref="N2").date_of_birth == date(year - 120, 1, 1)
+
+
+def test_an_optional_text_as_long_as_allowed_is_kept_whole_and_a_longer_one_cut_and_flagged(source, tmp_path):
+    rows = [GOOD_ROWS[0].replace("1 Mill Lane", "A" * 200), GOOD_ROWS[2].replace("4 High St", "B" * 201)]
+
+    load_file(source, write_feed(tmp_path / "feed.csv", rows))
+
+    whole, cut = Involvement.objects.get(record_id="OC1"), Involvement.objects.get(record_id="OC3")
+    assert (whole.address_line_1, whole.flags, whole.partner_record.flags) == ("A" * 200, {}, {})
+    assert cut.address_line_1 == "B" * 200
+    flags = {**cut.flags, **cut.partner_record.flags}
+    assert flags["address_line_1"] == "longer than 200 characters; cut short"
+
+
+def test_an_nhs_number_with_too_many_digits_is_kept_to_ten_flagged_and_not_used(source, tmp_path):
+    load_file(
+        source,
+        write_feed(tmp_path / "feed.csv", [GOOD_ROWS[0].replace(",,DOMESTIC", ",94347659181234,DOMESTIC")]),
+    )
+
+    record = PartnerRecord.objects.get()
+    assert (record.nhs_number, record.nhs_number_valid) == ("9434765918", False)
+    assert "nhs_number" in record.flags

@@ -117,3 +117,15 @@ def test_looking_at_people_needs_a_stated_purpose_and_work_on_the_data_implies_i
     assert implied_purpose(Action.VIEW_PERSON) is None
     assert implied_purpose(Action.SEARCH_PEOPLE) is None
     assert implied_purpose(Action.REVIEW_MATCH) is not None
+
+
+def test_a_scope_cannot_be_widened_by_the_read_it_is_given_to():
+    # A read that set its scope's agency to another's would see that agency's restricted details.
+    user, other = make_user(Role.PRACTITIONER), make_user(Role.PRACTITIONER)
+
+    def widen(scope):
+        scope.agency_id = other.agency_id
+
+    with pytest.raises(FrozenInstanceError):
+        through_gate(Viewer(user, _purpose(user)), Action.VIEW_PERSON, widen)
+    assert not AuditEvent.objects.filter(outcome="allowed").exists()
