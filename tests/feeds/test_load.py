@@ -201,3 +201,24 @@ def test_an_nhs_number_with_too_many_digits_is_kept_to_ten_flagged_and_not_used(
     record = PartnerRecord.objects.get()
     assert (record.nhs_number, record.nhs_number_valid) == ("9434765918", False)
     assert "nhs_number" in record.flags
+
+
+def test_an_involvement_that_started_and_ended_on_the_same_day_keeps_its_end_date(source, tmp_path):
+    load_file(source, write_feed(tmp_path / "feed.csv", [GOOD_ROWS[1].replace("06/03/2026", "05/03/2026")]))
+
+    same_day = Involvement.objects.get()
+    assert (same_day.start_date, same_day.end_date) == (date(2026, 3, 5), date(2026, 3, 5))
+    assert "end_date" not in same_day.flags
+
+
+def test_a_short_row_is_rejected_keeping_what_it_held_and_every_reason_fits_the_download(source, tmp_path):
+    nothing_required = [""] * 16
+    nothing_required[5], nothing_required[10] = "M", "the fifth of March twenty twenty-six around noon"
+    rows = [GOOD_ROWS[0].rsplit(",", 3)[0], ",".join(nothing_required), GOOD_ROWS[2]]
+
+    load = load_file(source, write_feed(tmp_path / "feed.csv", rows), confirmed=CONFIRMED).load
+
+    short, empty = load.rejected_rows.order_by("line_number")
+    assert short.raw["OccRef"] == "OC1" and "__error__" not in short.raw
+    # Every required field empty or unreadable: all the reasons, cut to the 300 characters a row keeps.
+    assert len(empty.reason) == 300 and empty.reason.startswith("Record id (OccRef) is empty")

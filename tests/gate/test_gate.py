@@ -129,3 +129,9 @@ def test_a_scope_cannot_be_widened_by_the_read_it_is_given_to():
     with pytest.raises(FrozenInstanceError):
         through_gate(Viewer(user, _purpose(user)), Action.VIEW_PERSON, widen)
     assert not AuditEvent.objects.filter(outcome="allowed").exists()
+
+
+def test_a_request_with_nobody_behind_it_is_refused_and_written_as_nobodys():
+    with pytest.raises(PermissionDenied):
+        through_gate(Viewer(None), Action.VIEW_PERSON, lambda scope: "Alex")
+    assert not AuditEvent.objects.exists()
