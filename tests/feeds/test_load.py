@@ -222,3 +222,21 @@ def test_a_short_row_is_rejected_keeping_what_it_held_and_every_reason_fits_the_
     assert short.raw["OccRef"] == "OC1" and "__error__" not in short.raw
     # Every required field empty or unreadable: all the reasons, cut to the 300 characters a row keeps.
     assert len(empty.reason) == 300 and empty.reason.startswith("Record id (OccRef) is empty")
+
+
+def test_an_involvement_starting_today_is_not_in_the_future(source, tmp_path):
+    today = date.today().strftime("%d/%m/%Y")
+    load_file(source, write_feed(tmp_path / "feed.csv", [GOOD_ROWS[0].replace("01/02/2026", today)]))
+
+    assert "start_date" not in Involvement.objects.get().flags
+
+
+@pytest.mark.parametrize(
+    ("marker", "restricted"),
+    [("yes", True), ("TRUE", True), ("restricted", True), ("no", False), ("0", False)],
+)
+def test_common_words_for_restricted_are_understood_without_a_flag(source, tmp_path, marker, restricted):
+    load_file(source, write_feed(tmp_path / "feed.csv", [GOOD_ROWS[0].removesuffix(",N") + f",{marker}"]))
+
+    involvement = Involvement.objects.get()
+    assert (involvement.restricted, involvement.flags) == (restricted, {})

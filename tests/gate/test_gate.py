@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from mast.access.models import AccessPurpose, Role
 from mast.audit.models import AuditEvent
-from mast.gate.gate import PurposeRequired, Scope, Viewer, through_gate
+from mast.gate.gate import PurposeRequired, Scope, Viewer, refuse_unless_allowed, through_gate
 from mast.gate.policy import Action, implied_purpose
 from tests.factories import make_user
 
@@ -135,3 +135,12 @@ def test_a_request_with_nobody_behind_it_is_refused_and_written_as_nobodys():
     with pytest.raises(PermissionDenied):
         through_gate(Viewer(None), Action.VIEW_PERSON, lambda scope: "Alex")
     assert not AuditEvent.objects.exists()
+
+
+def test_the_policy_check_on_its_own_takes_what_it_audits_by_name():
+    user = make_user(Role.ANALYST)
+    with pytest.raises(TypeError):
+        refuse_unless_allowed(Viewer(user), Action.VIEW_PERSON, "person:p1")
+    with pytest.raises(PermissionDenied):
+        refuse_unless_allowed(Viewer(user), Action.VIEW_PERSON, target="person:p1")
+    assert list(AuditEvent.objects.values_list("target", "outcome")) == [("person:p1", "denied")]

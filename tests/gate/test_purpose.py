@@ -70,6 +70,7 @@ def test_a_purpose_belongs_to_its_user_and_session():
         is_authenticated = False
 
     assert purpose.current(session, SignedOut()) is None
+    assert purpose.current(session, object()) is None  # whatever else sits where a user should be
 
 
 def test_the_latest_purpose_stated_is_the_current_one():
