@@ -95,6 +95,10 @@ def test_a_restricted_records_details_are_seen_only_by_its_own_agency():
     assert not scope.sees_details_of(other.agency_id, restricted=True)
     assert scope.sees_details_of(other.agency_id, restricted=False)
     assert scope.sees_details_of(user.agency_id, restricted=False)
+    # And the other way round: neither agency's number makes it see more than its own.
+    theirs = through_gate(Viewer(other, _purpose(other)), Action.VIEW_PERSON, lambda scope: scope)
+    assert theirs.sees_details_of(other.agency_id, restricted=True)
+    assert not theirs.sees_details_of(user.agency_id, restricted=True)
 
 
 def test_a_viewer_cannot_be_changed_after_it_is_made():
