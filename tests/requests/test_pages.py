@@ -8,6 +8,7 @@ from mast.access.purpose import SESSION_KEY
 from mast.audit.models import AuditEvent
 from mast.requests.models import Request
 from tests.requests.conftest import TEAM, send
+from tests.signing_in import signed_in_with_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def plain_static_storage(settings):
 
 
 def signed_in(client, user, purpose=None):
-    client.force_login(user)
+    signed_in_with_factor(client, user)
     if purpose is not None:
         session = client.session
         session[SESSION_KEY] = purpose.pk

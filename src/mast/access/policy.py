@@ -31,6 +31,9 @@ class Action(StrEnum):
     MUTE_ALERTS = "mute_alerts"
     APPLY_HELD_LOAD = "apply_held_load"
     UNDO_LOAD = "undo_load"
+    MANAGE_USERS = "manage_users"
+    MANAGE_AGENCIES = "manage_agencies"
+    MANAGE_FEED_OWNERS = "manage_feed_owners"
 
 
 # Work on the data itself (reviewing matches, fixing a feed) has one purpose, implied by the work; looking at
@@ -45,10 +48,13 @@ ALERTS = ("alerts", "Responding to alerts about my open cases")
 # Following or answering a targeted request: the request carries the requester's own stated purpose and case
 # reference, which its audit events record too.
 REQUESTS = ("targeted_request", "Sending, answering or following up a targeted request between agencies")
+# Running MAST itself: accounts, agencies, teams and who owns each feed. No safeguarding data is read.
+ADMINISTRATION = ("administration", "Administering MAST's users, agencies and feeds")
 PERFORMANCE = ("performance", "Seeing how quickly requests between agencies are answered (counts only)")
 
 _PRACTICE = frozenset({Role.PRACTITIONER})
 _REVIEWERS = frozenset({Role.FEED_OWNER, Role.IG_OFFICER})
+_ADMINISTRATORS = frozenset({Role.ADMINISTRATOR})
 
 RULES: dict[Action, tuple[frozenset[str], tuple[str, str] | None]] = {
     # action: (roles allowed, implied purpose — None means the user must state one)
@@ -79,6 +85,9 @@ RULES: dict[Action, tuple[frozenset[str], tuple[str, str] | None]] = {
     # Confirming that a held file may remove what it removes is the feed owner's call, for their own feed.
     Action.APPLY_HELD_LOAD: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
     Action.UNDO_LOAD: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
+    Action.MANAGE_USERS: (_ADMINISTRATORS, ADMINISTRATION),
+    Action.MANAGE_AGENCIES: (_ADMINISTRATORS, ADMINISTRATION),
+    Action.MANAGE_FEED_OWNERS: (_ADMINISTRATORS, ADMINISTRATION),
 }
 
 
