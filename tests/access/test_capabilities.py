@@ -30,7 +30,7 @@ EXPECTED = {
         "See how quickly requests are answered",
         "Read the data-sharing agreement",
     ],
-    Role.ADMINISTRATOR: ["Manage users", "Manage agencies", "Manage data sources"],
+    Role.ADMINISTRATOR: ["Manage users", "Manage agencies and teams", "Choose who owns each feed"],
     Role.ANALYST: ["See aggregate figures"],
 }
 

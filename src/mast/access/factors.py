@@ -129,9 +129,10 @@ def verify(user: User, code: str, *, request=None):
 
 
 def throttled(user: User) -> bool:
-    """Whether too many wrong codes in a row mean the next one would be refused unread."""
+    """Whether several wrong codes in a row mean the next one may be refused unread for a while (django-otp
+    waits 1, 2, 4… seconds after each; the first few are a typo's worth and not worth a warning)."""
     device = totp_device(user)
-    return device is not None and not device.verify_is_allowed()[0]
+    return device is not None and device.throttling_failure_count >= 3 and not device.verify_is_allowed()[0]
 
 
 def reset(user: User, *, by: User, request=None) -> None:

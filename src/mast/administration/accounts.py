@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from mast.access import factors, sessions
-from mast.access.models import User
+from mast.access.models import Agency, User
 from mast.administration import links
 from mast.administration.actor import Actor, RefusedChange
 
@@ -18,7 +18,8 @@ def _target(user: User) -> str:
 
 
 def _plain(value):
-    return getattr(value, "name", value)
+    """How a field's value reads in the audit log: an agency by its name, anything else as text."""
+    return value.name if isinstance(value, Agency) else str(value)
 
 
 @transaction.atomic
