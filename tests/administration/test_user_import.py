@@ -65,7 +65,7 @@ def test_each_wrong_row_is_named_with_its_line_and_reason_and_nobody_is_added(po
     assert "the same as line 2" in problems[4]
     assert "shared or team mailbox" in problems[5]
     assert "no agency called 'Atlantis Police'" in problems[6]
-    assert "Select one of MAST's roles" in problems[7]
+    assert "'superuser' is not one of MAST's roles (Practitioner, Feed owner" in problems[7]
     assert "no team called 'Traffic'" in problems[8]
     assert "correct format" in problems[9]
     assert not preview.ready

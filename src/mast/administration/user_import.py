@@ -99,6 +99,10 @@ def _check(line: int, values: dict, seen: dict) -> Row:
     for name, messages in form.errors.items():
         if name == "agency" and agency is None and values.get("agency"):
             continue
+        if name == "role" and values.get("role"):
+            roles = ", ".join(role.label for role in Role)
+            row.errors.append(f"Role: '{values['role']}' is not one of MAST's roles ({roles})")
+            continue
         label = form.fields[name].label.replace(" (optional)", "") if name in form.fields else "row"
         row.errors.extend(f"{label}: {message}" for message in messages)
     email = values.get("email", "").lower()

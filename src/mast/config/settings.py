@@ -183,9 +183,9 @@ TASKS = {
 # Sessions end when the browser closes, after MAST_IDLE_MINUTES without a request (a minute before, the page
 # warns and offers to stay signed in), and MAST_ABSOLUTE_HOURS after signing in whatever happens: shared
 # devices are common at the front door (docs/sign-in.md).
-MAST_IDLE_MINUTES = int(os.environ.get("MAST_IDLE_MINUTES", "30"))
+MAST_IDLE_MINUTES = float(os.environ.get("MAST_IDLE_MINUTES", "30"))
 MAST_ABSOLUTE_HOURS = float(os.environ.get("MAST_ABSOLUTE_HOURS", "10"))
-SESSION_COOKIE_AGE = MAST_IDLE_MINUTES * 60
+SESSION_COOKIE_AGE = round(MAST_IDLE_MINUTES * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Without this the idle limit would count from sign-in, not from the last request.
 SESSION_SAVE_EVERY_REQUEST = True
