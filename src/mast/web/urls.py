@@ -1,6 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
+from mast.web.permissions import public
 from mast.web.views import administration as admin_views
 from mast.web.views import agencies as agency_views
 from mast.web.views import alerts as alert_views
@@ -13,12 +14,12 @@ from mast.web.views import requests as request_views
 app_name = "web"
 urlpatterns = [
     path("", pages.home, name="home"),
-    path("sign-in/", sign_in.SignInView.as_view(), name="sign-in"),
+    path("sign-in/", public(sign_in.SignInView.as_view()), name="sign-in"),
     path("sign-in/code/", sign_in.second_factor, name="second-factor"),
     path("sign-in/set-up/", sign_in.second_factor_setup, name="second-factor-setup"),
     path("set-password/<str:uidb64>/<str:token>/", sign_in.set_password, name="set-password"),
     # Django's LogoutView accepts POST only, so a link or a prefetch cannot sign anyone out.
-    path("sign-out/", LogoutView.as_view(), name="sign-out"),
+    path("sign-out/", public(LogoutView.as_view()), name="sign-out"),
     path("signed-out/", sign_in.signed_out, name="signed-out"),
     path("session/keep-alive/", sign_in.keep_alive, name="keep-alive"),
     path("account/", sign_in.account, name="account"),

@@ -3,8 +3,6 @@ switching them off and on, sending a set-password link, resetting their second f
 of a whole agency. The work is done in mast.administration; these views only show and ask."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,24 +10,18 @@ from django.views.decorators.http import require_POST
 
 from mast.access import factors, sessions
 from mast.access.models import User
-from mast.access.policy import Action, allows
 from mast.administration import accounts, user_import
 from mast.administration.actor import Actor, RefusedChange
 from mast.administration.user_details import UserDetails
-from mast.web.admin_forms import ImportForm, UserSearchForm, error_summary
+from mast.gate.policy import Action
+from mast.web.forms.administration import ImportForm, UserSearchForm, error_summary
+from mast.web.permissions import requires
 
 IMPORT_SESSION_KEY = "mast_user_import"
 
 
-def _administrator(request: HttpRequest, action: Action = Action.MANAGE_USERS) -> Actor:
-    if not allows(request.user, action):
-        raise PermissionDenied("These pages are for MAST's administrators.")
-    return Actor.of(request)
-
-
-@login_required
+@requires(Action.MANAGE_USERS)
 def users(request: HttpRequest) -> HttpResponse:
-    _administrator(request)
     form = UserSearchForm(request.GET or None)
     text, agency = "", None
     if form.is_valid():
@@ -39,9 +31,9 @@ def users(request: HttpRequest) -> HttpResponse:
     return render(request, "web/administration/users.html", {"form": form, "page": page, "rows": rows})
 
 
-@login_required
+@requires(Action.MANAGE_USERS)
 def user_new(request: HttpRequest) -> HttpResponse:
-    actor = _administrator(request)
+    actor = Actor.of(request)
     form = UserDetails(request.POST or None, auto_id="%s")
     if request.method == "POST" and form.is_valid():
         user = accounts.create(actor, form.cleaned_data)
@@ -56,9 +48,8 @@ def user_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@requires(Action.MANAGE_USERS)
 def user(request: HttpRequest, pk: int) -> HttpResponse:
-    _administrator(request)
     someone = get_object_or_404(User.objects.select_related("agency"), pk=pk)
     context = {
         "someone": someone,
@@ -72,9 +63,9 @@ def user(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/administration/user.html", context)
 
 
-@login_required
+@requires(Action.MANAGE_USERS)
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _administrator(request)
+    actor = Actor.of(request)
     someone = get_object_or_404(User, pk=pk)
     initial = {name: getattr(someone, name) for name in accounts.CHANGEABLE}
     form = UserDetails(request.POST or None, initial=initial, editing=someone, auto_id="%s")
@@ -92,7 +83,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _confirmed_action(request, pk, *, template, perform, done):
     """A GET shows what the change will do and asks to confirm; a POST does it."""
-    actor = _administrator(request)
+    actor = Actor.of(request)
     someone = get_object_or_404(User.objects.select_related("agency"), pk=pk)
     if request.method == "POST":
         try:
@@ -105,7 +96,7 @@ def _confirmed_action(request, pk, *, template, perform, done):
     return render(request, template, {"someone": someone, "is_self": someone.pk == request.user.pk})
 
 
-@login_required
+@requires(Action.MANAGE_USERS)
 def user_disable(request: HttpRequest, pk: int) -> HttpResponse:
     return _confirmed_action(
         request,
@@ -119,20 +110,20 @@ def user_disable(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@requires(Action.MANAGE_USERS)
 @require_POST
 def user_enable(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _administrator(request)
+    actor = Actor.of(request)
     someone = get_object_or_404(User, pk=pk)
     accounts.enable(actor, someone)
     messages.success(request, f"{someone.get_full_name() or someone.username} can sign in again.")
     return redirect("web:admin-user", pk=someone.pk)
 
 
-@login_required
+@requires(Action.MANAGE_USERS)
 @require_POST
 def user_invite(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _administrator(request)
+    actor = Actor.of(request)
     someone = get_object_or_404(User, pk=pk)
     if not someone.is_active or not someone.email:
         messages.warning(
@@ -145,7 +136,7 @@ def user_invite(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("web:admin-user", pk=someone.pk)
 
 
-@login_required
+@requires(Action.MANAGE_USERS)
 def user_reset_factor(request: HttpRequest, pk: int) -> HttpResponse:
     return _confirmed_action(
         request,
@@ -160,11 +151,11 @@ def user_reset_factor(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@requires(Action.MANAGE_USERS)
 def users_import(request: HttpRequest) -> HttpResponse:
     """Upload → preview (every row checked) → confirm. The file's text waits in the session between the
     two, and is checked again on confirming, so the preview cannot go stale."""
-    actor = _administrator(request)
+    actor = Actor.of(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and request.POST.get("confirm"):
         text = request.session.pop(IMPORT_SESSION_KEY, None)

@@ -1,24 +1,22 @@
 """The administrator's pages for agencies, their teams, and who owns each partner's feed."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from mast.access.models import Agency, Team
-from mast.access.policy import Action
 from mast.administration import agencies, feed_owners
-from mast.administration.actor import RefusedChange
+from mast.administration.actor import Actor, RefusedChange
 from mast.feeds.models import Source
-from mast.web.admin_forms import AgencyForm, OwnersForm, TeamForm
-from mast.web.views.administration import _administrator
+from mast.gate.policy import Action
+from mast.web.forms.administration import AgencyForm, OwnersForm, TeamForm
+from mast.web.permissions import requires
 
 
-@login_required
+@requires(Action.MANAGE_AGENCIES)
 def index(request: HttpRequest) -> HttpResponse:
-    _administrator(request, Action.MANAGE_AGENCIES)
     rows = Agency.objects.annotate(
         active_users=Count("users", filter=Q(users__is_active=True), distinct=True),
         team_count=Count("teams", distinct=True),
@@ -26,9 +24,9 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "web/administration/agencies.html", {"agencies": rows})
 
 
-@login_required
+@requires(Action.MANAGE_AGENCIES)
 def agency_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    actor = _administrator(request, Action.MANAGE_AGENCIES)
+    actor = Actor.of(request)
     agency = get_object_or_404(Agency, pk=pk) if pk else None
     initial = {f: getattr(agency, f) for f in agencies.AGENCY_FIELDS} if agency else None
     form = AgencyForm(request.POST or None, initial=initial, editing=agency)
@@ -43,9 +41,8 @@ def agency_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "web/administration/agency_form.html", {"form": form, "agency": agency})
 
 
-@login_required
+@requires(Action.MANAGE_AGENCIES)
 def agency(request: HttpRequest, pk: int) -> HttpResponse:
-    _administrator(request, Action.MANAGE_AGENCIES)
     agency = get_object_or_404(Agency, pk=pk)
     context = {
         "agency": agency,
@@ -56,10 +53,10 @@ def agency(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/administration/agency.html", context)
 
 
-@login_required
+@requires(Action.MANAGE_AGENCIES)
 @require_POST
 def agency_active(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _administrator(request, Action.MANAGE_AGENCIES)
+    actor = Actor.of(request)
     agency = get_object_or_404(Agency, pk=pk)
     switch_on = request.POST.get("active") == "on"
     try:
@@ -76,9 +73,9 @@ def agency_active(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("web:admin-agency", pk=agency.pk)
 
 
-@login_required
+@requires(Action.MANAGE_AGENCIES)
 def team_form(request: HttpRequest, pk: int, team_pk: int | None = None) -> HttpResponse:
-    actor = _administrator(request, Action.MANAGE_AGENCIES)
+    actor = Actor.of(request)
     agency = get_object_or_404(Agency, pk=pk)
     team = get_object_or_404(Team, pk=team_pk, agency=agency) if team_pk else None
     initial = {"name": team.name, "manager": team.manager_id, "email": team.email} if team else None
@@ -92,18 +89,17 @@ def team_form(request: HttpRequest, pk: int, team_pk: int | None = None) -> Http
     )
 
 
-@login_required
+@requires(Action.MANAGE_FEED_OWNERS)
 def feeds(request: HttpRequest) -> HttpResponse:
-    _administrator(request, Action.MANAGE_FEED_OWNERS)
     sources = (
         Source.objects.select_related("agency").prefetch_related("owners").order_by("agency__name", "name")
     )
     return render(request, "web/administration/feeds.html", {"sources": sources})
 
 
-@login_required
+@requires(Action.MANAGE_FEED_OWNERS)
 def feed_owners_form(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _administrator(request, Action.MANAGE_FEED_OWNERS)
+    actor = Actor.of(request)
     source = get_object_or_404(Source.objects.select_related("agency"), pk=pk)
     candidates = feed_owners.candidates(source) | source.owners.all()
     form = OwnersForm(

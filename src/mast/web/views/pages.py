@@ -1,18 +1,19 @@
 """The general pages: home, sign-in, cookies and the accessibility statement."""
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from mast.access.services import capabilities
+from mast.web.permissions import public, signed_in
 
 
-@login_required
+@signed_in
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", {"capabilities": capabilities(request.user)})
 
 
+@public
 def cookies(request: HttpRequest) -> HttpResponse:
     # Read from settings so the page cannot drift from what the service actually sets.
     context = {
@@ -25,5 +26,6 @@ def cookies(request: HttpRequest) -> HttpResponse:
     return render(request, "web/cookies.html", context)
 
 
+@public
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "web/accessibility.html")

@@ -9,7 +9,6 @@ factor, so a session fixed before sign-in is worth nothing after it.
 import django_otp
 from django.conf import settings
 from django.contrib import auth, messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
@@ -20,7 +19,8 @@ from django.views.decorators.http import require_POST
 
 from mast.access import factors, sessions
 from mast.administration import accounts, links
-from mast.web.forms import SecondFactorForm, SignInForm
+from mast.web.forms.base import SecondFactorForm, SignInForm
+from mast.web.permissions import public, signed_in
 
 
 def _next(request: HttpRequest) -> str:
@@ -56,6 +56,7 @@ def _verified(request: HttpRequest, device) -> None:
     sessions.remember(request, fresh_sign_in=False)
 
 
+@signed_in
 def second_factor(request: HttpRequest) -> HttpResponse:
     """Step two: a code from the authenticator app, or a recovery code."""
     user = request.user
@@ -82,6 +83,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     return render(request, "web/sign_in_code.html", {"form": form, "next": _next(request)})
 
 
+@signed_in
 def second_factor_setup(request: HttpRequest) -> HttpResponse:
     """A first sign-in, or one after an administrator reset the factors: set up an authenticator app."""
     user = request.user
@@ -104,6 +106,7 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
     return render(request, "web/sign_in_setup.html", context)
 
 
+@signed_in
 def account(request: HttpRequest) -> HttpResponse:
     """The user's own second factors: how many recovery codes are left, new codes, a new app."""
     if not request.user.is_authenticated:
@@ -124,6 +127,7 @@ def locked_out(request: HttpRequest, *args, **kwargs) -> HttpResponse:
     return render(request, "web/locked_out.html", context, status=429)
 
 
+@public
 def set_password(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     """Choose a password from an invitation or reset link. It never signs anyone in."""
     user = links.user_for(uidb64, token)
@@ -142,6 +146,7 @@ def set_password(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     return render(request, "web/set_password.html", {"form": form, "for_user": user})
 
 
+@public
 def signed_out(request: HttpRequest) -> HttpResponse:
     reason = request.GET.get("reason", "")
     return render(
@@ -149,7 +154,7 @@ def signed_out(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in
 @require_POST
 def keep_alive(request: HttpRequest) -> HttpResponse:
     """'Stay signed in' on the timeout warning: a request is all it takes to restart the idle clock."""

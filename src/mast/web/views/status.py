@@ -7,8 +7,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from mast.config import heartbeat
+from mast.web.permissions import public
 
 
+@public
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:

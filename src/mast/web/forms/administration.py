@@ -4,21 +4,13 @@ mast.administration.user_details, shared with the CSV import). Ids are the field
 from django import forms
 
 from mast.access.models import Agency, AgencyKind, Team, User
-from mast.web.forms import FieldError
+from mast.web.forms.base import FieldError
+from mast.web.forms.practice import GovukForm
 
 
 def error_summary(form: forms.Form) -> list[FieldError]:
-    """The GOV.UK error summary for any of these forms: each field's first message, in form order."""
+    """The GOV.UK error summary for a form made elsewhere (a user's details): each field's first message."""
     return [FieldError(name, form.errors[name][0]) for name in form.fields if name in form.errors]
-
-
-class GovukForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "%s")
-        super().__init__(*args, **kwargs)
-
-    def error_summary(self) -> list[FieldError]:
-        return error_summary(self)
 
 
 class AgencyForm(GovukForm):
