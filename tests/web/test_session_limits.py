@@ -87,3 +87,24 @@ def test_switching_off_an_agency_ends_its_users_sessions_and_refuses_their_sign_
     assert (
         response.status_code == 200 and "The username or password is not right" in response.content.decode()
     )
+
+
+def test_the_administrators_count_of_live_sessions_forgets_signed_out_and_expired_ones(client):
+    from django.test import Client
+
+    from mast.access import sessions
+    from mast.access.models import SignedInSession
+
+    user = make_user()
+    signed_in_with_factor(client, user)
+    client.get(reverse("web:home"))
+    other = signed_in_with_factor(Client(), user)
+    other.get(reverse("web:home"))
+    assert sessions.live_count(user) == 2
+
+    client.post(reverse("web:sign-out"))
+    assert sessions.live_count(user) == 1
+
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert sessions.forget_expired() == 1
+    assert not SignedInSession.objects.exists()

@@ -58,3 +58,21 @@ def end_all(users) -> int:
 
 def live_count(user: User) -> int:
     return SignedInSession.objects.filter(user=user).count()
+
+
+def forget_signed_out(sender, request, user, **kwargs) -> None:
+    """On sign-out (Django's user_logged_out, sent before the session is emptied)."""
+    if request is not None and hasattr(request, "session"):
+        forget(request.session.session_key)
+
+
+def forget_expired() -> int:
+    """Drop the note of sessions that have expired or been cleared since; how many. With database sessions
+    (MAST's), a session that is gone from the session table is gone for good."""
+    from django.contrib.sessions.models import Session
+
+    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+        return 0
+    live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+    gone, _ = SignedInSession.objects.exclude(session_key__in=live).delete()
+    return gone

@@ -17,6 +17,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 from django_tasks import task
 
+from mast.access import sessions
 from mast.config import heartbeat
 from mast.feeds.lateness import raise_late_notices
 from mast.feeds.retention import purge
@@ -42,6 +43,8 @@ def next_purge(now: datetime | None = None) -> datetime:
 def nightly_purge() -> dict:
     nightly_purge.using(run_after=next_purge(timezone.now() + timedelta(minutes=1))).enqueue()
     run = purge()
+    # Expired sign-ins' notes go too, so the administrator's "signed-in sessions" count stays true.
+    sessions.forget_expired()
     return {"cutoff": run.cutoff.isoformat()}
 
 
