@@ -165,7 +165,12 @@ def users_import(request: HttpRequest) -> HttpResponse:
         preview = user_import.read(text.encode())
         if preview.ready:
             count = user_import.create_all(actor, preview)
-            messages.success(request, f"{count} people added and sent invitations.")
+            added = (
+                "1 person added and sent an invitation"
+                if count == 1
+                else f"{count} people added and sent invitations"
+            )
+            messages.success(request, f"{added}.")
             return redirect("web:admin-users")
         return render(request, "web/administration/import_preview.html", {"preview": preview})
     if request.method == "POST" and form.is_valid():
