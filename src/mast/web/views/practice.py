@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mast.access import case_reference
 from mast.access import purpose as stated_purpose
 from mast.access.gate import PurposeRequired, Viewer, through_gate
 from mast.access.policy import Action, allows
@@ -71,10 +72,14 @@ def purpose(request: HttpRequest) -> HttpResponse:
                 form.add_error(field if field in form.fields else None, problems[0])
         else:
             return redirect(next_url or reverse("web:search"))
+    current = stated_purpose.current(request.session, request.user)
     context = {
         "form": form,
         "next": next_url or "",
-        "current": stated_purpose.current(request.session, request.user),
+        "current": current,
+        "lapsed": current is None and stated_purpose.lapsed(request.session),
+        "idle_minutes": stated_purpose.idle_limit_seconds() // 60,
+        "reference_hint": case_reference.hint(request.user.agency),
     }
     return render(request, "web/people/purpose.html", context)
 
