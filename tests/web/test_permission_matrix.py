@@ -150,7 +150,7 @@ def world():
         "unlink-record": [record.link.pk],
         "person": [person.public_id],
         "person-print": [person.public_id],
-        "address": [address.pk],
+        "address": [address.public_id],
         "referral": [person.public_id, involvement.pk],
         "alert": [alert.pk],
         "alert-mute": [person.public_id],

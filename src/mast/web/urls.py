@@ -35,7 +35,8 @@ urlpatterns = [
     path("people/<uuid:public_id>/print/", practice.person_print, name="person-print"),
     path("people/<uuid:public_id>/referral/<int:involvement_id>/", practice.referral, name="referral"),
     path("referral-sent/", practice.referral_sent, name="referral-sent"),
-    path("addresses/<int:address_id>/", practice.address, name="address"),
+    # Opaque ids: a row's own id counts up, and walking /addresses/1/, /2/… would need no search at all.
+    path("addresses/<uuid:public_id>/", practice.address, name="address"),
     # Targeted requests between agencies: sending from a person page, lists, one request and its answers.
     path("people/<uuid:public_id>/request/", request_views.new, name="request-new"),
     path("requests/sent/", request_views.sent, name="requests-sent"),

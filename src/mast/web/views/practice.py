@@ -107,7 +107,7 @@ def _search(viewer: Viewer, query: SearchQuery, terms: dict[str, str], page: str
             "page": found[0].page.number,
             "people_found": found[0].total,
             "too_broad": found[0].too_broad,
-            "addresses_shown": [a.address_id for a in found[1]],
+            "addresses_shown": [a.public_id for a in found[1]],
         },
     )
 
@@ -219,14 +219,14 @@ def person_print(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_GET
-def address(request: HttpRequest, address_id: int) -> HttpResponse:
+def address(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     viewer = viewer_of(request)
     try:
         summary = through_gate(
             viewer,
             Action.VIEW_ADDRESS,
-            lambda scope: address_summary(scope, address_id),
-            target=f"address:{address_id}",
+            lambda scope: address_summary(scope, public_id),
+            target=f"address:{public_id}",
             describe=lambda found: {"people_shown": [p.public_id for p in found.people]},
         )
     except AddressNotFound:
