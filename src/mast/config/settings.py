@@ -252,15 +252,15 @@ if _email_backend == "notify" and not (NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID):
 # A new involvement that started longer ago than this (a backfill, a late correction) raises no alert.
 MAST_ALERT_RECENT_DAYS = int(os.environ.get("MAST_ALERT_RECENT_DAYS", "30"))
 
-# The audit log's signed checkpoints (docs/audit-and-oversight.md): the head of the hash chain, signed with this
-# key and written to this directory on a schedule. Put the directory where the database's users cannot write
-# (another disk, a mounted write-once bucket) and keep the key out of the database and its backups.
+# The audit log's signed checkpoints (docs/audit-and-oversight.md): the head of the hash chain, signed with
+# this key and written to this directory on a schedule. Put the directory where the database's users cannot
+# write (another disk, a mounted write-once bucket) and keep the key out of the database and its backups.
 MAST_AUDIT_CHECKPOINT_KEY = os.environ.get("MAST_AUDIT_CHECKPOINT_KEY", "")
 MAST_AUDIT_CHECKPOINT_DIR = os.environ.get("MAST_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))
 MAST_AUDIT_CHECKPOINT_EVERY_MINUTES = int(os.environ.get("MAST_AUDIT_CHECKPOINT_EVERY_MINUTES", "15"))
 
-# Oversight of use (docs/audit-and-oversight.md): how long a stated purpose lasts without use, per-user limits on
-# searches and person/address views, and the misuse rules' thresholds.
+# Oversight of use (docs/audit-and-oversight.md): how long a stated purpose lasts without use, per-user limits
+# on searches and person/address views, and the misuse rules' thresholds.
 MAST_PURPOSE_IDLE_MINUTES = int(os.environ.get("MAST_PURPOSE_IDLE_MINUTES", "30"))
 MAST_SEARCHES_PER_MINUTE = int(os.environ.get("MAST_SEARCHES_PER_MINUTE", "10"))
 MAST_SEARCHES_PER_HOUR = int(os.environ.get("MAST_SEARCHES_PER_HOUR", "120"))

@@ -10,7 +10,6 @@ the same keys from a query, is `search`.
 
 from __future__ import annotations
 
-
 import time
 import uuid
 from collections.abc import Iterable
