@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "mast.feeds",
     "mast.governance",
     "mast.identity",
+    "mast.oversight",
     "mast.requests",
     "mast.synth",
     "mast.web",
@@ -104,6 +105,8 @@ MIDDLEWARE = [
     "mast.web.middleware.FriendlyErrorsMiddleware",
     # A practitioner's read refused for want of a stated purpose goes to the purpose page, then back.
     "mast.web.middleware.PurposeRequiredMiddleware",
+    # A search or look over the user's rate limit gets a page that says when they may go on.
+    "mast.web.middleware.ThrottledMiddleware",
 ]
 
 ROOT_URLCONF = "mast.config.urls"
@@ -266,3 +269,11 @@ MAST_SEARCHES_PER_MINUTE = int(os.environ.get("MAST_SEARCHES_PER_MINUTE", "10"))
 MAST_SEARCHES_PER_HOUR = int(os.environ.get("MAST_SEARCHES_PER_HOUR", "120"))
 MAST_VIEWS_PER_MINUTE = int(os.environ.get("MAST_VIEWS_PER_MINUTE", "20"))
 MAST_VIEWS_PER_HOUR = int(os.environ.get("MAST_VIEWS_PER_HOUR", "200"))
+# A user's people seen in an hour raise an alert above the larger of FLOOR and FACTOR times their own and
+# their team's usual hour; UNSEARCHED people or addresses opened in an hour without a search that showed them
+# raise one; looks outside MAST_WORKING_HOURS (a user's own, where their agency records them) raise one.
+MAST_OVERSIGHT_VOLUME_FLOOR = int(os.environ.get("MAST_OVERSIGHT_VOLUME_FLOOR", "60"))
+MAST_OVERSIGHT_VOLUME_FACTOR = float(os.environ.get("MAST_OVERSIGHT_VOLUME_FACTOR", "3"))
+MAST_OVERSIGHT_UNSEARCHED_LIMIT = int(os.environ.get("MAST_OVERSIGHT_UNSEARCHED_LIMIT", "5"))
+MAST_WORKING_HOURS = os.environ.get("MAST_WORKING_HOURS", "07:00-19:00")
+MAST_WORKING_WEEKENDS = os.environ.get("MAST_WORKING_WEEKENDS", "") == "1"

@@ -6,6 +6,7 @@ from mast.web.views import audit as audit_views
 from mast.web.views import feeds, pages, practice
 from mast.web.views import governance as governance_views
 from mast.web.views import identity as identity_views
+from mast.web.views import oversight as oversight_views
 from mast.web.views import requests as request_views
 
 app_name = "web"
@@ -53,6 +54,14 @@ urlpatterns = [
     path("alerts/people/<uuid:public_id>/unmute/", alert_views.unmute, name="alert-unmute"),
     path("governance/agreement/", governance_views.agreement, name="agreement"),
     path("audit/", audit_views.audit_log, name="audit-log"),
+    path("audit/export.csv", audit_views.audit_csv, name="audit-export"),
+    # Oversight of use, for IG officers: misuse alerts, and who looked at a person and why.
+    path("oversight/alerts/", oversight_views.alert_list, name="oversight-alerts"),
+    path("oversight/alerts/<uuid:public_id>/", oversight_views.alert, name="oversight-alert"),
+    path("oversight/people/<uuid:public_id>/", oversight_views.person_looks, name="who-viewed"),
+    path(
+        "oversight/people/<uuid:public_id>/looks.csv", oversight_views.person_looks_csv, name="who-viewed-csv"
+    ),
     path("cookies/", pages.cookies, name="cookies"),
     path("accessibility/", pages.accessibility, name="accessibility"),
 ]

@@ -177,11 +177,22 @@ def _read_person(
             lambda scope: person_summary(scope, public_id),
             target=f"person:{public_id}",
             detail=detail,
-            describe=lambda found: {} if found.public_id == public_id else {"merged_into": found.public_id},
+            describe=lambda found: _shown_with(found, public_id),
         )
     except PersonNotFound:
         raise Http404("No person has this id.") from None
     return viewer, summary
+
+
+def _shown_with(found: PersonSummary, public_id: uuid.UUID) -> dict:
+    """The others a person page showed (family, household), so "who saw this child" includes those pages."""
+    shown = {
+        "family_shown": [str(m.person.public_id) for m in found.family],
+        "household_shown": [p.public_id for p in found.household],
+    }
+    if found.public_id != public_id:
+        shown["merged_into"] = found.public_id
+    return {k: v for k, v in shown.items() if v}
 
 
 @login_required
