@@ -16,6 +16,7 @@ from mast.alerts.models import Alert
 from mast.audit.models import AuditEvent
 from mast.feeds.models import Involvement, Load, RejectedRow
 from mast.identity.models import Address, InvolvementAddress, MatchDecision, Person, PersonLink
+from mast.oversight.models import OversightAlert
 from mast.requests.models import Request
 from mast.web import saved_search
 from tests.factories import make_user
@@ -42,6 +43,11 @@ PAGES = {
     "sign-out": ("post", PUBLIC, False),
     "agreement": ("get", EVERYONE, False),
     "audit-log": ("get", frozenset({Role.IG_OFFICER}), True),
+    "audit-export": ("get", frozenset({Role.IG_OFFICER}), True),
+    "oversight-alerts": ("get", frozenset({Role.IG_OFFICER}), True),
+    "oversight-alert": ("get", frozenset({Role.IG_OFFICER}), True),
+    "who-viewed": ("get", frozenset({Role.IG_OFFICER}), True),
+    "who-viewed-csv": ("get", frozenset({Role.IG_OFFICER}), True),
     "feeds": ("get", frozenset({Role.FEED_OWNER}), False),
     "feed-upload": ("post", frozenset({Role.FEED_OWNER}), False),
     "feed-load": ("get", frozenset({Role.FEED_OWNER}), True),
@@ -136,7 +142,17 @@ def world():
         purpose_reference="HLT-0001",
         question="Is this child known to you?",
     )
+    oversight_alert = OversightAlert.objects.create(
+        rule=OversightAlert.Rule.WATCHED,
+        agency=police.agency,
+        subject=users[Role.PRACTITIONER],
+        summary="A look at a watched person.",
+        people=[str(person.public_id)],
+    )
     args = {
+        "oversight-alert": [oversight_alert.public_id],
+        "who-viewed": [person.public_id],
+        "who-viewed-csv": [person.public_id],
         "feed-load": [load.pk],
         "feed-load-rejected": [load.pk],
         "feed-load-progress": [load.pk],
@@ -234,7 +250,7 @@ def test_each_page_with_personal_data_writes_exactly_one_audit_event_with_its_pu
     before = AuditEvent.objects.count()
     response = _visit(client, world, name)
     assert response.status_code in (200, 302)
-    if name in ("feed-load-rejected", "feed-load-flagged"):
+    if name in ("feed-load-rejected", "feed-load-flagged", "audit-export", "who-viewed-csv"):
         b"".join(response.streaming_content)
     events = list(AuditEvent.objects.filter(sequence__gt=before))
     if not personal:

@@ -30,10 +30,12 @@ class CloseForm(GovukForm):
     )
     note = forms.CharField(
         label="What you found and did",
+        min_length=10,
         max_length=2000,
         widget=forms.Textarea,
         error_messages={
             "required": "Say what you found and did",
+            "min_length": "Say what you found and did, in 10 characters or more",
             "max_length": "The note must be 2,000 characters or fewer",
         },
     )
