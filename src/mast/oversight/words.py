@@ -1,5 +1,6 @@
 """Plain words for what the audit log records in codes: what someone did, and why (the purpose's label)."""
 
+import uuid
 from functools import lru_cache
 
 ACTIONS = {
@@ -78,6 +79,17 @@ def terms(detail: dict) -> str:
     return ", ".join(f"{TERMS.get(k, k.replace('_', ' '))} {v}" for k, v in given.items() if v)
 
 
+def _person_id(target: str) -> str:
+    """The person's public id in a target such as "person:<uuid>", or "" (an older or odd target is shown as
+    it was written)."""
+    if not target.startswith("person:"):
+        return ""
+    try:
+        return str(uuid.UUID(target.split(":", 1)[1]))
+    except ValueError:
+        return ""
+
+
 def lines(events) -> list[dict]:
     """Audit events as an IG officer reads them: names, plain words, the person or address they were about,
     and the search terms, each beside the event itself."""
@@ -89,12 +101,12 @@ def lines(events) -> list[dict]:
         u.username: u.get_full_name() or u.username
         for u in User.objects.filter(username__in={e.username for e in events})
     }
-    people_ids = [e.target.split(":", 1)[1] for e in events if e.target.startswith("person:")]
-    people = {p.public_id: p.name for p in _names(list(dict.fromkeys(people_ids)))}
+    people_ids = [_person_id(e.target) for e in events]
+    people = {p.public_id: p.name for p in _names(list(dict.fromkeys(p for p in people_ids if p)))}
     roles = dict(Role.choices)
     out = []
     for e in events:
-        person = e.target.split(":", 1)[1] if e.target.startswith("person:") else ""
+        person = _person_id(e.target)
         out.append(
             {
                 "event": e,
