@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from mast.access import purpose as stated_purpose
 from mast.access.models import AccessPurpose, CaseReferenceShape, Role
+from mast.gate import purpose as stated_purpose
 from mast.governance.demo import ensure_purposes
 from tests.factories import make_agency, make_user
 from tests.web.test_practice import page_text

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "mast.feeds",
     "mast.governance",
     "mast.identity",
+    "mast.ingest",
     "mast.oversight",
     "mast.requests",
     "mast.synth",
@@ -105,6 +106,8 @@ MIDDLEWARE = [
     "mast.web.middleware.FriendlyErrorsMiddleware",
     # A practitioner's read refused for want of a stated purpose goes to the purpose page, then back.
     "mast.web.middleware.PurposeRequiredMiddleware",
+    # A read of something that does not exist (the gate's NotFound) is answered 404.
+    "mast.web.middleware.NotFoundMiddleware",
     # A search or look over the user's rate limit gets a page that says when they may go on.
     "mast.web.middleware.ThrottledMiddleware",
 ]

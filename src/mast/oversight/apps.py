@@ -7,9 +7,9 @@ class OversightConfig(AppConfig):
     verbose_name = "Oversight of use"
 
     def ready(self) -> None:
-        from mast.access.gate import Viewer, reading
         from mast.audit.chain import event_appended
         from mast.audit.models import AuditEvent
+        from mast.gate.gate import Viewer, reading
         from mast.oversight import throttle, watch
 
         event_appended.connect(watch.on_event, sender=AuditEvent, dispatch_uid="mast-oversight-watch")

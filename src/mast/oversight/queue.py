@@ -5,11 +5,11 @@ from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 
-from mast.access.gate import Scope
 from mast.audit.models import AuditEvent
-from mast.feeds.models import PartnerRecord
+from mast.gate.gate import Scope
 from mast.oversight import words
 from mast.oversight.models import OversightAlert
+from mast.oversight.names import PersonLine, people_named
 
 
 class NoSuchAlert(LookupError):
@@ -25,12 +25,6 @@ class EventLine:
     purpose: str
     reference: str
     terms: str
-
-
-@dataclass(frozen=True)
-class PersonLine:
-    public_id: str
-    name: str
 
 
 @dataclass(frozen=True)
@@ -75,15 +69,6 @@ def alert(scope: Scope, public_id: uuid.UUID, shown: int = 100) -> AlertDetail:
         )
         for e in events
     )
-    return AlertDetail(found, lines, tuple(_names(found.people[:200])), max(0, len(found.events) - shown))
-
-
-def _names(public_ids: list[str]) -> list[PersonLine]:
-    names: dict[str, str] = {}
-    for pid, given, family in (
-        PartnerRecord.objects.filter(link__person__public_id__in=public_ids)
-        .order_by("-updated_at")
-        .values_list("link__person__public_id", "given_name", "family_name")
-    ):
-        names.setdefault(str(pid), f"{given} {family}".strip())
-    return [PersonLine(pid, names.get(pid, "(not held now)")) for pid in public_ids]
+    return AlertDetail(
+        found, lines, tuple(people_named(found.people[:200])), max(0, len(found.events) - shown)
+    )

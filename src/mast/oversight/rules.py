@@ -16,10 +16,13 @@ from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 from mast.access.models import User
+from mast.alerts.models import Alert
 from mast.audit.models import AuditEvent
 from mast.feeds.models import PartnerRecord
 from mast.identity.standardise import normalise_name, normalise_postcode
+from mast.oversight.alerts import raise_alert
 from mast.oversight.models import OversightAlert, Shown, UserProfile, WatchedPerson
+from mast.requests.models import Request
 
 Rule = OversightAlert.Rule
 How = Shown.How
@@ -43,8 +46,6 @@ class Finding:
 
 
 def check_event(sequence: int) -> list[OversightAlert]:
-    from mast.oversight.alerts import raise_alert
-
     event = AuditEvent.objects.filter(sequence=sequence).select_related("user").first()
     if event is None or event.user is None or event.action not in PRACTICE:
         return []
@@ -148,9 +149,6 @@ def _led_to(user: User, subject, at: datetime) -> bool:
         user=user, subject=subject, how__in=LEADS, at__gte=at - timedelta(hours=LEAD_HOURS), at__lte=at
     ).exists():
         return True
-    from mast.alerts.models import Alert
-    from mast.requests.models import Request
-
     return (
         Alert.objects.filter(recipient=user, person__public_id=subject).exists()
         or Request.objects.filter(person__public_id=subject, to_agency_id=user.agency_id).exists()

@@ -12,9 +12,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from mast.access.gate import Throttled, Viewer
-from mast.access.policy import Action
 from mast.audit.models import AuditEvent
+from mast.gate.gate import Throttled, Viewer
+from mast.gate.policy import Action
+from mast.oversight.alerts import raise_throttled
 
 SEARCHES = (Action.SEARCH_PEOPLE, Action.SEARCH_ADDRESSES)
 LOOKS = (Action.VIEW_PERSON, Action.PRINT_PERSON, Action.VIEW_ADDRESS)
@@ -63,8 +64,6 @@ def check(user, action: Action) -> None:
 
 
 def _refuse(user, limit: Limit, said: str, wait: int) -> None:
-    from mast.oversight.alerts import raise_throttled
-
     raise_throttled(user, said)
     raise Throttled(f"You have reached MAST's limit of {said}.", wait)
 

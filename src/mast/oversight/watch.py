@@ -12,6 +12,7 @@ from django.db import transaction
 
 from mast.audit.models import AuditEvent
 from mast.oversight.models import Shown
+from mast.oversight.rules import check_event
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +79,6 @@ def on_event(sender, event: AuditEvent, **kwargs) -> None:
 
 
 def _check(sequence: int) -> None:
-    from mast.oversight.rules import check_event
-
     try:
         check_event(sequence)
     except Exception as error:  # a rule's failure must never cost the practitioner their page

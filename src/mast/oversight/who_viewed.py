@@ -11,10 +11,10 @@ from datetime import date, datetime
 
 from django.core.paginator import Paginator
 
-from mast.access.gate import Scope
 from mast.access.models import Role, User
 from mast.audit.models import AuditEvent
 from mast.feeds.models import PartnerRecord
+from mast.gate.gate import Scope
 from mast.identity.models import Person
 from mast.oversight import words
 from mast.oversight.models import Shown

@@ -3,6 +3,11 @@
 import uuid
 from functools import lru_cache
 
+from mast.access.models import Role, User
+from mast.gate import policy
+from mast.governance.models import Purpose
+from mast.oversight.names import people_named
+
 ACTIONS = {
     "search_people": "Searched for people",
     "search_addresses": "Searched for addresses",
@@ -52,9 +57,6 @@ def action(code: str) -> str:
 
 @lru_cache(maxsize=1)
 def _purpose_labels() -> dict[str, str]:
-    from mast.access import policy
-    from mast.governance.models import Purpose
-
     labels = dict(Purpose.objects.values_list("code", "label"))
     for value in vars(policy).values():
         if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, str) for v in value):
@@ -93,16 +95,13 @@ def _person_id(target: str) -> str:
 def lines(events) -> list[dict]:
     """Audit events as an IG officer reads them: names, plain words, the person or address they were about,
     and the search terms, each beside the event itself."""
-    from mast.access.models import Role, User
-    from mast.oversight.queue import _names
-
     events = list(events)
     names = {
         u.username: u.get_full_name() or u.username
         for u in User.objects.filter(username__in={e.username for e in events})
     }
     people_ids = [_person_id(e.target) for e in events]
-    people = {p.public_id: p.name for p in _names(list(dict.fromkeys(p for p in people_ids if p)))}
+    people = {p.public_id: p.name for p in people_named(list(dict.fromkeys(p for p in people_ids if p)))}
     roles = dict(Role.choices)
     out = []
     for e in events:

@@ -1,21 +1,22 @@
-"""The audit log, as an IG officer reads it: filter, page through, and see who looked at what and why.
+"""The audit log, as an IG officer reads it: filter, page through, and see who looked at what and why, in
+names and plain words; download what the filters select.
 
 Reading the log is itself audited, through the gate, like any other read of personal data.
 """
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from mast.access.gate import through_gate
-from mast.access.policy import Action
-from mast.audit.reports import EventFilter, actions, events
+from mast.audit.reports import EventFilter, events
+from mast.gate.gate import through_gate
+from mast.gate.policy import Action
 from mast.oversight import words
 from mast.oversight.exports import audit_csv as audit_rows_csv
-from mast.web.forms import FieldError
+from mast.web.forms.base import FieldError
+from mast.web.permissions import requires
 from mast.web.viewer import viewer_of
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"]
@@ -46,13 +47,21 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, auto_id="%s", **kwargs)
-        self.fields["action"].choices = [("", "Anything"), *((a, words.action(a)) for a in actions())]
+        self.fields["action"].choices = [("", "Anything"), *((a, words.action(a)) for a in map(str, Action))]
 
     def error_summary(self) -> list[FieldError]:
         return [FieldError(name, self.errors[name][0]) for name in self.fields if name in self.errors]
 
 
-@login_required
+def _filters_of(form: AuditFilterForm) -> tuple[EventFilter, dict]:
+    """The filters, and what they were in words for the reading's own audit event."""
+    if not (form.is_bound and form.is_valid()):
+        return EventFilter(), {}
+    cleaned = {k: (str(v) if k == "person" and v else v) for k, v in form.cleaned_data.items()}
+    return EventFilter(**cleaned), {k: str(v) for k, v in cleaned.items() if v}
+
+
+@requires(Action.VIEW_AUDIT_LOG)
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
@@ -63,27 +72,14 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         page.object_list = words.lines(page.object_list)
         return page
 
-    page = through_gate(
-        viewer_of(request),
-        Action.VIEW_AUDIT_LOG,
-        read,
-        target="audit-log",
-        detail=said,
-    )
+    page = through_gate(viewer_of(request), Action.VIEW_AUDIT_LOG, read, target="audit-log", detail=said)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
     return render(request, "web/audit/index.html", context)
 
 
-def _filters_of(form: "AuditFilterForm") -> tuple[EventFilter, dict]:
-    if not (form.is_bound and form.is_valid()):
-        return EventFilter(), {}
-    cleaned = {k: (str(v) if k == "person" and v else v) for k, v in form.cleaned_data.items()}
-    return EventFilter(**cleaned), {k: str(v) for k, v in cleaned.items() if v}
-
-
-@login_required
+@requires(Action.EXPORT_AUDIT_LOG)
 @require_GET
 def audit_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The log as filtered, every event, as CSV: audited as it is granted, then streamed."""

@@ -5,19 +5,19 @@ audited too; the logic is in mast.oversight."""
 import uuid
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from mast.access.gate import through_gate
-from mast.access.policy import Action
+from mast.gate.gate import through_gate
+from mast.gate.policy import Action
 from mast.oversight import alerts as oversight_alerts
 from mast.oversight import queue, who_viewed
 from mast.oversight.exports import who_viewed_csv
 from mast.oversight.models import OversightAlert
-from mast.web.practice_forms import GovukForm
+from mast.web.forms.practice import GovukForm
+from mast.web.permissions import requires
 from mast.web.viewer import viewer_of
 
 
@@ -41,7 +41,7 @@ class CloseForm(GovukForm):
     )
 
 
-@login_required
+@requires(Action.VIEW_OVERSIGHT_ALERTS)
 @require_GET
 def alert_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
@@ -73,7 +73,7 @@ def _alert_page(request, public_id: uuid.UUID, form: CloseForm, status: int = 20
     )
 
 
-@login_required
+@requires(Action.VIEW_OVERSIGHT_ALERTS)
 @require_http_methods(["GET", "POST"])
 def alert(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     if request.method == "GET":
@@ -100,7 +100,7 @@ def alert(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return _alert_page(request, public_id, form, status=200)
 
 
-@login_required
+@requires(Action.VIEW_WHO_VIEWED)
 @require_GET
 def person_looks(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     try:
@@ -115,7 +115,7 @@ def person_looks(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(request, "web/oversight/who_viewed.html", {"person": person, "page": page})
 
 
-@login_required
+@requires(Action.EXPORT_WHO_VIEWED)
 @require_GET
 def person_looks_csv(request: HttpRequest, public_id: uuid.UUID) -> StreamingHttpResponse:
     try:

@@ -8,6 +8,7 @@ from django.db import connection
 
 from mast.audit.chain import verify
 from mast.audit.checkpoint import CheckpointProblem, read_all, verify_against_checkpoints
+from mast.audit.grants import current_role, rights_of
 from mast.audit.models import AuditEvent
 
 
@@ -62,8 +63,6 @@ class Command(BaseCommand):
     def _warn_if_this_role_can_change_events(self) -> None:
         if connection.vendor != "postgresql":
             return
-        from mast.audit.grants import current_role, rights_of
-
         rights = rights_of(current_role())
         if not rights.append_only:
             self.stderr.write(

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 
 from mast.access import case_reference
 from mast.access.models import AccessPurpose
+from mast.governance.services import purposes
 
 SESSION_KEY = "mast_purpose_id"
 USED_AT_KEY = "mast_purpose_used_at"
@@ -22,8 +23,6 @@ REFERENCE_MAX = 100
 
 def reasons() -> list[tuple[str, str]]:
     """The purposes a practitioner may choose from: the data-sharing agreement's, as (code, label)."""
-    from mast.governance.services import purposes
-
     return [(p.code, p.label) for p in purposes()]
 
 
