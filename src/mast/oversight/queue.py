@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from django.core.paginator import Paginator
 
 from mast.audit.models import AuditEvent
-from mast.gate.gate import Scope
+from mast.gate.gate import NotFound, Scope
 from mast.oversight import words
 from mast.oversight.models import OversightAlert
 from mast.oversight.names import PersonLine, people_named
 
 
-class NoSuchAlert(LookupError):
-    pass
+class NoSuchAlert(NotFound):
+    message = "No alert of your agency has this id."
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from mast.access.models import Role, User
 from mast.audit.models import AuditEvent
 from mast.feeds.models import PartnerRecord
-from mast.gate.gate import Scope
+from mast.gate.gate import NotFound, Scope
 from mast.identity.models import Person
 from mast.oversight import words
 from mast.oversight.models import Shown
@@ -22,8 +22,8 @@ from mast.oversight.models import Shown
 PAGE_SIZE = 50
 
 
-class NoSuchPerson(LookupError):
-    pass
+class NoSuchPerson(NotFound):
+    message = "No person has this id."
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -58,15 +58,12 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 
 
 def _alert_page(request, public_id: uuid.UUID, form: CloseForm, status: int = 200) -> HttpResponse:
-    try:
-        detail = through_gate(
-            viewer_of(request),
-            Action.VIEW_OVERSIGHT_ALERTS,
-            lambda scope: queue.alert(scope, public_id),
-            target=f"oversight-alert:{public_id}",
-        )
-    except queue.NoSuchAlert:
-        raise Http404("No alert of your agency has this id.") from None
+    detail = through_gate(
+        viewer_of(request),
+        Action.VIEW_OVERSIGHT_ALERTS,
+        lambda scope: queue.alert(scope, public_id),
+        target=f"oversight-alert:{public_id}",
+    )
     own = detail.alert.subject_id == request.user.pk
     return render(
         request, "web/oversight/alert.html", {"detail": detail, "form": form, "own": own}, status=status
@@ -90,8 +87,6 @@ def alert(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 target=f"oversight-alert:{public_id}",
                 detail={"outcome": form.cleaned_data["outcome"]},
             )
-        except queue.NoSuchAlert:
-            raise Http404("No alert of your agency has this id.") from None
         except ValidationError as error:
             for field, problems in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, problems[0])
@@ -103,30 +98,24 @@ def alert(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @requires(Action.VIEW_WHO_VIEWED)
 @require_GET
 def person_looks(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    try:
-        person, page = through_gate(
-            viewer_of(request),
-            Action.VIEW_WHO_VIEWED,
-            lambda scope: who_viewed.history(scope, public_id, request.GET.get("page") or 1),
-            target=f"person:{public_id}",
-        )
-    except who_viewed.NoSuchPerson:
-        raise Http404("No person has this id.") from None
+    person, page = through_gate(
+        viewer_of(request),
+        Action.VIEW_WHO_VIEWED,
+        lambda scope: who_viewed.history(scope, public_id, request.GET.get("page") or 1),
+        target=f"person:{public_id}",
+    )
     return render(request, "web/oversight/who_viewed.html", {"person": person, "page": page})
 
 
 @requires(Action.EXPORT_WHO_VIEWED)
 @require_GET
 def person_looks_csv(request: HttpRequest, public_id: uuid.UUID) -> StreamingHttpResponse:
-    try:
-        person, looks = through_gate(
-            viewer_of(request),
-            Action.EXPORT_WHO_VIEWED,
-            lambda scope: who_viewed.every_look(scope, public_id),
-            target=f"person:{public_id}",
-        )
-    except who_viewed.NoSuchPerson:
-        raise Http404("No person has this id.") from None
+    person, looks = through_gate(
+        viewer_of(request),
+        Action.EXPORT_WHO_VIEWED,
+        lambda scope: who_viewed.every_look(scope, public_id),
+        target=f"person:{public_id}",
+    )
     response = StreamingHttpResponse(who_viewed_csv(looks), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="who-looked-{person.public_id}.csv"'
     return response
