@@ -45,7 +45,7 @@ def test_an_alert_from_harvesting_to_closing_and_who_looked(page: Page, region):
     assert OversightAlert.objects.get().status == "closed"
     assert_accessible(page)
 
-    page.get_by_role("link", name="Ada Quill: who looked at them").click()
+    page.get_by_role("link", name="Ada Quill").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ada Quill")
     expect(page.locator("main")).to_contain_text("Looked at their record")
     expect(page.locator("main")).to_contain_text("CASE-0042")
