@@ -26,6 +26,7 @@ EXPECTED = {
     ],
     Role.IG_OFFICER: [
         "Review uncertain matches",
+        "Oversight alerts",
         "Read the audit log",
         "See how quickly requests are answered",
         "Read the data-sharing agreement",
