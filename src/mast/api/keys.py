@@ -95,6 +95,7 @@ def create_key(user, source: Source, direction: str, name: str, days: int = DEFA
         action="create_api_key",
         target=f"api_key:{key.key_id}",
         detail={"source": source.code, "direction": direction, "expires": key.expires_at.date().isoformat()},
+        purpose_code="partner_api",
     )
     return NewKey(key, secret)
 
@@ -112,6 +113,7 @@ def revoke_key(user, key: ApiKey) -> None:
         action="revoke_api_key",
         target=f"api_key:{key.key_id}",
         detail={"source": key.source.code, "direction": key.direction},
+        purpose_code="partner_api",
     )
 
 
