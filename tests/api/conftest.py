@@ -87,3 +87,9 @@ def world(db, tmp_path, monkeypatch, settings):
     monkeypatch.setattr("mast.identity.record_store.store_path", lambda: tmp_path / "records.arrow")
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}}
     return World()
+
+
+# The review page's test needs no collected static files.
+from tests.web.conftest import plain_static_storage  # noqa: E402
+
+__all__ = ["plain_static_storage"]

@@ -6,7 +6,8 @@ PERMIT looks at anyone, and through the access gate, as a practitioner's search 
 
 - **known** — one person matches confidently (`CONFIDENT`, and no one else near): their involvements in
   the display window, open ones first, with type, start date and whom to contact;
-- **possible** — several people, or a weak match, or too broad a question: MAST will not guess; the caller
+- **possible** — several people, a weak match, a person with open "possibly also" pairs, or too broad a
+  question: MAST will not guess; the caller
   is told to ask a practitioner (a wrong "known" would show one family's data to another);
 - **not known** — no one above the search threshold.
 """
@@ -23,7 +24,9 @@ from mast.api.keys import KeyHolder
 from mast.api.models import MatchQuery
 from mast.audit import chain
 from mast.identity import search as identity_search
+from mast.identity.models import Person
 from mast.people.known import involvements_of
+from mast.people.possible import possibly_also
 
 # A match this strong, with the next person far below, is one person; anything less is for a practitioner.
 CONFIDENT = 0.99
@@ -85,6 +88,10 @@ def ask(holder: KeyHolder, request: fhir.MatchRequest, ip_address: str | None = 
     def read(scope):
         found = identity_search.find_people(request.query)
         outcome, person = _outcome(found)
+        # A person still "possibly also recorded as" someone else (twins, same-named relatives) is not yet
+        # one person: a practitioner looks, rather than the API answering for half of them.
+        if person is not None and possibly_also(scope, Person.objects.get(pk=person)):
+            outcome, person = "possible", None
         lines = involvements_of(scope, person) if person is not None else []
         return outcome, lines
 
