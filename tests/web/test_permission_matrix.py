@@ -13,6 +13,8 @@ from django.urls import get_resolver, reverse
 from mast.access.models import AccessPurpose, Role
 from mast.access.purpose import SESSION_KEY
 from mast.alerts.models import Alert
+from mast.api import keys
+from mast.api.models import MatchQuery
 from mast.audit.models import AuditEvent
 from mast.feeds.models import Involvement, Load, RejectedRow
 from mast.identity.models import Address, InvolvementAddress, MatchDecision, Person, PersonLink
@@ -78,6 +80,14 @@ PAGES = {
     "request-acknowledge": ("post", PRACTITIONERS, True),
     "request-reply": ("get", PRACTITIONERS, True),
     "request-decline": ("get", PRACTITIONERS, True),
+    # Partner systems' API keys: a change to who may call MAST, audited (with its purpose) like a read.
+    "api-keys": ("get", frozenset({Role.FEED_OWNER, Role.ADMINISTRATOR}), False),
+    # Posted empty, it only shows the form again with what is missing.
+    "api-key-create": ("post", frozenset({Role.FEED_OWNER, Role.ADMINISTRATOR}), False),
+    "api-key-revoke": ("post", frozenset({Role.FEED_OWNER, Role.ADMINISTRATOR}), True),
+    "api-review": ("get", frozenset({Role.IG_OFFICER}), False),
+    # Posted without a decision, it only sends the officer back to the queue.
+    "api-review-decide": ("post", frozenset({Role.IG_OFFICER}), False),
 }
 # Pages read with the purpose the policy implies, not the case the practitioner stated: their own alerts, and
 # the requests they follow up or answer (each request's own purpose and reference go in the event's detail).
@@ -158,6 +168,17 @@ def world():
         "request-new": [person.public_id],
         **{name: [request.pk] for name in REQUEST_PAGES},
     }
+    api_key = keys.create_key(users[Role.FEED_OWNER], police, "push", "Niche live").key
+    query = MatchQuery.objects.create(
+        api_key=api_key,
+        requesting_organisation="Testshire Council",
+        requesting_user="A. Worker",
+        reason="https://www.legislation.gov.uk/ukpga/2017/16/section/1",
+        decision="REVIEW",
+        decision_reason="Held",
+    )
+    args["api-key-revoke"] = [api_key.key_id]
+    args["api-review-decide"] = [query.pk]
     return {"users": users, "args": args, "purpose": purpose}
 
 
