@@ -148,7 +148,10 @@ def test_unlisted_legislation_waits_for_an_ig_officer_then_is_answered(world, cl
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"resourceType": "Parameters", "parameter": [{"name": "resource", "resource": patient()}]}, "reason"),
+        (
+            {"resourceType": "Parameters", "parameter": [{"name": "resource", "resource": patient()}]},
+            "reason",
+        ),
         (question(patient({**ROBIN, "date_of_birth": "2016-13-40"})), "parameter.0.resource.birthDate"),
         ({"resourceType": "Patient"}, "resource_type"),
         (question({"resourceType": "Patient", "gender": "female"}), "resource"),
@@ -197,4 +200,3 @@ def test_the_standards_example_request_is_understood_and_answered_in_its_shape(w
 
 def test_a_push_key_cannot_ask(world):
     assert world.pusher().post(URL, question(), format="json").status_code == 403
-

@@ -24,5 +24,7 @@ def test_the_schema_is_openapi_3_1_and_served_to_anyone(client):
     assert response.status_code == 200
     schema = response.json()
     assert schema["openapi"].startswith("3.1")
-    assert {"/api/v1/records/", "/api/v1/records/{record_id}/", "/api/v1/Patient/$match"} <= set(schema["paths"])
+    assert {"/api/v1/records/", "/api/v1/records/{record_id}/", "/api/v1/Patient/$match"} <= set(
+        schema["paths"]
+    )
     assert schema["components"]["securitySchemes"]["apiKey"]["scheme"] == "bearer"
