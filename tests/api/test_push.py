@@ -1,4 +1,4 @@
-"""Records pushed by a partner's system: checked as file rows are, stored, matched, never removing anything."""
+"""Records pushed by a partner's system: checked as file rows are, stored, matched, never removing."""
 
 from datetime import date
 

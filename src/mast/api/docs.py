@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from drf_spectacular.generators import SchemaGenerator
 
 from mast.access.policy import Action, allows
@@ -32,7 +34,7 @@ def operations(schema: dict) -> list[dict]:
                     "method": method.upper(),
                     "path": path,
                     "summary": operation.get("summary", ""),
-                    "description": operation.get("description", ""),
+                    "description": with_code(operation.get("description", "")),
                     "fields": fields,
                     "responses": [
                         (code, response.get("description", ""))
@@ -56,6 +58,14 @@ def _fields(components: dict, name: str, prefix: str = "") -> list[tuple[str, st
         kind = " or ".join(kind) if isinstance(kind, list) else kind
         rows.append((prefix + field, kind, spec.get("description", "")))
     return rows
+
+
+def with_code(text: str) -> SafeString:
+    """The description's `names` as code, everything else escaped."""
+    parts = escape(text).split("`")
+    return mark_safe(  # noqa: S308 (every part escaped above)
+        "".join(f"<code>{part}</code>" if index % 2 else part for index, part in enumerate(parts))
+    )
 
 
 @login_required

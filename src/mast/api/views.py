@@ -58,7 +58,10 @@ class Records(PartnerView):
             )
         ],
         responses={
-            200: PushResultSerializer,
+            200: OpenApiResponse(
+                PushResultSerializer,
+                description="Loaded (or unchanged): what became of each record; refused ones with their reasons.",
+            ),
             **PROBLEMS,
             409: OpenApiResponse(ProblemSerializer, description="Idempotency-Key reused with other records."),
             422: OpenApiResponse(
