@@ -60,7 +60,7 @@ class Records(PartnerView):
         responses={
             200: OpenApiResponse(
                 PushResultSerializer,
-                description="Loaded (or unchanged): what became of each record; refused ones with their reasons.",
+                description="Loaded (or unchanged): what became of each record, refused ones with reasons.",
             ),
             **PROBLEMS,
             409: OpenApiResponse(ProblemSerializer, description="Idempotency-Key reused with other records."),
