@@ -14,8 +14,10 @@ from mast.api.problems import problem
 from mast.api.serializers import ProblemSerializer, PushResultSerializer, PushSerializer
 from mast.feeds.withdrawal import NotHeld
 
+PROBLEM = "application/problem+json"
+FHIR = "application/fhir+json"
 PROBLEMS = {
-    code: OpenApiResponse(ProblemSerializer, description=words)
+    (code, PROBLEM): OpenApiResponse(ProblemSerializer, description=words)
     for code, words in (
         (400, "The body is not valid: every problem, field by field."),
         (401, "No API key, or one that is wrong, expired or revoked."),
@@ -63,8 +65,10 @@ class Records(PartnerView):
                 description="Loaded (or unchanged): what became of each record, refused ones with reasons.",
             ),
             **PROBLEMS,
-            409: OpenApiResponse(ProblemSerializer, description="Idempotency-Key reused with other records."),
-            422: OpenApiResponse(
+            (409, PROBLEM): OpenApiResponse(
+                ProblemSerializer, description="Idempotency-Key reused with other records."
+            ),
+            (422, PROBLEM): OpenApiResponse(
                 ProblemSerializer, description="No record could be loaded; each one's reason."
             ),
         },
@@ -90,7 +94,10 @@ class Records(PartnerView):
                 "No record could be loaded",
                 answer.body["message"] or "Every record was refused; see rejected.",
                 "records-rejected",
-                **answer.body,
+                # The push's figures, as a 200 gives them; its load's status by another name, as a
+                # problem's `status` is the HTTP status.
+                **{name: value for name, value in answer.body.items() if name != "status"},
+                load_status=answer.body["status"],
             )
         response = Response(answer.body, status=answer.status_code)
         if answer.replayed:
@@ -106,9 +113,9 @@ class Record(PartnerView):
         summary="Withdraw one record",
         description="The involvement with this record_id is no longer shared (kept removed, can be undone).",
         responses={
-            204: None,
-            **PROBLEMS,
-            404: OpenApiResponse(ProblemSerializer, description="No such record."),
+            204: OpenApiResponse(description="Withdrawn."),
+            **{(code, PROBLEM): PROBLEMS[code, PROBLEM] for code in (401, 403, 429)},
+            (404, PROBLEM): OpenApiResponse(ProblemSerializer, description="No such record."),
         },
     )
     def delete(self, request, record_id: str):
@@ -153,12 +160,18 @@ class Match(PartnerView):
             "Parameters resource: `match`, `outcome` (known, not-known, possible), `decision`, `agreement`, "
             "`queryId`, and for a known person `openCase` and each `involvement` with its `contact`."
         ),
-        request={"application/fhir+json": OpenApiTypes.OBJECT, "application/json": OpenApiTypes.OBJECT},
+        request={FHIR: OpenApiTypes.OBJECT, "application/json": OpenApiTypes.OBJECT},
         responses={
-            200: OpenApiResponse(OpenApiTypes.OBJECT, description="PERMIT: the answer (FHIR Parameters)."),
-            202: OpenApiResponse(OpenApiTypes.OBJECT, description="REVIEW: held for a person to decide."),
+            (200, FHIR): OpenApiResponse(
+                OpenApiTypes.OBJECT, description="PERMIT: the answer (FHIR Parameters)."
+            ),
+            (202, FHIR): OpenApiResponse(
+                OpenApiTypes.OBJECT, description="REVIEW: held for a person to decide."
+            ),
             **PROBLEMS,
-            403: OpenApiResponse(ProblemSerializer, description="DENY, or a key for the other direction."),
+            (403, PROBLEM): OpenApiResponse(
+                ProblemSerializer, description="DENY, or a key for the other direction."
+            ),
         },
         examples=[OpenApiExample("Section 47 enquiry", value=REQUEST_EXAMPLE, request_only=True)],
     )
