@@ -8,8 +8,8 @@ from rest_framework.test import APIClient
 
 from mast.access.models import Role
 from mast.api import keys
+from mast.canonical import FIELD_NAMES
 from mast.feeds import mapping
-from mast.feeds.canonical import FIELD_NAMES
 from mast.feeds.services import source_for_mapping
 from mast.governance.demo import ensure_demo_agreement
 from tests.factories import make_user

@@ -136,9 +136,9 @@ def test_unlisted_legislation_waits_for_an_ig_officer_then_is_answered(world, cl
 
     officer = make_user(Role.IG_OFFICER)
     client.force_login(officer)
-    page = client.get("/api-queries/review/")
+    page = client.get("/api/queries/review/")
     assert other_law in page.content.decode()
-    client.post(f"/api-queries/{query_id}/decide/", {"decision": "PERMIT"})
+    client.post(f"/api/queries/{query_id}/decide/", {"decision": "PERMIT"})
     assert AuditEvent.objects.filter(action="review_api_query", username=officer.username).exists()
 
     again = values(ask(world, question(reason=other_law, reviewedQuery=query_id)))

@@ -4,11 +4,11 @@ content type and body — is one the description promises."""
 
 import pytest
 import schemathesis
-from schemathesis.checks import positive_data_acceptance
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import positive_data_acceptance
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
 EXAMPLES = 20

@@ -62,7 +62,7 @@ def test_a_key_is_shown_once_used_by_a_partner_system_and_revoked_at_once(
     assert _push(live_server.url, secret) == 200
     assert Involvement.objects.filter(source=source, record_id="P1").exists()
 
-    page.goto("/api-keys/")
+    page.goto("/api/keys/")
     expect(page.get_by_text(secret)).to_have_count(0)  # never shown again
     key = ApiKey.objects.get()
     row = page.get_by_role("row").filter(has_text=key.key_id)

@@ -14,8 +14,6 @@ from django.urls import get_resolver, reverse
 
 from mast.access.models import AccessPurpose, Role
 from mast.alerts.models import Alert
-from mast.api import keys
-from mast.api.models import MatchQuery
 from mast.audit.models import AuditEvent
 from mast.feeds.models import Involvement, Load, RejectedRow
 from mast.gate.policy import RULES, Action
@@ -80,14 +78,6 @@ PAGES = {
     "request-acknowledge": ("post", True),
     "request-reply": ("get", True),
     "request-decline": ("get", True),
-    # Partner systems' API keys: a change to who may call MAST, audited (with its purpose) like a read.
-    "api-keys": ("get", False),
-    # Posted empty, it only shows the form again with what is missing.
-    "api-key-create": ("post", False),
-    "api-key-revoke": ("post", True),
-    "api-review": ("get", False),
-    # Posted without a decision, it only sends the officer back to the queue.
-    "api-review-decide": ("post", False),
 }
 
 
@@ -192,17 +182,6 @@ def world():
         "request-new": [person.public_id],
         **{name: [request.pk] for name in REQUEST_PAGES},
     }
-    api_key = keys.create_key(users[Role.FEED_OWNER], police, "push", "Niche live").key
-    query = MatchQuery.objects.create(
-        api_key=api_key,
-        requesting_organisation="Testshire Council",
-        requesting_user="A. Worker",
-        reason="https://www.legislation.gov.uk/ukpga/2017/16/section/1",
-        decision="REVIEW",
-        decision_reason="Held",
-    )
-    args["api-key-revoke"] = [api_key.key_id]
-    args["api-review-decide"] = [query.pk]
     return {"users": users, "args": args, "purpose": purpose}
 
 

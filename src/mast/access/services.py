@@ -73,7 +73,7 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
             "Manage your systems' API keys",
             "Keys that let your agency's system push records as they happen, or ask whether a person is "
             "known.",
-            "web:api-keys",
+            "api:keys",
         ),
     ),
     Role.IG_OFFICER: (
@@ -90,7 +90,7 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
         Capability(
             "Decide partner systems' questions held for review",
             "Questions a partner's system asked for a reason the agreement does not name: permit or refuse.",
-            "web:api-review",
+            "api:review",
         ),
         Capability(
             "See how quickly requests are answered",
@@ -107,7 +107,7 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
         Capability(
             "Manage partner systems' API keys",
             "Make, rotate and revoke the keys partners' systems use to push records or ask about a person.",
-            "web:api-keys",
+            "api:keys",
         ),
         Capability("Manage users", "Add people, set their role and agency, and switch off accounts."),
         Capability("Manage agencies", "Add the partner agencies that share data with MAST or use it."),

@@ -5,15 +5,15 @@ is audited with the key's id, never the key.
 """
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import SimpleRateThrottle
 
-from mast.access.policy import allows
 from mast.api.keys import KeyHolder, key_for_secret
-from mast.audit import chain
+from mast.gate.gate import Viewer, refuse_unless_allowed
 
 NOT_ACCEPTED = (
     "The API key is not accepted: it is wrong, expired or revoked. Ask your feed owner for a new one."
@@ -54,17 +54,17 @@ class AllowedByPolicy(BasePermission):
         action = view.policy_actions.get(request.method)
         if action is None:
             return True  # a method the endpoint does not have: REST framework answers 405 (or OPTIONS)
-        if allows(holder, action):
-            return True
-        chain.append(
-            user=holder,
-            action=str(action),
-            outcome="denied",
-            target=f"source:{holder.key.source.code}",
-            detail={"api_key": holder.key.key_id, "refused": "direction"},
-            ip_address=request.META.get("REMOTE_ADDR"),
-        )
-        return False
+        try:
+            # The gate's own check: a refusal is audited as a person's is, with the key's id.
+            refuse_unless_allowed(
+                Viewer(holder, ip_address=request.META.get("REMOTE_ADDR")),
+                action,
+                target=f"source:{holder.key.source.code}",
+                detail={"api_key": holder.key.key_id},
+            )
+        except PermissionDenied:
+            return False
+        return True
 
 
 class PerKeyThrottle(SimpleRateThrottle):

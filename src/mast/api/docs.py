@@ -1,15 +1,14 @@
 """The API's browsable documentation, for signed-in feed owners and administrators: a GOV.UK page made from
 the same OpenAPI description the API serves, so the two cannot disagree."""
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from drf_spectacular.generators import SchemaGenerator
 
-from mast.access.policy import Action, allows
+from mast.api.pages import requires
+from mast.gate.policy import Action
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -68,9 +67,7 @@ def with_code(text: str) -> SafeString:
     )
 
 
-@login_required
+@requires(Action.VIEW_API_DOCS)
 def api_docs(request: HttpRequest) -> HttpResponse:
-    if not allows(request.user, Action.VIEW_API_DOCS):
-        raise PermissionDenied("The API's documentation is for feed owners and administrators.")
     schema = SchemaGenerator().get_schema(request=None, public=True)
     return render(request, "api/docs.html", {"schema": schema, "operations": operations(schema)})

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from mast.access.gate import Viewer, through_gate
-from mast.access.policy import Action
 from mast.api import fhir
 from mast.api.decision import Decision, decide
 from mast.api.keys import KeyHolder
 from mast.api.models import MatchQuery
 from mast.audit import chain
+from mast.gate.gate import Viewer, through_gate
+from mast.gate.policy import Action
 from mast.identity import search as identity_search
 from mast.identity.models import Person
 from mast.people.known import involvements_of

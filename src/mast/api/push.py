@@ -22,13 +22,14 @@ from django.db import IntegrityError, transaction
 from mast.api.keys import KeyHolder
 from mast.api.models import PushReceipt
 from mast.audit import chain
+from mast.canonical import CATEGORIES, FIELD_NAMES, SEXES, STATUSES
 from mast.config.paths import private_dir
-from mast.feeds.canonical import CATEGORIES, FIELD_NAMES, SEXES, STATUSES
 from mast.feeds.mapping import Guard, Mapping, load_mapping
 from mast.feeds.models import Load, Source
 from mast.feeds.services import queue_load
 from mast.feeds.withdrawal import NotHeld, withdraw
-from mast.identity.intake import incoming_dir, ingest_queued
+from mast.ingest.intake import ingest_queued
+from mast.ingest.queue import incoming_dir
 
 MAX_BATCH = 1000
 # Nothing a push leaves out is removed, and a push with bad records applies the good ones: never held.

@@ -7,7 +7,7 @@ loaded is decided by the same row validation as a file's (feeds/validation.py), 
 from rest_framework import serializers
 
 from mast.api.push import MAX_BATCH
-from mast.feeds.canonical import FIELDS
+from mast.canonical import FIELDS
 
 TEXT_HELP = {
     "record_id": "Your id for this involvement (incident, referral, episode, visit). Required.",

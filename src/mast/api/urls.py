@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from mast.api import docs, views
+from mast.api import docs, pages, views
 
 app_name = "api"
 urlpatterns = [
@@ -14,4 +14,10 @@ urlpatterns = [
         "schema/", SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]), name="schema"
     ),
     path("docs/", docs.api_docs, name="docs"),
+    # Partner systems' API keys (feed owners, administrators) and questions held for review (IG officers).
+    path("keys/", pages.index, name="keys"),
+    path("keys/new/", pages.create, name="key-create"),
+    path("keys/<str:key_id>/revoke/", pages.revoke, name="key-revoke"),
+    path("queries/review/", pages.review_queue, name="review"),
+    path("queries/<int:pk>/decide/", pages.review_decide, name="review-decide"),
 ]

@@ -7,12 +7,12 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mast.access.policy import Action
 from mast.api import fhir, match, push
 from mast.api.auth import AllowedByPolicy, ApiKeyAuthentication, PerKeyThrottle
 from mast.api.problems import problem
 from mast.api.serializers import ProblemSerializer, PushResultSerializer, PushSerializer
 from mast.feeds.withdrawal import NotHeld
+from mast.gate.policy import Action
 
 PROBLEM = "application/problem+json"
 FHIR = "application/fhir+json"

@@ -2,8 +2,8 @@
 display window, each as the asking agency may see it — a restricted record of another agency only says who
 to contact."""
 
-from mast.access.gate import Scope
 from mast.feeds.models import Involvement
+from mast.gate.gate import Scope
 from mast.people.redaction import InvolvementLine, in_window, line
 
 

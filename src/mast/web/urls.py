@@ -3,8 +3,8 @@ from django.urls import path
 
 from mast.web.permissions import public
 from mast.web.views import alerts as alert_views
-from mast.web.views import api_keys, feeds, pages, practice
 from mast.web.views import audit as audit_views
+from mast.web.views import feeds, pages, practice
 from mast.web.views import governance as governance_views
 from mast.web.views import identity as identity_views
 from mast.web.views import requests as request_views
@@ -53,12 +53,6 @@ urlpatterns = [
     path("alerts/people/<uuid:public_id>/unmute/", alert_views.unmute, name="alert-unmute"),
     path("governance/agreement/", governance_views.agreement, name="agreement"),
     path("audit/", audit_views.audit_log, name="audit-log"),
-    # Partner systems' API keys (feed owners, administrators) and questions held for review (IG officers).
-    path("api-keys/", api_keys.index, name="api-keys"),
-    path("api-keys/new/", api_keys.create, name="api-key-create"),
-    path("api-keys/<str:key_id>/revoke/", api_keys.revoke, name="api-key-revoke"),
-    path("api-queries/review/", api_keys.review_queue, name="api-review"),
-    path("api-queries/<int:pk>/decide/", api_keys.review_decide, name="api-review-decide"),
     path("cookies/", pages.cookies, name="cookies"),
     path("accessibility/", pages.accessibility, name="accessibility"),
 ]
