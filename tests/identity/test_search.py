@@ -13,7 +13,7 @@ from mast.feeds.mapping import all_mappings
 from mast.feeds.models import Involvement, Load, PartnerRecord, RejectedRow, Source
 from mast.feeds.services import Confirmation, load_file, source_for_mapping
 from mast.identity import search as identity_search
-from mast.identity import search_index
+from mast.identity import search_candidates, search_index
 from mast.identity.intake import ingest_file
 from mast.identity.models import (
     Address,
@@ -567,6 +567,41 @@ def test_a_query_too_broad_to_rank_says_how_many_and_lists_none(loaded, monkeypa
     assert found.too_broad and found.matches == ()
     assert found.total >= len(_people_called(loaded, family_name)) > 10
     assert search_people(SearchQuery(family_name=family_name)) == []
+
+
+def test_a_query_too_broad_to_rank_says_exactly_how_many_match(loaded, monkeypatch):
+    family_name = _commonest_family_name(loaded)
+    listed = find_people(SearchQuery(family_name=family_name))
+    assert not listed.too_broad and listed.total > 10
+    monkeypatch.setattr(identity_search, "MAX_LISTED", 10)
+
+    found = find_people(SearchQuery(family_name=family_name))
+
+    assert (found.too_broad, found.exact, found.total) == (True, True, listed.total)
+
+
+def test_a_query_whose_look_ups_meet_their_limit_is_still_counted_exactly(loaded, monkeypatch):
+    # Look-ups that bring at most 5 records each: the ranking pass cannot weigh everyone, so the search
+    # says the query is too broad, and counts the people with a larger limit.
+    family_name = _commonest_family_name(loaded)
+    listed = find_people(SearchQuery(family_name=family_name))
+    monkeypatch.setattr(search_candidates, "MAX_FOUND", 5)
+
+    found = find_people(SearchQuery(family_name=family_name))
+
+    assert (found.too_broad, found.exact, found.total) == (True, True, listed.total)
+
+
+def test_a_query_too_broad_even_to_count_says_more_than_how_many(loaded, monkeypatch):
+    family_name = _commonest_family_name(loaded)
+    listed = find_people(SearchQuery(family_name=family_name))
+    monkeypatch.setattr(search_candidates, "MAX_FOUND", 5)
+    monkeypatch.setattr(identity_search, "MAX_COUNTED", 8)
+
+    found = find_people(SearchQuery(family_name=family_name))
+
+    assert found.too_broad and not found.exact and found.matches == ()
+    assert 0 < found.total < listed.total  # a lower bound, and the page says "more than"
 
 
 def test_a_slip_in_the_given_name_finds_the_person_first(loaded):

@@ -159,10 +159,11 @@ def _years() -> range:
     return range(1880, dt.date.today().year + 1)
 
 
-def candidates(query, row: dict, swapped_row: dict | None = None, *, limit: int = MAX_FOUND) -> Found:
+def candidates(query, row: dict, swapped_row: dict | None = None, *, limit: int | None = None) -> Found:
     """Records worth scoring against the query, `row` being the query standardised as a record is and
     `swapped_row` the same with the given and family names the other way round (None when that makes no
-    difference); each look-up brings at most `limit`."""
+    difference); each look-up brings at most `limit` (MAX_FOUND unless said)."""
+    limit = limit or MAX_FOUND
     found = Found(limit=limit)
     current = PartnerRecord.objects.filter(removed_at__isnull=True)
     if query.reference:
