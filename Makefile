@@ -52,9 +52,11 @@ demo: setup
 	$(MAST) db_worker --verbosity 0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		MAST_DEMO=1 $(MAST) runserver 127.0.0.1:8000
 
+# import-linter's contracts (pyproject.toml) keep the layers of DESIGN.md §2: a wrong import fails here.
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=src $(BIN)/lint-imports
 
 format: setup
 	$(BIN)/ruff format .

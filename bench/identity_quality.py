@@ -7,7 +7,8 @@ to one record (its latest involvement's details, as a load keeps them), and then
 database:
 
 - **MAST**: `identity.offline.link_records`, the model, rules, possible matches and constrained clustering the
-  server uses;
+  server uses, given the family relationships the region's police and children's services record (as the
+  server reads a relationships feed: people a partner records as related are never a possible match);
 - **plain Splink**: Splink 5's default comparisons (`NameComparison` for each name, `DateOfBirthComparison`,
   `PostcodeComparison`, `ExactMatch` for sex and NHS number, `LevenshteinAtThresholds` on the first address
   line), blocked on the same fields as MAST, trained the same way (random sampling for u, EM on date-of-birth
@@ -48,18 +49,24 @@ def partner_records(out: Path) -> dict[str, dict]:
     return read(out, AS_OF)
 
 
+def relationships(out: Path) -> list[tuple[str, str]]:
+    from mast.synth.canonical import relationships as read
+
+    return read(out)
+
+
 def truth(out: Path):
     from mast.synth.canonical import truth as read
 
     return read(out)
 
 
-def mast(records: dict[str, dict]):
+def mast(records: dict[str, dict], related: list[tuple[str, str]] = ()):
     from mast.identity.offline import link_records
 
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as models:
-        linked = link_records(records, models_dir=Path(models))
+        linked = link_records(records, models_dir=Path(models), relationships=related)
     seconds = time.perf_counter() - started
     cluster_of = linked.clustering.cluster_of()
     reasons = {frozenset(key): reason for key, (_pair, reason) in linked.review.items()}
@@ -189,5 +196,5 @@ def run() -> None:
     truth_records, people = truth(out)
     print(f"held-out region: {PEOPLE:,} people, seed {SEED}: {len(records):,} partner records", flush=True)
     with paused_gc():
-        report("MAST", mast(records), truth_records, people)
+        report("MAST", mast(records, relationships(out)), truth_records, people)
     report("plain Splink 5", plain_splink(records), truth_records, people)

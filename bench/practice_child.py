@@ -355,7 +355,7 @@ def _client():
     from django.test.utils import override_settings
 
     from mast.access.models import AccessPurpose, User
-    from mast.access.purpose import SESSION_KEY
+    from mast.gate.purpose import SESSION_KEY
 
     # As the pages' tests do: static files without collectstatic's manifest. DEBUG stays off.
     override_settings(

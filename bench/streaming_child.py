@@ -13,7 +13,7 @@ import django
 def upload(path: Path, boundary: str) -> dict:
     from django.core.handlers.wsgi import WSGIRequest
 
-    from mast.identity.intake import incoming_dir
+    from mast.ingest.queue import incoming_dir
 
     size = path.stat().st_size
     with path.open("rb") as body:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from mast.feeds import mapping
 from mast.feeds.services import source_for_mapping
-from mast.identity.intake import ingest_file
+from mast.ingest.intake import ingest_file
 from tests.factories import make_user
 
 HERE = Path(__file__).parent

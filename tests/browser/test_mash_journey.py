@@ -19,8 +19,8 @@ from mast.feeds.models import Source
 from mast.feeds.services import source_for_mapping
 from mast.governance.demo import ensure_purposes
 from mast.identity.family import load_relationships
-from mast.identity.intake import ingest_file
 from mast.identity.models import Person, PersonLink
+from mast.ingest.intake import ingest_file
 from mast.requests.models import Request
 from tests.browser.conftest import sign_in
 from tests.factories import make_user

@@ -17,8 +17,8 @@ from django.db import connection
 
 from mast.feeds.models import Involvement, Load, PartnerRecord
 from mast.feeds.services import Confirmation, recover_stopped_loads
-from mast.identity.intake import ingest_file
 from mast.identity.models import Person, PersonLink
+from mast.ingest.intake import ingest_file
 from tests.feeds.conftest import HERE, write_feed
 
 LOADER = """
@@ -26,7 +26,7 @@ import sys, time, django
 django.setup()
 from mast.feeds.models import Source
 from mast.feeds.services import Confirmation
-from mast.identity.intake import ingest_file
+from mast.ingest.intake import ingest_file
 stop_at = sys.argv[2]
 def progress(stage, done, total):
     print(stage, done, flush=True)

@@ -96,11 +96,11 @@ def test_practitioners_see_an_invalid_date_of_birth_as_recorded(dob, raw, flagge
 
 
 def test_the_people_pages_queries_give_an_invalid_date_of_birth_as_recorded(source, tmp_path):
-    from mast.access.gate import Viewer, through_gate
     from mast.access.models import AccessPurpose, Role
-    from mast.access.policy import Action
-    from mast.identity.intake import ingest_file
+    from mast.gate.gate import Viewer, through_gate
+    from mast.gate.policy import Action
     from mast.identity.search import SearchQuery
+    from mast.ingest.intake import ingest_file
     from mast.people.person import person_summary
     from mast.people.search import search_people
     from tests.factories import make_user

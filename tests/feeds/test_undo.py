@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from mast.audit.models import AuditEvent
 from mast.feeds.models import Involvement, Load, PartnerRecord, PriorVersion
 from mast.feeds.services import Confirmation, load_file
-from mast.identity.intake import ingest_file, undo_load
 from mast.identity.models import PersonLink
+from mast.ingest.intake import ingest_file, undo_load
 from tests.feeds.conftest import write_feed
 from tests.feeds.test_guard import rows
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from mast.access.models import Agency
-from mast.feeds.canonical import FIELD_NAMES
+from mast.canonical import FIELD_NAMES
 from mast.feeds.mapping import all_mappings
 from mast.governance import services
 from mast.governance.demo import PURPOSES, ensure_demo_agreement, ensure_purposes

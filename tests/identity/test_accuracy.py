@@ -8,9 +8,9 @@ import pytest
 from mast.feeds.models import PartnerRecord
 from mast.identity import model as fs_model
 from mast.identity.evaluation import TruthRecord, evaluate
-from mast.identity.intake import ingest_file
 from mast.identity.models import IdentityEvent, MatchCandidate, Person, PersonLink
 from mast.identity.resolution import resolve_all
+from mast.ingest.intake import ingest_file
 from mast.synth.demo import ensure_partners
 from mast.synth.region import generate
 from tests.synth.conftest import AS_OF

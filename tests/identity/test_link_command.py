@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from mast.feeds.canonical import FIELD_NAMES
+from mast.canonical import FIELD_NAMES
 from mast.identity import possible
 from mast.identity.management.commands.link import Command
 from mast.identity.offline import read_file

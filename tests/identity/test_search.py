@@ -14,7 +14,6 @@ from mast.feeds.models import Involvement, Load, PartnerRecord, RejectedRow, Sou
 from mast.feeds.services import Confirmation, load_file, source_for_mapping
 from mast.identity import search as identity_search
 from mast.identity import search_candidates, search_index
-from mast.identity.intake import ingest_file
 from mast.identity.models import (
     Address,
     IdentityEvent,
@@ -34,6 +33,7 @@ from mast.identity.search import (
     search_people,
 )
 from mast.identity.standardise import address_key, double_metaphone
+from mast.ingest.intake import ingest_file
 from mast.people.explain import because
 from mast.synth import names
 from tests.feeds.conftest import write_feed

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from mast.access.gate import Viewer, through_gate
 from mast.access.models import AccessPurpose, AgencyKind, Role, Team, User
-from mast.access.policy import Action
 from mast.feeds.models import Involvement, Source
+from mast.gate.gate import Viewer, through_gate
+from mast.gate.policy import Action
 from mast.governance.demo import ensure_purposes
 from mast.identity.models import Person, PersonLink
 from mast.requests.models import Request
@@ -119,7 +119,7 @@ def as_user(user: User, action: Action, work, purpose: AccessPurpose | None = No
 
 
 def send(between: Between, **fields) -> Request:
-    from mast.requests.services import send_request
+    from mast.requests.actions import send_request
 
     fields.setdefault("question", "Is there anything we should know before a joint visit?")
     fields.setdefault("to_agency_id", between.csc.pk)

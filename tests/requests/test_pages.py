@@ -4,8 +4,8 @@ and every change is a gated POST followed by the request's page."""
 import pytest
 from django.urls import reverse
 
-from mast.access.purpose import SESSION_KEY
 from mast.audit.models import AuditEvent
+from mast.gate.purpose import SESSION_KEY
 from mast.requests.models import Request
 from tests.requests.conftest import TEAM, send
 

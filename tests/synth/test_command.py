@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from mast.feeds.models import Load, PartnerRecord
-from mast.identity.intake import ingest_file
+from mast.ingest.intake import ingest_file
 from mast.synth.demo import ensure_partners
 from tests.synth.conftest import read_region
 

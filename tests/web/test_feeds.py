@@ -34,7 +34,7 @@ def owner(source, client):
 @pytest.fixture
 def immediate_tasks(settings, tmp_path, monkeypatch):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    monkeypatch.setattr("mast.identity.intake.incoming_dir", lambda: tmp_path / "incoming")
+    monkeypatch.setattr("mast.ingest.queue.incoming_dir", lambda: tmp_path / "incoming")
 
 
 def upload(client, source_code, name, content):

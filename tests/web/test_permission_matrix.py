@@ -1,8 +1,10 @@
 """Every URL, as every role and as nobody: who gets in, and that every page showing personal data wrote
 exactly one audit event carrying a purpose.
 
-The tables below must name every URL in MAST: a new page without a row here fails the first test, so nobody
-adds a page without deciding who may see it.
+Who may open a page is what the gate's RULES say for the action its view declares (`@requires(Action.X)`),
+or anyone signed in (`@signed_in`), or anyone at all (`@public`): a view that declares none fails the first
+test, so nobody adds a page without deciding who may see it. The table below says only how each page is
+visited and whether it shows personal data, and must name every URL too.
 """
 
 from datetime import date
@@ -11,13 +13,15 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from mast.access.models import AccessPurpose, Role
-from mast.access.purpose import SESSION_KEY
 from mast.alerts.models import Alert
 from mast.audit.models import AuditEvent
 from mast.feeds.models import Involvement, Load, RejectedRow
+from mast.gate.policy import RULES, Action
+from mast.gate.purpose import SESSION_KEY
 from mast.identity.models import Address, InvolvementAddress, MatchDecision, Person, PersonLink
 from mast.requests.models import Request
 from mast.web import saved_search
+from mast.web.permissions import PUBLIC, RULE_ATTRIBUTE, SIGNED_IN
 from tests.factories import make_user
 from tests.identity.test_review import identity_state_in_tmp, make_candidate, make_record, make_source
 
@@ -27,58 +31,78 @@ __all__ = ["identity_state_in_tmp"]
 ANONYMOUS = "anonymous"
 ROLES = [ANONYMOUS, *Role.values]
 EVERYONE = frozenset(Role.values)
-PRACTITIONERS = frozenset({Role.PRACTITIONER})
-REVIEWERS = frozenset({Role.FEED_OWNER, Role.IG_OFFICER})
 
-# url name: (method, who may, shows personal data). Who may: the signed-in roles let in; anonymous users are
-# sent to sign in unless the page is public.
-PUBLIC = "public"
+# url name: (method, shows personal data).
 PAGES = {
-    "sign-in": ("get", PUBLIC, False),
-    "cookies": ("get", PUBLIC, False),
-    "accessibility": ("get", PUBLIC, False),
-    "home": ("get", EVERYONE, False),
+    "sign-in": ("get", False),
+    "cookies": ("get", False),
+    "accessibility": ("get", False),
+    "home": ("get", False),
     # Signing out is harmless to anyone: someone not signed in is just sent on.
-    "sign-out": ("post", PUBLIC, False),
-    "agreement": ("get", EVERYONE, False),
-    "audit-log": ("get", frozenset({Role.IG_OFFICER}), True),
-    "feeds": ("get", frozenset({Role.FEED_OWNER}), False),
-    "feed-upload": ("post", frozenset({Role.FEED_OWNER}), False),
-    "feed-load": ("get", frozenset({Role.FEED_OWNER}), True),
-    "feed-load-rejected": ("get", frozenset({Role.FEED_OWNER}), True),
-    "feed-load-progress": ("get", frozenset({Role.FEED_OWNER}), False),
+    "sign-out": ("post", False),
+    "agreement": ("get", False),
+    "audit-log": ("get", True),
+    "feeds": ("get", False),
+    "feed-upload": ("post", False),
+    "feed-load": ("get", True),
+    "feed-load-rejected": ("get", True),
+    "feed-load-progress": ("get", False),
     # Posted for a load that is not held, it only sends the owner back to the load's page.
-    "feed-load-apply": ("post", frozenset({Role.FEED_OWNER}), False),
-    "feed-load-flagged": ("get", frozenset({Role.FEED_OWNER}), True),
+    "feed-load-apply": ("post", False),
+    "feed-load-flagged": ("get", True),
     # Posted without its confirmation, it only sends the owner back to the load's page.
-    "feed-load-undo": ("post", frozenset({Role.FEED_OWNER}), False),
-    "review-queue": ("get", REVIEWERS, True),
-    "review-candidate": ("get", REVIEWERS, True),
-    "review-decision": ("get", REVIEWERS, True),
-    "review-undo": ("post", REVIEWERS, True),
-    "unlink-record": ("get", frozenset({Role.IG_OFFICER}), True),
-    "purpose": ("get", PRACTITIONERS, False),
-    "search": ("get", PRACTITIONERS, False),
-    "search-results": ("get", PRACTITIONERS, True),
-    "person": ("get", PRACTITIONERS, True),
-    "person-print": ("get", PRACTITIONERS, True),
-    "address": ("get", PRACTITIONERS, True),
-    "referral": ("get", PRACTITIONERS, True),
-    "referral-sent": ("get", PRACTITIONERS, False),
-    "alerts": ("get", PRACTITIONERS, True),
-    "alert": ("get", PRACTITIONERS, True),
-    "alert-mute": ("post", PRACTITIONERS, True),
-    "alert-unmute": ("post", PRACTITIONERS, True),
-    "request-new": ("get", PRACTITIONERS, True),
-    "requests-sent": ("get", PRACTITIONERS, True),
-    "requests-inbox": ("get", PRACTITIONERS, True),
-    "requests-dashboard": ("get", frozenset({Role.PRACTITIONER, Role.IG_OFFICER, Role.ANALYST}), False),
-    "request": ("get", PRACTITIONERS, True),
-    "request-assign": ("post", PRACTITIONERS, True),
-    "request-acknowledge": ("post", PRACTITIONERS, True),
-    "request-reply": ("get", PRACTITIONERS, True),
-    "request-decline": ("get", PRACTITIONERS, True),
+    "feed-load-undo": ("post", False),
+    "review-queue": ("get", True),
+    "review-candidate": ("get", True),
+    "review-decision": ("get", True),
+    "review-undo": ("post", True),
+    "unlink-record": ("get", True),
+    "purpose": ("get", False),
+    "search": ("get", False),
+    "search-results": ("get", True),
+    "person": ("get", True),
+    "person-print": ("get", True),
+    "address": ("get", True),
+    "referral": ("get", True),
+    "referral-sent": ("get", False),
+    "alerts": ("get", True),
+    "alert": ("get", True),
+    "alert-mute": ("post", True),
+    "alert-unmute": ("post", True),
+    "request-new": ("get", True),
+    "requests-sent": ("get", True),
+    "requests-inbox": ("get", True),
+    "requests-dashboard": ("get", False),
+    "request": ("get", True),
+    "request-assign": ("post", True),
+    "request-acknowledge": ("post", True),
+    "request-reply": ("get", True),
+    "request-decline": ("get", True),
 }
+
+
+def _url_patterns() -> dict:
+    return {
+        pattern.name: pattern
+        for pattern in get_resolver().url_patterns[0].url_patterns
+        if getattr(pattern, "name", None)
+    }
+
+
+def _declared(name: str):
+    """What the page's view says about who may open it: an Action, SIGNED_IN or PUBLIC (None if nothing)."""
+    return getattr(_url_patterns()[name].callback, RULE_ATTRIBUTE, None)
+
+
+def _who_may(name: str):
+    declared = _declared(name)
+    if declared == PUBLIC:
+        return PUBLIC
+    if declared == SIGNED_IN:
+        return EVERYONE
+    return RULES[declared][0]
+
+
 # Pages read with the purpose the policy implies, not the case the practitioner stated: their own alerts, and
 # the requests they follow up or answer (each request's own purpose and reference go in the event's detail).
 REQUEST_PAGES = ["request", "request-assign", "request-acknowledge", "request-reply", "request-decline"]
@@ -177,22 +201,23 @@ def _client_as(client, world, role):
 
 
 def _visit(client, world, name):
-    method, _, _ = PAGES[name]
+    method, _ = PAGES[name]
     url = reverse(f"web:{name}", args=world["args"].get(name, []))
     return getattr(client, method)(url)
 
 
 def test_every_url_has_a_row_in_the_matrix():
-    names = {
-        pattern.name
-        for pattern in get_resolver().url_patterns[0].url_patterns
-        if getattr(pattern, "name", None)
-    }
-    assert names == set(PAGES)
+    assert set(_url_patterns()) == set(PAGES)
+
+
+def test_every_page_declares_who_may_open_it():
+    undeclared = [name for name in _url_patterns() if _declared(name) is None]
+    assert undeclared == [], "views without @requires(Action.X), @signed_in or @public"
+    assert all(isinstance(_declared(n), Action) or _declared(n) in (PUBLIC, SIGNED_IN) for n in PAGES)
 
 
 def _expected(name: str, role: str) -> str:
-    _, who, _ = PAGES[name]
+    who = _who_may(name)
     if who == PUBLIC or (role != ANONYMOUS and role in who):
         return "allowed"
     return "sign in" if role == ANONYMOUS else "refused"
@@ -226,10 +251,10 @@ def test_who_may_open_each_url(role, world, client):
     assert wrong == []
 
 
-@pytest.mark.parametrize("name", [n for n, (_, who, _) in PAGES.items() if who != PUBLIC])
+@pytest.mark.parametrize("name", [n for n in PAGES if _who_may(n) != PUBLIC])
 def test_each_page_with_personal_data_writes_exactly_one_audit_event_with_its_purpose(name, world, client):
-    _, who, personal = PAGES[name]
-    role = sorted(who)[0]
+    _, personal = PAGES[name]
+    role = sorted(_who_may(name))[0]
     client = _client_as(client, world, role)
     before = AuditEvent.objects.count()
     response = _visit(client, world, name)

@@ -568,6 +568,11 @@ def test_an_unknown_person_or_address_is_not_found(client, practitioner):
         == 404
     )
     assert client.get(reverse("web:address", args=[999999])).status_code == 404
+    # Asking about, or opening, a request that does not exist: the same one rule (web's NotFoundMiddleware).
+    unknown = "6f1c1a37-8d0c-4e43-9a55-b0a0a44a7e80"
+    assert client.get(reverse("web:request-new", args=[unknown])).status_code == 404
+    assert client.get(reverse("web:request", args=[999999])).status_code == 404
+    assert client.post(reverse("web:request-acknowledge", args=[999999])).status_code == 404
 
 
 def test_names_are_escaped(client, practitioner, family):

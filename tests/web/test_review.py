@@ -82,7 +82,9 @@ def test_a_feed_owner_sees_only_pairs_touching_their_feeds(police, client):
 @pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.ADMINISTRATOR, Role.ANALYST])
 def test_other_roles_are_refused_the_list_and_the_pair(role, police, client):
     candidate = make_candidate(make_record(police), make_record(police))
-    client.force_login(make_user(role))
+    user = make_user(role)
+    police.owners.add(user)  # owning a feed is not enough without the feed owner's role
+    client.force_login(user)
 
     assert client.get(reverse("web:review-queue")).status_code == 403
     assert client.get(reverse("web:review-candidate", args=[candidate.pk])).status_code == 403
@@ -90,6 +92,17 @@ def test_other_roles_are_refused_the_list_and_the_pair(role, police, client):
         reverse("web:review-candidate", args=[candidate.pk]), {"same_person": "yes", "reason": "Sure"}
     )
     assert response.status_code == 403 and MatchDecision.objects.count() == 0
+
+
+def test_a_reviewer_with_no_agency_is_refused_as_the_policy_says(police, client):
+    candidate = make_candidate(make_record(police), make_record(police))
+    officer = make_user(Role.IG_OFFICER)
+    officer.agency = None  # an account not yet given its agency
+    officer.save()
+    client.force_login(officer)
+
+    assert client.get(reverse("web:review-queue")).status_code == 403
+    assert client.get(reverse("web:review-candidate", args=[candidate.pk])).status_code == 403
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(police, client):

@@ -18,10 +18,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from mast.access.gate import Scope
 from mast.access.models import Role, User
 from mast.alerts.models import Alert, AlertMute
 from mast.feeds.models import Involvement, Load, PartnerRecord
+from mast.gate.gate import Scope
 from mast.identity.models import Person
 from mast.notifications import send_message
 from mast.notifications.messages import build
@@ -76,7 +76,7 @@ class _Directory:
 def raise_for_load(load: Load, *, today: date | None = None) -> AlertsRaised:
     """Alert the allocated workers of other agencies' open cases about the involvements this load brought.
 
-    Called by identity.intake after the load's records are matched to people. Safe to call twice."""
+    Called by ingest.intake after the load's records are matched to people. Safe to call twice."""
     if load.status != Load.Status.LOADED:
         return AlertsRaised()
     today = today or timezone.localdate()

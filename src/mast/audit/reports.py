@@ -38,10 +38,3 @@ def events(filters: EventFilter) -> QuerySet[AuditEvent]:
     if filters.refused_only:
         found = found.filter(outcome=AuditEvent.Outcome.DENIED)
     return found
-
-
-def actions() -> list[str]:
-    """The kinds of event the log can hold, for the filter's list."""
-    from mast.access.policy import Action
-
-    return [str(a) for a in Action]

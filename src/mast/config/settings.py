@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "mast.feeds",
     "mast.governance",
     "mast.identity",
+    "mast.ingest",
     "mast.requests",
     "mast.synth",
     "mast.web",
@@ -104,6 +105,8 @@ MIDDLEWARE = [
     "mast.web.middleware.FriendlyErrorsMiddleware",
     # A practitioner's read refused for want of a stated purpose goes to the purpose page, then back.
     "mast.web.middleware.PurposeRequiredMiddleware",
+    # A read of something that does not exist (the gate's NotFound) is answered 404.
+    "mast.web.middleware.NotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "mast.config.urls"

@@ -9,7 +9,7 @@ The thresholds are per source, in its mapping's `[guard]` table (feeds/mapping.p
 """
 
 from mast.audit import chain
-from mast.feeds.canonical import CATEGORIES
+from mast.canonical import CATEGORIES
 from mast.feeds.mapping import Guard
 from mast.feeds.models import Involvement, Load
 from mast.feeds.plan import LoadPlan

@@ -12,14 +12,13 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from mast.access.models import Role, User
 from mast.feeds.freshness import SourceFreshness, source_freshness
 from mast.feeds.models import LateNotice, Source
 from mast.notifications.services import send_to_users
 
 
 def _ig_officers():
-    from mast.access.models import Role, User
-
     return User.objects.filter(role=Role.IG_OFFICER, is_active=True)
 
 

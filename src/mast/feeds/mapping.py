@@ -12,7 +12,7 @@ from datetime import datetime, time
 from functools import lru_cache
 from pathlib import Path
 
-from mast.feeds.canonical import CATEGORIES, FIELD_NAMES, REQUIRED_FIELDS, SEXES, STATUSES
+from mast.canonical import CATEGORIES, FIELD_NAMES, REQUIRED_FIELDS, SEXES, STATUSES
 
 # Deployments may keep their partners' mappings outside the package.
 MAPPINGS_DIR = Path(os.environ.get("MAST_FEED_MAPPINGS_DIR", Path(__file__).resolve().parent / "mappings"))

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from mast.access.models import Agency
-from mast.feeds.canonical import CATEGORIES
+from mast.canonical import CATEGORIES
 
 
 class Source(models.Model):

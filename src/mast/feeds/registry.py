@@ -8,9 +8,11 @@ not in the mapping, which is reviewed like code: an administrator assigns it, an
 
 from dataclasses import dataclass
 
+from mast.access.models import Role
 from mast.audit import chain
 from mast.feeds.mapping import Mapping, MappingError, all_mappings
 from mast.feeds.models import Load, Source
+from mast.feeds.services import source_for_mapping
 
 
 class NoSuchSource(LookupError):
@@ -41,15 +43,11 @@ def registered() -> list[Registered]:
 
 def sync() -> list[Source]:
     """Create or update the source and agency of every mapping."""
-    from mast.feeds.services import source_for_mapping
-
     return [source_for_mapping(m.name) for m in all_mappings()]
 
 
 def source_for_code(code: str) -> Source:
     """The source with this code, created from its mapping on first use."""
-    from mast.feeds.services import source_for_mapping
-
     source = Source.objects.filter(code=code).first()
     if source is not None:
         return source
@@ -66,8 +64,6 @@ def source_for_code(code: str) -> Source:
 
 def assign_owner(source: Source, user, *, by: str = "command line (mast sources --owner)") -> None:
     """Make `user` an owner of the feed. Only feed owners of the feed's own agency can be given one."""
-    from mast.access.models import Role
-
     if user.role != Role.FEED_OWNER:
         raise ValueError(f"{user.username} is not a feed owner (their role is {user.get_role_display()}).")
     if user.agency_id != source.agency_id:

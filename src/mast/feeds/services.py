@@ -18,6 +18,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from mast.access.models import Agency
 from mast.audit import chain
 from mast.config.paths import VAR_DIR, private_dir, private_file
 from mast.feeds import guard
@@ -32,7 +33,7 @@ from mast.feeds.writing import write_flagged, write_plan, write_rejections
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int | None], None]
-# Run inside the load's transaction once its records are written (identity matching, from identity.intake):
+# Run inside the load's transaction once its records are written (identity matching, from ingest.intake):
 # what it writes is committed with the load, or not at all.
 AfterWrite = Callable[[Load, list[int]], None]
 
@@ -237,8 +238,6 @@ def note_stage(load: Load, stage: str, rows: int | None = None) -> None:
 
 def source_for_mapping(mapping_name: str) -> Source:
     """The Source (and its Agency) described by a mapping file, created on first use."""
-    from mast.access.models import Agency
-
     mapping = load_mapping(mapping_name)
     agency, _ = Agency.objects.update_or_create(
         code=mapping.agency.code,

@@ -6,7 +6,7 @@ it changes are kept as they were (`PriorVersion`, written by feeds/writing.py), 
 `MAST_UNDO_LOADS` applied loads. Undoing load K undoes every later load of the source too, newest first (a
 later snapshot was built on K's): each one's changed records get their prior values back and the records it
 created are marked removed (not deleted: alerts and links may point at them). The loads are marked undone,
-and the undo is audited. The caller (identity.intake) re-runs matching for the records returned.
+and the undo is audited. The caller (ingest.intake) re-runs matching for the records returned.
 """
 
 import json

@@ -13,7 +13,7 @@ from functools import lru_cache
 import nhs_number
 import uk_postcodes_parsing
 
-from mast.feeds.canonical import CATEGORIES, FIELDS, REQUIRED_FIELDS
+from mast.canonical import CATEGORIES, FIELDS, REQUIRED_FIELDS
 from mast.feeds.mapping import Mapping
 from mast.feeds.problems import date_forms, field_words
 

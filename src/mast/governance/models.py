@@ -10,7 +10,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 
 from mast.access.models import Agency
-from mast.feeds.canonical import FIELD_NAMES
+from mast.canonical import FIELD_NAMES
 
 
 class SharingAgreement(models.Model):
@@ -109,7 +109,7 @@ class AgreementPartner(models.Model):
     agreement = models.ForeignKey(SharingAgreement, on_delete=models.CASCADE, related_name="partners")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="agreements")
     role = models.CharField(max_length=20, choices=Role.choices)
-    # Canonical field names (mast.feeds.canonical.FIELD_NAMES), in that order.
+    # Canonical field names (mast.canonical.FIELD_NAMES), in that order.
     fields_shared = models.JSONField(default=list, blank=True)
 
     class Meta:

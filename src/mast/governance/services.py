@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from mast.feeds.canonical import FIELD_NAMES
+from mast.canonical import FIELD_NAMES
 from mast.governance.models import AgreementPartner, Purpose, SharingAgreement
 
 # How the agreement page names and groups the canonical fields; a field not listed is named from its code.

@@ -149,7 +149,7 @@ _deferring: ContextVar[bool] = ContextVar("record_store_deferring", default=Fals
 
 @contextmanager
 def writes_on_commit():
-    """Inside a feed load's transaction (identity.intake): the store is replaced only once the load commits,
+    """Inside a feed load's transaction (ingest.intake): the store is replaced only once the load commits,
     so a load that fails or is killed part-way leaves it exactly as it was. The table in hand is what the
     load matches with either way."""
     token = _deferring.set(True)

@@ -22,7 +22,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from mast.access.models import Role
-from mast.feeds.canonical import CATEGORIES
+from mast.canonical import CATEGORIES
 from mast.feeds.models import PartnerRecord
 from mast.identity import review_changes
 from mast.identity.model import COMPARISON_TITLES
@@ -36,23 +36,14 @@ COMPARISON_LABELS = COMPARISON_TITLES
 _RECORD_RELATED = ("record_a__source__agency", "record_b__source__agency")
 
 
-# -- who may do what ---------------------------------------------------------------------------------------
-
-
-def can_review(user) -> bool:
-    """Information-governance officers and feed owners review uncertain matches; no one else does."""
-    return user.is_authenticated and user.is_active and user.role in (Role.IG_OFFICER, Role.FEED_OWNER)
-
-
-def can_unlink(user) -> bool:
-    """Only an information-governance officer may take a record away from the person a run put it in."""
-    return user.is_authenticated and user.is_active and user.role == Role.IG_OFFICER
+# -- which pairs a reviewer sees ---------------------------------------------------------------------------
+# Whether a role may review or unlink at all is the gate's policy (REVIEW_MATCH, DECIDE_MATCH, UNLINK_RECORD),
+# checked before any of this runs; what is here is the data's own rule: a feed owner's feeds.
 
 
 def _reviewable(user) -> QuerySet[MatchCandidate]:
-    """Every candidate (whatever its status) this user may see; refuses anyone who reviews nothing."""
-    if not can_review(user):
-        raise PermissionDenied("Uncertain matches are reviewed by IG officers and feed owners.")
+    """Every candidate (whatever its status) this reviewer may see: all for an IG officer, those touching
+    their own feeds' records for a feed owner."""
     candidates = MatchCandidate.objects.select_related(*_RECORD_RELATED)
     if user.role == Role.IG_OFFICER:
         return candidates
@@ -61,9 +52,7 @@ def _reviewable(user) -> QuerySet[MatchCandidate]:
 
 
 def review_queue(user) -> QuerySet[MatchCandidate]:
-    """The open candidates this user may decide, most likely matches first; none for anyone else."""
-    if not can_review(user):
-        return MatchCandidate.objects.none()
+    """The open candidates this reviewer may decide, most likely matches first."""
     return (
         _reviewable(user)
         .filter(
@@ -76,9 +65,7 @@ def review_queue(user) -> QuerySet[MatchCandidate]:
 
 
 def candidate_for(user, pk: int) -> MatchCandidate:
-    """The candidate, if this user may see it: a candidate outside their feeds is refused, not hidden."""
-    if not can_review(user):
-        raise PermissionDenied("Uncertain matches are reviewed by IG officers and feed owners.")
+    """The candidate, if this reviewer may see it: a candidate outside their feeds is refused, not hidden."""
     candidate = get_object_or_404(MatchCandidate.objects.select_related(*_RECORD_RELATED), pk=pk)
     if not _reviewable(user).filter(pk=candidate.pk).exists():
         raise PermissionDenied("You can review only the matches that involve your feeds' records.")
@@ -86,9 +73,7 @@ def candidate_for(user, pk: int) -> MatchCandidate:
 
 
 def link_for_unlink(user, pk: int) -> PersonLink:
-    """The person link an IG officer is about to break; refused to anyone else."""
-    if not can_unlink(user):
-        raise PermissionDenied("Only an IG officer can unlink a record from a person.")
+    """The person link an IG officer is about to break (the gate's UNLINK_RECORD says who may)."""
     return get_object_or_404(
         PersonLink.objects.select_related("person", "partner_record__source__agency"), pk=pk
     )
@@ -176,8 +161,6 @@ def unlink(person_link: PersonLink, user, reason: str) -> Person:
     puts it back, then queues re-resolving them: the record stays a person of its own, or joins another
     person the model finds for it.
     """
-    if not can_unlink(user):
-        raise PermissionDenied("Only an IG officer can unlink a record from a person.")
     reason = clean_reason(reason)
     with transaction.atomic():
         link = (

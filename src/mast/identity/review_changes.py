@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from mast.access.models import Role
 from mast.identity.models import IdentityEvent, MatchCandidate, MatchDecision, Person, PersonLink
 from mast.identity.resolution import resolve_records
 
@@ -141,8 +142,6 @@ def progress(result_id: str | None, record_ids: list[int]) -> Progress:
 def undo(decision: MatchDecision, user) -> str:
     """Withdraw a reviewer's decision (the reviewer who made it, or an IG officer): the pair is open for
     review again and its records are re-matched as the model sees them. Returns the queued task's id."""
-    from mast.access.models import Role
-
     if decision.decided_by_id != user.pk and getattr(user, "role", "") != Role.IG_OFFICER:
         raise PermissionDenied("Only the reviewer who decided, or an IG officer, can undo a decision.")
     with transaction.atomic():

@@ -12,15 +12,15 @@ say): those are left out, and the agencies that restricted them are named.
 from dataclasses import dataclass
 from datetime import date
 
-from mast.access.gate import Scope
 from mast.feeds.models import Involvement, PartnerRecord
 from mast.feeds.problems import record_date_of_birth as date_of_birth_shown
+from mast.gate.gate import NotFound, Scope
 from mast.identity.models import Address, InvolvementAddress, Person
 from mast.people.redaction import InvolvementLine, in_window, line
 
 
-class AddressNotFound(LookupError):
-    pass
+class AddressNotFound(NotFound):
+    message = "No address has this id."
 
 
 @dataclass(frozen=True)

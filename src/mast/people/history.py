@@ -13,9 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from mast.access.gate import Scope
-from mast.feeds.canonical import CATEGORIES
+from mast.canonical import CATEGORIES
 from mast.feeds.models import Involvement
+from mast.gate.gate import Scope
 from mast.people.redaction import in_window
 
 

@@ -7,9 +7,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from mast.access.gate import Scope
 from mast.feeds.models import Involvement, PartnerRecord
 from mast.feeds.problems import date_of_birth_text, record_date_of_birth
+from mast.gate.gate import NotFound, Scope
 from mast.identity.family import FamilyMember, family_of
 from mast.identity.households import FormerAddress, Place
 from mast.identity.models import Person, PersonLink
@@ -20,8 +20,8 @@ from mast.people.possible import PossiblyAlso, possibly_also
 from mast.people.redaction import InvolvementLine, in_window, line
 
 
-class PersonNotFound(LookupError):
-    pass
+class PersonNotFound(NotFound):
+    message = "No person has this id."
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ only, as everywhere else. The read happens inside the person page's gate call, s
 
 from dataclasses import dataclass
 
-from mast.access.gate import Scope
-from mast.feeds.canonical import CATEGORIES
+from mast.canonical import CATEGORIES
 from mast.feeds.models import Involvement
+from mast.gate.gate import Scope
 from mast.identity.models import MatchCandidate, Person, PersonLink
 from mast.people.redaction import in_window
 

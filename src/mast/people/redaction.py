@@ -4,9 +4,9 @@ partner marked it restricted and the viewer works elsewhere."""
 from dataclasses import dataclass
 from datetime import date
 
-from mast.access.gate import Scope
-from mast.feeds.canonical import CATEGORIES
+from mast.canonical import CATEGORIES
 from mast.feeds.models import Involvement
+from mast.gate.gate import Scope
 
 
 @dataclass(frozen=True)

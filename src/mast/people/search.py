@@ -8,9 +8,9 @@ from datetime import date
 
 from django.core.paginator import Page, Paginator
 
-from mast.access.gate import Scope
 from mast.feeds.models import Involvement, PartnerRecord
 from mast.feeds.problems import record_date_of_birth as date_of_birth_shown
+from mast.gate.gate import Scope
 from mast.identity import search as identity_search
 from mast.identity.models import Person
 from mast.identity.search import SearchQuery

@@ -20,7 +20,7 @@ from mast.feeds.services import source_for_mapping
 from mast.governance.demo import ensure_demo_agreement
 from mast.governance.models import SharingAgreement
 from mast.identity.family import load_relationships
-from mast.identity.intake import ingest_file
+from mast.ingest.intake import ingest_file
 
 # The demo password is public by design: the demo holds only synthetic data.
 DEFAULT_PASSWORD = "northshire-demo-2026"  # noqa: S105

@@ -3,11 +3,11 @@
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from mast.access.gate import PurposeRequired
+from mast.gate.gate import NotFound, PurposeRequired
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
@@ -42,6 +42,22 @@ class PurposeRequiredMiddleware:
         # A POST's body (search terms, a referral) is never carried into a URL: it comes back to the form.
         back = request.get_full_path() if request.method == "GET" else request.path
         return redirect(f"{reverse('web:purpose')}?{urlencode({'next': back})}")
+
+
+class NotFoundMiddleware:
+    """A person, address or request that does not exist (the gate's NotFound, raised by the read) is a 404,
+    said here once rather than caught in every view."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, NotFound):
+            raise Http404(exception.message) from exception
+        return None
 
 
 class FriendlyErrorsMiddleware:

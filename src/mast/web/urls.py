@@ -1,6 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
+from mast.web.permissions import public
 from mast.web.views import alerts as alert_views
 from mast.web.views import audit as audit_views
 from mast.web.views import feeds, pages, practice
@@ -11,9 +12,9 @@ from mast.web.views import requests as request_views
 app_name = "web"
 urlpatterns = [
     path("", pages.home, name="home"),
-    path("sign-in/", pages.SignInView.as_view(), name="sign-in"),
+    path("sign-in/", public(pages.SignInView.as_view()), name="sign-in"),
     # Django's LogoutView accepts POST only, so a link or a prefetch cannot sign anyone out.
-    path("sign-out/", LogoutView.as_view(), name="sign-out"),
+    path("sign-out/", public(LogoutView.as_view()), name="sign-out"),
     path("feeds/", feeds.index, name="feeds"),
     path("feeds/upload/", feeds.upload, name="feed-upload"),
     path("feeds/loads/<int:pk>/", feeds.load_detail, name="feed-load"),

@@ -2,8 +2,8 @@
 
 from django.http import HttpRequest
 
-from mast.access import purpose as stated_purpose
-from mast.access.gate import Viewer
+from mast.gate import purpose as stated_purpose
+from mast.gate.gate import Viewer
 
 
 def viewer_of(request: HttpRequest) -> Viewer:

@@ -1,6 +1,6 @@
 """A practitioner's alerts: the list, one alert (marked read as it is opened), and muting a person.
 
-Each page reads through the gate once with the implied purpose of responding to alerts (mast.access.policy,
+Each page reads through the gate once with the implied purpose of responding to alerts (mast.gate.policy,
 ALERTS): the viewer is passed without the session's stated purpose, which belongs to whatever case they were
 looking at, not to their own queue. The rules are in mast.alerts.services.
 """
@@ -8,16 +8,16 @@ looking at, not to their own queue. The rules are in mast.alerts.services.
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from mast.access.gate import Viewer, through_gate
-from mast.access.policy import Action
 from mast.alerts import services
+from mast.gate.gate import Viewer, through_gate
+from mast.gate.policy import Action
+from mast.web.permissions import requires
 
 PAGE_SIZE = 25
 
@@ -26,7 +26,7 @@ def _viewer(request: HttpRequest) -> Viewer:
     return Viewer(user=request.user, purpose=None, ip_address=request.META.get("REMOTE_ADDR") or None)
 
 
-@login_required
+@requires(Action.VIEW_ALERTS)
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     def read(scope):
@@ -43,7 +43,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "web/alerts/index.html", {"page": page, "lines": lines, "muted": muted})
 
 
-@login_required
+@requires(Action.VIEW_ALERTS)
 @require_GET
 def alert(request: HttpRequest, pk: int) -> HttpResponse:
     def read(scope):
@@ -92,13 +92,13 @@ def _set_muted(request: HttpRequest, public_id: uuid.UUID, muted: bool) -> HttpR
     return redirect("web:alerts")
 
 
-@login_required
+@requires(Action.MUTE_ALERTS)
 @require_POST
 def mute(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return _set_muted(request, public_id, True)
 
 
-@login_required
+@requires(Action.MUTE_ALERTS)
 @require_POST
 def unmute(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return _set_muted(request, public_id, False)

@@ -4,16 +4,16 @@ Reading the log is itself audited, through the gate, like any other read of pers
 """
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from mast.access.gate import through_gate
-from mast.access.policy import Action
-from mast.audit.reports import EventFilter, actions, events
-from mast.web.forms import FieldError
+from mast.audit.reports import EventFilter, events
+from mast.gate.gate import through_gate
+from mast.gate.policy import Action
+from mast.web.forms.base import FieldError
+from mast.web.permissions import requires
 from mast.web.viewer import viewer_of
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"]
@@ -38,13 +38,16 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, auto_id="%s", **kwargs)
-        self.fields["action"].choices = [("", "Anything"), *((a, a.replace("_", " ")) for a in actions())]
+        self.fields["action"].choices = [
+            ("", "Anything"),
+            *((a, a.replace("_", " ")) for a in map(str, Action)),
+        ]
 
     def error_summary(self) -> list[FieldError]:
         return [FieldError(name, self.errors[name][0]) for name in self.fields if name in self.errors]
 
 
-@login_required
+@requires(Action.VIEW_AUDIT_LOG)
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)

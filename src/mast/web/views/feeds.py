@@ -1,24 +1,25 @@
 """The feed owner's pages: loads, the rows MAST refused, and an upload that is loaded in the background."""
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from mast.access.gate import through_gate
-from mast.access.policy import Action, allows
 from mast.feeds import guard, owners
 from mast.feeds.lateness import late_sources_for
 from mast.feeds.mapping import advice_for
 from mast.feeds.services import recover_stopped_loads
 from mast.feeds.undo import why_not as why_not_undo
-from mast.identity.intake import accept_upload, undo_load
-from mast.identity.intake import apply_held as queue_held_load
+from mast.gate.gate import through_gate
+from mast.gate.policy import Action
+from mast.ingest.intake import undo_load
+from mast.ingest.queue import accept_upload
+from mast.ingest.queue import apply_held as queue_held_load
 from mast.web import uploads
-from mast.web.forms import FeedUploadForm, FieldError
+from mast.web.forms.base import FeedUploadForm, FieldError
+from mast.web.permissions import requires
 from mast.web.viewer import viewer_of
 
 
@@ -45,7 +46,7 @@ def _feeds_page(request: HttpRequest, sources, form: FeedUploadForm, status: int
     return render(request, "web/feeds/index.html", context, status=status)
 
 
-@login_required
+@requires(Action.VIEW_FEED_LOADS)
 def index(request: HttpRequest) -> HttpResponse:
     sources = _sources_or_refuse(request.user)
     # A load whose process died still says "running" until someone looks: this is when it is marked failed.
@@ -53,7 +54,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return _feeds_page(request, sources, _upload_form(sources))
 
 
-@login_required
+@requires(Action.UPLOAD_FEED)
 @require_POST
 def upload(request: HttpRequest) -> HttpResponse:
     sources = _sources_or_refuse(request.user)
@@ -68,7 +69,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     return redirect("web:feed-load", pk=load.pk)
 
 
-@login_required
+@requires(Action.VIEW_REJECTED_ROWS)
 def load_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Rejected rows are partners' records as sent: read through the gate, which audits the viewing.
     recover_stopped_loads()
@@ -110,11 +111,9 @@ def _load_page(request, load, rejected, flagged=None, confirm_error="", status: 
     return render(request, "web/feeds/load.html", context, status=status)
 
 
-@login_required
+@requires(Action.APPLY_HELD_LOAD)
 @require_POST
 def apply_held(request: HttpRequest, pk: int) -> HttpResponse:
-    if not allows(request.user, Action.APPLY_HELD_LOAD):
-        raise PermissionDenied("Only a feed's owners can apply a held file.")
     load = owners.load_for(request.user, pk)
     if guard.can_apply(load):
         # Applied already, or overtaken by a later file: the load page says which.
@@ -128,7 +127,7 @@ def apply_held(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("web:feed-load", pk=load.pk)
 
 
-@login_required
+@requires(Action.VIEW_FEED_LOADS)
 def load_progress(request: HttpRequest, pk: int) -> JsonResponse:
     # What the load page's script polls while a load runs: its stage and row count, no partner's record, so
     # checking every few seconds does not fill the audit log (the page itself shows rejected rows, audited).
@@ -137,12 +136,12 @@ def load_progress(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse({"running": state.running, "summary": state.summary})
 
 
-@login_required
+@requires(Action.EXPORT_REJECTED_ROWS)
 def rejected_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     return _rows_csv(request, pk, "rejected", owners.rejected_rows_csv, lambda load: load.rows_rejected)
 
 
-@login_required
+@requires(Action.EXPORT_REJECTED_ROWS)
 def flagged_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     return _rows_csv(request, pk, "flagged", owners.flagged_rows_csv, lambda load: load.rows_flagged)
 
@@ -163,11 +162,9 @@ def _rows_csv(request: HttpRequest, pk: int, kind: str, rows_csv, count) -> Stre
     return response
 
 
-@login_required
+@requires(Action.UNDO_LOAD)
 @require_POST
 def undo_view(request: HttpRequest, pk: int) -> HttpResponse:
-    if not allows(request.user, Action.UNDO_LOAD):
-        raise PermissionDenied("Only a feed's owners can undo its loads.")
     load = owners.load_for(request.user, pk)
     if request.POST.get("confirm") == "yes" and not why_not_undo(load):
         undo_load(load, request.user, how="feed owner's page")

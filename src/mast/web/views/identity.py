@@ -6,18 +6,18 @@ request, ask it, and show the answer.
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from mast.access.gate import through_gate
-from mast.access.policy import Action
+from mast.gate.gate import through_gate
+from mast.gate.policy import Action, allows
 from mast.identity import review, review_changes
 from mast.identity.models import MatchCandidate, MatchDecision
-from mast.web.forms import FieldError
+from mast.web.forms.base import FieldError
+from mast.web.permissions import requires
 from mast.web.viewer import viewer_of
 
 REASON_ERRORS = {
@@ -68,14 +68,8 @@ class UnlinkForm(forms.Form):
         ]
 
 
-def _refuse_unless_reviewer(user) -> None:
-    if not review.can_review(user):
-        raise PermissionDenied("Uncertain matches are reviewed by IG officers and feed owners.")
-
-
-@login_required
+@requires(Action.REVIEW_MATCH)
 def queue(request: HttpRequest) -> HttpResponse:
-    _refuse_unless_reviewer(request.user)
 
     def read(scope):
         candidates = Paginator(review.review_queue(request.user), 25).get_page(request.GET.get("page"))
@@ -105,7 +99,7 @@ def _candidate_context(request: HttpRequest, candidate: MatchCandidate, form: De
         "candidate": candidate,
         "table": review.side_by_side(candidate),
         "people": review.current_people(candidate),
-        "can_unlink": review.can_unlink(request.user),
+        "can_unlink": allows(request.user, Action.UNLINK_RECORD),
         "decision": None
         if candidate.status == MatchCandidate.Status.OPEN
         else review.latest_decision(candidate),
@@ -117,12 +111,11 @@ def _candidate_context(request: HttpRequest, candidate: MatchCandidate, form: De
 TASKS_KEY = "mast_review_tasks"
 
 
-@login_required
+@requires(Action.REVIEW_MATCH)
 @require_http_methods(["GET", "POST"])
 def candidate(request: HttpRequest, pk: int) -> HttpResponse:
     """The pair and the decision form; posted once, what the decision will change and a request to confirm;
     posted again with `confirm`, the decision saved and its application queued."""
-    _refuse_unless_reviewer(request.user)
     form = DecisionForm(request.POST if request.method == "POST" else None)
     confirmed = request.POST.get("confirm") == "yes"
 
@@ -159,11 +152,10 @@ def candidate(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/identity/candidate.html", outcome)
 
 
-@login_required
+@requires(Action.REVIEW_MATCH)
 @require_http_methods(["GET"])
 def decision(request: HttpRequest, pk: int) -> HttpResponse:
     """A decision just made: on its way, or made, with the people it left; and a way to undo it."""
-    _refuse_unless_reviewer(request.user)
     task_id = (request.session.get(TASKS_KEY) or {}).get(str(pk))
 
     def read(scope):
@@ -190,10 +182,9 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/identity/decision.html", context)
 
 
-@login_required
+@requires(Action.DECIDE_MATCH)
 @require_http_methods(["POST"])
 def undo(request: HttpRequest, pk: int) -> HttpResponse:
-    _refuse_unless_reviewer(request.user)
 
     def read(scope):
         found = MatchDecision.objects.filter(pk=pk).first()
@@ -216,7 +207,7 @@ def undo(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("web:review-candidate", pair.pk) if pair else redirect("web:review-queue")
 
 
-@login_required
+@requires(Action.UNLINK_RECORD)
 @require_http_methods(["GET", "POST"])
 def unlink(request: HttpRequest, pk: int) -> HttpResponse:
     form = UnlinkForm(request.POST if request.method == "POST" else None)

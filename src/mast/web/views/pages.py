@@ -1,13 +1,13 @@
 """The general pages: home, sign-in, cookies and the accessibility statement."""
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from mast.access.services import capabilities
-from mast.web.forms import SignInForm
+from mast.web.forms.base import SignInForm
+from mast.web.permissions import public, signed_in
 
 
 class SignInView(LoginView):
@@ -16,11 +16,12 @@ class SignInView(LoginView):
     redirect_authenticated_user = True
 
 
-@login_required
+@signed_in
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", {"capabilities": capabilities(request.user)})
 
 
+@public
 def cookies(request: HttpRequest) -> HttpResponse:
     # Read from settings so the page cannot drift from what the service actually sets.
     context = {
@@ -32,5 +33,6 @@ def cookies(request: HttpRequest) -> HttpResponse:
     return render(request, "web/cookies.html", context)
 
 
+@public
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "web/accessibility.html")

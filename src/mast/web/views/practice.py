@@ -8,8 +8,7 @@ people or requests service, and render what comes back.
 
 import uuid
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,27 +16,22 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from mast.access import purpose as stated_purpose
-from mast.access.gate import PurposeRequired, Viewer, through_gate
-from mast.access.policy import Action, allows
 from mast.feeds.freshness import agency_freshness
-from mast.people.address import AddressNotFound, address_summary
-from mast.people.person import PersonNotFound, PersonSummary, person_summary
+from mast.gate import purpose as stated_purpose
+from mast.gate.gate import PurposeRequired, Viewer, through_gate
+from mast.gate.policy import Action
+from mast.people.address import address_summary
+from mast.people.person import PersonSummary, person_summary
 from mast.people.search import SearchQuery, search_addresses, search_people
+from mast.requests.actions import send_referral
 from mast.requests.routing import person_name, referral_route
-from mast.requests.services import send_referral
 from mast.web import saved_search
-from mast.web.practice_forms import PurposeForm, ReferralForm, SearchForm
+from mast.web.forms.practice import PurposeForm, ReferralForm, SearchForm
+from mast.web.permissions import requires
 from mast.web.viewer import viewer_of
 
 # The last referral sent in this session, for its confirmation page: the page reads nothing from the database.
 REFERRAL_SENT_KEY = "mast_referral_sent"
-
-
-def _refuse_unless(user, action: Action) -> None:
-    """For pages that show no personal data themselves (an empty form): the same policy as the gate's."""
-    if not allows(user, action):
-        raise PermissionDenied("Your role does not allow this.")
 
 
 def _safe_next(request: HttpRequest, url: str | None) -> str | None:
@@ -52,10 +46,9 @@ def _safe_next(request: HttpRequest, url: str | None) -> str | None:
 # -- the stated purpose --------------------------------------------------------------------------------------
 
 
-@login_required
+@requires(Action.SEARCH_PEOPLE)
 @require_http_methods(["GET", "POST"])
 def purpose(request: HttpRequest) -> HttpResponse:
-    _refuse_unless(request.user, Action.SEARCH_PEOPLE)
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
     form = PurposeForm(request.POST or None, reasons=stated_purpose.reasons())
     if request.method == "POST" and form.is_valid():
@@ -108,12 +101,11 @@ def _search(viewer: Viewer, query: SearchQuery, terms: dict[str, str], page: str
     )
 
 
-@login_required
+@requires(Action.SEARCH_PEOPLE)
 @require_http_methods(["GET", "POST"])
 def search(request: HttpRequest) -> HttpResponse:
     """Posted, then redirected to a results page read with GET (`search_results`): the terms are personal
     data, kept in the session and never put in URLs, logs or browser history."""
-    _refuse_unless(request.user, Action.SEARCH_PEOPLE)
     viewer = viewer_of(request)
     if viewer.purpose is None:
         # Asked before the search terms are typed, so none are lost on the way.
@@ -128,10 +120,9 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "web/people/search.html", context)
 
 
-@login_required
+@requires(Action.SEARCH_PEOPLE)
 @require_GET
 def search_results(request: HttpRequest, search_id: str) -> HttpResponse:
-    _refuse_unless(request.user, Action.SEARCH_PEOPLE)
     viewer = viewer_of(request)
     if viewer.purpose is None:
         raise PurposeRequired()
@@ -166,21 +157,18 @@ def _read_person(
     request: HttpRequest, public_id: uuid.UUID, action: Action, *, detail: dict | None = None
 ) -> tuple[Viewer, PersonSummary]:
     viewer = viewer_of(request)
-    try:
-        summary = through_gate(
-            viewer,
-            action,
-            lambda scope: person_summary(scope, public_id),
-            target=f"person:{public_id}",
-            detail=detail,
-            describe=lambda found: {} if found.public_id == public_id else {"merged_into": found.public_id},
-        )
-    except PersonNotFound:
-        raise Http404("No person has this id.") from None
+    summary = through_gate(
+        viewer,
+        action,
+        lambda scope: person_summary(scope, public_id),
+        target=f"person:{public_id}",
+        detail=detail,
+        describe=lambda found: {} if found.public_id == public_id else {"merged_into": found.public_id},
+    )
     return viewer, summary
 
 
-@login_required
+@requires(Action.VIEW_PERSON)
 @require_GET
 def person(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     viewer, summary = _read_person(request, public_id, Action.VIEW_PERSON)
@@ -195,7 +183,7 @@ def person(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(request, "web/people/person.html", context)
 
 
-@login_required
+@requires(Action.PRINT_PERSON)
 @require_GET
 def person_print(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     viewer, summary = _read_person(request, public_id, Action.PRINT_PERSON)
@@ -213,20 +201,17 @@ def person_print(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 # -- an address ----------------------------------------------------------------------------------------------
 
 
-@login_required
+@requires(Action.VIEW_ADDRESS)
 @require_GET
 def address(request: HttpRequest, address_id: int) -> HttpResponse:
     viewer = viewer_of(request)
-    try:
-        summary = through_gate(
-            viewer,
-            Action.VIEW_ADDRESS,
-            lambda scope: address_summary(scope, address_id),
-            target=f"address:{address_id}",
-            describe=lambda found: {"people_shown": [p.public_id for p in found.people]},
-        )
-    except AddressNotFound:
-        raise Http404("No address has this id.") from None
+    summary = through_gate(
+        viewer,
+        Action.VIEW_ADDRESS,
+        lambda scope: address_summary(scope, address_id),
+        target=f"address:{address_id}",
+        describe=lambda found: {"people_shown": [p.public_id for p in found.people]},
+    )
     context = {
         "summary": summary,
         "purpose": viewer.purpose,
@@ -246,19 +231,14 @@ def _referral_page(request, public_id: uuid.UUID, involvement_id: int, form: Ref
         summary = person_summary(scope, public_id)
         return summary, referral_route(scope, summary.person.pk, involvement_id)
 
-    try:
-        summary, to = through_gate(
-            viewer,
-            Action.VIEW_PERSON,
-            read,
-            target=f"person:{public_id}",
-            detail={"page": "referral", "involvement_id": involvement_id},
-            describe=lambda found: (
-                {} if found[0].public_id == public_id else {"merged_into": found[0].public_id}
-            ),
-        )
-    except PersonNotFound:
-        raise Http404("No person has this id.") from None
+    summary, to = through_gate(
+        viewer,
+        Action.VIEW_PERSON,
+        read,
+        target=f"person:{public_id}",
+        detail={"page": "referral", "involvement_id": involvement_id},
+        describe=lambda found: {} if found[0].public_id == public_id else {"merged_into": found[0].public_id},
+    )
     if summary.public_id != public_id:
         return redirect("web:referral", summary.public_id, involvement_id)
     case = next((c for c in summary.open_cases if c.involvement_id == involvement_id), None)
@@ -268,7 +248,7 @@ def _referral_page(request, public_id: uuid.UUID, involvement_id: int, form: Ref
     return render(request, "web/people/referral.html", context)
 
 
-@login_required
+@requires(Action.SEND_REFERRAL)
 @require_http_methods(["GET", "POST"])
 def referral(request: HttpRequest, public_id: uuid.UUID, involvement_id: int) -> HttpResponse:
     if request.method == "GET":
@@ -294,8 +274,6 @@ def referral(request: HttpRequest, public_id: uuid.UUID, involvement_id: int) ->
                 detail={"involvement_id": involvement_id, "priority": priority},
                 describe=lambda request_: {"request_id": request_.pk, "to_agency": request_.to_agency.name},
             )
-        except PersonNotFound:
-            raise Http404("No person has this id.") from None
         except ValidationError as error:
             for field, problems in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, problems[0])
@@ -316,10 +294,9 @@ def referral(request: HttpRequest, public_id: uuid.UUID, involvement_id: int) ->
     return _referral_page(request, public_id, involvement_id, form)
 
 
-@login_required
+@requires(Action.SEND_REFERRAL)
 @require_GET
 def referral_sent(request: HttpRequest) -> HttpResponse:
-    _refuse_unless(request.user, Action.SEND_REFERRAL)
     sent = request.session.get(REFERRAL_SENT_KEY)
     if not sent:
         return redirect("web:search")

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from mast.identity.management.commands.load import summary
+from mast.ingest.management.commands.load import summary
 from mast.requests import tasks as chasing
 from mast.requests.demo import ensure_demo_requests
 from mast.synth import demo

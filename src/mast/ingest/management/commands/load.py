@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from mast.feeds import registry
 from mast.feeds.models import Load
 from mast.feeds.services import Confirmation
-from mast.identity.intake import ingest_file
+from mast.ingest.intake import ingest_file
 
 
 class Command(BaseCommand):

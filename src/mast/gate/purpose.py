@@ -7,6 +7,7 @@ out (a new session), and every audit event until then carries it.
 from django.core.exceptions import ValidationError
 
 from mast.access.models import AccessPurpose
+from mast.governance.services import purposes
 
 SESSION_KEY = "mast_purpose_id"
 REFERENCE_MAX = 100
@@ -14,8 +15,6 @@ REFERENCE_MAX = 100
 
 def reasons() -> list[tuple[str, str]]:
     """The purposes a practitioner may choose from: the data-sharing agreement's, as (code, label)."""
-    from mast.governance.services import purposes
-
     return [(p.code, p.label) for p in purposes()]
 
 

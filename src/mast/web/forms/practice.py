@@ -1,16 +1,16 @@
 """The practitioner's forms: the stated purpose, the search and the referral, with GOV.UK error messages.
 
 They check only what can be checked at the edge (lengths, characters, a choice from the list); the services
-behind them (access.purpose, identity's search, requests) make the rules and may still refuse.
+behind them (gate.purpose, identity's search, requests) make the rules and may still refuse.
 """
 
 from django import forms
 from django.core.validators import RegexValidator
 
-from mast.access.purpose import REFERENCE_MAX
+from mast.gate.purpose import REFERENCE_MAX
+from mast.requests.actions import QUESTION_MAX
 from mast.requests.models import Request
-from mast.requests.services import QUESTION_MAX
-from mast.web.forms import FieldError
+from mast.web.forms.base import FieldError
 
 
 class GovukForm(forms.Form):

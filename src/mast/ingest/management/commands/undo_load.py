@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from mast.feeds.models import Load, Source
 from mast.feeds.undo import CannotUndo, undoable_loads
-from mast.identity.intake import undo_load
+from mast.ingest.intake import undo_load
 
 
 class Command(BaseCommand):

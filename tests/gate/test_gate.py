@@ -3,10 +3,10 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from mast.access.gate import PurposeRequired, Scope, Viewer, through_gate
 from mast.access.models import AccessPurpose, Role
-from mast.access.policy import Action
 from mast.audit.models import AuditEvent
+from mast.gate.gate import PurposeRequired, Scope, Viewer, through_gate
+from mast.gate.policy import Action
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

@@ -2,6 +2,8 @@
 
 Object-level rules (a feed owner sees only their own feeds' rows, a restricted record shows only "known to
 <agency>") live with the data they guard; this table decides whether the question may be asked at all.
+Every page declares its action with web's `@requires(Action.X)`, and the permission-matrix test expects of
+each page exactly what this table says.
 """
 
 from enum import StrEnum
@@ -29,6 +31,8 @@ class Action(StrEnum):
     VIEW_AUDIT_LOG = "view_audit_log"
     VIEW_ALERTS = "view_alerts"
     MUTE_ALERTS = "mute_alerts"
+    VIEW_FEED_LOADS = "view_feed_loads"
+    UPLOAD_FEED = "upload_feed"
     APPLY_HELD_LOAD = "apply_held_load"
     UNDO_LOAD = "undo_load"
 
@@ -76,6 +80,9 @@ RULES: dict[Action, tuple[frozenset[str], tuple[str, str] | None]] = {
     Action.VIEW_AUDIT_LOG: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
     Action.VIEW_ALERTS: (_PRACTICE, ALERTS),
     Action.MUTE_ALERTS: (_PRACTICE, ALERTS),
+    # A feed's loads and their progress (counts, no one's details), and sending the feed's next file.
+    Action.VIEW_FEED_LOADS: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
+    Action.UPLOAD_FEED: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
     # Confirming that a held file may remove what it removes is the feed owner's call, for their own feed.
     Action.APPLY_HELD_LOAD: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
     Action.UNDO_LOAD: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
@@ -92,7 +99,3 @@ def allows(user, action: Action) -> bool:
 
 def implied_purpose(action: Action) -> tuple[str, str] | None:
     return RULES[action][1]
-
-
-def needs_stated_purpose(action: Action) -> bool:
-    return RULES[action][1] is None

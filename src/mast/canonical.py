@@ -1,6 +1,9 @@
 """The canonical headline record (DESIGN.md §3) and the shared involvement categories.
 
 Every partner's export is mapped onto these field names; everything downstream speaks only this vocabulary.
+It sits at the bottom of MAST, beside config, and imports nothing: feeds maps files onto it, the sharing
+agreement (governance, below feeds) names the fields each partner shares from it, and identity's pure
+matching code reads it without Django.
 """
 
 from dataclasses import dataclass

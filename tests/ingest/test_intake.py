@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from mast.feeds.services import source_for_mapping
-from mast.identity.intake import ingest_file
 from mast.identity.models import Person, PersonLink
+from mast.ingest.intake import ingest_file
 from tests.feeds.conftest import write_feed
 from tests.feeds.samples import GOOD_ROWS
 
@@ -93,10 +93,10 @@ def test_an_uploaded_file_is_loaded_by_a_background_task(source, archive, tmp_pa
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from mast.feeds.models import Load
-    from mast.identity.intake import accept_upload
+    from mast.ingest.queue import accept_upload
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    monkeypatch.setattr("mast.identity.intake.incoming_dir", lambda: tmp_path / "incoming")
+    monkeypatch.setattr("mast.ingest.queue.incoming_dir", lambda: tmp_path / "incoming")
     content = write_feed(tmp_path / "feed.csv", GOOD_ROWS).read_bytes()
 
     load = accept_upload(source, SimpleUploadedFile("../../Niche export.csv", content), user=None)

@@ -1,19 +1,16 @@
 """The hand-over from feeds to identity: load a partner's file, then match the records it brought.
 
 Feeds knows nothing of identity (data flows one way), so the pipeline lives here, above both. The command
-line (`mast load`), the feed owner's upload (a background task) and the demo all come through here.
+line (`mast load`), the feed owner's upload (a background task, queued by ingest.queue) and the demo all come
+through here.
 """
 
-import os
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from mast.alerts.services import raise_for_load as raise_alerts
-from mast.config.paths import VAR_DIR, private_dir
 from mast.feeds import undo
 from mast.feeds.models import Load, Source
 from mast.feeds.services import Confirmation, Progress, note_stage, queue_load, run_load
@@ -68,33 +65,3 @@ def undo_load(load: Load, user=None, *, how: str = "command line (mast undo_load
     with writes_on_commit():
         matching = resolve_records(touched)
     return IngestResult(undone[-1], matching)
-
-
-def apply_held(load: Load, user) -> None:
-    """Queue a held load to be applied from its archived copy, as its feed owner confirmed (feeds/guard.py
-    says whether it still may be); the Load shows its progress as any other."""
-    from mast.identity.tasks import apply_held_load
-
-    Load.objects.filter(pk=load.pk).update(status=Load.Status.QUEUED, stage=Load.Stage.WAITING)
-    apply_held_load.enqueue(load.pk, user.pk)
-
-
-def incoming_dir() -> Path:
-    return VAR_DIR / "feeds" / "incoming"
-
-
-def accept_upload(source: Source, upload: UploadedFile, user) -> Load:
-    """Keep an uploaded file and queue its load as a background task; the Load shows its progress."""
-    from mast.identity.tasks import ingest_upload
-
-    private_dir(incoming_dir())
-    # The partner's file name is kept for display only; on disk the file gets a name of ours.
-    path = incoming_dir() / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()[:10]}"
-    # Copied a chunk at a time from where the upload handler streamed it (web/uploads.py), never whole.
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    load = queue_load(source, path, user=user, file_name=Path(upload.name).name[:255])
-    ingest_upload.enqueue(load.pk, str(path))
-    return load

@@ -16,13 +16,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from mast.access.models import AccessPurpose
-from mast.access.policy import Action, allows, implied_purpose
 from mast.audit import chain
 from mast.audit.models import AuditEvent
 from mast.feeds.retention import display_from
+from mast.gate.policy import Action, allows, implied_purpose
 
 T = TypeVar("T")
 _GATE = object()
+
+
+class NotFound(LookupError):
+    """What a read asked for does not exist, or no longer does (a person, an address, a request). Raised
+    through the gate and answered 404 once, by web's middleware, with `message`."""
+
+    message = "Nothing has this id."
 
 
 class PurposeRequired(Exception):
@@ -58,6 +65,37 @@ class Scope:
         return not restricted or agency_id == self.agency_id
 
 
+def _purpose_of(viewer: Viewer, action: Action) -> tuple[str, str]:
+    """The purpose an audit event records: the one stated, else the one the action implies."""
+    if viewer.purpose is not None:
+        return viewer.purpose.reason, viewer.purpose.reference
+    implied = implied_purpose(action)
+    return (implied[0], "") if implied is not None else ("", "")
+
+
+def _audit_refusal(viewer: Viewer, action: Action, why: str, target: str, detail: dict | None) -> None:
+    if getattr(viewer.user, "is_authenticated", False):
+        purpose_code, purpose_reference = _purpose_of(viewer, action)
+        chain.append(
+            user=viewer.user,
+            action=str(action),
+            outcome=AuditEvent.Outcome.DENIED,
+            target=target,
+            detail={**(detail or {}), "refused": why},
+            purpose_code=purpose_code,
+            purpose_reference=purpose_reference,
+            ip_address=viewer.ip_address,
+        )
+
+
+def refuse_unless_allowed(viewer: Viewer, action: Action, *, target: str = "", detail: dict | None = None):
+    """The policy's check on its own, before a page does anything (web's `@requires`): refuses, and audits
+    the refusal as `through_gate` does, if this role may not do this at all."""
+    if not allows(viewer.user, action):
+        _audit_refusal(viewer, action, "role", target, detail)
+        raise PermissionDenied("Your role does not allow this.")
+
+
 def through_gate(
     viewer: Viewer,
     action: Action,
@@ -70,31 +108,10 @@ def through_gate(
     """Run `read` if the policy allows it, auditing it in the same transaction; refuse (and audit the
     refusal) if not. `describe` adds what was shown, from the result, to the audit event's detail."""
     user = viewer.user
-    implied = implied_purpose(action)
-    purpose_code, purpose_reference = ("", "")
-    if viewer.purpose is not None:
-        purpose_code, purpose_reference = viewer.purpose.reason, viewer.purpose.reference
-    elif implied is not None:
-        purpose_code = implied[0]
-
-    def refuse(why: str) -> None:
-        if getattr(user, "is_authenticated", False):
-            chain.append(
-                user=user,
-                action=str(action),
-                outcome=AuditEvent.Outcome.DENIED,
-                target=target,
-                detail={**(detail or {}), "refused": why},
-                purpose_code=purpose_code,
-                purpose_reference=purpose_reference,
-                ip_address=viewer.ip_address,
-            )
-
-    if not allows(user, action):
-        refuse("role")
-        raise PermissionDenied("Your role does not allow this.")
-    if implied is None and viewer.purpose is None:
+    refuse_unless_allowed(viewer, action, target=target, detail=detail)
+    if implied_purpose(action) is None and viewer.purpose is None:
         raise PurposeRequired()
+    purpose_code, purpose_reference = _purpose_of(viewer, action)
     today = timezone.localdate()
     scope = Scope(
         user_id=user.pk,
@@ -117,6 +134,6 @@ def through_gate(
             )
     except PermissionDenied:
         # Refused by the data's own rule (another partner's feed, a pair outside the reviewer's feeds).
-        refuse("record")
+        _audit_refusal(viewer, action, "record", target, detail)
         raise
     return result
