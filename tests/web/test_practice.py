@@ -902,10 +902,10 @@ def test_people_who_match_equally_well_at_the_top_are_said_to(client, practition
     tyler, ruby = (PartnerRecord.objects.get(person_ref=ref) for ref in ("C1", "C2"))
     matches = tuple(
         SimpleNamespace(person_id=record.link.person_id, record_ids=(record.pk,), score=score, reasons=("x",))
-        for record, score in ((tyler, 0.5), (ruby, 0.5))
+        for record, score in ((tyler, 0.5), (ruby, 0.5), (tyler, 0.2))
     )
     monkeypatch.setattr(
-        "mast.people.search.identity_search.find_people", lambda query: PeopleFound(matches, 2)
+        "mast.people.search.identity_search.find_people", lambda query: PeopleFound(matches, 3)
     )
 
     text = page_text(client.get(_search_url(client, {"family_name": "Barker", "postcode": "NS1 1AA"})))
