@@ -8,17 +8,14 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
-from mast.access.models import Agency
 from mast.feeds.mapping import all_mappings
-from mast.feeds.models import Involvement, Load, PartnerRecord, RejectedRow, Source
+from mast.feeds.models import Involvement, PartnerRecord
 from mast.feeds.services import Confirmation, load_file, source_for_mapping
 from mast.identity import search as identity_search
 from mast.identity import search_candidates, search_index
 from mast.identity.models import (
     Address,
-    IdentityEvent,
     InvolvementAddress,
-    MatchCandidate,
     Person,
     PersonLink,
     SearchKey,
@@ -37,6 +34,7 @@ from mast.ingest.intake import ingest_file
 from mast.people.explain import because
 from mast.synth import names
 from tests.feeds.conftest import write_feed
+from tests.identity.loaded_region import delete_everything_loaded
 from tests.synth.conftest import Region
 from tests.synth.conftest import region as region  # the session's synthetic region, a fixture
 
@@ -69,22 +67,6 @@ class Loaded:
         return chosen
 
 
-def _delete_everything_loaded(sources: list[Source]) -> None:
-    # The region is committed once for the module (loading it per test would take minutes), so it is
-    # removed again here, children before parents.
-    for model in (SearchKey, InvolvementAddress, Address, MatchCandidate, IdentityEvent, PersonLink):
-        model.objects.all().delete()
-    Person.objects.update(merged_into=None)
-    Person.objects.all().delete()
-    Involvement.objects.filter(source__in=sources).delete()
-    PartnerRecord.objects.filter(source__in=sources).delete()
-    RejectedRow.objects.filter(load__source__in=sources).delete()
-    Load.objects.filter(source__in=sources).delete()
-    agencies = [s.agency_id for s in sources]
-    Source.objects.filter(pk__in=[s.pk for s in sources]).delete()
-    Agency.objects.filter(pk__in=agencies).delete()
-
-
 @pytest.fixture(scope="module")
 def loaded(django_db_setup, django_db_blocker, region, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("search-region")
@@ -105,12 +87,12 @@ def loaded(django_db_setup, django_db_blocker, region, tmp_path_factory):
                 )
             }
         except BaseException:
-            _delete_everything_loaded(sources)
+            delete_everything_loaded(sources)
             patch.undo()
             raise
     yield Loaded(region, records)
     with django_db_blocker.unblock():
-        _delete_everything_loaded(sources)
+        delete_everything_loaded(sources)
     patch.undo()
 
 

@@ -23,7 +23,7 @@ from mast.feeds.services import load_file, source_for_mapping
 from mast.identity.resolution import resolve_all
 from mast.identity.search import SearchQuery, find_people
 from mast.synth.region import generate
-from tests.identity.test_search import _delete_everything_loaded
+from tests.identity.loaded_region import delete_everything_loaded
 from tests.synth.conftest import read_region
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +125,7 @@ def measured(django_db_setup, django_db_blocker, tmp_path_factory):
                     hits[2] += bool(set(joint) & mine[person_id])
                 shares[kind] = tuple(h / asked for h in hits) if asked else None
         finally:
-            _delete_everything_loaded(sources)
+            delete_everything_loaded(sources)
             patch.undo()
     print("\n".join(f"{k:<22} {v}" for k, v in shares.items()))
     return shares
