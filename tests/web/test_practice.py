@@ -883,8 +883,35 @@ def test_a_search_too_broad_to_rank_says_how_many_and_asks_for_one_more_detail(
 
     text = page_text(client.get(_search_url(client, {"family_name": "Smith"})))
 
-    assert "At least 240 people match the details you entered" in text
+    assert "240 people match the details you entered: too many to put in a useful order" in text
     assert "Add one more detail" in text and "found, the closest match first" not in text
+
+
+def test_a_search_too_broad_even_to_count_says_more_than_how_many(client, practitioner, family, monkeypatch):
+    monkeypatch.setattr(
+        "mast.people.search.identity_search.find_people",
+        lambda query: PeopleFound((), 240, too_broad=True, exact=False),
+    )
+
+    text = page_text(client.get(_search_url(client, {"family_name": "Smith"})))
+
+    assert "More than 240 people match the details you entered" in text
+    assert "Add one more detail" in text
+
+
+def test_people_who_match_equally_well_at_the_top_are_said_to(client, practitioner, family, monkeypatch):
+    tyler, ruby = (PartnerRecord.objects.get(person_ref=ref) for ref in ("C1", "C2"))
+    matches = tuple(
+        SimpleNamespace(person_id=record.link.person_id, record_ids=(record.pk,), score=score, reasons=("x",))
+        for record, score in ((tyler, 0.5), (ruby, 0.5), (tyler, 0.2))
+    )
+    monkeypatch.setattr(
+        "mast.people.search.identity_search.find_people", lambda query: PeopleFound(matches, 3)
+    )
+
+    text = page_text(client.get(_search_url(client, {"family_name": "Barker", "postcode": "NS1 1AA"})))
+
+    assert "The first 2 match what you entered equally well: their order says nothing" in text
 
 
 # -- a referral reaches the allocated worker when they use MAST (issue 14) -----------------------------------
