@@ -13,14 +13,6 @@ from tests.signing_in import signed_in_with_factor
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def plain_static_storage(settings):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 def signed_in(client, user, purpose=None):
     signed_in_with_factor(client, user)
     if purpose is not None:

@@ -1,9 +1,9 @@
 """Second factors: an authenticator app's six-digit codes (TOTP) and single-use recovery codes.
 
-Everyone who signs in to MAST needs one (docs/sign-in.md; ADR 0014 says why django-otp). A new user sets up
-an authenticator app at their first sign-in and is shown ten recovery codes once; from then on a password
-is followed by a code. An administrator can reset someone's factors (a lost phone), after which they set
-one up again at their next sign-in.
+Everyone who signs in to MAST needs one (docs/administration.md; ADR 0018 says why django-otp). A new
+user sets up an authenticator app at their first sign-in and is shown ten recovery codes once; from then on
+a password is followed by a code. An administrator can reset someone's factors (a lost phone), after which
+they set one up again at their next sign-in.
 """
 
 import base64

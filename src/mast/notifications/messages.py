@@ -64,6 +64,11 @@ KINDS: dict[str, tuple[str, str]] = {
         "link to choose a new password (it works once, for a limited time); then sign in and set up an "
         "authenticator app again. If you did not ask for this, tell your administrator now.",
     ),
+    "oversight_alert": (
+        "MAST: an oversight alert for your agency",
+        "MAST's oversight rules have raised an alert about how someone in your agency, or someone looking at "
+        "your agency's records, is using MAST. It needs an IG officer to look and close it with an outcome.",
+    ),
     "feed_late": (
         "MAST: a partner's feed is late",
         "A partner's feed has not sent MAST a good file on its schedule, so practitioners are seeing older "

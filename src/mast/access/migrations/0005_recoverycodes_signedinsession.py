@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('access', '0003_team'),
+        ('access', '0004_case_reference_shapes'),
     ]
 
     operations = [
