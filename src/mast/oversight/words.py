@@ -78,7 +78,10 @@ def forget() -> None:
 def terms(detail: dict) -> str:
     """A search's terms as an IG officer reads them: "last name Barker, postcode ZZ1 1AB"."""
     given = (detail or {}).get("terms") or {}
-    return ", ".join(f"{TERMS.get(k, k.replace('_', ' '))} {v}" for k, v in given.items() if v)
+    # In the search form's order: PostgreSQL's jsonb keeps keys in an order of its own.
+    order = {name: n for n, name in enumerate(TERMS)}
+    named = sorted(given.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+    return ", ".join(f"{TERMS.get(k, k.replace('_', ' '))} {v}" for k, v in named if v)
 
 
 def _person_id(target: str) -> str:
