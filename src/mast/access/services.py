@@ -69,6 +69,12 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
             "person as another record.",
             "web:review-queue",
         ),
+        Capability(
+            "Manage your systems' API keys",
+            "Keys that let your agency's system push records as they happen, or ask whether a person is "
+            "known.",
+            "api:keys",
+        ),
     ),
     Role.IG_OFFICER: (
         Capability(
@@ -89,6 +95,11 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
             "web:audit-log",
         ),
         Capability(
+            "Decide partner systems' questions held for review",
+            "Questions a partner's system asked for a reason the agreement does not name: permit or refuse.",
+            "api:review",
+        ),
+        Capability(
             "See how quickly requests are answered",
             "Open, due soon and overdue requests, and the median time to reply: counts only.",
             "web:requests-dashboard",
@@ -100,6 +111,11 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
         ),
     ),
     Role.ADMINISTRATOR: (
+        Capability(
+            "Manage partner systems' API keys",
+            "Make, rotate and revoke the keys partners' systems use to push records or ask about a person.",
+            "api:keys",
+        ),
         Capability("Manage users", "Add people, set their role and agency, and switch off accounts."),
         Capability("Manage agencies", "Add the partner agencies that share data with MAST or use it."),
         Capability(

@@ -79,8 +79,11 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
     "mast.access",
     "mast.alerts",
+    "mast.api",
     "mast.audit",
     "mast.feeds",
     "mast.governance",
@@ -280,3 +283,28 @@ MAST_OVERSIGHT_VOLUME_FACTOR = float(os.environ.get("MAST_OVERSIGHT_VOLUME_FACTO
 MAST_OVERSIGHT_UNSEARCHED_LIMIT = int(os.environ.get("MAST_OVERSIGHT_UNSEARCHED_LIMIT", "5"))
 MAST_WORKING_HOURS = os.environ.get("MAST_WORKING_HOURS", "07:00-19:00")
 MAST_WORKING_WEEKENDS = os.environ.get("MAST_WORKING_WEEKENDS", "") == "1"
+
+# The partner API (docs/api.md): API keys only (no sessions, so no CSRF), JSON only, errors as RFC 9457
+# problem details, a rate per key. The rates are per process unless CACHES names a shared cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["mast.api.auth.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["mast.api.auth.AllowedByPolicy"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "mast.api.problems.handle",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MAST partner API",
+    "DESCRIPTION": "Push headline records as they happen, and ask whether a person is known (MAIS Data "
+    "Exchange $match). See docs/api.md.",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+MAST_API_RATES = {
+    "push": os.environ.get("MAST_API_PUSH_RATE", "600/minute"),
+    "query": os.environ.get("MAST_API_QUERY_RATE", "60/minute"),
+}

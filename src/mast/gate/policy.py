@@ -40,6 +40,14 @@ class Action(StrEnum):
     UPLOAD_FEED = "upload_feed"
     APPLY_HELD_LOAD = "apply_held_load"
     UNDO_LOAD = "undo_load"
+    # The partner API (mast.api): a partner system's key pushes records or asks whether a person is known;
+    # people manage the keys, read the API's documentation and decide the questions held for review.
+    API_PUSH = "api_push"
+    API_WITHDRAW = "api_withdraw"
+    API_MATCH = "api_match"
+    MANAGE_API_KEYS = "manage_api_keys"
+    VIEW_API_DOCS = "view_api_docs"
+    REVIEW_API_QUERY = "review_api_query"
 
 
 # Work on the data itself (reviewing matches, fixing a feed) has one purpose, implied by the work; looking at
@@ -55,6 +63,12 @@ ALERTS = ("alerts", "Responding to alerts about my open cases")
 # reference, which its audit events record too.
 REQUESTS = ("targeted_request", "Sending, answering or following up a targeted request between agencies")
 PERFORMANCE = ("performance", "Seeing how quickly requests between agencies are answered (counts only)")
+
+PARTNER_API = ("partner_api", "A partner system sending its records, or managing its access")
+
+# A partner system calling with an API key holds no user role: its key's direction is its role (api/keys.py).
+API_PUSH_KEY = "api_push"
+API_QUERY_KEY = "api_query"
 
 _PRACTICE = frozenset({Role.PRACTITIONER})
 _REVIEWERS = frozenset({Role.FEED_OWNER, Role.IG_OFFICER})
@@ -97,6 +111,13 @@ RULES: dict[Action, tuple[frozenset[str], tuple[str, str] | None]] = {
     # Confirming that a held file may remove what it removes is the feed owner's call, for their own feed.
     Action.APPLY_HELD_LOAD: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
     Action.UNDO_LOAD: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
+    Action.API_PUSH: (frozenset({API_PUSH_KEY}), PARTNER_API),
+    Action.API_WITHDRAW: (frozenset({API_PUSH_KEY}), PARTNER_API),
+    # The question carries its own reason, from the agreement's code list (api/decision.py): no implied one.
+    Action.API_MATCH: (frozenset({API_QUERY_KEY}), None),
+    Action.MANAGE_API_KEYS: (frozenset({Role.FEED_OWNER, Role.ADMINISTRATOR}), PARTNER_API),
+    Action.VIEW_API_DOCS: (frozenset({Role.FEED_OWNER, Role.ADMINISTRATOR}), PARTNER_API),
+    Action.REVIEW_API_QUERY: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
 }
 
 
