@@ -35,6 +35,14 @@ ACTIONS = {
     "close_oversight_alert": "Closed an oversight alert",
     "view_who_viewed": "Read who looked at a person",
     "export_who_viewed": "Downloaded who looked at a person",
+    "upload_feed": "Uploaded a feed file",
+    "view_feed_loads": "Read their feeds' loads",
+    "api_push": "A partner system sent records",
+    "api_withdraw": "A partner system withdrew a record",
+    "api_match": "A partner system asked whether a person is known",
+    "manage_api_keys": "Managed partner API keys",
+    "view_api_docs": "Read the partner API's documentation",
+    "review_api_query": "Reviewed a partner system's question",
 }
 
 TERMS = {
