@@ -144,3 +144,10 @@ def test_pushes_beyond_the_keys_rate_are_refused_until_later(world, settings):
     settings.MAST_API_RATES = {"push": "2/minute", "query": "2/minute"}
     assert [push(world, record(start_date=f"2026-11-0{n}")).status_code for n in (1, 2, 3)] == [200, 200, 429]
     assert world.asker().post("/api/v1/Patient/$match", {}, format="json").status_code == 400
+
+
+def test_a_feed_whose_mapping_cannot_be_read_refuses_the_push_and_loads_nothing(world):
+    type(world.police).objects.filter(pk=world.police.pk).update(mapping="no-such-mapping")
+    response = push(world, record())
+    assert response.status_code == 503 and "tell your feed owner" in response.json()["detail"]
+    assert not Load.objects.filter(source=world.police).exists()
