@@ -27,6 +27,7 @@ EXPECTED = {
     ],
     Role.IG_OFFICER: [
         "Review uncertain matches",
+        "Oversight alerts",
         "Read the audit log",
         "Decide partner systems' questions held for review",
         "See how quickly requests are answered",

@@ -83,8 +83,15 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
             "web:review-queue",
         ),
         Capability(
+            "Oversight alerts",
+            "Possible misuse as it happens: harvesting, looks at family, colleagues or watched people, and "
+            "restricted records. Look into each and close it with what you found.",
+            "web:oversight-alerts",
+        ),
+        Capability(
             "Read the audit log",
-            "Every search, view, export and change in MAST: who made it, and when.",
+            "Every search, view, export and change in MAST: who made it, and when; who looked at a person, "
+            "and why.",
             "web:audit-log",
         ),
         Capability(

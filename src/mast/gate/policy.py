@@ -29,6 +29,11 @@ class Action(StrEnum):
     VIEW_REJECTED_ROWS = "view_rejected_rows"
     EXPORT_REJECTED_ROWS = "export_rejected_rows"
     VIEW_AUDIT_LOG = "view_audit_log"
+    EXPORT_AUDIT_LOG = "export_audit_log"
+    VIEW_OVERSIGHT_ALERTS = "view_oversight_alerts"
+    CLOSE_OVERSIGHT_ALERT = "close_oversight_alert"
+    VIEW_WHO_VIEWED = "view_who_viewed"
+    EXPORT_WHO_VIEWED = "export_who_viewed"
     VIEW_ALERTS = "view_alerts"
     MUTE_ALERTS = "mute_alerts"
     VIEW_FEED_LOADS = "view_feed_loads"
@@ -92,6 +97,12 @@ RULES: dict[Action, tuple[frozenset[str], tuple[str, str] | None]] = {
     Action.VIEW_REJECTED_ROWS: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
     Action.EXPORT_REJECTED_ROWS: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
     Action.VIEW_AUDIT_LOG: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
+    Action.EXPORT_AUDIT_LOG: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
+    # Oversight of use: the alerts the misuse rules raise, and who looked at a person and why.
+    Action.VIEW_OVERSIGHT_ALERTS: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
+    Action.CLOSE_OVERSIGHT_ALERT: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
+    Action.VIEW_WHO_VIEWED: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
+    Action.EXPORT_WHO_VIEWED: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
     Action.VIEW_ALERTS: (_PRACTICE, ALERTS),
     Action.MUTE_ALERTS: (_PRACTICE, ALERTS),
     # A feed's loads and their progress (counts, no one's details), and sending the feed's next file.
