@@ -89,9 +89,3 @@ def world(db, tmp_path, monkeypatch, settings):
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
     }
     return World()
-
-
-# The review page's test needs no collected static files.
-from tests.web.conftest import plain_static_storage  # noqa: E402
-
-__all__ = ["plain_static_storage"]
