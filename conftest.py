@@ -48,6 +48,12 @@ def identity_files(tmp_path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def analytics_files(tmp_path, settings):
+    """Each test's analytics facts file in its own folder."""
+    settings.MAST_ANALYTICS_DIR = tmp_path / "analytics"
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Tests make many users; the real hasher's deliberate slowness would dominate the suite's time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -87,6 +87,11 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
             "web:requests-dashboard",
         ),
         Capability(
+            "See the partnership's figures",
+            "Trends, demand and data quality across MAST, after small numbers are hidden.",
+            "web:analytics",
+        ),
+        Capability(
             "Read the data-sharing agreement",
             "Which partners share which fields, for which purpose, on which lawful basis and for how long.",
             "web:agreement",
@@ -102,8 +107,20 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
     ),
     Role.ANALYST: (
         Capability(
-            "See aggregate figures",
-            "Trends, demand and data quality, as counts only. You cannot see any person's details.",
+            "See trends over three years",
+            "People known to one, two, or three or more agencies, new involvements and the front door, month "
+            "by month. Counts only: you cannot see any person's details.",
+            "web:analytics",
+        ),
+        Capability(
+            "See demand between agencies",
+            "Targeted requests and how they were answered, referrals to allocated workers, alerts.",
+            "web:analytics-demand",
+        ),
+        Capability(
+            "See the quality of each feed",
+            "Rows rejected and flagged, completeness, matching, review backlog and late files.",
+            "web:analytics-quality",
         ),
     ),
 }

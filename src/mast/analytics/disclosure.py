@@ -4,7 +4,7 @@ Safeguarding boards publish these figures, so a small count must never let a rea
 hidden count must never be worked out again from the totals printed beside it. The rule (docs/analytics.md,
 ADR 0014):
 
-- **primary**: a count of 1 to threshold − 1 (default 1–4), in the body of the table or in a total, is hidden;
+- **primary**: a count of 1 to threshold - 1 (default 1 to 4), in the body of the table or in a total, is hidden;
   zeros are shown;
 - **secondary**: every hidden count must stay undetermined by what is shown. A table with its row and column
   totals is a system of sums; a hidden cell can be solved for exactly when it is a *bridge* in the graph whose

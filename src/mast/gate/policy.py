@@ -35,6 +35,8 @@ class Action(StrEnum):
     UPLOAD_FEED = "upload_feed"
     APPLY_HELD_LOAD = "apply_held_load"
     UNDO_LOAD = "undo_load"
+    VIEW_ANALYTICS = "view_analytics"
+    EXPORT_ANALYTICS = "export_analytics"
 
 
 # Work on the data itself (reviewing matches, fixing a feed) has one purpose, implied by the work; looking at
@@ -50,6 +52,10 @@ ALERTS = ("alerts", "Responding to alerts about my open cases")
 # reference, which its audit events record too.
 REQUESTS = ("targeted_request", "Sending, answering or following up a targeted request between agencies")
 PERFORMANCE = ("performance", "Seeing how quickly requests between agencies are answered (counts only)")
+
+# The partnership's figures: counts only, after disclosure control, never a person (mast.analytics). Each
+# view is still audited, so the partnership can see who looked at what figures.
+ANALYSIS = ("analysis", "Trends, demand and data quality for the partnership (aggregate figures only)")
 
 _PRACTICE = frozenset({Role.PRACTITIONER})
 _REVIEWERS = frozenset({Role.FEED_OWNER, Role.IG_OFFICER})
@@ -86,6 +92,8 @@ RULES: dict[Action, tuple[frozenset[str], tuple[str, str] | None]] = {
     # Confirming that a held file may remove what it removes is the feed owner's call, for their own feed.
     Action.APPLY_HELD_LOAD: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
     Action.UNDO_LOAD: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
+    Action.VIEW_ANALYTICS: (frozenset({Role.ANALYST, Role.IG_OFFICER}), ANALYSIS),
+    Action.EXPORT_ANALYTICS: (frozenset({Role.ANALYST, Role.IG_OFFICER}), ANALYSIS),
 }
 
 

@@ -3,6 +3,7 @@ from django.urls import path
 
 from mast.web.permissions import public
 from mast.web.views import alerts as alert_views
+from mast.web.views import analytics as analytics_views
 from mast.web.views import audit as audit_views
 from mast.web.views import feeds, pages, practice
 from mast.web.views import governance as governance_views
@@ -51,6 +52,11 @@ urlpatterns = [
     path("alerts/<int:pk>/", alert_views.alert, name="alert"),
     path("alerts/people/<uuid:public_id>/mute/", alert_views.mute, name="alert-mute"),
     path("alerts/people/<uuid:public_id>/unmute/", alert_views.unmute, name="alert-unmute"),
+    # The partnership's figures: aggregates only, after disclosure control.
+    path("analytics/", analytics_views.people, name="analytics"),
+    path("analytics/demand/", analytics_views.demand, name="analytics-demand"),
+    path("analytics/data-quality/", analytics_views.quality, name="analytics-quality"),
+    path("analytics/tables/<slug:key>.csv", analytics_views.table_csv, name="analytics-csv"),
     path("governance/agreement/", governance_views.agreement, name="agreement"),
     path("audit/", audit_views.audit_log, name="audit-log"),
     path("cookies/", pages.cookies, name="cookies"),
