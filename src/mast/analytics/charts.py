@@ -42,15 +42,18 @@ def line_chart(shown: Shown, title: str, columns: list[int] | None = None) -> Sa
 
     grid = format_html_join(
         "",
-        '<line x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}" class="mast-chart__grid"/>'
-        '<text x="{}" y="{:.1f}" class="mast-chart__axis" text-anchor="end">{}</text>',
-        ((LEFT, WIDTH - RIGHT, y(v), y(v), LEFT - 6, y(v) + 4, f"{v:,}") for v in (0, top // 2, top)),
+        '<line x1="{}" x2="{}" y1="{}" y2="{}" class="mast-chart__grid"/>'
+        '<text x="{}" y="{}" class="mast-chart__axis" text-anchor="end">{}</text>',
+        (
+            (LEFT, WIDTH - RIGHT, f"{y(v):.1f}", f"{y(v):.1f}", LEFT - 6, f"{y(v) + 4:.1f}", f"{v:,}")
+            for v in (0, top // 2, top)
+        ),
     )
     step = max(1, n // 6)
     labels = format_html_join(
         "",
-        '<text x="{:.1f}" y="{}" class="mast-chart__axis" text-anchor="middle">{}</text>',
-        ((x(i), HEIGHT - BOTTOM + 18, shown.table.rows[i]) for i in range(0, n, step)),
+        '<text x="{}" y="{}" class="mast-chart__axis" text-anchor="middle">{}</text>',
+        ((f"{x(i):.1f}", HEIGHT - BOTTOM + 18, shown.table.rows[i]) for i in range(0, n, step)),
     )
     lines = []
     for k, column in enumerate(columns):

@@ -4,8 +4,8 @@ Safeguarding boards publish these figures, so a small count must never let a rea
 hidden count must never be worked out again from the totals printed beside it. The rule (docs/analytics.md,
 ADR 0014):
 
-- **primary**: a count of 1 to threshold - 1 (default 1 to 4), in the body of the table or in a total, is hidden;
-  zeros are shown;
+- **primary**: a count of 1 to threshold - 1 (default 1 to 4), in the body of the table or in a total, is
+  hidden; zeros are shown;
 - **secondary**: every hidden count must stay undetermined by what is shown. A table with its row and column
   totals is a system of sums; a hidden cell can be solved for exactly when it is a *bridge* in the graph whose
   nodes are the table's rows and columns (the totals row and column included) and whose edges are the hidden
@@ -49,7 +49,7 @@ def with_totals(body: list[list[int]]) -> list[list[int]]:
 def protect(
     body: list[list[int]], threshold: int, *, row_totals: bool = True, column_totals: bool = True
 ) -> Protected:
-    """Hide what must be hidden in `body` and its totals. Row and column totals not printed count as hidden."""
+    """Hide what must be hidden in `body` and its totals. Totals not printed count as hidden."""
     grid = with_totals(body)
     n, m = len(body), len(body[0]) if body else 0
     unprinted: set[Cell] = set()
@@ -81,7 +81,7 @@ def _graph(cells: set[Cell]) -> dict[tuple[str, int], set[tuple[str, int]]]:
 
 
 def _is_bridge(cell: Cell, hidden: set[Cell]) -> bool:
-    """Whether the cell's row and column are joined by hidden cells other than itself (if not, it is solvable)."""
+    """Whether only the cell itself joins its row and column among hidden cells (then it is solvable)."""
     graph = _graph(hidden - {cell})
     start, goal = ("r", cell[0]), ("c", cell[1])
     seen, stack = {start}, [start]
@@ -99,8 +99,8 @@ def _cheapest_cycle(cell: Cell, grid: list[list[int]], hidden: set[Cell]) -> set
     """The cells to hide so `cell` lies on a cycle: the cheapest path from its row to its column through
     hidden cells (free) and non-zero shown cells (costing their value), never through `cell` itself.
 
-    A path always exists: a hidden cell is non-zero, so its row total, its column total and the grand total are
-    non-zero too, and row → row total → grand total → column total → column is a path."""
+    A path always exists: a hidden cell is non-zero, so its row total, its column total and the grand total
+    are non-zero too, and row → row total → grand total → column total → column is a path."""
     rows, columns = len(grid), len(grid[0])
     start, goal = ("r", cell[0]), ("c", cell[1])
     best = {start: 0}

@@ -151,7 +151,14 @@ CREATE TABLE refreshed AS SELECT $refreshed_at::TIMESTAMPTZ AS at, $first_month 
 
 def _age_band(at: str, born: str) -> str:
     age = f"(year({at}) - year({born}) - CASE WHEN month({at}) < month({born}) THEN 1 ELSE 0 END)"
-    bands = [(4, "0 to 4"), (9, "5 to 9"), (15, "10 to 15"), (17, "16 to 17"), (24, "18 to 24"), (64, "25 to 64")]
+    bands = [
+        (4, "0 to 4"),
+        (9, "5 to 9"),
+        (15, "10 to 15"),
+        (17, "16 to 17"),
+        (24, "18 to 24"),
+        (64, "25 to 64"),
+    ]
     cases = " ".join(f"WHEN {age} <= {top} THEN '{label}'" for top, label in bands)
     return f"CASE WHEN {born} IS NULL OR {born} > {at} THEN 'Not known' {cases} ELSE '65 and over' END"
 

@@ -33,11 +33,12 @@ def _by_month(rows, months: list[date], columns: list[str]) -> list[list[int]]:
 
 
 def known_to_agencies(db, filters: Filters) -> Table:
-    """People known to 1, 2, and 3 or more agencies in each month (to the chosen agency and how many in all)."""
+    """People known to 1, 2, and 3 or more agencies each month (with an agency chosen: known to it, and how
+    many agencies in all)."""
     where, values = _where(filters, agency_list=True)
     rows = db.execute(
-        f"""SELECT month, CASE WHEN agency_count >= 3 THEN '{BANDS[2]}' WHEN agency_count = 2 THEN '{BANDS[1]}'
-                   ELSE '{BANDS[0]}' END AS band, count(*)
+        f"""SELECT month, CASE WHEN agency_count >= 3 THEN '{BANDS[2]}'
+                   WHEN agency_count = 2 THEN '{BANDS[1]}' ELSE '{BANDS[0]}' END AS band, count(*)
             FROM person_months WHERE {where} GROUP BY ALL""",  # noqa: S608 (the clauses are ours; values bound)
         values,
     ).fetchall()

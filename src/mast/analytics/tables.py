@@ -1,8 +1,8 @@
 """A table of counts as the dashboard, its CSV and its chart show it: always after disclosure control.
 
-A `Table` holds the true counts; nothing leaves it except through `shown()`, which applies `disclosure.protect`
-with the configured threshold. The page, the CSV download and the chart all read the same `Shown`, so the
-three can never disagree about what is hidden.
+A `Table` holds the true counts; nothing leaves it except through `shown()`, which applies
+`disclosure.protect` with the configured threshold. The page, the CSV download and the chart all read the
+same `Shown`, so the three can never disagree about what is hidden.
 """
 
 import io
@@ -15,8 +15,8 @@ from mast.feeds.safe_csv import writer
 
 HIDDEN = "[c]"
 HIDDEN_MEANING = (
-    "[c] means the number is hidden: it is between 1 and {below}, or it is hidden so that such a number cannot be "
-    "worked out from the totals."
+    "[c] means the number is hidden: it is between 1 and {below}, or it is hidden so that such a number "
+    "cannot be worked out from the totals."
 )
 
 

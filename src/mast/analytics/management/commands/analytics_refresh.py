@@ -1,4 +1,4 @@
-"""mast analytics_refresh: rebuild the dashboard's figures now (run nightly by the scheduler, and after loads)."""
+"""mast analytics_refresh: rebuild the dashboard's figures now (run nightly, and after each load)."""
 
 from django.core.management.base import BaseCommand
 
