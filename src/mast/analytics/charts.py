@@ -113,7 +113,7 @@ def summary(shown: Shown, column: int, what: str) -> str:
         return ""
     last, label = series[-1], shown.table.rows[-1]
     if last is None:
-        return f"In {label}, the number of {what} is hidden because it is small."
+        return f"In {label}, this number is hidden: it is small, or would let a small one be worked out."
     sentence = f"In {label}, {last:,} {what}"
     if len(series) > 12:
         before, before_label = series[-13], shown.table.rows[-13]

@@ -144,7 +144,7 @@ SELECT s.first_month AS month, s.agency_id, s.source_id, s.category, p.district,
 FROM spans s JOIN person p USING (person_id)
 WHERE s.first_month >= $first_month;
 
-CREATE TABLE refreshed AS SELECT $refreshed_at::TIMESTAMPTZ AS at, $first_month AS first_month,
+CREATE TABLE refreshed AS SELECT $refreshed_at::TIMESTAMPTZ AS refreshed_at, $first_month AS first_month,
        $last_month AS last_month;
 """
 

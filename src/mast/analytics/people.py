@@ -136,4 +136,4 @@ def choices(db) -> dict[str, list[str]]:
 
 
 def refreshed_at(db):
-    return db.execute("SELECT at FROM refreshed").fetchone()[0] if db is not None else None
+    return db.execute("SELECT refreshed_at FROM refreshed").fetchone()[0] if db is not None else None

@@ -142,21 +142,29 @@ def completeness(filters: Filters) -> list[dict]:
 
 
 def completeness_history(filters: Filters, attribute: str = "linked_elsewhere") -> Table:
-    """One share's history, month by month, from the last snapshot of each month (per cent, not counts)."""
-    by_month: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for day, part, whole in (
-        FeedQualitySnapshot.objects.filter(source__in=_sources(filters), day__gte=filters.first_month)
+    """One share's history, month by month, from each feed's last snapshot in the month. Months before the
+    first snapshot are left out rather than shown as nought."""
+    last: dict[tuple[str, int], tuple[int, int]] = {}
+    for day, source_id, part, whole in (
+        FeedQualitySnapshot.objects.filter(
+            source__in=_sources(filters), day__gte=filters.first_month, day__lt=filters.ends.date()
+        )
         .order_by("day")
-        .values_list("day", attribute, "records")
+        .values_list("day", "source_id", attribute, "records")
     ):
-        by_month[month_label(day)] = [part, whole]
-    months = [month_label(m) for m in filters.months]
+        last[(month_label(day), source_id)] = (part, whole)
+    by_month: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for (month, _), (part, whole) in last.items():
+        by_month[month][0] += part
+        by_month[month][1] += whole
+    months = [month_label(m) for m in filters.months if month_label(m) in by_month]
+    label = dict(SHARES)[attribute]
     return Table(
         key=f"history-{attribute}",
-        caption=f"{dict(SHARES)[attribute]}: records counted, by month",
+        caption=f"Records {label[0].lower()}{label[1:]}, by month",
         row_heading="Month",
         rows=months,
-        columns=[dict(SHARES)[attribute], "Not"],
+        columns=[label, "Not"],
         body=[[by_month[m][0], by_month[m][1] - by_month[m][0]] for m in months],
         column_totals=False,
         total_label="Records",
