@@ -6,7 +6,7 @@ Run one with `python -m bench NAME`; names are the modules listed in BENCHMARKS.
 import importlib
 import sys
 
-BENCHMARKS = ("feeds", "streaming", "synth", "linkage", "identity_quality", "practice", "search")
+BENCHMARKS = ("feeds", "streaming", "synth", "linkage", "identity_quality", "practice", "search", "analytics")
 
 
 def main(argv: list[str]) -> None:

@@ -16,6 +16,7 @@ data leaves it at the next refresh, which the retention purge is followed by too
 """
 
 import os
+import threading
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -193,9 +194,24 @@ def refresh(today: date | None = None) -> Refreshed:
     return Refreshed(involvements.num_rows, person_months, time.perf_counter() - started)
 
 
+_open: dict[tuple, duckdb.DuckDBPyConnection] = {}
+_opening = threading.Lock()
+
+
 def connect() -> duckdb.DuckDBPyConnection | None:
-    """The facts, read-only; None until the first refresh has run."""
+    """The facts, read-only, as a cursor of its own for the caller; None until the first refresh has run.
+
+    Opening the file costs tens of milliseconds, so each process keeps it open until a refresh moves a new
+    file into place (a new inode), then opens that one."""
     path = facts_path()
-    if not path.exists():
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
         return None
-    return duckdb.connect(str(path), read_only=True)
+    key = (str(path), stat.st_ino, stat.st_mtime_ns)
+    with _opening:
+        if key not in _open:
+            for old in [k for k in _open if k[0] == key[0]]:
+                _open.pop(old).close()
+            _open[key] = duckdb.connect(str(path), read_only=True)
+        return _open[key].cursor()
