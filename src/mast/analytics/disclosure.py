@@ -2,7 +2,7 @@
 
 Safeguarding boards publish these figures, so a small count must never let a reader single out a person, and a
 hidden count must never be worked out again from the totals printed beside it. The rule (docs/analytics.md,
-ADR 0014):
+ADR 0020):
 
 - **primary**: a count of 1 to threshold - 1 (default 1 to 4), in the body of the table or in a total, is
   hidden; zeros are shown;

@@ -3,7 +3,7 @@
 Counting people known to two agencies in a month means looking at every involvement MAST holds (a million
 in a large region), which no page can do while someone waits. So after each load (and by `mast
 analytics_refresh`) the involvements are read once, in order, and DuckDB turns them into two small tables in
-one file, which the dashboard then asks in milliseconds (ADR 0014):
+one file, which the dashboard then asks in milliseconds (ADR 0020):
 
 - `person_months`: one row per person per month they were known to any agency in the last 36 months, with
   the agencies, their area (postcode district), age band that month and sex — and no id, name or date of
