@@ -159,3 +159,31 @@ def test_targeted_requests_by_agency_pair_match_a_count_by_hand(region):
     # Replies: k = 0, 2, 4 answered as sent (0 hours, on time), k = 1, 3, 5 two days later (48 hours, late).
     assert table.body == [[3, 3, 2, 3]]
     assert table.extra == ["24.0"]
+
+
+def test_use_of_mast_by_sex_counts_pages_opened_and_requests_about_each_group(region):
+    """Person pages opened (from the audit log) and requests sent, by the sex of the person concerned."""
+    from mast.analytics import fairness
+    from mast.audit import chain
+
+    police, children, _ = region["sources"]
+    viewer = make_user(Role.PRACTITIONER, agency=police.agency)
+    people_by_sex = {"female": [], "male": []}
+    for person in Person.objects.all():
+        sex = person.links.first().partner_record.sex
+        people_by_sex[sex].append(person)
+    for person in people_by_sex["female"][:7] + people_by_sex["male"][:2]:
+        chain.append(user=viewer, action="view_person", target=f"person:{person.public_id}", detail={})
+    for person in people_by_sex["male"][:6]:
+        Request.objects.create(
+            kind=Request.Kind.INFORMATION, person=person, from_user=viewer, from_agency=police.agency,
+            to_agency=children.agency, purpose_code="x", purpose_reference="R", question="?",
+        )  # fmt: skip
+    facts.refresh()
+    first, last = facts.window(timezone.localdate())
+    with facts.connect() as db:
+        table = fairness.use_by(db, Filters(first_month=first, last_month=last), "sex")
+    rows = dict(zip(table.rows, table.body, strict=True))
+    assert [rows["female"][1:], rows["male"][1:]] == [[7, 0], [2, 6]]
+    shown = dict(zip(table.rows, table.shown().lines, strict=True))
+    assert shown["male"][1] is None, "two pages opened about men is too few to show"

@@ -82,12 +82,19 @@ PAGES = {
     "analytics": ("get", False),
     "analytics-demand": ("get", False),
     "analytics-quality": ("get", False),
+    "analytics-fairness": ("get", False),
     "analytics-csv": ("get", False),
 }
 
 # Pages that show no personal data yet write one audit event each (purpose "analysis"), so the partnership
 # can see who looked at which figures.
-AUDITED_AGGREGATES = {"analytics", "analytics-demand", "analytics-quality", "analytics-csv"}
+AUDITED_AGGREGATES = {
+    "analytics",
+    "analytics-demand",
+    "analytics-quality",
+    "analytics-fairness",
+    "analytics-csv",
+}
 
 
 def _url_patterns() -> dict:

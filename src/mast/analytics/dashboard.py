@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString
 
-from mast.analytics import charts, demand, facts, people, quality
+from mast.analytics import charts, demand, facts, fairness, people, quality
 from mast.analytics.filters import Filters
 from mast.analytics.tables import Shown, Table
 
@@ -15,6 +15,7 @@ SECTIONS = {
     "people": "People and involvements",
     "demand": "Requests, referrals and alerts",
     "quality": "Data quality",
+    "fairness": "Fairness of use",
 }
 
 
@@ -87,6 +88,17 @@ def _quality(filters: Filters) -> list[Figure]:
     return figures
 
 
+def _fairness(db, filters: Filters) -> list[Figure]:
+    if db is None:
+        return []
+    figures = [
+        Figure(shown=fairness.use_by(db, filters, dimension).shown()) for dimension in fairness.DIMENSIONS
+    ]
+    for figure in figures:
+        figure.filtered_by = "month range, and area, age band and sex other than the one compared"
+    return figures
+
+
 def section(name: str, filters: Filters) -> dict:
     """Everything a section's page shows, after disclosure control."""
     with (
@@ -96,6 +108,7 @@ def section(name: str, filters: Filters) -> dict:
             "people": lambda: _people(db, filters),
             "demand": lambda: _demand(filters),
             "quality": lambda: _quality(filters),
+            "fairness": lambda: _fairness(db, filters),
         }[name]()
         return {
             "figures": figures,
@@ -126,8 +139,20 @@ _TABLES: dict[str, Callable[[object, Filters], Table]] = {
     "rejected": lambda db, f: quality.rejected_by_field(f),
     "quality-history": lambda db, f: quality.history(f),
     "history-linked_elsewhere": lambda db, f: quality.completeness_history(f),
+    **{
+        f"fairness-{d.replace('_', '-')}": (
+            lambda dimension: lambda db, f: fairness.use_by(db, f, dimension)
+        )(d)
+        for d in fairness.DIMENSIONS
+    },
 }
-FACT_TABLES = {"known", "involvements", "involvements-by-month", "front-door"}
+FACT_TABLES = {
+    "known",
+    "involvements",
+    "involvements-by-month",
+    "front-door",
+    *(f"fairness-{d.replace('_', '-')}" for d in fairness.DIMENSIONS),
+}
 
 
 def table_keys() -> list[str]:

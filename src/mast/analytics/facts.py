@@ -9,7 +9,9 @@ one file, which the dashboard then asks in milliseconds (ADR 0020):
   the agencies, their area (postcode district), age band that month and sex — and no id, name or date of
   birth: the rows cannot be joined back to anyone;
 - `new_involvements`: one row per involvement that started in the window, with its agency, feed, category,
-  the person's area, age band and sex, and whether another agency had the person's case open when it began.
+  the person's area, age band and sex, and whether another agency had the person's case open when it began;
+- `uses`: one row per person page a practitioner opened and per targeted request sent, with the month and the
+  person's area, age band and sex, to see whether MAST's use falls fairly (analytics.fairness).
 
 The file is written beside the old one and moved into place, so a page never reads half a refresh. Purged
 data leaves it at the next refresh, which the retention purge is followed by too.
@@ -27,8 +29,11 @@ import pyarrow as pa
 from django.conf import settings
 from django.utils import timezone
 
+from mast.audit.models import AuditEvent
 from mast.config.paths import private_dir, private_file
 from mast.feeds.models import Involvement
+from mast.identity.models import Person
+from mast.requests.models import Request
 
 FILE_NAME = "facts.duckdb"
 WINDOW_MONTHS = 36
@@ -101,6 +106,39 @@ def _involvements(first_day: date) -> pa.Table:
     )
 
 
+def _uses(first_day: date) -> pa.Table:
+    """Person pages opened (from the audit log: what was shown, not what was searched) and targeted requests
+    sent, in the window, as (person, day, kind)."""
+    person_ids = {}
+    opened = []
+    events = AuditEvent.objects.filter(
+        action="view_person", outcome=AuditEvent.Outcome.ALLOWED, at__date__gte=first_day
+    ).values_list("target", "at")
+    for target, at in events.iterator(chunk_size=20_000):
+        opened.append((target.removeprefix("person:"), timezone.localdate(at)))
+    wanted = {public_id for public_id, _ in opened}
+    for chunk in _chunks(sorted(wanted), 5_000):
+        person_ids.update(
+            (str(u), pk)
+            for u, pk in Person.objects.filter(public_id__in=chunk).values_list("public_id", "pk")
+        )
+    rows = [(person_ids[u], day, "Person pages opened") for u, day in opened if u in person_ids]
+    requests = Request.objects.filter(sent_at__date__gte=first_day).values_list("person_id", "sent_at")
+    rows += [(pk, timezone.localdate(at), "Requests about them") for pk, at in requests.iterator()]
+    return pa.table(
+        {
+            "person_id": pa.array([r[0] for r in rows], type=pa.int64()),
+            "at": pa.array([r[1] for r in rows], type=pa.date32()),
+            "kind": pa.array([r[2] for r in rows], type=pa.string()),
+        }
+    )
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 # The SQL that turns involvements into facts. Ongoing means no end date and not closed: active to this month.
 # A closed involvement with no end date is counted in the month it started only.
 _BUILD = """
@@ -145,6 +183,12 @@ SELECT s.first_month AS month, s.agency_id, s.source_id, s.category, p.district,
 FROM spans s JOIN person p USING (person_id)
 WHERE s.first_month >= $first_month;
 
+CREATE TABLE uses AS
+SELECT date_trunc('month', u.at)::DATE AS month, u.kind, p.district, p.sex,
+       {age_band_at_use} AS age_band
+FROM uses_arrow u JOIN person p USING (person_id)
+WHERE u.at >= $first_month;
+
 CREATE TABLE refreshed AS SELECT $refreshed_at::TIMESTAMPTZ AS refreshed_at, $first_month AS first_month,
        $last_month AS last_month;
 """
@@ -177,15 +221,19 @@ def refresh(today: date | None = None) -> Refreshed:
     sql = _BUILD.format(
         age_band=_age_band("k.month", "p.date_of_birth"),
         age_band_at_start=_age_band("s.start_date", "p.date_of_birth"),
+        age_band_at_use=_age_band("u.at", "p.date_of_birth"),
     )
+    uses = _uses(first_month)
     with duckdb.connect(str(building)) as db:
         db.register("involvements_arrow", involvements)
         db.execute("CREATE TABLE involvements AS SELECT * FROM involvements_arrow")
         db.unregister("involvements_arrow")
+        db.register("uses_arrow", uses)
         parameters = {"first_month": first_month, "last_month": last_month, "refreshed_at": timezone.now()}
         for statement in filter(str.strip, sql.split(";")):
             used = {k: v for k, v in parameters.items() if f"${k}" in statement}
             db.execute(statement, used)
+        db.unregister("uses_arrow")
         db.execute("DROP TABLE involvements; DROP TABLE spans; DROP TABLE person")
         person_months = db.execute("SELECT count(*) FROM person_months").fetchone()[0]
         db.execute("CHECKPOINT")

@@ -78,7 +78,8 @@ class Shown:
         """(row label, cells as text, extra) for the page."""
         extras = self.table.extra or [""] * len(self.lines)
         return [
-            (label, [text(v) for v in line], extras[i] if line and line[-1] is not None else HIDDEN)
+            # A figure beside the counts (a median, a rate) could give a hidden count away: hidden with it.
+            (label, [text(v) for v in line], extras[i] if None not in line else HIDDEN)
             for i, (label, line) in enumerate(zip(self.table.rows, self.lines, strict=True))
         ]
 

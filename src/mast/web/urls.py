@@ -56,6 +56,7 @@ urlpatterns = [
     path("analytics/", analytics_views.people, name="analytics"),
     path("analytics/demand/", analytics_views.demand, name="analytics-demand"),
     path("analytics/data-quality/", analytics_views.quality, name="analytics-quality"),
+    path("analytics/fairness/", analytics_views.use, name="analytics-fairness"),
     path("analytics/tables/<slug:key>.csv", analytics_views.table_csv, name="analytics-csv"),
     path("governance/agreement/", governance_views.agreement, name="agreement"),
     path("audit/", audit_views.audit_log, name="audit-log"),

@@ -1,11 +1,13 @@
 """The partnership's dashboard: people known to several agencies, new involvements and the front door;
-requests, referrals and alerts; data quality per feed — and any of its tables as a CSV.
+requests, referrals and alerts; data quality per feed; whether MAST's use falls fairly — and any of its
+tables as a CSV.
 
 Aggregates only, after disclosure control (mast.analytics). Each page and each download still goes through
 the gate, so it is refused to anyone the policy does not name and audited with the filters that were asked
 for (never a person: there is none to name).
 """
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -36,8 +38,6 @@ def _page(request: HttpRequest, name: str) -> HttpResponse:
         target=f"analytics:{name}",
         detail={"filters": filters.described()},
     )
-    from django.conf import settings
-
     context = {
         **shown,
         "form": form,
@@ -67,6 +67,12 @@ def demand(request: HttpRequest) -> HttpResponse:
 @require_GET
 def quality(request: HttpRequest) -> HttpResponse:
     return _page(request, "quality")
+
+
+@requires(Action.VIEW_ANALYTICS)
+@require_GET
+def use(request: HttpRequest) -> HttpResponse:
+    return _page(request, "fairness")
 
 
 @requires(Action.EXPORT_ANALYTICS)
