@@ -184,6 +184,6 @@ def test_use_of_mast_by_sex_counts_pages_opened_and_requests_about_each_group(re
     with facts.connect() as db:
         table = fairness.use_by(db, Filters(first_month=first, last_month=last), "sex")
     rows = dict(zip(table.rows, table.body, strict=True))
-    assert [rows["female"][1:], rows["male"][1:]] == [[7, 0], [2, 6]]
+    assert [rows["Female"][1:], rows["Male"][1:]] == [[7, 0], [2, 6]]
     shown = dict(zip(table.rows, table.shown().lines, strict=True))
-    assert shown["male"][1] is None, "two pages opened about men is too few to show"
+    assert shown["Male"][1] is None, "two pages opened about men is too few to show"

@@ -18,6 +18,7 @@ data leaves it at the next refresh, which the retention purge is followed by too
 """
 
 import os
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -55,6 +56,11 @@ _COLUMNS = {
     "date_of_birth": pa.date32(),
     "sex": pa.string(),
 }
+
+
+def natural(text: str) -> tuple:
+    """Sorts postcode districts as people read them: NS2 before NS10, "Not known" last."""
+    return (text == "Not known", [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text)])
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ the others ("pages opened per 100 people known") is a question for the partnersh
 Counts come from the facts file (analytics.facts), after disclosure control like every other table.
 """
 
+from mast.analytics.facts import AGE_BANDS, SEXES, natural
 from mast.analytics.filters import Filters
 from mast.analytics.tables import Table
 
@@ -39,13 +40,17 @@ def use_by(db, filters: Filters, dimension: str = "age_band") -> Table:
             values,
         ).fetchall()
     }
-    groups = sorted(set(known) | {value for value, _ in used})
+    order = {"age_band": AGE_BANDS, "sex": SEXES}.get(dimension)
+    groups = sorted(
+        set(known) | {value for value, _ in used},
+        key=(lambda g: order.index(g) if g in order else len(order)) if order else natural,
+    )
     body = [[known.get(g, 0), *(used.get((g, kind), 0) for kind in USES)] for g in groups]
     return Table(
         key=f"fairness-{dimension.replace('_', '-')}",
         caption=f"Use of MAST by the {DIMENSIONS[dimension].lower()} of the person it was about",
         row_heading=DIMENSIONS[dimension],
-        rows=groups,
+        rows=[g.capitalize() if dimension == "sex" else g for g in groups],
         columns=["People known (last month)", *USES],
         body=body,
         row_totals=False,
