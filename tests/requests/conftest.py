@@ -119,7 +119,7 @@ def as_user(user: User, action: Action, work, purpose: AccessPurpose | None = No
 
 
 def send(between: Between, **fields) -> Request:
-    from mast.requests.services import send_request
+    from mast.requests.actions import send_request
 
     fields.setdefault("question", "Is there anything we should know before a joint visit?")
     fields.setdefault("to_agency_id", between.csc.pk)

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from mast.access.models import Team
 from mast.gate.policy import Action
 from mast.governance.models import SharingAgreement
-from mast.requests import services
+from mast.requests import actions, chasing, dashboard, lists
 from mast.requests.models import Request, RequestEvent
 from tests.requests.conftest import TEAM, as_user, send
 
@@ -82,17 +82,17 @@ def test_the_life_of_a_request_sent_acknowledged_replied(between, clock, django_
     assert request.due_at == at(2026, 12, 31, 10, 0)
     clock.set(2026, 12, 29, 9, 15)
     with django_capture_on_commit_callbacks(execute=True):
-        answer(between.colleague, services.acknowledge, request_id=request.pk)
+        answer(between.colleague, actions.acknowledge, request_id=request.pk)
     request.refresh_from_db()
     assert request.status == "acknowledged" and request.assignee == between.colleague
     assert request.acknowledged_at == at(2026, 12, 29, 9, 15)
     assert emails("request_acknowledged") == [between.officer.email]
     with django_capture_on_commit_callbacks(execute=True):
-        answer(between.colleague, services.assign, request_id=request.pk, assignee_id=between.worker.pk)
+        answer(between.colleague, actions.assign, request_id=request.pk, assignee_id=between.worker.pk)
     clock.set(2026, 12, 30, 11, 0)
     with django_capture_on_commit_callbacks(execute=True):
         answer(
-            between.worker, services.reply, request_id=request.pk, text="Known to us: a child in need plan."
+            between.worker, actions.reply, request_id=request.pk, text="Known to us: a child in need plan."
         )
     request.refresh_from_db()
     assert (request.status, request.reply, request.answered_by) == (
@@ -105,16 +105,16 @@ def test_the_life_of_a_request_sent_acknowledged_replied(between, clock, django_
     assert emails("request_replied") == [between.officer.email]
     # An answered request cannot be answered again, nor declined.
     with pytest.raises(ValidationError, match="already been replied"):
-        answer(between.worker, services.decline, request_id=request.pk, reason="Too late")
+        answer(between.worker, actions.decline, request_id=request.pk, reason="Too late")
 
 
 def test_declining_needs_a_reason_and_tells_the_requester(between, django_capture_on_commit_callbacks):
     request = send(between)
     with pytest.raises(ValidationError) as refused:
-        answer(between.worker, services.decline, request_id=request.pk, reason="  ")
+        answer(between.worker, actions.decline, request_id=request.pk, reason="  ")
     assert refused.value.message_dict == {"reason": ["Enter why you are declining the request"]}
     with django_capture_on_commit_callbacks(execute=True):
-        answer(between.worker, services.decline, request_id=request.pk, reason="Not known to our service.")
+        answer(between.worker, actions.decline, request_id=request.pk, reason="Not known to our service.")
     request.refresh_from_db()
     assert (request.status, request.decline_reason) == ("declined", "Not known to our service.")
     assert RequestEvent.objects.get(request=request, kind="declined").note == "Not known to our service."
@@ -128,10 +128,10 @@ def test_overdue_then_escalated_to_the_team_manager(between, clock, django_captu
     mail.outbox.clear()
     # Not yet due: nothing happens.
     clock.set(2027, 4, 1, 9, 29)
-    assert services.chase() == services.ChaseResult(overdue=0, escalated=0)
+    assert chasing.chase() == chasing.ChaseResult(overdue=0, escalated=0)
     clock.set(2027, 4, 1, 9, 45)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.chase() == services.ChaseResult(overdue=1, escalated=0)
+        assert chasing.chase() == chasing.ChaseResult(overdue=1, escalated=0)
     request.refresh_from_db()
     assert request.overdue_at == at(2027, 4, 1, 9, 45) and request.is_overdue()
     # The assignee and their team are told; chasing again tells nobody again.
@@ -140,18 +140,18 @@ def test_overdue_then_escalated_to_the_team_manager(between, clock, django_captu
     )
     mail.outbox.clear()
     clock.set(2027, 4, 2, 9, 29)  # 23 h 59 min overdue: not yet escalated (the default delay is 24 hours)
-    assert services.chase() == services.ChaseResult(overdue=0, escalated=0)
+    assert chasing.chase() == chasing.ChaseResult(overdue=0, escalated=0)
     clock.set(2027, 4, 2, 9, 30)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.chase() == services.ChaseResult(overdue=0, escalated=1)
+        assert chasing.chase() == chasing.ChaseResult(overdue=0, escalated=1)
     assert emails("request_escalated") == [between.manager.email]
     request.refresh_from_db()
     assert request.escalated_at == at(2027, 4, 2, 9, 30)
     escalated = RequestEvent.objects.get(request=request, kind="escalated")
     assert escalated.user is None and "Morgan Lead" in escalated.note
-    assert services.chase() == services.ChaseResult(overdue=0, escalated=0)
+    assert chasing.chase() == chasing.ChaseResult(overdue=0, escalated=0)
     # Still answerable: a late reply closes it.
-    answer(between.worker, services.reply, request_id=request.pk, text="Sorry for the delay.")
+    answer(between.worker, actions.reply, request_id=request.pk, text="Sorry for the delay.")
     request.refresh_from_db()
     assert request.status == "replied" and not request.is_overdue()
     assert kinds(request) == ["sent", "overdue", "escalated", "replied"]
@@ -173,7 +173,7 @@ def test_the_agreement_sets_due_times_and_the_escalation_delay(between, clock):
     request = send(between, priority="red")
     assert request.due_at == at(2026, 11, 28, 0, 0)
     clock.set(2026, 11, 28, 1, 0)
-    assert services.chase() == services.ChaseResult(overdue=1, escalated=1, without_manager=1)
+    assert chasing.chase() == chasing.ChaseResult(overdue=1, escalated=1, without_manager=1)
 
 
 def test_escalating_with_no_manager_recorded_reminds_the_team(
@@ -184,7 +184,7 @@ def test_escalating_with_no_manager_recorded_reminds_the_team(
     request = send(between, involvement_id=between.case.pk, priority="red")
     clock.set(2026, 11, 26, 10, 0)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.chase() == services.ChaseResult(overdue=1, escalated=1, without_manager=1)
+        assert chasing.chase() == chasing.ChaseResult(overdue=1, escalated=1, without_manager=1)
     assert "No manager" in RequestEvent.objects.get(request=request, kind="escalated").note
     assert emails("request_escalated") == []
 
@@ -195,7 +195,7 @@ def test_a_referral_follows_the_same_life(between, clock, django_capture_on_comm
         referral = as_user(
             between.officer,
             Action.SEND_REFERRAL,
-            lambda scope: services.send_referral(
+            lambda scope: actions.send_referral(
                 scope,
                 user=between.officer,
                 purpose=between.officer_purpose,
@@ -209,8 +209,8 @@ def test_a_referral_follows_the_same_life(between, clock, django_capture_on_comm
     assert (referral.kind, referral.to_team, referral.assignee) == ("referral", TEAM, between.worker)
     assert referral.due_at == at(2026, 11, 28, 2, 0)  # red: four clock hours, into Saturday
     assert emails("referral_received")
-    answer(between.worker, services.acknowledge, request_id=referral.pk)
-    answer(between.worker, services.reply, request_id=referral.pk, text="Visiting today.")
+    answer(between.worker, actions.acknowledge, request_id=referral.pk)
+    answer(between.worker, actions.reply, request_id=referral.pk, text="Visiting today.")
     referral.refresh_from_db()
     assert referral.status == "replied"
 
@@ -244,14 +244,14 @@ def test_a_restricted_involvement_sends_the_request_to_the_agency_not_the_team(b
 def test_assigning_only_to_a_practitioner_of_the_receiving_agency(between):
     request = send(between)
     with pytest.raises(ValidationError, match="Select someone"):
-        answer(between.worker, services.assign, request_id=request.pk, assignee_id=between.officer.pk)
+        answer(between.worker, actions.assign, request_id=request.pk, assignee_id=between.officer.pk)
 
 
 def test_acknowledging_twice_is_refused(between):
     request = send(between)
-    answer(between.worker, services.acknowledge, request_id=request.pk)
+    answer(between.worker, actions.acknowledge, request_id=request.pk)
     with pytest.raises(ValidationError, match="already been acknowledged"):
-        answer(between.worker, services.acknowledge, request_id=request.pk)
+        answer(between.worker, actions.acknowledge, request_id=request.pk)
 
 
 def test_the_dashboard_counts_open_due_soon_overdue_and_the_median_time_to_reply(between, clock):
@@ -261,24 +261,24 @@ def test_the_dashboard_counts_open_due_soon_overdue_and_the_median_time_to_reply
     replied_in_9h = send(between, involvement_id=between.case.pk, priority="amber")
     overdue = send(between, priority="red")
     clock.set(2026, 11, 23, 11, 0)
-    answer(between.worker, services.reply, request_id=replied_in_2h.pk, text="Yes")
+    answer(between.worker, actions.reply, request_id=replied_in_2h.pk, text="Yes")
     clock.set(2026, 11, 23, 13, 0)
-    answer(between.worker, services.reply, request_id=replied_in_4h.pk, text="Yes")
+    answer(between.worker, actions.reply, request_id=replied_in_4h.pk, text="Yes")
     clock.set(2026, 11, 23, 18, 0)
-    answer(between.worker, services.reply, request_id=replied_in_9h.pk, text="Yes")
+    answer(between.worker, actions.reply, request_id=replied_in_9h.pk, text="Yes")
     due_soon = send(between, priority="amber")
     later = send(between, priority="green")
-    board = services.dashboard(agency_id=between.csc.pk)
+    board = dashboard.dashboard(agency_id=between.csc.pk)
     (csc,) = board.agencies
     assert (csc.agency, csc.open, csc.due_soon, csc.overdue, csc.replied) == (between.csc.name, 3, 1, 1, 3)
     assert csc.median_reply == timedelta(hours=4) and csc.median_reply_text == "4 hours"
     teams = {row.team: (row.open, row.replied) for row in board.teams}
-    assert teams == {TEAM: (0, 1), services.NO_TEAM: (3, 2)}
+    assert teams == {TEAM: (0, 1), dashboard.NO_TEAM: (3, 2)}
     assert {overdue.pk, due_soon.pk, later.pk} == set(
         Request.objects.filter(status__in=Request.OPEN).values_list("pk", flat=True)
     )
     # Another agency's dashboard shows every agency's counts, but only its own teams.
-    assert services.dashboard(agency_id=between.police.pk).teams == []
+    assert dashboard.dashboard(agency_id=between.police.pk).teams == []
 
 
 def test_a_request_follows_its_person_through_a_merge(between):
@@ -289,7 +289,7 @@ def test_a_request_follows_its_person_through_a_merge(between):
     PersonLink.objects.filter(person=between.person).update(person=survivor)
     Person.objects.filter(pk=between.person.pk).update(status=Person.Status.MERGED, merged_into=survivor)
     detail = as_user(
-        between.worker, Action.VIEW_REQUEST, lambda scope: services.request_detail(scope, request.pk)
+        between.worker, Action.VIEW_REQUEST, lambda scope: lists.request_detail(scope, request.pk)
     )
     assert detail.line.person.name == "Kayleigh Thornbury"
     assert detail.line.person.public_id == survivor.public_id

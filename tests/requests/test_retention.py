@@ -9,7 +9,7 @@ from django.core.management import call_command
 from mast.feeds.models import Purge
 from mast.feeds.retention import purge
 from mast.gate.policy import Action
-from mast.requests import services
+from mast.requests import actions
 from mast.requests.models import Request, RequestEvent
 from tests.requests.conftest import as_user, send
 
@@ -29,11 +29,11 @@ def answered(between, how, when: datetime, **kwargs) -> Request:
 
 def test_requests_answered_before_the_retention_cut_off_go_with_their_history(between):
     london = ZoneInfo("Europe/London")
-    old_reply = answered(between, services.reply, datetime(2023, 11, 1, tzinfo=london), text="Known to us.")
+    old_reply = answered(between, actions.reply, datetime(2023, 11, 1, tzinfo=london), text="Known to us.")
     old_decline = answered(
-        between, services.decline, datetime(2023, 6, 1, tzinfo=london), reason="Not known to us."
+        between, actions.decline, datetime(2023, 6, 1, tzinfo=london), reason="Not known to us."
     )
-    recent = answered(between, services.reply, datetime(2023, 12, 1, tzinfo=london), text="Known to us.")
+    recent = answered(between, actions.reply, datetime(2023, 12, 1, tzinfo=london), text="Known to us.")
     still_open = send(between)
     Request.objects.filter(pk=still_open.pk).update(sent_at=datetime(2022, 1, 1, tzinfo=london))
 
@@ -46,7 +46,7 @@ def test_requests_answered_before_the_retention_cut_off_go_with_their_history(be
 
 
 def test_the_purge_command_reports_the_requests_it_removed(between):
-    answered(between, services.reply, datetime(2020, 1, 1, tzinfo=ZoneInfo("Europe/London")), text="Yes.")
+    answered(between, actions.reply, datetime(2020, 1, 1, tzinfo=ZoneInfo("Europe/London")), text="Yes.")
     out = StringIO()
 
     call_command("purge", stdout=out)

@@ -16,8 +16,8 @@ from mast.access.models import Role, Team, User
 from mast.feeds.models import Involvement
 from mast.governance.services import request_times
 from mast.requests import due
+from mast.requests.chasing import chase
 from mast.requests.models import Request, RequestEvent
-from mast.requests.services import chase
 
 
 @dataclass(frozen=True)

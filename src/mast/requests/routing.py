@@ -103,3 +103,45 @@ def waiting_for(user) -> Waiting:
         mine |= Q(assignee__isnull=True)
     found = Request.objects.filter(mine, to_agency_id=user.agency_id, status__in=Request.OPEN)
     return Waiting(found.count(), found.filter(due_at__lte=timezone.now()).count())
+
+
+# -- which agency to ask -------------------------------------------------------------------------------------
+
+
+def receiving_agencies(own_agency_id: int) -> dict[int, str]:
+    """Agencies that can answer a request in MAST (someone there uses it), other than the sender's own."""
+    with_practitioners = (
+        User.objects.filter(is_active=True, role=Role.PRACTITIONER, agency__isnull=False)
+        .values_list("agency_id", flat=True)
+        .distinct()
+    )
+    return dict(
+        Agency.objects.filter(is_active=True, pk__in=with_practitioners)
+        .exclude(pk=own_agency_id)
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+
+
+@dataclass(frozen=True)
+class AgenciesToAsk:
+    """The agencies a practitioner may ask about a person, those involved with the person first."""
+
+    choices: list[tuple[int, str]]
+    by_name: dict[str, int]
+    involved_count: int
+    # Agencies involved with the person that nobody answers for in MAST (not the asker's own).
+    not_in_mast: list[str]
+
+
+def agencies_to_ask(involved: list[str], *, own_agency_id: int, own_agency_name: str) -> AgenciesToAsk:
+    """`involved`: the names of the agencies the person page shows involved with the person, in its order."""
+    receiving = receiving_agencies(own_agency_id)
+    by_name = {name: pk for pk, name in receiving.items()}
+    involved = list(dict.fromkeys(involved))
+    involved_ids = [by_name[name] for name in involved if name in by_name]
+    not_in_mast = [name for name in involved if name not in by_name and name != own_agency_name]
+    choices = [(pk, receiving[pk]) for pk in involved_ids] + [
+        (pk, name) for pk, name in receiving.items() if pk not in involved_ids
+    ]
+    return AgenciesToAsk(choices, by_name, len(involved_ids), not_in_mast)

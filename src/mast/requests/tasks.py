@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
-from mast.requests.services import chase
+from mast.requests.chasing import chase
 
 TASK_PATH = "mast.requests.tasks.chase_requests"
 

@@ -16,7 +16,7 @@ from mast.gate.gate import through_gate
 from mast.gate.policy import Action, allows
 from mast.identity import review, review_changes
 from mast.identity.models import MatchCandidate, MatchDecision
-from mast.web.forms import FieldError
+from mast.web.forms.base import FieldError
 from mast.web.permissions import requires
 from mast.web.viewer import viewer_of
 

@@ -4,7 +4,8 @@ and the dashboard of how quickly requests are answered.
 
 Every page that shows a request or a person reads through `through_gate` once, so writes one audit event; each
 change (send, assign, acknowledge, reply, decline) is its own gated, audited call, then a redirect. The views
-only read the request, call mast.requests.services through the gate, and render what comes back.
+only read the request, call mast.requests (actions, lists, dashboard) through the gate, and render what comes
+back.
 """
 
 import uuid
@@ -15,14 +16,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mast.access.models import Agency, Role, User
+from mast.access.models import Role
 from mast.gate.gate import PurposeRequired, Viewer, through_gate
 from mast.gate.policy import Action
 from mast.governance.services import request_times
 from mast.people.person import person_summary
-from mast.requests import services
+from mast.requests import actions, lists
+from mast.requests import dashboard as request_dashboard
+from mast.requests.routing import agencies_to_ask, receiving_agencies
+from mast.web.forms.requests import DeclineForm, ReplyForm, RequestForm
 from mast.web.permissions import requires
-from mast.web.request_forms import DeclineForm, ReplyForm, RequestForm
 from mast.web.viewer import viewer_of
 
 
@@ -53,21 +56,6 @@ def _lines_shown(lines) -> dict:
 # -- sending -------------------------------------------------------------------------------------------------
 
 
-def _receiving_agencies(own_agency_id: int) -> dict[int, str]:
-    """Agencies that can answer a request in MAST (someone there uses it), other than the sender's own."""
-    with_practitioners = (
-        User.objects.filter(is_active=True, role=Role.PRACTITIONER, agency__isnull=False)
-        .values_list("agency_id", flat=True)
-        .distinct()
-    )
-    return dict(
-        Agency.objects.filter(is_active=True, pk__in=with_practitioners)
-        .exclude(pk=own_agency_id)
-        .order_by("name")
-        .values_list("pk", "name")
-    )
-
-
 def _involvement_id(request: HttpRequest) -> int | None:
     raw = request.POST.get("involvement") or request.GET.get("involvement") or ""
     return int(raw) if raw.isdigit() else None
@@ -85,19 +73,17 @@ def _send_page(request: HttpRequest, public_id: uuid.UUID, form: RequestForm | N
     )
     if summary.public_id != public_id:
         return redirect("web:request-new", summary.public_id)
-    receiving = _receiving_agencies(request.user.agency_id)
-    by_name = {name: pk for pk, name in receiving.items()}
     lines = {line.involvement_id: line for line in (*summary.open_cases, *summary.timeline)}
     about = lines.get(involvement_id) if involvement_id is not None else None
-    involved = [name for name in dict.fromkeys(line.agency for line in lines.values())]
-    involved_ids = [by_name[name] for name in involved if name in by_name]
-    not_in_mast = [name for name in involved if name not in by_name and name != request.user.agency.name]
-    choices = [(pk, receiving[pk]) for pk in involved_ids] + [
-        (pk, name) for pk, name in receiving.items() if pk not in involved_ids
-    ]
+    to_ask = agencies_to_ask(
+        [line.agency for line in lines.values()],
+        own_agency_id=request.user.agency_id,
+        own_agency_name=request.user.agency.name,
+    )
+    choices = to_ask.choices
     initial = {}
-    if about is not None and about.agency in by_name:
-        initial["agency"] = by_name[about.agency]
+    if about is not None and about.agency in to_ask.by_name:
+        initial["agency"] = to_ask.by_name[about.agency]
     elif (request.GET.get("agency") or "").isdigit():
         initial["agency"] = int(request.GET["agency"])
     if form is None:
@@ -110,8 +96,8 @@ def _send_page(request: HttpRequest, public_id: uuid.UUID, form: RequestForm | N
         "form": form,
         "about": about,
         "about_agency_id": initial.get("agency") if about is not None else None,
-        "involved_count": len(involved_ids),
-        "not_in_mast": not_in_mast,
+        "involved_count": to_ask.involved_count,
+        "not_in_mast": to_ask.not_in_mast,
         "involvement_id": involvement_id if about is not None else None,
         "times": request_times(),
     }
@@ -127,7 +113,7 @@ def new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     viewer = viewer_of(request)
     if viewer.purpose is None:
         raise PurposeRequired()
-    form = RequestForm(request.POST, agencies=list(_receiving_agencies(request.user.agency_id).items()))
+    form = RequestForm(request.POST, agencies=list(receiving_agencies(request.user.agency_id).items()))
     if form.is_valid():
         involvement_id = _involvement_id(request)
         data = form.cleaned_data
@@ -135,7 +121,7 @@ def new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             sent = through_gate(
                 viewer,
                 Action.SEND_REQUEST,
-                lambda scope: services.send_request(
+                lambda scope: actions.send_request(
                     scope,
                     user=request.user,
                     purpose=viewer.purpose,
@@ -165,16 +151,16 @@ def new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_GET
 def sent(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "mine")
-    show = show if show in services.SENT_FILTERS else "mine"
+    show = show if show in lists.SENT_FILTERS else "mine"
     lines = through_gate(
         _work_viewer(request),
         Action.VIEW_REQUESTS,
-        lambda scope: services.requests_sent(scope, show=show),
+        lambda scope: lists.requests_sent(scope, show=show),
         target="requests:sent",
         detail={"show": show},
         describe=_lines_shown,
     )
-    context = {"lines": lines, "show": show, "filters": services.SENT_FILTERS}
+    context = {"lines": lines, "show": show, "filters": lists.SENT_FILTERS}
     return render(request, "web/requests/sent.html", context)
 
 
@@ -186,12 +172,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
     found = through_gate(
         _work_viewer(request),
         Action.VIEW_REQUESTS,
-        lambda scope: services.inbox(scope, team=team, show=show),
+        lambda scope: lists.inbox(scope, team=team, show=show),
         target="requests:inbox",
         detail={"show": show},
         describe=lambda box: _lines_shown([*box.open, *box.answered]),
     )
-    filters = {k: v for k, v in services.INBOX_FILTERS.items() if k != "team" or team}
+    filters = {k: v for k, v in lists.INBOX_FILTERS.items() if k != "team" or team}
     return render(request, "web/requests/inbox.html", {"inbox": found, "filters": filters})
 
 
@@ -200,7 +186,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Counts only, no person: not personal data, so nothing to audit; the policy decides who sees it."""
     agency_id = request.user.agency_id if request.user.role == Role.PRACTITIONER else None
-    return render(request, "web/requests/dashboard.html", {"board": services.dashboard(agency_id=agency_id)})
+    return render(
+        request, "web/requests/dashboard.html", {"board": request_dashboard.dashboard(agency_id=agency_id)}
+    )
 
 
 # -- one request ---------------------------------------------------------------------------------------------
@@ -208,7 +196,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _detail(request: HttpRequest, pk: int, page: str, *, receiving_only: bool = False):
     def read(scope):
-        found = services.request_detail(scope, pk)
+        found = lists.request_detail(scope, pk)
         if receiving_only and found.side != "received":
             raise PermissionDenied("Only the agency a request was sent to can answer it.")
         return found
@@ -257,7 +245,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         _answer(
             request,
             pk,
-            lambda scope: services.assign(scope, user=request.user, request_id=pk, assignee_id=int(raw)),
+            lambda scope: actions.assign(scope, user=request.user, request_id=pk, assignee_id=int(raw)),
             change="assign",
             assignee_id=int(raw),
         )
@@ -274,7 +262,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         _answer(
             request,
             pk,
-            lambda scope: services.acknowledge(scope, user=request.user, request_id=pk),
+            lambda scope: actions.acknowledge(scope, user=request.user, request_id=pk),
             change="acknowledge",
         )
     except ValidationError as error:
@@ -285,8 +273,8 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 ANSWERS = {
     # what: (form, field, service, success message)
-    "reply": (ReplyForm, "reply", services.reply, "Your reply has been sent."),
-    "decline": (DeclineForm, "reason", services.decline, "You have declined the request."),
+    "reply": (ReplyForm, "reply", actions.reply, "Your reply has been sent."),
+    "decline": (DeclineForm, "reason", actions.decline, "You have declined the request."),
 }
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand
 
 from mast.requests import tasks
-from mast.requests.services import chase
+from mast.requests.chasing import chase
 
 
 class Command(BaseCommand):

@@ -8,9 +8,9 @@ from django import forms
 from django.core.validators import RegexValidator
 
 from mast.gate.purpose import REFERENCE_MAX
+from mast.requests.actions import QUESTION_MAX
 from mast.requests.models import Request
-from mast.requests.services import QUESTION_MAX
-from mast.web.forms import FieldError
+from mast.web.forms.base import FieldError
 
 
 class GovukForm(forms.Form):

@@ -1,14 +1,14 @@
 """The forms of targeted requests: sending one, assigning, replying and declining, with GOV.UK error messages.
 
-They check what can be checked at the edge (a choice from the list, lengths); mast.requests.services makes the
+They check what can be checked at the edge (a choice from the list, lengths); mast.requests.actions makes the
 rules and may still refuse.
 """
 
 from django import forms
 
+from mast.requests.actions import QUESTION_MAX, REASON_MAX, REPLY_MAX
 from mast.requests.models import Request
-from mast.requests.services import QUESTION_MAX, REASON_MAX, REPLY_MAX
-from mast.web.forms import FieldError
+from mast.web.forms.base import FieldError
 
 
 class _Form(forms.Form):
