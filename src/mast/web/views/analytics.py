@@ -16,7 +16,7 @@ from mast.analytics import dashboard
 from mast.analytics.tables import HIDDEN_MEANING
 from mast.gate.gate import through_gate
 from mast.gate.policy import Action
-from mast.web.analytics_forms import FiltersForm
+from mast.web.forms.analytics import FiltersForm
 from mast.web.permissions import requires
 from mast.web.viewer import viewer_of
 
