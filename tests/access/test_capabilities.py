@@ -44,6 +44,7 @@ EXPECTED = {
         "See trends over three years",
         "See demand between agencies",
         "See the quality of each feed",
+        "See whether MAST's use falls fairly",
     ],
 }
 

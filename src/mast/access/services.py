@@ -145,6 +145,11 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
             "Rows rejected and flagged, completeness, matching, review backlog and late files.",
             "web:analytics-quality",
         ),
+        Capability(
+            "See whether MAST's use falls fairly",
+            "Person pages opened and requests sent, by the sex, age band and area of the person concerned.",
+            "web:analytics-fairness",
+        ),
     ),
 }
 
