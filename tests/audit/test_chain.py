@@ -96,7 +96,7 @@ def test_verify_finds_an_edited_event(events, capsys):
     assert [(b.sequence, b.problem) for b in breaks] == [
         (2, "its contents were changed after it was written")
     ]
-    with pytest.raises(CommandError, match="broken in 1 place"):
+    with pytest.raises(CommandError, match="not whole: 1 problem"):
         call_command("audit_verify")
 
 

@@ -19,6 +19,7 @@ from mast.identity.models import Address, InvolvementAddress, Person, PersonLink
 from mast.identity.search import PeopleFound
 from mast.requests.models import Request
 from tests.factories import make_agency, make_user
+from tests.signing_in import signed_in_with_factor
 
 pytestmark = pytest.mark.django_db
 _serial = count(1)
@@ -174,7 +175,7 @@ def family():
 def practitioner(client, family):
     """A MASH worker in children's services, signed in, who has said which case they are working on."""
     user = make_user(Role.PRACTITIONER, agency=family.csc.agency, first_name="Morgan", last_name="Front")
-    client.force_login(user)
+    signed_in_with_factor(client, user)
     client.post(reverse("web:purpose"), {"reference": "MASH-2026-0042", "reason": "mash_triage"})
     return user
 
@@ -200,7 +201,7 @@ def last_sequence() -> int:
 
 def test_a_person_page_asks_for_a_purpose_first_and_then_goes_back_to_it(client, family):
     user = make_user(Role.PRACTITIONER, agency=family.csc.agency)
-    client.force_login(user)
+    signed_in_with_factor(client, user)
     person_url = reverse("web:person", args=[family.tyler.public_id])
 
     asked = client.get(person_url)
@@ -224,7 +225,7 @@ def test_a_person_page_asks_for_a_purpose_first_and_then_goes_back_to_it(client,
 
 
 def test_the_search_page_asks_for_a_purpose_before_any_terms_are_typed(client, family):
-    client.force_login(make_user(Role.PRACTITIONER, agency=family.csc.agency))
+    signed_in_with_factor(client, make_user(Role.PRACTITIONER, agency=family.csc.agency))
 
     response = client.get(reverse("web:search"))
 
@@ -236,7 +237,7 @@ def test_the_search_page_asks_for_a_purpose_before_any_terms_are_typed(client, f
     ["https://elsewhere.example/", "//elsewhere.example/x", "/\\elsewhere.example", "javascript:alert(1)"],
 )
 def test_the_purpose_page_returns_only_to_pages_on_this_site(client, family, next_url):
-    client.force_login(make_user(Role.PRACTITIONER, agency=family.csc.agency))
+    signed_in_with_factor(client, make_user(Role.PRACTITIONER, agency=family.csc.agency))
 
     response = client.post(
         reverse("web:purpose"), {"reference": "REF-1", "reason": "child_at_risk", "next": next_url}
@@ -247,7 +248,7 @@ def test_the_purpose_page_returns_only_to_pages_on_this_site(client, family, nex
 
 
 def test_the_purpose_page_says_what_is_missing(client, family):
-    client.force_login(make_user(Role.PRACTITIONER, agency=family.csc.agency))
+    signed_in_with_factor(client, make_user(Role.PRACTITIONER, agency=family.csc.agency))
 
     response = client.post(reverse("web:purpose"), {"reference": "  ", "next": "/search/"})
 
@@ -273,7 +274,7 @@ def test_the_purpose_page_shows_the_current_purpose_and_takes_a_new_one(client, 
 
 @pytest.mark.parametrize("role", [Role.FEED_OWNER, Role.IG_OFFICER, Role.ADMINISTRATOR, Role.ANALYST])
 def test_only_practitioners_state_a_purpose(client, role):
-    client.force_login(make_user(role))
+    signed_in_with_factor(client, make_user(role))
 
     assert client.get(reverse("web:purpose")).status_code == 403
     assert (
@@ -389,7 +390,7 @@ def test_search_results_rank_people_with_why_they_matched_and_list_addresses(
     assert "First name: Tylor is a close spelling of Tyler" in text and "Date of birth matches" in text
     assert "14 July 2014" in text
     assert "Known to Testshire Children's Services, Testshire Police" in text
-    assert reverse("web:address", args=[family.address.pk]) in html
+    assert reverse("web:address", args=[family.address.public_id]) in html
     assert "3 Kiln Lane, Testbury, ZZ1 1AB — 5 involvements recorded" in text
     assert "Showing the 1 addresses that agree best with what you entered, of 30" in text
 
@@ -409,7 +410,7 @@ def test_one_search_is_one_audit_event_with_the_terms_and_the_people_shown(
     )
     assert event.detail["terms"] == {"family_name": "Barker", "postcode": "ZZ1 1AB"}
     assert event.detail["people_shown"] == [str(family.tyler.public_id), str(family.ruby.public_id)]
-    assert event.detail["addresses_shown"] == [family.address.pk]
+    assert event.detail["addresses_shown"] == [str(family.address.public_id)]
 
 
 def test_search_terms_never_go_in_the_url(client, practitioner, identity_search):
@@ -497,7 +498,7 @@ def test_the_person_page_shows_family_household_addresses_and_records_matched(cl
     assert html.count(f'href="{ruby_url}"') == 2  # in the family and in the household
     household = text[text.index("Others at the current address") : text.index("Records matched")]
     assert "Ruby Barker 2 December 2016" in household
-    assert reverse("web:address", args=[family.address.pk]) in html
+    assert reverse("web:address", args=[family.address.public_id]) in html
     assert "3 Kiln Lane, Testbury, ZZ1 1AB" in text
     assert "Agency's reference C1" in text and "Agency's reference N1" in text
     assert "Name as recorded Ty Barker" in text
@@ -543,7 +544,7 @@ def test_a_restricted_case_shows_other_agencies_only_whom_to_contact(
 
 def test_a_restricted_case_shows_in_full_to_its_own_agency(client, family, restricted):
     nurse = make_user(Role.PRACTITIONER, agency=restricted.source.agency)
-    client.force_login(nurse)
+    signed_in_with_factor(client, nurse)
     client.post(reverse("web:purpose"), {"reference": "HV-9", "reason": "child_at_risk"})
 
     text = page_text(client.get(reverse("web:person", args=[family.tyler.public_id])))
@@ -567,7 +568,8 @@ def test_an_unknown_person_or_address_is_not_found(client, practitioner):
         client.get(reverse("web:person-print", args=["6f1c1a37-8d0c-4e43-9a55-b0a0a44a7e80"])).status_code
         == 404
     )
-    assert client.get(reverse("web:address", args=[999999])).status_code == 404
+    unknown_address = "00000000-0000-4000-8000-000000000000"
+    assert client.get(reverse("web:address", args=[unknown_address])).status_code == 404
     # Asking about, or opening, a request that does not exist: the same one rule (web's NotFoundMiddleware).
     unknown = "6f1c1a37-8d0c-4e43-9a55-b0a0a44a7e80"
     assert client.get(reverse("web:request-new", args=[unknown])).status_code == 404
@@ -611,7 +613,7 @@ def test_the_printable_summary_is_marked_and_says_who_printed_it_and_why(client,
 def test_the_address_page_lists_people_and_involvements_there(client, practitioner, family, restricted):
     InvolvementAddress.objects.create(involvement=restricted, address=family.address)
 
-    response = client.get(reverse("web:address", args=[family.address.pk]))
+    response = client.get(reverse("web:address", args=[family.address.public_id]))
 
     html, text = response.content.decode(), page_text(response)
     assert response.status_code == 200
@@ -633,7 +635,7 @@ def test_each_involvement_at_an_address_names_its_person_unless_restricted(
 ):
     InvolvementAddress.objects.create(involvement=restricted, address=family.address)
 
-    text = page_text(client.get(reverse("web:address", args=[family.address.pk])))
+    text = page_text(client.get(reverse("web:address", args=[family.address.public_id])))
 
     involvements = _section(text, "Involvements recorded here", "Support links")
     assert "Tyler Barker Testshire Children's Services Child protection plan" in involvements
@@ -648,7 +650,7 @@ def test_the_address_page_and_the_person_page_agree_on_who_lives_there(client, p
     moved = involve(ruby_record, "csc_contact", TODAY - timedelta(days=2), status="closed", end_date=TODAY)
     InvolvementAddress.objects.create(involvement=moved, address=elsewhere)
 
-    address = page_text(client.get(reverse("web:address", args=[family.address.pk])))
+    address = page_text(client.get(reverse("web:address", args=[family.address.public_id])))
     person = page_text(client.get(reverse("web:person", args=[family.tyler.public_id])))
 
     living = _section(address, "Living here", "Also recorded here")
@@ -772,7 +774,7 @@ def test_each_page_writes_exactly_one_audit_event_with_the_purpose(
     args = {
         "person": [family.tyler.public_id],
         "person-print": [family.tyler.public_id],
-        "address": [family.address.pk],
+        "address": [family.address.public_id],
         "referral": [family.tyler.public_id, family.open_case.pk],
     }[name]
     before = last_sequence()
@@ -799,7 +801,7 @@ def test_the_home_page_sends_a_practitioner_to_search(client, practitioner):
 
 def test_search_withholds_the_postcode_of_a_record_another_agency_restricted(client, family, identity_search):
     officer = make_user(Role.PRACTITIONER, agency=PartnerRecord.objects.get(person_ref="N1").source.agency)
-    client.force_login(officer)
+    signed_in_with_factor(client, officer)
     client.post(reverse("web:purpose"), {"reference": "OP-41", "reason": "mash_triage"})
     tyler_record = PartnerRecord.objects.get(person_ref="C1")
     PartnerRecord.objects.filter(pk=tyler_record.pk).update(postcode="ZZ9 9RF")
@@ -839,7 +841,7 @@ def test_a_search_is_posted_once_and_its_results_read_again_without_resubmitting
 def test_results_are_for_the_session_that_searched_only(client, practitioner, family, identity_search):
     url = _search_url(client, {"family_name": "Barker"})
     other = make_user(Role.PRACTITIONER, agency=practitioner.agency)
-    client.force_login(other)
+    signed_in_with_factor(client, other)
     client.post(reverse("web:purpose"), {"reference": "OP-7", "reason": "mash_triage"})
 
     response = client.get(url)
@@ -882,8 +884,35 @@ def test_a_search_too_broad_to_rank_says_how_many_and_asks_for_one_more_detail(
 
     text = page_text(client.get(_search_url(client, {"family_name": "Smith"})))
 
-    assert "At least 240 people match the details you entered" in text
+    assert "240 people match the details you entered: too many to put in a useful order" in text
     assert "Add one more detail" in text and "found, the closest match first" not in text
+
+
+def test_a_search_too_broad_even_to_count_says_more_than_how_many(client, practitioner, family, monkeypatch):
+    monkeypatch.setattr(
+        "mast.people.search.identity_search.find_people",
+        lambda query: PeopleFound((), 240, too_broad=True, exact=False),
+    )
+
+    text = page_text(client.get(_search_url(client, {"family_name": "Smith"})))
+
+    assert "More than 240 people match the details you entered" in text
+    assert "Add one more detail" in text
+
+
+def test_people_who_match_equally_well_at_the_top_are_said_to(client, practitioner, family, monkeypatch):
+    tyler, ruby = (PartnerRecord.objects.get(person_ref=ref) for ref in ("C1", "C2"))
+    matches = tuple(
+        SimpleNamespace(person_id=record.link.person_id, record_ids=(record.pk,), score=score, reasons=("x",))
+        for record, score in ((tyler, 0.5), (ruby, 0.5), (tyler, 0.2))
+    )
+    monkeypatch.setattr(
+        "mast.people.search.identity_search.find_people", lambda query: PeopleFound(matches, 3)
+    )
+
+    text = page_text(client.get(_search_url(client, {"family_name": "Barker", "postcode": "NS1 1AA"})))
+
+    assert "The first 2 match what you entered equally well: their order says nothing" in text
 
 
 # -- a referral reaches the allocated worker when they use MAST (issue 14) -----------------------------------
@@ -968,7 +997,7 @@ def test_every_page_with_partner_data_says_how_up_to_date_each_agency_is(
         search,
         client.get(reverse("web:person", args=[family.tyler.public_id])),
         client.get(reverse("web:person-print", args=[family.tyler.public_id])),
-        client.get(reverse("web:address", args=[family.address.pk])),
+        client.get(reverse("web:address", args=[family.address.public_id])),
     ]
 
     for page in pages:
@@ -1011,10 +1040,18 @@ def test_practitioners_navigation_has_search_and_counts_what_is_waiting(client, 
 
 def test_a_form_address_opened_in_the_browser_gets_a_page_that_says_what_to_do(client):
     owner = make_user(Role.FEED_OWNER)
-    client.force_login(owner)
+    signed_in_with_factor(client, owner)
 
     response = client.get(reverse("web:feed-upload"))
 
     assert response.status_code == 405 and response["Allow"] == "POST"
     text = page_text(response)
     assert "This page is for a form" in text and "Go to your feeds, to upload a file" in text
+
+
+def test_address_urls_are_opaque_so_they_cannot_be_walked(client, family, practitioner):
+    """/addresses/1/, /2/… showed who lives where with no search: the URL now carries an unguessable id."""
+    html = client.get(reverse("web:person", args=[family.tyler.public_id])).content.decode()
+    assert f"/addresses/{family.address.public_id}/" in html
+    assert f"/addresses/{family.address.pk}/" not in html
+    assert client.get(f"/addresses/{family.address.pk}/").status_code == 404

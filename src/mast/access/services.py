@@ -69,6 +69,12 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
             "person as another record.",
             "web:review-queue",
         ),
+        Capability(
+            "Manage your systems' API keys",
+            "Keys that let your agency's system push records as they happen, or ask whether a person is "
+            "known.",
+            "api:keys",
+        ),
     ),
     Role.IG_OFFICER: (
         Capability(
@@ -77,14 +83,31 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
             "web:review-queue",
         ),
         Capability(
+            "Oversight alerts",
+            "Possible misuse as it happens: harvesting, looks at family, colleagues or watched people, and "
+            "restricted records. Look into each and close it with what you found.",
+            "web:oversight-alerts",
+        ),
+        Capability(
             "Read the audit log",
-            "Every search, view, export and change in MAST: who made it, and when.",
+            "Every search, view, export and change in MAST: who made it, and when; who looked at a person, "
+            "and why.",
             "web:audit-log",
+        ),
+        Capability(
+            "Decide partner systems' questions held for review",
+            "Questions a partner's system asked for a reason the agreement does not name: permit or refuse.",
+            "api:review",
         ),
         Capability(
             "See how quickly requests are answered",
             "Open, due soon and overdue requests, and the median time to reply: counts only.",
             "web:requests-dashboard",
+        ),
+        Capability(
+            "See the partnership's figures",
+            "Trends, demand and data quality across MAST, after small numbers are hidden.",
+            "web:analytics",
         ),
         Capability(
             "Read the data-sharing agreement",
@@ -93,17 +116,49 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
         ),
     ),
     Role.ADMINISTRATOR: (
-        Capability("Manage users", "Add people, set their role and agency, and switch off accounts."),
-        Capability("Manage agencies", "Add the partner agencies that share data with MAST or use it."),
         Capability(
-            "Manage data sources",
-            "Set up the feeds each agency sends and how their files map to MAST's headline record.",
+            "Manage partner systems' API keys",
+            "Make, rotate and revoke the keys partners' systems use to push records or ask about a person.",
+            "api:keys",
+        ),
+        Capability(
+            "Manage users",
+            "Add people or a whole agency from a CSV file, set their role and team, send them a link to "
+            "choose a password, reset a lost second factor, and switch off leavers' accounts.",
+            "web:admin-users",
+        ),
+        Capability(
+            "Manage agencies and teams",
+            "Add the partner agencies that share data with MAST or use it, and their teams.",
+            "web:admin-agencies",
+        ),
+        Capability(
+            "Choose who owns each feed",
+            "Set which of a partner's feed owners upload its files and look after its data.",
+            "web:admin-feeds",
         ),
     ),
     Role.ANALYST: (
         Capability(
-            "See aggregate figures",
-            "Trends, demand and data quality, as counts only. You cannot see any person's details.",
+            "See trends over three years",
+            "People known to one, two, or three or more agencies, new involvements and the front door, month "
+            "by month. Counts only: you cannot see any person's details.",
+            "web:analytics",
+        ),
+        Capability(
+            "See demand between agencies",
+            "Targeted requests and how they were answered, referrals to allocated workers, alerts.",
+            "web:analytics-demand",
+        ),
+        Capability(
+            "See the quality of each feed",
+            "Rows rejected and flagged, completeness, matching, review backlog and late files.",
+            "web:analytics-quality",
+        ),
+        Capability(
+            "See whether MAST's use falls fairly",
+            "Person pages opened and requests sent, by the sex, age band and area of the person concerned.",
+            "web:analytics-fairness",
         ),
     ),
 }

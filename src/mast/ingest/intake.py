@@ -11,7 +11,9 @@ from pathlib import Path
 from django.db import transaction
 
 from mast.alerts.services import raise_for_load as raise_alerts
+from mast.analytics.refresh import refresh_after_load
 from mast.feeds import undo
+from mast.feeds.mapping import Mapping
 from mast.feeds.models import Load, Source
 from mast.feeds.services import Confirmation, Progress, note_stage, queue_load, run_load
 from mast.identity.record_store import writes_on_commit
@@ -38,7 +40,12 @@ def ingest_file(
 
 
 def ingest_queued(
-    load: Load, path: Path, *, progress: Progress | None = None, confirmed: Confirmation | None = None
+    load: Load,
+    path: Path,
+    *,
+    progress: Progress | None = None,
+    confirmed: Confirmation | None = None,
+    mapping: Mapping | None = None,
 ) -> IngestResult:
     matched: list[ResolutionSummary] = []
 
@@ -50,11 +57,13 @@ def ingest_queued(
         if progress:
             progress("matching", len(changed), len(changed))
 
-    outcome = run_load(load, path, progress=progress, confirmed=confirmed, after_write=match)
+    outcome = run_load(load, path, progress=progress, confirmed=confirmed, after_write=match, mapping=mapping)
     if outcome.load.status != Load.Status.LOADED:
         return IngestResult(outcome.load, None)
     # Once the new records belong to people: tell other agencies' allocated workers (mast.alerts).
     raise_alerts(outcome.load)
+    # Then the partnership's figures (mast.analytics), which never hold up or undo the load.
+    refresh_after_load()
     return IngestResult(outcome.load, matched[0] if matched else None)
 
 

@@ -12,7 +12,7 @@ from mast.feeds.models import Involvement, PartnerRecord
 from mast.feeds.problems import record_date_of_birth as date_of_birth_shown
 from mast.gate.gate import Scope
 from mast.identity import search as identity_search
-from mast.identity.models import Person
+from mast.identity.models import Address, Person
 from mast.identity.search import SearchQuery
 from mast.people import explain
 from mast.people.redaction import dates_in_window
@@ -55,17 +55,24 @@ class AddressResult:
     address_id: int
     label: str
     involvements: int
+    # What the address page's URL shows (see identity.models.Address).
+    public_id: str = ""
 
 
 @dataclass(frozen=True)
 class PeopleResults:
-    """One page of everyone found. When `too_broad`, no one is listed and `total` is a lower bound."""
+    """One page of everyone found. When `too_broad`, no one is listed; `total` is how many match, or, when not
+    `exact`, how many at least (counting them all would take too long)."""
 
     people: tuple[PersonResult, ...]
     total: int
     too_broad: bool
     page: Page
     threshold: str = THRESHOLD_WORDS
+    exact: bool = True
+    # How many people at the top match equally well (the same evidence): a family name and a postcode often
+    # fit a whole household, and the page says so rather than let the order look like a judgement.
+    joint_first: int = 0
 
     @property
     def first(self) -> int:
@@ -81,7 +88,18 @@ def search_people(scope: Scope, query: SearchQuery, *, page: int | str = 1) -> P
     found = identity_search.find_people(query)
     pages = Paginator(found.matches, PER_PAGE, allow_empty_first_page=True).get_page(page)
     people = tuple(_results(scope, list(pages.object_list)))
-    return PeopleResults(people, found.total, found.too_broad, pages)
+    exact = getattr(found, "exact", True)
+    return PeopleResults(
+        people, found.total, found.too_broad, pages, exact=exact, joint_first=_joint_first(found.matches)
+    )
+
+
+def _joint_first(matches) -> int:
+    """How many people lead the list with the same score as the first (1 when the first stands alone)."""
+    if not matches:
+        return 0
+    best = matches[0].score
+    return next((i for i, m in enumerate(matches) if m.score != best), len(matches))
 
 
 def _results(scope: Scope, matches) -> list[PersonResult]:
@@ -159,6 +177,9 @@ class AddressResults(list):
 
 def search_addresses(scope: Scope, postcode: str, address: str = "", *, limit: int = 20) -> AddressResults:
     found, total = identity_search.find_addresses(postcode, address, limit=limit)
-    results = AddressResults(AddressResult(m.address_id, m.label, m.involvements) for m in found)
+    public = dict(Address.objects.filter(pk__in=[m.address_id for m in found]).values_list("pk", "public_id"))
+    results = AddressResults(
+        AddressResult(m.address_id, m.label, m.involvements, str(public[m.address_id])) for m in found
+    )
     results.total = total
     return results

@@ -3,6 +3,7 @@
 Every step is idempotent, so `make demo` can be run again and again without failing or duplicating data.
 """
 
+import base64
 import json
 import os
 from dataclasses import dataclass
@@ -11,8 +12,10 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.db import transaction
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from mast.access.models import Agency, AgencyKind, Role, User
+from mast.access.models import Agency, AgencyKind, CaseReferenceShape, Role, User
 from mast.config.paths import VAR_DIR
 from mast.feeds.mapping import all_mappings
 from mast.feeds.models import Involvement, Load, Source
@@ -33,6 +36,21 @@ EXTRA_AGENCIES = (
     ("northshire-youth-justice", "Northshire Youth Justice Service", AgencyKind.OTHER),
     ("northshire-mast", "Northshire MAST Partnership", AgencyKind.OTHER),
 )
+# The shapes of case reference each kind of partner's systems issue (made up for the demo; each partnership
+# configures its own), so a practitioner cannot state "x" as the case they are working on.
+CASE_REFERENCE_SHAPES = {
+    AgencyKind.POLICE: (
+        ("Crime reference", r"CR/\d{6}/\d{2}", "CR/123456/26"),
+        ("Incident log", r"POL-\d{4}-\d{4}", "POL-2026-0042"),
+    ),
+    AgencyKind.CHILDRENS_SOCIAL_CARE: (
+        ("MASH contact number", r"MASH-\d{4}-\d{4}", "MASH-2026-0117"),
+        ("Case number", r"CSC\d{6}", "CSC004512"),
+    ),
+    AgencyKind.ADULTS_SOCIAL_CARE: (("Safeguarding concern", r"ASC-\d{6}", "ASC-004512"),),
+    AgencyKind.HEALTH: (("Safeguarding referral", r"SG\d{7}", "SG0004512"),),
+    AgencyKind.FIRE: (("Incident number", r"FRS\d{6}", "FRS004512"),),
+}
 # The partnership body that runs MAST; the agreement names it as the host.
 HOST_AGENCY = "northshire-mast"
 
@@ -167,13 +185,54 @@ def demo_password() -> str:
     return os.environ.get("MAST_DEMO_PASSWORD", DEFAULT_PASSWORD)
 
 
+# Every demo user's authenticator app has this secret (base32, as apps take it), so one entry in an app, or
+# `mast demo_code`, signs in as any of them. MAST_DEMO_TOTP_SECRET changes it. Demo only: real users each set
+# up their own app at their first sign-in.
+DEFAULT_TOTP_SECRET = "NORTHSHIREMASTDEMOSYNTHETICDATA2"  # noqa: S105 (the demo's, documented in the README)
+
+
+def demo_totp_secret() -> str:
+    return os.environ.get("MAST_DEMO_TOTP_SECRET", DEFAULT_TOTP_SECRET).replace(" ", "").upper()
+
+
+def demo_totp_uri() -> str:
+    return f"otpauth://totp/MAST%20demo?secret={demo_totp_secret()}&issuer=MAST%20demo&digits=6&period=30"
+
+
+def current_demo_code() -> str:
+    return f"{totp(base64.b32decode(demo_totp_secret())):06d}"
+
+
+@transaction.atomic
+def ensure_demo_second_factors(users: list[User]) -> None:
+    """Give each demo user the demo authenticator app (replacing any other they set up)."""
+    key = base64.b32decode(demo_totp_secret()).hex()
+    for user in users:
+        TOTPDevice.objects.filter(user=user).exclude(name=DEMO_DEVICE).delete()
+        TOTPDevice.objects.update_or_create(
+            user=user, name=DEMO_DEVICE, defaults={"key": key, "confirmed": True, "last_t": -1}
+        )
+
+
+DEMO_DEVICE = "Demo authenticator"
+
+
 def ensure_partners() -> list[Source]:
     """Agencies and sources: six from the feed mappings, the partners that only read, and their agreement."""
     sources = [source_for_mapping(m.name) for m in all_mappings()]
     for code, name, kind in EXTRA_AGENCIES:
         Agency.objects.update_or_create(code=code, defaults={"name": name, "kind": kind})
     ensure_agreement()
+    ensure_case_reference_shapes()
     return sources
+
+
+def ensure_case_reference_shapes() -> None:
+    for agency in Agency.objects.all():
+        for name, pattern, example in CASE_REFERENCE_SHAPES.get(agency.kind, ()):
+            CaseReferenceShape.objects.update_or_create(
+                agency=agency, name=name, defaults={"pattern": pattern, "example": example}
+            )
 
 
 def ensure_agreement() -> SharingAgreement:
