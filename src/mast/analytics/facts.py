@@ -28,6 +28,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from mast.audit.models import AuditEvent
@@ -100,16 +101,25 @@ def _involvements(first_day: date) -> pa.Table:
         )
         .order_by()
     )
-    columns: list[list] = [[] for _ in _COLUMNS]
-    for row in rows.iterator(chunk_size=20_000):
-        for column, value in zip(columns, row, strict=True):
-            column.append(value)
-    return pa.table(
-        {
-            name: pa.array(values, type=kind)
-            for (name, kind), values in zip(_COLUMNS.items(), columns, strict=True)
-        }
-    )
+    # Read in large batches with a plain cursor and turned into columns a batch at a time: at a million rows
+    # the ORM's per-row work, not the database, was most of the refresh.
+    batches = []
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(50_000):
+            columns = list(zip(*batch, strict=True))
+            batches.append(
+                pa.record_batch(
+                    [
+                        pa.array(values, type=kind)
+                        for (name, kind), values in zip(_COLUMNS.items(), columns, strict=True)
+                    ],
+                    names=list(_COLUMNS),
+                )
+            )
+    schema = pa.schema(list(_COLUMNS.items()))
+    return pa.Table.from_batches(batches, schema=schema)
 
 
 def _uses(first_day: date) -> pa.Table:
