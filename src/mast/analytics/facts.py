@@ -199,6 +199,9 @@ SELECT s.first_month AS month, s.agency_id, s.source_id, s.category, p.district,
 FROM spans s JOIN person p USING (person_id)
 WHERE s.first_month >= $first_month;
 
+-- The filter form's areas, read on every page: kept small rather than found again among millions of rows.
+CREATE TABLE districts AS SELECT DISTINCT district FROM person_months;
+
 CREATE TABLE uses AS
 SELECT date_trunc('month', u.at)::DATE AS month, u.kind, p.district, p.sex,
        {age_band_at_use} AS age_band
