@@ -37,8 +37,8 @@ EXPECTED = {
     Role.ADMINISTRATOR: [
         "Manage partner systems' API keys",
         "Manage users",
-        "Manage agencies",
-        "Manage data sources",
+        "Manage agencies and teams",
+        "Choose who owns each feed",
     ],
     Role.ANALYST: [
         "See trends over three years",

@@ -121,11 +121,21 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
             "Make, rotate and revoke the keys partners' systems use to push records or ask about a person.",
             "api:keys",
         ),
-        Capability("Manage users", "Add people, set their role and agency, and switch off accounts."),
-        Capability("Manage agencies", "Add the partner agencies that share data with MAST or use it."),
         Capability(
-            "Manage data sources",
-            "Set up the feeds each agency sends and how their files map to MAST's headline record.",
+            "Manage users",
+            "Add people or a whole agency from a CSV file, set their role and team, send them a link to "
+            "choose a password, reset a lost second factor, and switch off leavers' accounts.",
+            "web:admin-users",
+        ),
+        Capability(
+            "Manage agencies and teams",
+            "Add the partner agencies that share data with MAST or use it, and their teams.",
+            "web:admin-agencies",
+        ),
+        Capability(
+            "Choose who owns each feed",
+            "Set which of a partner's feed owners upload its files and look after its data.",
+            "web:admin-feeds",
         ),
     ),
     Role.ANALYST: (
