@@ -22,7 +22,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -230,6 +230,8 @@ def _age_band(at: str, born: str) -> str:
 def refresh(today: date | None = None) -> Refreshed:
     """Rebuild the facts file from MAST's current data. Safe to run at any time; the newest run wins."""
     started = time.perf_counter()
+    # The figures are as of the moment reading began: a load committed after it is in the next refresh.
+    as_of_now = timezone.now()
     today = today or timezone.localdate()
     first_month, last_month = window(today)
     involvements = _involvements(first_month)
@@ -248,7 +250,7 @@ def refresh(today: date | None = None) -> Refreshed:
         db.execute("CREATE TABLE involvements AS SELECT * FROM involvements_arrow")
         db.unregister("involvements_arrow")
         db.register("uses_arrow", uses)
-        parameters = {"first_month": first_month, "last_month": last_month, "refreshed_at": timezone.now()}
+        parameters = {"first_month": first_month, "last_month": last_month, "refreshed_at": as_of_now}
         for statement in filter(str.strip, sql.split(";")):
             used = {k: v for k, v in parameters.items() if f"${k}" in statement}
             db.execute(statement, used)
@@ -259,6 +261,17 @@ def refresh(today: date | None = None) -> Refreshed:
     private_file(building)
     os.replace(building, target)
     return Refreshed(involvements.num_rows, person_months, time.perf_counter() - started)
+
+
+def as_of() -> datetime | None:
+    """When the current facts were read from MAST's data; None before the first refresh."""
+    db = connect()
+    if db is None:
+        return None
+    try:
+        return db.execute("SELECT refreshed_at FROM refreshed").fetchone()[0]
+    finally:
+        db.close()
 
 
 _open: dict[tuple, duckdb.DuckDBPyConnection] = {}
