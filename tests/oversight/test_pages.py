@@ -126,3 +126,10 @@ def test_the_audit_log_speaks_in_names_and_plain_words_and_exports(client, regio
         "Signed in (password)",
     ]
     assert AuditEvent.objects.filter(action="export_audit_log").count() == 1
+
+
+def test_every_action_the_policy_knows_has_plain_words():
+    from mast.gate.policy import Action
+    from mast.oversight.words import ACTIONS
+
+    assert sorted(set(map(str, Action)) - set(ACTIONS)) == []

@@ -105,6 +105,11 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
             "web:requests-dashboard",
         ),
         Capability(
+            "See the partnership's figures",
+            "Trends, demand and data quality across MAST, after small numbers are hidden.",
+            "web:analytics",
+        ),
+        Capability(
             "Read the data-sharing agreement",
             "Which partners share which fields, for which purpose, on which lawful basis and for how long.",
             "web:agreement",
@@ -135,8 +140,25 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
     ),
     Role.ANALYST: (
         Capability(
-            "See aggregate figures",
-            "Trends, demand and data quality, as counts only. You cannot see any person's details.",
+            "See trends over three years",
+            "People known to one, two, or three or more agencies, new involvements and the front door, month "
+            "by month. Counts only: you cannot see any person's details.",
+            "web:analytics",
+        ),
+        Capability(
+            "See demand between agencies",
+            "Targeted requests and how they were answered, referrals to allocated workers, alerts.",
+            "web:analytics-demand",
+        ),
+        Capability(
+            "See the quality of each feed",
+            "Rows rejected and flagged, completeness, matching, review backlog and late files.",
+            "web:analytics-quality",
+        ),
+        Capability(
+            "See whether MAST's use falls fairly",
+            "Person pages opened and requests sent, by the sex, age band and area of the person concerned.",
+            "web:analytics-fairness",
         ),
     ),
 }

@@ -6,6 +6,7 @@ Production (MAST_ENVIRONMENT=production) refuses to start without SECRET_KEY, AL
 
 import os
 import secrets
+from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
     "mast.access",
     "mast.administration",
     "mast.alerts",
+    "mast.analytics",
     "mast.api",
     "mast.audit",
     "mast.feeds",
@@ -269,6 +271,11 @@ MAST_TEMPLATES_DIR = PACKAGE_DIR / "web" / "templates"
 # defaults); the purge removes what is older.
 MAST_DISPLAY_MONTHS = int(os.environ.get("MAST_DISPLAY_MONTHS", "12"))
 MAST_RETENTION_MONTHS = int(os.environ.get("MAST_RETENTION_MONTHS", "36"))
+
+# Analytics (docs/analytics.md): counts from 1 to MAST_SUPPRESS_BELOW - 1 are never shown, and the facts its
+# figures are computed from are rebuilt after each load into one DuckDB file here (0600, like the database).
+MAST_SUPPRESS_BELOW = int(os.environ.get("MAST_SUPPRESS_BELOW", "5"))
+MAST_ANALYTICS_DIR = Path(os.environ.get("MAST_ANALYTICS_DIR", VAR_DIR / "analytics"))
 
 # The largest feed file a feed owner may upload through the browser; bigger files go through `mast load`.
 MAST_MAX_UPLOAD_BYTES = int(os.environ.get("MAST_MAX_UPLOAD_MB", "512")) * 1024**2

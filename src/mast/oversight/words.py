@@ -59,6 +59,14 @@ ACTIONS = {
     "team_created": "Added a team",
     "team_changed": "Changed a team",
     "feed_owners_changed": "Changed a feed's owners",
+    "upload_feed": "Uploaded a feed file",
+    "view_feed_loads": "Read their feeds' loads",
+    "api_push": "A partner system sent records",
+    "api_withdraw": "A partner system withdrew a record",
+    "api_match": "A partner system asked whether a person is known",
+    "manage_api_keys": "Managed partner API keys",
+    "view_api_docs": "Read the partner API's documentation",
+    "review_api_query": "Reviewed a partner system's question",
 }
 
 TERMS = {
@@ -102,7 +110,10 @@ def forget() -> None:
 def terms(detail: dict) -> str:
     """A search's terms as an IG officer reads them: "last name Barker, postcode ZZ1 1AB"."""
     given = (detail or {}).get("terms") or {}
-    return ", ".join(f"{TERMS.get(k, k.replace('_', ' '))} {v}" for k, v in given.items() if v)
+    # In the search form's order: PostgreSQL's jsonb keeps keys in an order of its own.
+    order = {name: n for n, name in enumerate(TERMS)}
+    named = sorted(given.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+    return ", ".join(f"{TERMS.get(k, k.replace('_', ' '))} {v}" for k, v in named if v)
 
 
 def _person_id(target: str) -> str:

@@ -5,6 +5,7 @@ from mast.web.permissions import public
 from mast.web.views import administration as admin_views
 from mast.web.views import agencies as agency_views
 from mast.web.views import alerts as alert_views
+from mast.web.views import analytics as analytics_views
 from mast.web.views import audit as audit_views
 from mast.web.views import feeds, pages, practice, sign_in, status
 from mast.web.views import governance as governance_views
@@ -85,6 +86,12 @@ urlpatterns = [
     path("alerts/<int:pk>/", alert_views.alert, name="alert"),
     path("alerts/people/<uuid:public_id>/mute/", alert_views.mute, name="alert-mute"),
     path("alerts/people/<uuid:public_id>/unmute/", alert_views.unmute, name="alert-unmute"),
+    # The partnership's figures: aggregates only, after disclosure control.
+    path("analytics/", analytics_views.people, name="analytics"),
+    path("analytics/demand/", analytics_views.demand, name="analytics-demand"),
+    path("analytics/data-quality/", analytics_views.quality, name="analytics-quality"),
+    path("analytics/fairness/", analytics_views.use, name="analytics-fairness"),
+    path("analytics/tables/<slug:key>.csv", analytics_views.table_csv, name="analytics-csv"),
     path("governance/agreement/", governance_views.agreement, name="agreement"),
     path("audit/", audit_views.audit_log, name="audit-log"),
     path("audit/export.csv", audit_views.audit_csv, name="audit-export"),
