@@ -71,6 +71,7 @@ def test_a_purpose_belongs_to_its_user_and_session():
         is_authenticated = False
 
     assert purpose.current(session, SignedOut()) is None
+    assert purpose.current(session, object()) is None  # whatever else sits where a user should be
 
 
 def test_the_latest_purpose_stated_is_the_current_one():
@@ -79,3 +80,10 @@ def test_the_latest_purpose_stated_is_the_current_one():
     purpose.declare(session, user, reference="MASH-1", reason="mash_triage")
     later = purpose.declare(session, user, reference="MASH-2", reason="mash_triage")
     assert purpose.current(session, user) == later
+
+
+def test_the_reference_and_the_reason_are_always_named_never_passed_by_position():
+    # Passed by position, a reason and a reference swapped would be recorded as each other.
+    with pytest.raises(TypeError):
+        purpose.declare({}, make_user(Role.PRACTITIONER), "mash_triage", "MASH-1")
+    assert not AccessPurpose.objects.exists()
