@@ -83,6 +83,8 @@ def test_an_invited_user_chooses_a_password_sets_up_an_app_and_signs_in_with_a_c
     expect(page.locator(".govuk-error-summary")).to_contain_text("The code is not right")
     assert_accessible(page)
     shot(page, "mfa-code-wrong")
+    # django-otp reads no code for a second after a wrong one (doubling after each); a person is slower.
+    page.wait_for_timeout(1500)
     page.get_by_label("Enter the code from your authenticator app").fill(
         next_code(User.objects.get(pk=user.pk))
     )
