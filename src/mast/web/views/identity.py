@@ -4,7 +4,6 @@ The rules (who sees which pair, what a decision does) are in mast.identity.revie
 request, ask it, and show the answer.
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -16,56 +15,9 @@ from mast.gate.gate import through_gate
 from mast.gate.policy import Action, allows
 from mast.identity import review, review_changes
 from mast.identity.models import MatchCandidate, MatchDecision
-from mast.web.forms.base import FieldError
+from mast.web.forms.identity import REASON_ERRORS, DecisionForm, UnlinkForm
 from mast.web.permissions import requires
 from mast.web.viewer import viewer_of
-
-REASON_ERRORS = {
-    "required": "Enter why you decided this",
-    "max_length": f"Your reason must be {review.REASON_MAX:,} characters or fewer",
-}
-
-
-class DecisionForm(forms.Form):
-    same_person = forms.ChoiceField(
-        label="Are these the same person?",
-        choices=[("yes", "Yes, the same person"), ("no", "No, different people")],
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select whether these records are the same person",
-            "invalid_choice": "Select whether these records are the same person",
-        },
-    )
-    reason = forms.CharField(
-        label="Why?", max_length=review.REASON_MAX, widget=forms.Textarea, error_messages=REASON_ERRORS
-    )
-
-    def __init__(self, *args, **kwargs):
-        # Plain ids: the GOV.UK radios name the first option after the field and number the rest.
-        super().__init__(*args, auto_id="%s", **kwargs)
-
-    def error_summary(self) -> list[FieldError]:
-        errors = [FieldError(name, self.errors[name][0]) for name in self.fields if name in self.errors]
-        return [*(FieldError("same_person", e) for e in self.non_field_errors()), *errors]
-
-
-class UnlinkForm(forms.Form):
-    reason = forms.CharField(
-        label="Why are these not the same person?",
-        max_length=review.REASON_MAX,
-        widget=forms.Textarea,
-        error_messages={**REASON_ERRORS, "required": "Enter why this record is not the same person"},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, auto_id="%s", **kwargs)
-
-    def error_summary(self) -> list[FieldError]:
-        errors = [FieldError("reason", e) for e in self.non_field_errors()]
-        return [
-            *errors,
-            *(FieldError(name, self.errors[name][0]) for name in self.fields if name in self.errors),
-        ]
 
 
 @requires(Action.REVIEW_MATCH)

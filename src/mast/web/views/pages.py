@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from mast.access.services import capabilities
-from mast.web.forms.base import SignInForm
+from mast.web.forms.sign_in import SignInForm
 from mast.web.permissions import public, signed_in
 
 

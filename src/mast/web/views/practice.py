@@ -60,8 +60,7 @@ def purpose(request: HttpRequest) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems[0])
+            form.add_service_errors(error)
         else:
             return redirect(next_url or reverse("web:search"))
     context = {
@@ -274,8 +273,7 @@ def referral(request: HttpRequest, public_id: uuid.UUID, involvement_id: int) ->
                 describe=lambda request_: {"request_id": request_.pk, "to_agency": request_.to_agency.name},
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems[0])
+            form.add_service_errors(error)
         else:
             request.session[REFERRAL_SENT_KEY] = {
                 # Who has it in MAST: the allocated worker if they use it, else nobody yet (the team's inbox).

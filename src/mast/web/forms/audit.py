@@ -1,0 +1,33 @@
+"""Filtering the audit log."""
+
+from django import forms
+
+from mast.gate.policy import Action
+from mast.web.forms.base import GovukForm
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"]
+
+
+def _date_field(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=DATE_FORMATS,
+        error_messages={"invalid": f"{label} must be a real date, like 24/11/2026"},
+    )
+
+
+class AuditFilterForm(GovukForm):
+    username = forms.CharField(label="Username", required=False, max_length=150)
+    action = forms.ChoiceField(label="What they did", required=False)
+    purpose_reference = forms.CharField(label="Case or referral reference", required=False, max_length=100)
+    since = _date_field("From")
+    until = _date_field("To")
+    refused_only = forms.BooleanField(label="Only refused attempts", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [
+            ("", "Anything"),
+            *((a, a.replace("_", " ")) for a in map(str, Action)),
+        ]
