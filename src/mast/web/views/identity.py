@@ -17,6 +17,7 @@ from mast.identity import review, review_changes
 from mast.identity.models import MatchCandidate, MatchDecision
 from mast.web.forms.identity import REASON_ERRORS, DecisionForm, UnlinkForm
 from mast.web.permissions import requires
+from mast.web.presenters import review as pair_rows
 from mast.web.viewer import viewer_of
 
 
@@ -28,9 +29,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         rows = [
             {
                 "candidate": c,
-                "left": review.full_name(c.record_a),
-                "right": review.full_name(c.record_b),
-                "probability": review.percent(c.match_probability),
+                "left": pair_rows.full_name(c.record_a),
+                "right": pair_rows.full_name(c.record_b),
+                "probability": pair_rows.percent(c.match_probability),
             }
             for c in candidates
         ]
@@ -49,7 +50,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def _candidate_context(request: HttpRequest, candidate: MatchCandidate, form: DecisionForm) -> dict:
     return {
         "candidate": candidate,
-        "table": review.side_by_side(candidate),
+        "table": pair_rows.side_by_side(candidate),
         "people": review.current_people(candidate),
         "can_unlink": allows(request.user, Action.UNLINK_RECORD),
         "decision": None
@@ -81,7 +82,7 @@ def candidate(request: HttpRequest, pk: int) -> HttpResponse:
                     None, "This pair is no longer waiting for a decision: it was decided, or settled"
                 )
             elif not confirmed:
-                names = (review.full_name(pair.record_a), review.full_name(pair.record_b))
+                names = (pair_rows.full_name(pair.record_a), pair_rows.full_name(pair.record_b))
                 change = review_changes.preview(pair, same, names)
                 return {"candidate": pair, "form": form, "same": same, "change": change, "confirming": True}
             else:
@@ -127,7 +128,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
             "decision": found,
             "candidate": pair,
             "progress": done,
-            "names": (review.full_name(found.record_a), review.full_name(found.record_b)),
+            "names": (pair_rows.full_name(found.record_a), pair_rows.full_name(found.record_b)),
         }
 
     context = through_gate(viewer_of(request), Action.REVIEW_MATCH, read, target=f"decision:{pk}")
@@ -176,7 +177,7 @@ def unlink(request: HttpRequest, pk: int) -> HttpResponse:
         return {
             "link": link,
             "record": link.partner_record,
-            "name": review.full_name(link.partner_record),
+            "name": pair_rows.full_name(link.partner_record),
             "others": review.other_records(link),
             "form": form,
         }
