@@ -15,7 +15,7 @@ from mast.audit.models import AuditEvent
 from mast.feeds.models import Involvement, Load
 from mast.identity.models import Person, PersonLink
 from tests.alerts.conftest import csc_case, police_incident
-from tests.factories import make_user
+from tests.factories.access import make_user
 from tests.identity.test_review import make_record, make_source
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.db import DatabaseError, connection, transaction
 
 from mast.audit import chain, maintenance
 from mast.audit.models import AuditEvent, AuditLogIsAppendOnly
-from tests.factories import make_user
+from tests.factories.access import make_user
 
 pytestmark = pytest.mark.django_db
 

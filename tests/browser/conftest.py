@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Respo
 
 from mast.access.models import User
 from mast.config.paths import NODE_MODULES_DIR
-from tests.factories import DEFAULT_PASSWORD
+from tests.factories.access import DEFAULT_PASSWORD
 
 CHROMIUM = Path(os.environ.get("MAST_CHROMIUM", "/usr/bin/chromium"))
 AXE_SCRIPT = NODE_MODULES_DIR / "axe-core" / "axe.min.js"

@@ -9,7 +9,7 @@ from mast.feeds.services import load_file
 from mast.identity.models import Person, PersonLink
 from mast.synth.demo import ensure_partners
 from tests.browser.conftest import assert_accessible, sign_in
-from tests.factories import make_user
+from tests.factories.access import make_user
 from tests.feeds.conftest import source, test_mappings, write_feed
 from tests.feeds.samples import GOOD_ROWS
 from tests.identity.test_review import make_candidate, make_record, make_source

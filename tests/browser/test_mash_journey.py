@@ -23,7 +23,7 @@ from mast.identity.models import Person, PersonLink
 from mast.ingest.intake import ingest_file
 from mast.requests.models import Request
 from tests.browser.conftest import sign_in
-from tests.factories import make_user
+from tests.factories.access import make_user
 
 CSC_HEADER = (
     "WorkflowStepID,PersonID,FirstName,MiddleNames,LastName,FormerNames,DateOfBirth,Gender,AddressLine1,"

@@ -9,7 +9,7 @@ from mast.access.models import Role
 from mast.feeds.services import load_file
 from tests.browser.conftest import sign_in
 from tests.browser.test_small_screens import _no_sideways_scroll
-from tests.factories import make_user
+from tests.factories.access import make_user
 from tests.feeds.conftest import source, test_mappings, write_feed
 from tests.feeds.samples import GOOD_ROWS
 from tests.identity.test_review import make_candidate, make_record, make_source

@@ -103,7 +103,7 @@ def test_the_people_pages_queries_give_an_invalid_date_of_birth_as_recorded(sour
     from mast.ingest.intake import ingest_file
     from mast.people.person import person_summary
     from mast.people.search import search_people
-    from tests.factories import make_user
+    from tests.factories.access import make_user
 
     row = "OC9,N9,Quilla,Farthingale,31/02/2015,F,7 Wren Walk,AB1 2CD,,DOMESTIC,01/02/2026,,OPEN,PC Ash,,N"
     ingest_file(source, write_feed(tmp_path / "f.csv", [row, *GOOD_ROWS[:2]]))

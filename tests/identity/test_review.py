@@ -11,7 +11,7 @@ from mast.feeds.models import Involvement, Load, PartnerRecord, Source
 from mast.identity import review
 from mast.identity.models import IdentityEvent, MatchCandidate, MatchDecision, PersonLink
 from mast.identity.resolution import resolve_all, resolve_records
-from tests.factories import make_agency, make_user
+from tests.factories.access import make_agency, make_user
 
 pytestmark = pytest.mark.django_db
 _serial = count(1)

@@ -18,7 +18,7 @@ from mast.governance.demo import ensure_purposes
 from mast.identity.models import Address, InvolvementAddress, Person, PersonLink, Relationship
 from mast.identity.search import PeopleFound
 from mast.requests.models import Request
-from tests.factories import make_agency, make_user
+from tests.factories.access import make_agency, make_user
 
 pytestmark = pytest.mark.django_db
 _serial = count(1)
