@@ -160,3 +160,9 @@ def assert_accessible(page: Page) -> None:
         f"axe found {len(violations)} accessibility violation(s) on {page.url}:\n"
         + "\n".join(_describe(v) for v in violations)
     )
+
+
+def no_sideways_scroll(page: Page, width: int) -> None:
+    """On a screen `width` pixels wide the page fits: nothing to scroll sideways to."""
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= width, f"{page.url} is {scroll} px wide on a {width} px screen"

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from mast.access.models import AgencyKind, Role
 from mast.requests.models import Request
-from tests.browser import test_mash_journey as journey
+from tests.browser import region as journey
 from tests.browser.conftest import sign_in
 from tests.factories.access import make_agency, make_user
 

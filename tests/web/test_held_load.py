@@ -8,8 +8,8 @@ from mast.audit.models import AuditEvent
 from mast.feeds.models import Involvement, Load
 from mast.feeds.services import load_file
 from tests.factories.access import make_user
+from tests.factories.feeds import rows
 from tests.feeds.conftest import write_feed
-from tests.feeds.test_guard import rows
 
 pytestmark = pytest.mark.django_db
 

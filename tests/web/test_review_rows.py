@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from mast.web.presenters import review as pair_rows
-from tests.identity.test_review import identity_state_in_tmp, make_candidate, make_record, make_source
+from tests.factories.identity import identity_state_in_tmp, make_candidate, make_record, make_source
 
 pytestmark = pytest.mark.django_db
 __all__ = ["identity_state_in_tmp"]
