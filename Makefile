@@ -8,7 +8,7 @@ DEMO_PEOPLE ?= 3000
 DEMO_SEED ?= 2026
 PG_BIN := $(shell ls -d /usr/lib/postgresql/15/bin 2>/dev/null)
 
-.PHONY: demo test lint format bench setup assets postgres-binaries chromium clean
+.PHONY: demo test lint format bench mutate setup assets postgres-binaries chromium clean
 
 setup: $(VENV)/.installed assets
 
@@ -69,8 +69,15 @@ test: setup postgres-binaries chromium lint
 	@echo "== test suite on PostgreSQL 15 (throwaway cluster) =="
 	MAST_TEST_DATABASE=postgresql $(BIN)/pytest
 
+# Prints PASS or FAIL for each target and fails when one is missed (bench/judge.py).
 bench: setup postgres-binaries
 	$(BIN)/python -m bench
+
+# Mutation testing of the gate, feed validation, the linkage decision, clustering and retention (docs/testing.md).
+# Slow (an hour or more); not part of `make test` or CI. MUTATE_AREAS="gate retention" for fewer.
+MUTATE_AREAS ?= gate validation retention linkage clustering
+mutate: setup
+	BIN=$(BIN) mutation/run.sh $(MUTATE_AREAS)
 
 clean:
 	rm -rf $(VENV) node_modules var/static .pytest_cache

@@ -5,12 +5,19 @@ import os
 
 import pytest
 
-from mast.audit import maintenance
+from tests.audit_triggers import audit_triggers_off, empties_the_database
 from tests.postgres_cluster import PostgresCluster
 
-# Tests that commit (the browser tests' live server) empty the database afterwards, audit log included, which
-# the audit log's triggers would otherwise refuse. The triggers' own tests turn this off again.
-maintenance.enabled = True
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Tests that commit are followed by pytest-django emptying the database, audit log included: the audit
+    log's append-only triggers are switched off for that and back on after. Every other test runs with them
+    on, as in production."""
+    if not empties_the_database(item):
+        return (yield)
+    with audit_triggers_off():
+        return (yield)
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +52,18 @@ def identity_files(tmp_path, monkeypatch):
         "mast.identity.record_store.store_path", lambda: tmp_path / "identity" / "records.parquet"
     )
     monkeypatch.setattr("mast.identity.resolution.models_dir", lambda: tmp_path / "identity" / "models")
+
+
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    """Static files under their plain names, for every test: a page's test passes without `collectstatic`
+    having run (the manifest storage refuses a name it has no entry for), and the browser tests' live
+    server, whose static handler finds files with Django's finders, serves GOV.UK's CSS under the names
+    the pages ask for."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture(autouse=True)

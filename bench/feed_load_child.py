@@ -27,6 +27,7 @@ def main(source_code: str, path: str) -> None:
                 "status": load.status,
                 "rows": load.rows_read,
                 "loaded": load.rows_loaded,
+                "changed": len(outcome.changed_records),
                 "seconds": seconds,
                 "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             }

@@ -1,7 +1,8 @@
 """Identity matching at scale: about 1,000,000 partner records from a synthetic region, on SQLite.
 
 - full run: standardise + train + predict + cluster + persist (`resolve_all(retrain=True)`); target ≤ 5 min;
-- incremental: about 10,000 new records matched against the rest (`resolve_records`); target ≤ 15 s.
+- incremental: about 10,000 new records matched against the rest (`resolve_records`); target ≤ 15 s, timed
+  cold in a process of its own (as a background worker picks up a load), with that process's peak memory.
 
 The region (1,420,000 people ≈ 1,000,000 partner records) is generated once and kept under var/bench/, with
 a copy of the database after the first day's feeds are loaded (loading is not what is measured here).
@@ -21,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HOLD_BACK = 0.01  # the share of each file's rows that arrives in the second, incremental load
+FULL_SECONDS, INCREMENTAL_SECONDS = 300, 15  # issue 4's targets
 
 
 def region(people: int) -> Path:
@@ -87,7 +89,21 @@ def keep_resolved(out: Path, database: Path, identity: Path) -> Path:
     return final
 
 
-def run() -> None:
+def child(args: list[str], env: dict) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.linkage_child", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        print(result.stderr[-3000:])
+        raise SystemExit(f"linkage benchmark failed ({args[0]})")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def run(judge) -> None:
     people = int(os.environ.get("BENCH_LINK_PEOPLE", "1420000"))
     out = region(people)
     with tempfile.TemporaryDirectory(prefix="mast-bench-link-") as tmp:
@@ -99,32 +115,32 @@ def run() -> None:
             DJANGO_SETTINGS_MODULE="mast.config.settings",
             MAST_VAR_DIR=str(work / "var"),
         )
-        result = subprocess.run(
-            [sys.executable, "-m", "bench.linkage_child", json.dumps(files), str(out / "day1.sqlite3")],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
-        if result.returncode:
-            print(result.stderr[-3000:])
-            raise SystemExit("linkage benchmark failed")
-        figures = json.loads(result.stdout.strip().splitlines()[-1])
+        changed = work / "changed.json"
+        full = child(["full", json.dumps(files), str(out / "day1.sqlite3"), str(changed)], env)
+        incremental = child(["incremental", str(changed)], env)
         keep_resolved(out, work / "bench.sqlite3", work / "var" / "identity")
-    full, incremental = figures["full"], figures["incremental"]
     splink = full["stages"].get("train", 0) + full["stages"].get("predict", 0)
     print(
-        f"linkage full run [sqlite]: {full['records']:,} partner records in {full['seconds']:.1f} s "
-        f"(target ≤ 300 s), peak memory {full['peak_mib']:,.0f} MiB; Splink (train + predict) "
+        f"linkage full run [sqlite]: {full['records']:,} partner records in {full['seconds']:.1f} s, "
+        f"peak memory {full['peak_mib']:,.0f} MiB; Splink (train + predict) "
         f"{splink:.1f} s = {splink / full['seconds']:.0%}; stages "
         + ", ".join(f"{k} {v:.1f} s" for k, v in full["stages"].items()),
         flush=True,
     )
     print(
         f"linkage incremental [sqlite]: {incremental['new_records']:,} new records against "
-        f"{full['records']:,} in {incremental['seconds']:.1f} s (target ≤ 15 s), peak memory "
+        f"{full['records']:,} in {incremental['seconds']:.1f} s (cold, its own process), peak memory "
         f"{incremental['peak_mib']:,.0f} MiB; "
         f"Splink (predict) {incremental['stages'].get('predict', 0):.1f} s; "
         "stages " + ", ".join(f"{k} {v:.1f} s" for k, v in incremental["stages"].items()),
         flush=True,
+    )
+    judge.at_most(
+        f"linkage full run [sqlite], {full['records']:,} records", full["seconds"], FULL_SECONDS, "s"
+    )
+    judge.at_most(
+        f"linkage incremental [sqlite], {incremental['new_records']:,} new records",
+        incremental["seconds"],
+        INCREMENTAL_SECONDS,
+        "s",
     )

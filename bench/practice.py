@@ -135,7 +135,7 @@ def summary(seconds: list[float]) -> str:
     )
 
 
-def report(database: str, figures: dict) -> None:
+def report(judge, database: str, figures: dict) -> None:
     searches, pages = figures["searches"], figures["pages"]
     found = sum(hit[0] for *_, hit in searches) / len(searches)
     at = f"{figures['records']:,} partner records"
@@ -176,9 +176,18 @@ def report(database: str, figures: dict) -> None:
         f"({os.cpu_count()} cores)",
         flush=True,
     )
+    search_ms = [s * 1000 for _k, s, _c, _h in searches]
+    page_ms = [s * 1000 for s, _c in pages]
+    judge.at_most(f"practice [{database}]: search p95", percentile(search_ms, 0.95), TARGETS["search"], "ms")
+    judge.at_most(
+        f"practice [{database}]: person page p95", percentile(page_ms, 0.95), TARGETS["person page"], "ms"
+    )
+    for i, (where, target) in enumerate((("on the first page", 99.5), ("first", 95.0))):
+        share = sum(hit[i] for *_, hit in searches) / len(searches)
+        judge.percent_at_least(f"practice [{database}]: the true person {where}", share, target)
 
 
-def run() -> None:
+def run(judge) -> None:
     people = int(os.environ.get("BENCH_LINK_PEOPLE", "1420000"))
     requests = int(os.environ.get("BENCH_PRACTICE_REQUESTS", "1000"))
     profile = os.environ.get("BENCH_PRACTICE_PROFILE", "")
@@ -186,7 +195,7 @@ def run() -> None:
     resolved = linkage.resolved_dir(out)
     if not (resolved / "DONE").exists():
         print(f"no resolved database in {resolved}: running the linkage bench to make one", flush=True)
-        linkage.run()
+        linkage.run(judge)
     started = time.perf_counter()
     relationship_files(out)
     with tempfile.TemporaryDirectory(prefix="mast-bench-practice-") as tmp:
@@ -220,6 +229,6 @@ def run() -> None:
                     child("measure", str(plan), str(target), database_url=url, var_dir=var_dir)
                     print(f"practice [{name}]: profiles and query counts written to {target}.*", flush=True)
                 else:
-                    report(name, child("measure", str(plan), database_url=url, var_dir=var_dir))
+                    report(judge, name, child("measure", str(plan), database_url=url, var_dir=var_dir))
         finally:
             cluster.stop()

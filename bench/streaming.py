@@ -8,6 +8,10 @@ in a fresh process so that its peak resident memory is its own.
   1,000,000, each record_id once), to show that a load's peak memory no longer grows with its rows: they are
   spilled to disk and worked through a chunk at a time (feeds/spill.py). BENCH_STREAM_LOAD_ROWS=0 skips it.
 
+Targets (issue 13: memory stays flat whatever the file size; throughput no worse than issue 3's): every
+phase's peak memory ≤ 256 MiB (a 2 GB file held whole would need gigabytes), and each whole load at least
+5,000 rows loaded per second.
+
 A whole load of the 2 GB file is not measured: its rows repeat a 10,000-row block, so all but the first block
 would be rejected as record_ids sent twice, and at ~10,000 rows/s on this machine it would take half an hour.
 """
@@ -20,9 +24,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.feeds import MAPPINGS, ROOT, load_in_child, write_file
+from bench.feeds import MAPPINGS, ROOT, TARGET_ROWS_PER_SECOND, load_in_child, loaded_per_second, write_file
 
 BOUNDARY = "mastbenchboundary"
+PEAK_MIB = 256
 
 
 def make_files(work: Path, gigabytes: float) -> tuple[Path, Path]:
@@ -73,18 +78,18 @@ def run_phase(phase: str, path: Path, work: Path) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def run() -> None:
+def run(judge) -> None:
     gigabytes = float(os.environ.get("BENCH_STREAM_GB", "2"))
     sizes = [int(n) for n in os.environ.get("BENCH_STREAM_LOAD_ROWS", "100000,1000000").split(",") if int(n)]
     with tempfile.TemporaryDirectory(prefix="mast-bench-stream-") as tmp:
         work = Path(tmp)
         if gigabytes:
-            stream_file(work, gigabytes)
+            stream_file(judge, work, gigabytes)
         for rows in sizes:
-            load_rows(work, rows)
+            load_rows(judge, work, rows)
 
 
-def stream_file(work: Path, gigabytes: float) -> None:
+def stream_file(judge, work: Path, gigabytes: float) -> None:
     started = time.perf_counter()
     feed, body = make_files(work, gigabytes)
     size = feed.stat().st_size
@@ -98,18 +103,28 @@ def stream_file(work: Path, gigabytes: float) -> None:
             f"peak memory {figures['peak_mib']:,.0f} MiB",
             flush=True,
         )
+        judge.at_most(
+            f"streaming [{phase}] {size / 1000**3:.2f} GB: peak memory", figures["peak_mib"], PEAK_MIB, "MiB"
+        )
     feed.unlink()
     body.unlink()
 
 
-def load_rows(work: Path, rows: int) -> None:
+def load_rows(judge, work: Path, rows: int) -> None:
     path = work / f"load-{rows}.csv"
     write_file(path, rows)
     figures = load_in_child(f"sqlite:///{work / f'load-{rows}.sqlite3'}", path, work / f"var-{rows}")
     print(
         f"streaming [load]: {rows:,} rows ({path.stat().st_size / 1000**2:,.0f} MB, {figures['status']}) "
-        f"in {figures['seconds']:.1f} s = {rows / figures['seconds']:,.0f} rows/s, "
+        f"in {figures['seconds']:.1f} s = {figures['loaded']:,} rows loaded, "
         f"peak memory {figures['peak_mib']:,.0f} MiB",
         flush=True,
+    )
+    judge.at_most(f"streaming [load] {rows:,} rows: peak memory", figures["peak_mib"], PEAK_MIB, "MiB")
+    judge.at_least(
+        f"streaming [load] {rows:,} rows: rows loaded per second",
+        loaded_per_second(figures),
+        TARGET_ROWS_PER_SECOND,
+        "rows/s",
     )
     path.unlink()

@@ -1,6 +1,7 @@
 """How long `mast synth` takes, and its peak memory, for a large region (default 1,000,000 people).
 
-BENCH_SYNTH_PEOPLE changes the size.
+BENCH_SYNTH_PEOPLE changes the size. Its target (issue 2) is only that a million-person region completes,
+which `python -m bench` judges as the benchmark running to the end; time and memory are for comparison.
 """
 
 import os
@@ -13,7 +14,7 @@ import time
 from pathlib import Path
 
 
-def run() -> None:
+def run(judge) -> None:
     people = int(os.environ.get("BENCH_SYNTH_PEOPLE", "1000000"))
     out = Path(tempfile.mkdtemp(prefix="mast-bench-synth-"))
     mast = Path(sys.executable).with_name("mast")

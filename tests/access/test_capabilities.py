@@ -23,14 +23,22 @@ EXPECTED = {
         "See rejected rows and why",
         "Upload a feed file",
         "Review uncertain matches of your feeds' records",
+        "Manage your systems' API keys",
     ],
     Role.IG_OFFICER: [
         "Review uncertain matches",
+        "Oversight alerts",
         "Read the audit log",
+        "Decide partner systems' questions held for review",
         "See how quickly requests are answered",
         "Read the data-sharing agreement",
     ],
-    Role.ADMINISTRATOR: ["Manage users", "Manage agencies", "Manage data sources"],
+    Role.ADMINISTRATOR: [
+        "Manage partner systems' API keys",
+        "Manage users",
+        "Manage agencies",
+        "Manage data sources",
+    ],
     Role.ANALYST: ["See aggregate figures"],
 }
 

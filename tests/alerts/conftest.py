@@ -104,9 +104,3 @@ def csc_worker(partners):
         email=CSC_WORKER_EMAIL.lower(),
         team="Somewhere else",
     )
-
-
-# The pages' tests need no collected static files.
-from tests.web.conftest import plain_static_storage  # noqa: E402
-
-__all__ = ["plain_static_storage"]

@@ -5,8 +5,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
-from mast.audit import chain, maintenance
+from mast.audit import chain
 from mast.audit.models import AuditEvent, AuditLogIsAppendOnly
+from tests.audit_triggers import audit_triggers_off
 from tests.factories.access import make_user
 
 pytestmark = pytest.mark.django_db
@@ -27,15 +28,6 @@ def events():
         )
         for n in range(3)
     ]
-
-
-@pytest.fixture
-def triggers_on(monkeypatch):
-    """The database's own refusal, as in production: the suite's maintenance switch turned off."""
-    monkeypatch.setattr(maintenance, "enabled", False)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL mast.audit_maintenance = 'off'")
 
 
 def test_each_event_follows_from_the_one_before(events):
@@ -76,7 +68,7 @@ def test_the_application_refuses_to_change_or_delete_events(events):
     assert AuditEvent.objects.get(sequence=1).target == "person:0"
 
 
-def test_the_database_refuses_changes_that_go_around_the_application(events, triggers_on):
+def test_the_database_refuses_changes_that_go_around_the_application(events):
     for sql in (
         "UPDATE audit_auditevent SET target = 'x' WHERE sequence = 1",
         "DELETE FROM audit_auditevent WHERE sequence = 2",
@@ -91,8 +83,8 @@ def test_the_database_refuses_changes_that_go_around_the_application(events, tri
 
 
 def _tamper(sql: str, params=()) -> None:
-    # What an attacker with database access could do: the maintenance switch stands in for dropping triggers.
-    with connection.cursor() as cursor:
+    # What an attacker with database access could do: switching the triggers off stands in for dropping them.
+    with audit_triggers_off(), connection.cursor() as cursor:
         cursor.execute(sql, params)
 
 
@@ -104,7 +96,7 @@ def test_verify_finds_an_edited_event(events, capsys):
     assert [(b.sequence, b.problem) for b in breaks] == [
         (2, "its contents were changed after it was written")
     ]
-    with pytest.raises(CommandError, match="broken in 1 place"):
+    with pytest.raises(CommandError, match="not whole: 1 problem"):
         call_command("audit_verify")
 
 
@@ -125,3 +117,11 @@ def test_a_rewritten_tail_does_not_verify_against_the_chain(events):
     assert [(b.sequence, b.problem) for b in chain.verify()] == [
         (2, "it does not follow from the event before it")
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_triggers_are_on_in_a_test_that_commits_until_its_database_is_emptied():
+    chain.append(user=make_user(username="ig.officer"), action="view_audit", target="audit", detail={})
+    with pytest.raises(DatabaseError, match="append-only"), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent")
+    assert AuditEvent.objects.count() == 1

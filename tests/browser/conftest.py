@@ -35,19 +35,6 @@ AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
 _problems: "WeakKeyDictionary[Page, list[str]]" = WeakKeyDictionary()
 
 
-@pytest.fixture(autouse=True)
-def plain_static_storage(settings):
-    """Static files under their plain names, served from node_modules and the apps by the live server.
-
-    The live server's static handler finds files with Django's finders, which know nothing of the hashed
-    names the manifest storage writes at `collectstatic`; with those names GOV.UK's CSS would not load.
-    """
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
     if not CHROMIUM.exists():

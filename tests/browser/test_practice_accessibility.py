@@ -66,7 +66,7 @@ def test_a_person_their_printable_summary_and_their_address(page: Page, mash_reg
     assert_accessible(page)
 
     address = Address.objects.get(postcode="NS1 4HB")
-    page.goto(f"/addresses/{address.pk}/")
+    page.goto(f"/addresses/{address.public_id}/")
     expect(page.get_by_role("heading", name="Living here")).to_be_visible()
     assert_accessible(page)
 

@@ -33,7 +33,7 @@ def test_search_person_and_address_fit_a_phone(page: Page, mash_region, width):
     no_sideways_scroll(page, width)
     assert_accessible(page)
 
-    page.goto(f"/addresses/{Address.objects.get(postcode='NS1 4HB').pk}/")
+    page.goto(f"/addresses/{Address.objects.get(postcode='NS1 4HB').public_id}/")
     expect(page.get_by_role("heading", name="Living here")).to_be_visible()
     no_sideways_scroll(page, width)
     assert_accessible(page)

@@ -8,7 +8,8 @@ import io
 import json
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from tests.feeds.samples import GOOD_ROWS, HEADER
@@ -16,6 +17,21 @@ from tests.feeds.samples import GOOD_ROWS, HEADER
 CORPUS_DIR = Path(__file__).parent / "corpus"
 COLUMNS = HEADER.split(",")
 CRLF = "\r\n"
+ALL_GOOD = ("OC1", "OC2", "OC3", "OC4")
+# GOOD_ROWS are good rows, not perfect ones: OC3's date of birth is a year only, OC4's postcode is not one and
+# its NHS number fails the check digit.
+GOOD_FLAGS = {"OC3": frozenset({"date_of_birth"}), "OC4": frozenset({"nhs_number", "postcode"})}
+# What the good rows store, as each broken-file case that keeps them promises.
+AS_EXPORTED = {
+    "OC1": {
+        "given_name": "Zoë",
+        "family_name": "O'Neill",
+        "start_date": date(2026, 2, 1),
+        "restricted": False,
+    },
+    "OC4": {"restricted": True, "nhs_number_valid": False},
+}
+FIRST_AS_EXPORTED = {"OC1": AS_EXPORTED["OC1"]}
 
 
 @dataclass(frozen=True)
@@ -25,6 +41,15 @@ class Expected:
     rejected: int = 0
     flagged: int = 0
     says: str = ""  # a phrase in the load's message, or in the first rejected row's reason
+    # The record ids loaded, and the fields flagged on each: the good rows' own flags (GOOD_FLAGS) unless a
+    # case names that record in `flags`.
+    records: tuple[str, ...] = ()
+    flags: dict[str, frozenset[str]] = field(default_factory=dict)
+    # What the description promises is stored: record id → field → value (the involvement's or its person's).
+    stored: dict[str, dict[str, object]] = field(default_factory=dict)
+
+    def flags_of(self, record_id: str) -> frozenset[str]:
+        return self.flags.get(record_id, GOOD_FLAGS.get(record_id, frozenset()))
 
 
 @dataclass(frozen=True)
@@ -105,14 +130,14 @@ CASES: tuple[Case, ...] = (
         "04-utf8-not-cp1252.csv",
         "test-partner",
         lambda: csv_bytes(GOOD_ROWS, encoding="utf-8"),
-        Expected(L, loaded=4, flagged=2),
+        Expected(L, loaded=4, flagged=2, records=ALL_GOOD, stored=AS_EXPORTED),
         "the partner's system switched to UTF-8: read as UTF-8",
     ),
     Case(
         "05-utf8-with-bom.csv",
         "test-partner",
         lambda: b"\xef\xbb\xbf" + csv_bytes(GOOD_ROWS, encoding="utf-8"),
-        Expected(L, loaded=4, flagged=2),
+        Expected(L, loaded=4, flagged=2, records=ALL_GOOD, stored=AS_EXPORTED),
         "byte-order mark tolerated",
     ),
     Case(
@@ -126,7 +151,7 @@ CASES: tuple[Case, ...] = (
         "07-extra-columns.csv",
         "test-partner",
         lambda: csv_bytes([r + ",x,y" for r in GOOD_ROWS], header=HEADER + ",Beat,Division"),
-        Expected(L, loaded=4, flagged=2),
+        Expected(L, loaded=4, flagged=2, records=ALL_GOOD, stored=AS_EXPORTED),
         "unmapped extra columns are ignored",
     ),
     Case(
@@ -135,7 +160,7 @@ CASES: tuple[Case, ...] = (
         lambda: csv_bytes(
             [",".join(reversed(r.split(","))) for r in GOOD_ROWS], header=",".join(reversed(COLUMNS))
         ),
-        Expected(L, loaded=4, flagged=2),
+        Expected(L, loaded=4, flagged=2, records=ALL_GOOD, stored=AS_EXPORTED),
         "columns found by name, not position",
     ),
     Case(
@@ -144,7 +169,13 @@ CASES: tuple[Case, ...] = (
         lambda: csv_bytes(
             _replace_line(GOOD_ROWS, 1, GOOD_ROWS[1].replace("1 Mill Lane", '"Flat 2\r\n1 Mill Lane"'))
         ),
-        Expected(L, loaded=4, flagged=2),
+        Expected(
+            L,
+            loaded=4,
+            flagged=2,
+            records=ALL_GOOD,
+            stored={**AS_EXPORTED, "OC2": {"address_line_1": "Flat 2\r\n1 Mill Lane"}},
+        ),
         "an address with a line break inside quotes",
     ),
     Case(
@@ -158,28 +189,51 @@ CASES: tuple[Case, ...] = (
         "11-formula-in-name.csv",
         "test-partner",
         lambda: csv_bytes([good_row(Forename='"=HYPERLINK(""http://x.example"",""Zoë"")"')]),
-        Expected(L, loaded=1, flagged=1),
+        Expected(
+            L,
+            loaded=1,
+            flagged=1,
+            records=("OC1",),
+            flags={"OC1": frozenset({"given_name"})},
+            stored={"OC1": {"given_name": '=HYPERLINK("http://x.example","Zoë")'}},
+        ),
         "spreadsheet formula in a name: kept as text, flagged",
     ),
     Case(
         "12-duplicate-record-id.csv",
         "test-partner",
         lambda: csv_bytes([*GOOD_ROWS, GOOD_ROWS[0]]),
-        Expected(L, loaded=4, rejected=1, flagged=2, says="appears again"),
+        Expected(
+            L, loaded=4, rejected=1, flagged=2, says="appears again", records=ALL_GOOD, stored=AS_EXPORTED
+        ),
         "the same record id twice",
     ),
     Case(
         "13-future-start-date.csv",
         "test-partner",
         lambda: csv_bytes([good_row(OccDate="01/01/2099")]),
-        Expected(L, loaded=1, flagged=1),
+        Expected(
+            L,
+            loaded=1,
+            flagged=1,
+            records=("OC1",),
+            flags={"OC1": frozenset({"start_date"})},
+            stored={"OC1": {"start_date": date(2099, 1, 1)}},
+        ),
         "an involvement dated in the future: loaded, flagged",
     ),
     Case(
         "14-future-date-of-birth.csv",
         "test-partner",
         lambda: csv_bytes([good_row(DOB="01/01/2099")]),
-        Expected(L, loaded=1, flagged=1),
+        Expected(
+            L,
+            loaded=1,
+            flagged=1,
+            records=("OC1",),
+            flags={"OC1": frozenset({"date_of_birth"})},
+            stored={"OC1": {"date_of_birth": None, "date_of_birth_raw": "01/01/2099"}},
+        ),
         "a date of birth in the future: kept as given, flagged",
     ),
     Case(
@@ -193,28 +247,35 @@ CASES: tuple[Case, ...] = (
         "16-impossible-date-of-birth.csv",
         "test-partner",
         lambda: csv_bytes([good_row(DOB="31/02/2015")]),
-        Expected(L, loaded=1, flagged=1),
+        Expected(
+            L,
+            loaded=1,
+            flagged=1,
+            records=("OC1",),
+            flags={"OC1": frozenset({"date_of_birth"})},
+            stored={"OC1": {"date_of_birth": None, "date_of_birth_raw": "31/02/2015"}},
+        ),
         "31 February as a date of birth: kept as given, flagged",
     ),
     Case(
         "17-blank-surname.csv",
         "test-partner",
         lambda: csv_bytes([good_row(Surname=""), GOOD_ROWS[2]]),
-        Expected(L, loaded=1, rejected=1, flagged=1, says="Family name"),
+        Expected(L, loaded=1, rejected=1, flagged=1, says="Family name", records=("OC3",)),
         "a required field is empty",
     ),
     Case(
         "18-too-few-fields.csv",
         "test-partner",
         lambda: csv_bytes([GOOD_ROWS[0].rsplit(",", 3)[0], GOOD_ROWS[2]]),
-        Expected(L, loaded=1, rejected=1, flagged=1, says="fields"),
+        Expected(L, loaded=1, rejected=1, flagged=1, says="fields", records=("OC3",)),
         "a short row",
     ),
     Case(
         "19-too-many-fields.csv",
         "test-partner",
         lambda: csv_bytes([GOOD_ROWS[0] + ",extra", GOOD_ROWS[2]]),
-        Expected(L, loaded=1, rejected=1, flagged=1, says="fields"),
+        Expected(L, loaded=1, rejected=1, flagged=1, says="fields", records=("OC3",)),
         "a long row (an unquoted comma)",
     ),
     Case(
@@ -235,56 +296,91 @@ CASES: tuple[Case, ...] = (
         "22-truncated.csv",
         "test-partner",
         lambda: csv_bytes(GOOD_ROWS)[:-40],
-        Expected(L, loaded=3, rejected=1, flagged=1, says="fields"),
+        Expected(L, loaded=3, rejected=1, flagged=1, says="fields", records=ALL_GOOD[:3]),
         "the transfer stopped mid-row",
     ),
     Case(
         "23-blank-lines.csv",
         "test-partner",
         lambda: csv_bytes([GOOD_ROWS[0], "", ",,,", GOOD_ROWS[2]]),
-        Expected(L, loaded=2, flagged=1),
+        Expected(L, loaded=2, flagged=1, records=("OC1", "OC3")),
         "blank lines are not rows",
     ),
     Case(
         "24-invalid-nhs-number.csv",
         "test-partner",
         lambda: csv_bytes([good_row(NHSNo="943 476 5918")]),
-        Expected(L, loaded=1, flagged=1),
+        Expected(
+            L,
+            loaded=1,
+            flagged=1,
+            records=("OC1",),
+            flags={"OC1": frozenset({"nhs_number"})},
+            stored={"OC1": {"nhs_number": "9434765918", "nhs_number_valid": False}},
+        ),
         "an NHS number failing its check digit",
     ),
     Case(
         "25-malformed-postcode.csv",
         "test-partner",
         lambda: csv_bytes([good_row(PostCode="AB12 C")]),
-        Expected(L, loaded=1, flagged=1),
+        Expected(
+            L,
+            loaded=1,
+            flagged=1,
+            records=("OC1",),
+            flags={"OC1": frozenset({"postcode"})},
+            stored={"OC1": {"postcode": "AB12 C"}},
+        ),
         "a malformed postcode",
     ),
     Case(
         "26-unknown-involvement-type.csv",
         "test-partner",
         lambda: csv_bytes([good_row(OccType="BURGLARY")]),
-        Expected(L, loaded=1, flagged=1),
+        Expected(
+            L,
+            loaded=1,
+            flagged=1,
+            records=("OC1",),
+            flags={"OC1": frozenset({"involvement_type"})},
+            stored={"OC1": {"category": "other", "involvement_type": "BURGLARY"}},
+        ),
         "a code not in the mapping: shown as 'other', flagged",
     ),
     Case(
         "27-end-before-start.csv",
         "test-partner",
         lambda: csv_bytes([good_row(ClosedDate="01/01/2020")]),
-        Expected(L, loaded=1, flagged=1),
+        Expected(
+            L,
+            loaded=1,
+            flagged=1,
+            records=("OC1",),
+            flags={"OC1": frozenset({"end_date"})},
+            stored={"OC1": {"end_date": None, "start_date": date(2026, 2, 1)}},
+        ),
         "an end date before the start date",
     ),
     Case(
         "28-too-long-name.csv",
         "test-partner",
         lambda: csv_bytes([good_row(Surname="X" * 150), GOOD_ROWS[2]]),
-        Expected(L, loaded=1, rejected=1, flagged=1, says="longer than"),
+        Expected(L, loaded=1, rejected=1, flagged=1, says="longer than", records=("OC3",)),
         "a name longer than any real one",
     ),
     Case(
         "29-unknown-restricted-marker.csv",
         "test-partner",
         lambda: csv_bytes([good_row(Restricted="MAYBE")]),
-        Expected(L, loaded=1, flagged=1),
+        Expected(
+            L,
+            loaded=1,
+            flagged=1,
+            records=("OC1",),
+            flags={"OC1": frozenset({"restricted"})},
+            stored={"OC1": {"restricted": True}},
+        ),
         "an unknown restricted marker: treated as restricted",
     ),
     Case(
@@ -298,14 +394,22 @@ CASES: tuple[Case, ...] = (
         "31-invalid-json-line.jsonl",
         "test-partner-jsonl",
         lambda: jsonl_bytes(GOOD_ROWS[:2]) + b'{"OccRef": "OC9", broken\n' + jsonl_bytes(GOOD_ROWS[2:3]),
-        Expected(L, loaded=3, rejected=1, flagged=1, says="not valid JSON"),
+        Expected(
+            L,
+            loaded=3,
+            rejected=1,
+            flagged=1,
+            says="not valid JSON",
+            records=ALL_GOOD[:3],
+            stored=FIRST_AS_EXPORTED,
+        ),
         "one damaged JSON line",
     ),
     Case(
         "32-json-missing-key.jsonl",
         "test-partner-jsonl",
         lambda: jsonl_bytes(GOOD_ROWS[:1]) + b'{"OccRef": "OC9", "NominalId": "N9"}\n',
-        Expected(L, loaded=1, rejected=1, says="Given name"),
+        Expected(L, loaded=1, rejected=1, says="Given name", records=("OC1",), stored=FIRST_AS_EXPORTED),
         "a JSON record lacking required keys",
     ),
     Case(
@@ -319,7 +423,7 @@ CASES: tuple[Case, ...] = (
         "34-good.xlsx",
         "test-partner-xlsx",
         good_xlsx,
-        Expected(L, loaded=3, flagged=1),
+        Expected(L, loaded=3, flagged=1, records=ALL_GOOD[:3], stored=FIRST_AS_EXPORTED),
         "a good spreadsheet, for contrast",
     ),
     Case(
@@ -350,7 +454,7 @@ CASES: tuple[Case, ...] = (
             [
                 [
                     *GOOD_ROWS[2].split(",")[:10],
-                    __import__("datetime").date(2026, 1, 10),
+                    date(2026, 1, 10),
                     "",
                     "CLOSED",
                     "",
@@ -359,7 +463,7 @@ CASES: tuple[Case, ...] = (
                 ]
             ]
         ),
-        Expected(L, loaded=1, flagged=1),
+        Expected(L, loaded=1, flagged=1, records=("OC3",), stored={"OC3": {"start_date": date(2026, 1, 10)}}),
         "dates stored as spreadsheet dates, not text",
     ),
 )

@@ -51,3 +51,22 @@ def test_each_broken_file_has_its_documented_outcome(case, test_mappings, tmp_pa
         assert source.involvements.count() == expected.loaded
         if expected.says:
             assert expected.says in load.rejected_rows.first().reason
+        assert_stored_as_promised(source, load, expected)
+
+
+def assert_stored_as_promised(source, load, expected) -> None:
+    """The rows loaded are the ones the case names, each with exactly the flags and values it promises: a
+    flag alone does not do (an unknown restricted marker flagged but stored as not restricted shows details
+    the partner meant to hide)."""
+    stored = {i.record_id: i for i in source.involvements.select_related("partner_record")}
+    assert len(expected.records) == expected.loaded, "the case names every record it loads"
+    assert sorted(stored) == sorted(expected.records)
+    flagged = {rid: set(i.flags) | set(i.partner_record.flags) for rid, i in stored.items()}
+    assert flagged == {rid: set(expected.flags_of(rid)) for rid in stored}
+    listed = sorted(f.record_id for f in load.flagged_rows.all())
+    assert listed == sorted(rid for rid in stored if flagged[rid])  # what the feed owner's download lists
+    for record_id, values in expected.stored.items():
+        involvement = stored[record_id]
+        for name, value in values.items():
+            holder = involvement if hasattr(involvement, name) else involvement.partner_record
+            assert getattr(holder, name) == value, f"{record_id}.{name}"

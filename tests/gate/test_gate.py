@@ -1,12 +1,14 @@
 """The one gate: the policy decides, the purpose is required, the read and its audit event are one."""
 
+from dataclasses import FrozenInstanceError
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
 from mast.access.models import AccessPurpose, Role
 from mast.audit.models import AuditEvent
 from mast.gate.gate import PurposeRequired, Scope, Viewer, through_gate
-from mast.gate.policy import Action
+from mast.gate.policy import Action, implied_purpose
 from tests.factories.access import make_user
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +84,36 @@ def test_a_switched_off_account_is_refused():
     user = make_user(Role.PRACTITIONER, is_active=False)
     with pytest.raises(PermissionDenied):
         through_gate(Viewer(user, _purpose(user)), Action.VIEW_PERSON, lambda scope: None)
+
+
+def test_a_restricted_records_details_are_seen_only_by_its_own_agency():
+    user, other = make_user(Role.PRACTITIONER), make_user(Role.PRACTITIONER)  # each of their own agency
+    assert other.agency_id != user.agency_id
+    scope = through_gate(Viewer(user, _purpose(user)), Action.VIEW_PERSON, lambda scope: scope)
+
+    assert scope.sees_details_of(user.agency_id, restricted=True)
+    assert not scope.sees_details_of(other.agency_id, restricted=True)
+    assert scope.sees_details_of(other.agency_id, restricted=False)
+    assert scope.sees_details_of(user.agency_id, restricted=False)
+
+
+def test_a_viewer_cannot_be_changed_after_it_is_made():
+    # The purpose audited is the purpose the read was allowed for: nobody swaps it on the way through.
+    user = make_user(Role.PRACTITIONER)
+    viewer = Viewer(user, _purpose(user), "10.0.0.7")
+    with pytest.raises(FrozenInstanceError):
+        viewer.purpose = None
+
+
+def test_what_is_audited_is_always_named_never_passed_by_position():
+    user = make_user(Role.PRACTITIONER)
+    viewer = Viewer(user, _purpose(user))
+    with pytest.raises(TypeError):
+        through_gate(viewer, Action.VIEW_PERSON, lambda scope: None, "person:p1")
+    assert not AuditEvent.objects.exists()
+
+
+def test_looking_at_people_needs_a_stated_purpose_and_work_on_the_data_implies_its_own():
+    assert implied_purpose(Action.VIEW_PERSON) is None
+    assert implied_purpose(Action.SEARCH_PEOPLE) is None
+    assert implied_purpose(Action.REVIEW_MATCH) is not None

@@ -88,3 +88,36 @@ def test_relationships_to_records_mast_has_not_got_are_ignored(family, source, t
     load_relationships(source, relationships_file(tmp_path / "rel.csv", ["C1,NOT-LOADED,parent"]))
     assert family_of(family["C1"]) == []
     assert PartnerRecord.objects.count() == 4
+
+
+def test_relationships_tell_a_same_named_father_and_son_apart_on_their_pages(source, tmp_path, monkeypatch):
+    from mast.identity import possible
+    from mast.identity.models import MatchCandidate
+
+    monkeypatch.setattr("mast.identity.resolution.models_dir", lambda: tmp_path / "models")
+    monkeypatch.setattr("mast.identity.record_store.store_path", lambda: tmp_path / "records.arrow")
+    rows = [
+        "OC1,D1,David,Okafor,20/01/1975,M,3 Kiln Lane,NS1 1AB,,DOMESTIC,01/02/2026,,OPEN,PC Ash,,N",
+        "OC2,D2,David,Okafor,11/06/2005,M,3 Kiln Lane,NS1 1AB,,DOMESTIC,01/02/2026,,OPEN,PC Ash,,N",
+        # Other people, so that names are weighed as in a real feed (in a file of two, every name is common).
+        *(
+            f"OS{i},S{i},{given},{family},{1 + i % 28:02d}/{1 + i % 12:02d}/{1950 + i},M,{i} Elm Close,"
+            f"NS9 {i % 9}XY,,DOMESTIC,01/02/2026,,OPEN,PC Ash,,N"
+            for i, (given, family) in enumerate(
+                (g, f)
+                for g in ("Amir", "Tobias", "Harold", "Owen", "Callum")
+                for f in ("Fenwick", "Pritchard", "Nakamura")
+            )
+        ),
+    ]
+    resolve_records(load_file(source, write_feed(tmp_path / "feed.csv", rows)).changed_records)
+    open_pairs = MatchCandidate.objects.filter(status=MatchCandidate.Status.OPEN)
+    # Nothing in the two records says which David is which: a possible match, on both pages.
+    assert list(open_pairs.values_list("reason", flat=True)) == [possible.SAME_NAME_BORN_APART]
+
+    load_relationships(source, relationships_file(tmp_path / "rel.csv", ["D2,D1,father"]))
+
+    # The police say one is the other's father: two people, and no one is asked about them any more.
+    assert not open_pairs.exists()
+    son = PersonLink.objects.get(partner_record__person_ref="D2").person
+    assert [(m.kind, m.display_name) for m in family_of(son)] == [("parent", "David Okafor")]

@@ -12,7 +12,7 @@ import pytest
 
 from mast.identity.evaluation import evaluate
 from mast.identity.offline import link_records
-from mast.synth.canonical import partner_records, truth
+from mast.synth.canonical import partner_records, relationships, truth
 from mast.synth.region import generate
 
 SEED = 2611  # never used while tuning (tuning used seeds 1, 3 and 4)
@@ -26,7 +26,8 @@ def held_out(tmp_path_factory):
     records = partner_records(out, AS_OF)
     truth_records, people = truth(out)
     logging.getLogger("splink").setLevel(logging.ERROR)
-    linked = link_records(records, models_dir=out / "models")
+    # The family relationships the police and children's services send, read as the server reads them.
+    linked = link_records(records, models_dir=out / "models", relationships=relationships(out))
     reasons = {frozenset(key): reason for key, (_pair, reason) in linked.review.items()}
     report = evaluate(
         truth_records, linked.clustering.cluster_of(), [tuple(p) for p in reasons], people, reasons
@@ -44,26 +45,26 @@ def test_no_twin_sibling_or_same_named_parent_and_child_is_linked(held_out):
 
 
 def test_automatic_links_are_precise_and_almost_nothing_is_left_without_a_trace(held_out):
-    # Measured: precision 99.96 %, recall 95.68 %, linked or in review 98.89 %.
+    # Measured: precision 99.96 %, recall 95.74 %, linked or in review 99.16 %.
     assert held_out.precision >= 0.999
     assert held_out.recall >= 0.95
-    assert held_out.recall_with_review >= 0.985
+    assert held_out.recall_with_review >= 0.99
 
 
 def test_every_kind_of_error_is_linked_or_in_review(held_out):
     # Linked automatically, then linked or in review, as measured; the floors sit a little below.
     floors = {
-        "nickname": (0.84, 0.91),  # 86.8 %, 93.3 %
-        "variant_unseen": (0.66, 0.84),  # 70.6 %, 87.5 %: variants no list of the matcher's holds
-        "spelling": (0.88, 0.95),  # 90.4 %, 97.5 %
-        "typo": (0.91, 0.95),  # 93.3 %, 97.0 %
+        "nickname": (0.84, 0.93),  # 87.1 %, 94.3 %
+        "variant_unseen": (0.66, 0.9),  # 70.6 %, 93.1 %: variants no list of the matcher's holds
+        "spelling": (0.88, 0.97),  # 90.4 %, 98.6 %
+        "typo": (0.91, 0.96),  # 93.6 %, 97.8 %
         "moved": (0.93, 0.96),  # 95.7 %, 98.6 %
         "married_name": (0.77, 0.91),  # 80.5 %, 94.0 %
-        "date_of_birth_error": (0.82, 0.93),  # 84.6 %, 95.6 %
+        "date_of_birth_error": (0.82, 0.94),  # 84.9 %, 96.2 %
         "duplicate_within_partner": (0.94, 0.98),  # 95.9 %, 99.6 %
-        "known_by_middle_name": (0.72, 0.91),  # 75.0 %, 93.6 %
-        "names_swapped": (0.74, 0.82),  # 77.8 %, 85.6 %
-        "two_slips": (0.9, 0.94),  # 92.9 %, 96.4 %
+        "known_by_middle_name": (0.72, 0.92),  # 75.0 %, 94.3 %
+        "names_swapped": (0.78, 0.86),  # 81.1 %, 88.9 %
+        "two_slips": (0.9, 0.95),  # 93.6 %, 97.1 %
         "ocr_misread": (0.8, 0.95),  # 84.6 %, 100 %
         "date_of_birth_wrong": (0.25, 0.75),  # 31.4 %, 80.0 %
         "given_initial": (0.82, 0.82),  # 86.5 %, 86.5 %
@@ -85,7 +86,7 @@ def test_every_kind_of_error_is_linked_or_in_review(held_out):
 
 
 def test_the_review_queue_stays_workable(held_out):
-    # Measured: 245 pairs for 13,739 partner records, 66 % of them one person.
+    # Measured: 226 pairs for 13,739 partner records, 76 % of them one person.
     true = sum(score.true for score in held_out.by_reason.values())
     assert held_out.review_pairs <= 300
     assert true / held_out.review_pairs >= 0.5

@@ -29,12 +29,12 @@ def record(key: str, given: str, family: str, dob: str = "", **fields) -> tuple[
     return key, canonical_record(values, source=source, record_id=key, today=TODAY)
 
 
-def link(*records: tuple[str, dict]):
+def link(*records: tuple[str, dict], relationships=()):
     everyone = dict(records)
     for i, (given, family, dob, line, postcode) in enumerate(STRANGERS):
         key, value = record(f"other|S{i}", given, family, dob, address_line_1=line, postcode=postcode)
         everyone[key] = value
-    linked = link_records(everyone)
+    linked = link_records(everyone, relationships=relationships)
     cluster_of = linked.clustering.cluster_of()
     reasons = {frozenset(key): reason for key, (_pair, reason) in linked.review.items()}
     return (lambda a, b: cluster_of[a] == cluster_of[b]), reasons
@@ -46,6 +46,8 @@ def link(*records: tuple[str, dict]):
         # Given and family names the other way round, also with a slip.
         (("Lewis", "Morgan"), ("Morgan", "Lewis")),
         (("Lewis", "Morgan"), ("Morgna", "Lewis")),
+        # ... and with a pet form for the given name: "Turner Henry" is Hank Turner.
+        (("Hank", "Turner"), ("Turner", "Henry")),
         # Two keying slips in a spelling that is no name.
         (("Naomi", "Whitcombe"), ("Naiomm", "Whitcombe")),
         # A scanner's digits.
@@ -60,6 +62,18 @@ def test_a_pair_a_careful_person_would_link_is_linked(first, second):
     together, reasons = link(
         record("police|A", *first, "1984-03-07", sex="male"),
         record("health|B", *second, "1984-03-07"),
+    )
+
+    assert together("police|A", "health|B")
+    assert not reasons
+
+
+def test_names_swapped_with_a_slip_and_no_date_of_birth_are_still_compared_and_linked():
+    # Neither the date of birth nor the names' sounds agree as typed: only one name's sound against the
+    # other's, at one postcode, brings the two together.
+    together, reasons = link(
+        record("police|A", "Nicola", "Hilton", "1961-07-07", sex="female"),
+        record("health|B", "Hilton", "Nichloa", sex="female"),
     )
 
     assert together("police|A", "health|B")
@@ -86,6 +100,29 @@ def test_a_middle_name_on_one_record_tells_twins_apart():
     assert not reasons
 
 
+def test_a_name_spelt_another_way_is_possible_even_with_a_middle_name_on_one_record():
+    # The middle name rules out "Leah known by her middle name", not "Leah spelt Lia": never dropped.
+    together, reasons = link(
+        record("health|A", "Leah", "Hartley", "2012-09-14", sex="female", middle_names="Rose"),
+        record("police|B", "Lia", "Hartley", "2012-09-14", sex="female"),
+    )
+
+    assert not together("health|A", "police|B")
+    assert reasons == {frozenset(("health|A", "police|B")): possible.TWINS_OR_MIDDLE_NAME}
+
+
+def test_alike_names_without_a_date_of_birth_are_possible_and_other_names_are_not():
+    together, reasons = link(
+        record("health|A", "Leah", "Hartley", "1973-11-14", sex="female"),
+        record("police|B", "Lia", "Hartley", sex="female"),
+        # A sister at the same address, whose date of birth the police do not have: a different name.
+        record("police|C", "Ruby", "Hartley", sex="female"),
+    )
+
+    assert not together("health|A", "police|B")
+    assert reasons == {frozenset(("health|A", "police|B")): possible.ALIKE_NO_DATE_OF_BIRTH}
+
+
 def test_a_person_known_by_their_middle_name_is_linked_through_a_record_with_both():
     together, _reasons = link(
         record("health|A", "Clifford", "Ames", "1979-01-02", middle_names="Jayden"),
@@ -103,6 +140,20 @@ def test_a_same_named_father_and_son_are_possible_not_linked():
 
     assert not together("police|A", "health|B")
     assert reasons == {frozenset(("police|A", "health|B")): possible.SAME_NAME_BORN_APART}
+
+
+def test_a_father_and_son_a_partner_records_as_related_are_not_asked_about():
+    # The police hold both Davids and say one is the other's father: they are two people, on both pages.
+    together, reasons = link(
+        record("police|A", "David", "Okafor", "1975-01-20", sex="male"),
+        record("police|B", "David", "Okafor", "2005-06-11", sex="male"),
+        record("health|C", "David", "Okafor", "2005-06-11", sex="male"),
+        relationships=[("police|B", "police|A")],
+    )
+
+    assert together("police|B", "health|C")
+    assert not together("police|A", "police|B")
+    assert reasons == {}
 
 
 def test_a_record_without_a_date_of_birth_is_not_linked_to_a_same_named_child():

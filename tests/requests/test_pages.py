@@ -12,14 +12,6 @@ from tests.requests.conftest import TEAM, send
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def plain_static_storage(settings):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 def signed_in(client, user, purpose=None):
     client.force_login(user)
     if purpose is not None:

@@ -29,7 +29,8 @@ def test_an_ig_officer_reads_who_did_what_and_why(logged, client):
     for text in (
         "mash.worker",
         "MASH-0007",
-        "search_people",
+        "Searched for people",
+        "Looked at a person&#x27;s record",
         "pc.officer",
         "person:p1",
         "OP-ROWAN",

@@ -33,6 +33,6 @@ def test_the_person_page_shows_the_date_as_recorded(client, practitioner, family
 
 
 def test_the_address_page_shows_the_date_as_recorded(client, practitioner, family, impossible_birthday):
-    text = page_text(client.get(reverse("web:address", args=[family.address.pk])))
+    text = page_text(client.get(reverse("web:address", args=[family.address.public_id])))
 
     assert "recorded as '31/02/2016' (not a valid date)" in text

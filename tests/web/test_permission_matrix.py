@@ -19,6 +19,7 @@ from mast.feeds.models import Involvement, Load, RejectedRow
 from mast.gate.policy import RULES, Action
 from mast.gate.purpose import SESSION_KEY
 from mast.identity.models import Address, InvolvementAddress, MatchDecision, Person, PersonLink
+from mast.oversight.models import OversightAlert
 from mast.requests.models import Request
 from mast.web import saved_search
 from mast.web.permissions import PUBLIC, RULE_ATTRIBUTE, SIGNED_IN
@@ -42,6 +43,11 @@ PAGES = {
     "sign-out": ("post", False),
     "agreement": ("get", False),
     "audit-log": ("get", True),
+    "audit-export": ("get", True),
+    "oversight-alerts": ("get", True),
+    "oversight-alert": ("get", True),
+    "who-viewed": ("get", True),
+    "who-viewed-csv": ("get", True),
     "feeds": ("get", False),
     "feed-upload": ("post", False),
     "feed-load": ("get", True),
@@ -160,7 +166,17 @@ def world():
         purpose_reference="HLT-0001",
         question="Is this child known to you?",
     )
+    oversight_alert = OversightAlert.objects.create(
+        rule=OversightAlert.Rule.WATCHED,
+        agency=police.agency,
+        subject=users[Role.PRACTITIONER],
+        summary="A look at a watched person.",
+        people=[str(person.public_id)],
+    )
     args = {
+        "oversight-alert": [oversight_alert.public_id],
+        "who-viewed": [person.public_id],
+        "who-viewed-csv": [person.public_id],
         "feed-load": [load.pk],
         "feed-load-rejected": [load.pk],
         "feed-load-progress": [load.pk],
@@ -174,7 +190,7 @@ def world():
         "unlink-record": [record.link.pk],
         "person": [person.public_id],
         "person-print": [person.public_id],
-        "address": [address.pk],
+        "address": [address.public_id],
         "referral": [person.public_id, involvement.pk],
         "alert": [alert.pk],
         "alert-mute": [person.public_id],
@@ -259,7 +275,7 @@ def test_each_page_with_personal_data_writes_exactly_one_audit_event_with_its_pu
     before = AuditEvent.objects.count()
     response = _visit(client, world, name)
     assert response.status_code in (200, 302)
-    if name in ("feed-load-rejected", "feed-load-flagged"):
+    if name in ("feed-load-rejected", "feed-load-flagged", "audit-export", "who-viewed-csv"):
         b"".join(response.streaming_content)
     events = list(AuditEvent.objects.filter(sequence__gt=before))
     if not personal:

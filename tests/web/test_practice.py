@@ -236,7 +236,7 @@ def test_search_results_rank_people_with_why_they_matched_and_list_addresses(
     assert "First name: Tylor is a close spelling of Tyler" in text and "Date of birth matches" in text
     assert "14 July 2014" in text
     assert "Known to Testshire Children's Services, Testshire Police" in text
-    assert reverse("web:address", args=[family.address.pk]) in html
+    assert reverse("web:address", args=[family.address.public_id]) in html
     assert "3 Kiln Lane, Testbury, ZZ1 1AB — 5 involvements recorded" in text
     assert "Showing the 1 addresses that agree best with what you entered, of 30" in text
 
@@ -256,7 +256,7 @@ def test_one_search_is_one_audit_event_with_the_terms_and_the_people_shown(
     )
     assert event.detail["terms"] == {"family_name": "Barker", "postcode": "ZZ1 1AB"}
     assert event.detail["people_shown"] == [str(family.tyler.public_id), str(family.ruby.public_id)]
-    assert event.detail["addresses_shown"] == [family.address.pk]
+    assert event.detail["addresses_shown"] == [str(family.address.public_id)]
 
 
 def test_search_terms_never_go_in_the_url(client, practitioner, identity_search):
@@ -344,7 +344,7 @@ def test_the_person_page_shows_family_household_addresses_and_records_matched(cl
     assert html.count(f'href="{ruby_url}"') == 2  # in the family and in the household
     household = text[text.index("Others at the current address") : text.index("Records matched")]
     assert "Ruby Barker 2 December 2016" in household
-    assert reverse("web:address", args=[family.address.pk]) in html
+    assert reverse("web:address", args=[family.address.public_id]) in html
     assert "3 Kiln Lane, Testbury, ZZ1 1AB" in text
     assert "Agency's reference C1" in text and "Agency's reference N1" in text
     assert "Name as recorded Ty Barker" in text
@@ -414,7 +414,8 @@ def test_an_unknown_person_or_address_is_not_found(client, practitioner):
         client.get(reverse("web:person-print", args=["6f1c1a37-8d0c-4e43-9a55-b0a0a44a7e80"])).status_code
         == 404
     )
-    assert client.get(reverse("web:address", args=[999999])).status_code == 404
+    unknown_address = "00000000-0000-4000-8000-000000000000"
+    assert client.get(reverse("web:address", args=[unknown_address])).status_code == 404
     # Asking about, or opening, a request that does not exist: the same one rule (web's NotFoundMiddleware).
     unknown = "6f1c1a37-8d0c-4e43-9a55-b0a0a44a7e80"
     assert client.get(reverse("web:request-new", args=[unknown])).status_code == 404
@@ -458,7 +459,7 @@ def test_the_printable_summary_is_marked_and_says_who_printed_it_and_why(client,
 def test_the_address_page_lists_people_and_involvements_there(client, practitioner, family, restricted):
     InvolvementAddress.objects.create(involvement=restricted, address=family.address)
 
-    response = client.get(reverse("web:address", args=[family.address.pk]))
+    response = client.get(reverse("web:address", args=[family.address.public_id]))
 
     html, text = response.content.decode(), page_text(response)
     assert response.status_code == 200
@@ -480,7 +481,7 @@ def test_each_involvement_at_an_address_names_its_person_unless_restricted(
 ):
     InvolvementAddress.objects.create(involvement=restricted, address=family.address)
 
-    text = page_text(client.get(reverse("web:address", args=[family.address.pk])))
+    text = page_text(client.get(reverse("web:address", args=[family.address.public_id])))
 
     involvements = _section(text, "Involvements recorded here", "Support links")
     assert "Tyler Barker Testshire Children's Services Child protection plan" in involvements
@@ -495,7 +496,7 @@ def test_the_address_page_and_the_person_page_agree_on_who_lives_there(client, p
     moved = involve(ruby_record, "csc_contact", TODAY - timedelta(days=2), status="closed", end_date=TODAY)
     InvolvementAddress.objects.create(involvement=moved, address=elsewhere)
 
-    address = page_text(client.get(reverse("web:address", args=[family.address.pk])))
+    address = page_text(client.get(reverse("web:address", args=[family.address.public_id])))
     person = page_text(client.get(reverse("web:person", args=[family.tyler.public_id])))
 
     living = _section(address, "Living here", "Also recorded here")
@@ -619,7 +620,7 @@ def test_each_page_writes_exactly_one_audit_event_with_the_purpose(
     args = {
         "person": [family.tyler.public_id],
         "person-print": [family.tyler.public_id],
-        "address": [family.address.pk],
+        "address": [family.address.public_id],
         "referral": [family.tyler.public_id, family.open_case.pk],
     }[name]
     before = last_sequence()
@@ -815,7 +816,7 @@ def test_every_page_with_partner_data_says_how_up_to_date_each_agency_is(
         search,
         client.get(reverse("web:person", args=[family.tyler.public_id])),
         client.get(reverse("web:person-print", args=[family.tyler.public_id])),
-        client.get(reverse("web:address", args=[family.address.pk])),
+        client.get(reverse("web:address", args=[family.address.public_id])),
     ]
 
     for page in pages:
@@ -865,3 +866,11 @@ def test_a_form_address_opened_in_the_browser_gets_a_page_that_says_what_to_do(c
     assert response.status_code == 405 and response["Allow"] == "POST"
     text = page_text(response)
     assert "This page is for a form" in text and "Go to your feeds, to upload a file" in text
+
+
+def test_address_urls_are_opaque_so_they_cannot_be_walked(client, family, practitioner):
+    """/addresses/1/, /2/… showed who lives where with no search: the URL now carries an unguessable id."""
+    html = client.get(reverse("web:person", args=[family.tyler.public_id])).content.decode()
+    assert f"/addresses/{family.address.public_id}/" in html
+    assert f"/addresses/{family.address.pk}/" not in html
+    assert client.get(f"/addresses/{family.address.pk}/").status_code == 404

@@ -93,3 +93,30 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.agency})"
+
+
+class CaseReferenceShape(models.Model):
+    """One shape of case reference an agency's own systems issue (a MASH contact number, a crime reference),
+    as a regular expression and an example. A practitioner's stated reference must fit one of their agency's
+    shapes, so "x" or "." cannot stand for a case; the example is what they are shown when it does not."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="case_reference_shapes")
+    name = models.CharField(max_length=100, help_text='What the agency calls it: "Crime reference".')
+    pattern = models.CharField(
+        max_length=200, help_text=r"A regular expression the whole reference must match: CR/\d{6}/\d{2}"
+    )
+    example = models.CharField(max_length=100, help_text="A made-up reference of this shape: CR/123456/26")
+
+    class Meta:
+        ordering = ["agency__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="access_case_reference_shape_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency}), e.g. {self.example}"
+
+    def clean(self) -> None:
+        from mast.access.case_reference import check_shape
+
+        check_shape(self.pattern, self.example)

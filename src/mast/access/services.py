@@ -69,6 +69,12 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
             "person as another record.",
             "web:review-queue",
         ),
+        Capability(
+            "Manage your systems' API keys",
+            "Keys that let your agency's system push records as they happen, or ask whether a person is "
+            "known.",
+            "api:keys",
+        ),
     ),
     Role.IG_OFFICER: (
         Capability(
@@ -77,9 +83,21 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
             "web:review-queue",
         ),
         Capability(
+            "Oversight alerts",
+            "Possible misuse as it happens: harvesting, looks at family, colleagues or watched people, and "
+            "restricted records. Look into each and close it with what you found.",
+            "web:oversight-alerts",
+        ),
+        Capability(
             "Read the audit log",
-            "Every search, view, export and change in MAST: who made it, and when.",
+            "Every search, view, export and change in MAST: who made it, and when; who looked at a person, "
+            "and why.",
             "web:audit-log",
+        ),
+        Capability(
+            "Decide partner systems' questions held for review",
+            "Questions a partner's system asked for a reason the agreement does not name: permit or refuse.",
+            "api:review",
         ),
         Capability(
             "See how quickly requests are answered",
@@ -93,6 +111,11 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
         ),
     ),
     Role.ADMINISTRATOR: (
+        Capability(
+            "Manage partner systems' API keys",
+            "Make, rotate and revoke the keys partners' systems use to push records or ask about a person.",
+            "api:keys",
+        ),
         Capability("Manage users", "Add people, set their role and agency, and switch off accounts."),
         Capability("Manage agencies", "Add the partner agencies that share data with MAST or use it."),
         Capability(

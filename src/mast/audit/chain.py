@@ -13,11 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from mast.audit.models import AuditEvent
 
 GENESIS = "0" * 64
+# Sent with `event` inside the append's transaction, so what a receiver writes (oversight's index of who saw
+# whom) commits or rolls back with the event itself.
+event_appended = Signal()
 # An arbitrary constant naming MAST's audit-chain lock among the database's advisory locks.
 _PG_LOCK_KEY = 7_305_412_009
 HASHED_FIELDS = (
@@ -89,6 +93,7 @@ def append(
         **values,
     )
     event.save(_from_chain=True)
+    event_appended.send(sender=AuditEvent, event=event)
     return event
 
 

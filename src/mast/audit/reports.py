@@ -12,6 +12,8 @@ from mast.audit.models import AuditEvent
 @dataclass(frozen=True)
 class EventFilter:
     username: str = ""
+    agency: str = ""
+    person: str = ""
     action: str = ""
     purpose_reference: str = ""
     target: str = ""
@@ -25,6 +27,10 @@ def events(filters: EventFilter) -> QuerySet[AuditEvent]:
     found = AuditEvent.objects.order_by("-sequence")
     if filters.username:
         found = found.filter(username__iexact=filters.username)
+    if filters.agency:
+        found = found.filter(agency__iexact=filters.agency)
+    if filters.person:
+        found = found.filter(target=f"person:{filters.person}")
     if filters.action:
         found = found.filter(action=filters.action)
     if filters.purpose_reference:

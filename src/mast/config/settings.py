@@ -79,13 +79,17 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
     "mast.access",
     "mast.alerts",
+    "mast.api",
     "mast.audit",
     "mast.feeds",
     "mast.governance",
     "mast.identity",
     "mast.ingest",
+    "mast.oversight",
     "mast.requests",
     "mast.synth",
     "mast.web",
@@ -107,6 +111,8 @@ MIDDLEWARE = [
     "mast.web.middleware.PurposeRequiredMiddleware",
     # A read of something that does not exist (the gate's NotFound) is answered 404.
     "mast.web.middleware.NotFoundMiddleware",
+    # A search or look over the user's rate limit gets a page that says when they may go on.
+    "mast.web.middleware.ThrottledMiddleware",
 ]
 
 ROOT_URLCONF = "mast.config.urls"
@@ -254,3 +260,51 @@ if _email_backend == "notify" and not (NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID):
     raise ImproperlyConfigured("MAST_EMAIL_BACKEND=notify needs NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID.")
 # A new involvement that started longer ago than this (a backfill, a late correction) raises no alert.
 MAST_ALERT_RECENT_DAYS = int(os.environ.get("MAST_ALERT_RECENT_DAYS", "30"))
+
+# The audit log's signed checkpoints (docs/audit-and-oversight.md): the head of the hash chain, signed with
+# this key and written to this directory on a schedule. Put the directory where the database's users cannot
+# write (another disk, a mounted write-once bucket) and keep the key out of the database and its backups.
+MAST_AUDIT_CHECKPOINT_KEY = os.environ.get("MAST_AUDIT_CHECKPOINT_KEY", "")
+MAST_AUDIT_CHECKPOINT_DIR = os.environ.get("MAST_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))
+MAST_AUDIT_CHECKPOINT_EVERY_MINUTES = int(os.environ.get("MAST_AUDIT_CHECKPOINT_EVERY_MINUTES", "15"))
+
+# Oversight of use (docs/audit-and-oversight.md): how long a stated purpose lasts without use, per-user limits
+# on searches and person/address views, and the misuse rules' thresholds.
+MAST_PURPOSE_IDLE_MINUTES = int(os.environ.get("MAST_PURPOSE_IDLE_MINUTES", "30"))
+MAST_SEARCHES_PER_MINUTE = int(os.environ.get("MAST_SEARCHES_PER_MINUTE", "10"))
+MAST_SEARCHES_PER_HOUR = int(os.environ.get("MAST_SEARCHES_PER_HOUR", "120"))
+MAST_VIEWS_PER_MINUTE = int(os.environ.get("MAST_VIEWS_PER_MINUTE", "20"))
+MAST_VIEWS_PER_HOUR = int(os.environ.get("MAST_VIEWS_PER_HOUR", "200"))
+# A user's people seen in an hour raise an alert above the larger of FLOOR and FACTOR times their own and
+# their team's usual hour; UNSEARCHED people or addresses opened in an hour without a search that showed them
+# raise one; looks outside MAST_WORKING_HOURS (a user's own, where their agency records them) raise one.
+MAST_OVERSIGHT_VOLUME_FLOOR = int(os.environ.get("MAST_OVERSIGHT_VOLUME_FLOOR", "60"))
+MAST_OVERSIGHT_VOLUME_FACTOR = float(os.environ.get("MAST_OVERSIGHT_VOLUME_FACTOR", "3"))
+MAST_OVERSIGHT_UNSEARCHED_LIMIT = int(os.environ.get("MAST_OVERSIGHT_UNSEARCHED_LIMIT", "5"))
+MAST_WORKING_HOURS = os.environ.get("MAST_WORKING_HOURS", "07:00-19:00")
+MAST_WORKING_WEEKENDS = os.environ.get("MAST_WORKING_WEEKENDS", "") == "1"
+
+# The partner API (docs/api.md): API keys only (no sessions, so no CSRF), JSON only, errors as RFC 9457
+# problem details, a rate per key. The rates are per process unless CACHES names a shared cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["mast.api.auth.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["mast.api.auth.AllowedByPolicy"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "mast.api.problems.handle",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MAST partner API",
+    "DESCRIPTION": "Push headline records as they happen, and ask whether a person is known (MAIS Data "
+    "Exchange $match). See docs/api.md.",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+MAST_API_RATES = {
+    "push": os.environ.get("MAST_API_PUSH_RATE", "600/minute"),
+    "query": os.environ.get("MAST_API_QUERY_RATE", "60/minute"),
+}

@@ -2,4 +2,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("mast.web.urls")),
+    path("api/", include("mast.api.urls")),
 ]

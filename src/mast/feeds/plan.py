@@ -18,6 +18,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.db.models import Q
 
 from mast.feeds.models import Involvement, PartnerRecord, Source
 from mast.feeds.spill import LOOKUP, KeyStore, Spill
@@ -205,10 +206,18 @@ def involvement_changes(
     return changes, cleared
 
 
-def make_plan(source: Source, rows: Spill, keys: KeyStore, rejections: Spill) -> LoadPlan:
-    """One pass over the checked rows, a chunk at a time, then the source's current records by page."""
+def make_plan(
+    source: Source, rows: Spill, keys: KeyStore, rejections: Spill, *, snapshot: bool | None = None
+) -> LoadPlan:
+    """One pass over the checked rows, a chunk at a time, then the source's current records by page.
+
+    A snapshot removes what it does not name; changes only (a delta feed, or a push through the partner API
+    to any source) never do, so only the records its rejected rows name need looking at."""
+    if snapshot is None:
+        snapshot = source.mode == Source.Mode.SNAPSHOT
     plan = LoadPlan()
-    plan.current_involvements = Involvement.objects.filter(source=source, removed_at__isnull=True).count()
+    if snapshot:  # only the removal guard needs it, and a delta removes nothing
+        plan.current_involvements = Involvement.objects.filter(source=source, removed_at__isnull=True).count()
     for chunk in rows.chunks():
         _, cleared = person_changes(source, keys.latest_rows(chunk), cleared_only=True)
         plan.cleared_people += cleared
@@ -225,7 +234,7 @@ def make_plan(source: Source, rows: Spill, keys: KeyStore, rejections: Spill) ->
                 plan.examples[kind].append(
                     (v["record_id"], v["person_ref"], v["category"], v["start_date"], v["status"])
                 )
-    _plan_kept_and_removed(source, keys, rejections, plan)
+    _plan_kept_and_removed(source, keys, rejections, plan, snapshot)
     return plan
 
 
@@ -240,7 +249,7 @@ def _pages(queryset, *columns, size: int = 5000):
         last = page[-1][0]
 
 
-def _plan_kept_and_removed(source, keys: KeyStore, rejections: Spill, plan: LoadPlan) -> None:
+def _plan_kept_and_removed(source, keys: KeyStore, rejections: Spill, plan: LoadPlan, snapshot: bool) -> None:
     named_records: dict[str, tuple[int, str]] = {}  # record_id -> (line, reason) of its first rejected row
     named_people: dict[str, tuple[int, str]] = {}
     for chunk in rejections.chunks():
@@ -254,6 +263,8 @@ def _plan_kept_and_removed(source, keys: KeyStore, rejections: Spill, plan: Load
 
     kept_person_pks: set[int] = set()
     current = Involvement.objects.filter(source=source, removed_at__isnull=True)
+    if not snapshot:  # a single pushed record must not page through a million held ones
+        current = current.filter(record_id__in=list(named_records))
     for page in _pages(current, "record_id", "partner_record_id"):
         loaded = keys.loaded_records(rid for _, rid, _ in page)
         for pk, rid, person_pk in page:
@@ -261,7 +272,7 @@ def _plan_kept_and_removed(source, keys: KeyStore, rejections: Spill, plan: Load
                 continue
             rejection = named_records.get(rid)
             if rejection is None:
-                if source.mode == Source.Mode.SNAPSHOT:
+                if snapshot:
                     plan.removed_involvements.append(pk)
                 continue
             plan.kept_lines.add(rejection[0])
@@ -269,7 +280,10 @@ def _plan_kept_and_removed(source, keys: KeyStore, rejections: Spill, plan: Load
             # A kept involvement keeps its person, even when the rejected row's person_ref could not be read.
             kept_person_pks.add(person_pk)
 
-    for page in _pages(PartnerRecord.objects.filter(source=source, removed_at__isnull=True), "person_ref"):
+    people = PartnerRecord.objects.filter(source=source, removed_at__isnull=True)
+    if not snapshot:
+        people = people.filter(Q(person_ref__in=list(named_people)) | Q(pk__in=kept_person_pks))
+    for page in _pages(people, "person_ref"):
         loaded = keys.loaded_people(ref for _, ref in page)
         for pk, ref in page:
             if ref in loaded:
@@ -280,5 +294,5 @@ def _plan_kept_and_removed(source, keys: KeyStore, rejections: Spill, plan: Load
                 plan.kept_lines.add(rejection[0])
             elif pk in kept_person_pks:
                 plan.kept_people[pk] = "a record of theirs was not updated"
-            elif source.mode == Source.Mode.SNAPSHOT:
+            elif snapshot:
                 plan.removed_people.append(pk)

@@ -23,7 +23,7 @@ from mast.audit import chain
 from mast.config.paths import VAR_DIR, private_dir, private_file
 from mast.feeds import guard
 from mast.feeds.checking import Checked, check_file
-from mast.feeds.mapping import MappingError, load_mapping
+from mast.feeds.mapping import Mapping, MappingError, load_mapping
 from mast.feeds.models import Load, Source
 from mast.feeds.plan import make_plan
 from mast.feeds.readers import FileRefused
@@ -104,9 +104,13 @@ def run_load(
     progress: Progress | None = None,
     confirmed: Confirmation | None = None,
     after_write: AfterWrite | None = None,
+    mapping: Mapping | None = None,
 ) -> LoadOutcome:
     """Read, check and apply one file, all or nothing: everything it writes (and whatever `after_write`
-    writes) is in one transaction, so a load that fails or is killed part-way changes nothing."""
+    writes) is in one transaction, so a load that fails or is killed part-way changes nothing.
+
+    `mapping` reads the file otherwise than the source's own mapping says (records pushed through the
+    partner API come in the canonical format, as changes only: api/push.py)."""
     recover_stopped_loads()
     path, source = Path(path), load.source
     load.status = Load.Status.RUNNING
@@ -127,12 +131,13 @@ def run_load(
     started = time.monotonic()
     checked = None
     try:
-        mapping = load_mapping(source.mapping)
+        mapping = mapping or load_mapping(source.mapping)
         checked = check_file(path, mapping, load, progress, note_stage)
         load.rows_read = checked.rows_read
         load.rows_rejected = checked.rejections.count
         load.rows_flagged = checked.flagged.count
-        plan = make_plan(source, checked.rows, checked.keys, checked.rejections)
+        snapshot = source.mode == Source.Mode.SNAPSHOT and mapping.mode == Source.Mode.SNAPSHOT
+        plan = make_plan(source, checked.rows, checked.keys, checked.rejections, snapshot=snapshot)
         reasons = guard.reasons_to_hold(mapping.guard, plan, load.rows_read, load.rows_rejected)
         load.records_removed = len(plan.removed_involvements)
         load.records_kept = len(plan.kept_involvements)

@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from mast.access.models import AccessPurpose
@@ -34,6 +35,22 @@ class NotFound(LookupError):
 
 class PurposeRequired(Exception):
     """The user must say which case they are working on, and why, before this read."""
+
+
+class Throttled(PermissionDenied):
+    """This user has searched or looked more in the last minute or hour than real work needs: refused for now.
+
+    Raised by a receiver of `reading` (mast.oversight.throttle), which knows the limits; the gate audits the
+    refusal like any other."""
+
+    def __init__(self, message: str, retry_after_seconds: int):
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
+# Sent before every read the policy allows, with `viewer` and `action`: a receiver may refuse it by raising
+# Throttled. The gate sits below oversight, so it asks through a signal rather than importing the rules.
+reading = Signal()
 
 
 @dataclass(frozen=True)
@@ -111,6 +128,11 @@ def through_gate(
     refuse_unless_allowed(viewer, action, target=target, detail=detail)
     if implied_purpose(action) is None and viewer.purpose is None:
         raise PurposeRequired()
+    try:
+        reading.send(sender=Viewer, viewer=viewer, action=action)
+    except Throttled:
+        _audit_refusal(viewer, action, "rate limit", target, detail)
+        raise
     purpose_code, purpose_reference = _purpose_of(viewer, action)
     today = timezone.localdate()
     scope = Scope(

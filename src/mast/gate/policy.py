@@ -29,12 +29,25 @@ class Action(StrEnum):
     VIEW_REJECTED_ROWS = "view_rejected_rows"
     EXPORT_REJECTED_ROWS = "export_rejected_rows"
     VIEW_AUDIT_LOG = "view_audit_log"
+    EXPORT_AUDIT_LOG = "export_audit_log"
+    VIEW_OVERSIGHT_ALERTS = "view_oversight_alerts"
+    CLOSE_OVERSIGHT_ALERT = "close_oversight_alert"
+    VIEW_WHO_VIEWED = "view_who_viewed"
+    EXPORT_WHO_VIEWED = "export_who_viewed"
     VIEW_ALERTS = "view_alerts"
     MUTE_ALERTS = "mute_alerts"
     VIEW_FEED_LOADS = "view_feed_loads"
     UPLOAD_FEED = "upload_feed"
     APPLY_HELD_LOAD = "apply_held_load"
     UNDO_LOAD = "undo_load"
+    # The partner API (mast.api): a partner system's key pushes records or asks whether a person is known;
+    # people manage the keys, read the API's documentation and decide the questions held for review.
+    API_PUSH = "api_push"
+    API_WITHDRAW = "api_withdraw"
+    API_MATCH = "api_match"
+    MANAGE_API_KEYS = "manage_api_keys"
+    VIEW_API_DOCS = "view_api_docs"
+    REVIEW_API_QUERY = "review_api_query"
 
 
 # Work on the data itself (reviewing matches, fixing a feed) has one purpose, implied by the work; looking at
@@ -50,6 +63,12 @@ ALERTS = ("alerts", "Responding to alerts about my open cases")
 # reference, which its audit events record too.
 REQUESTS = ("targeted_request", "Sending, answering or following up a targeted request between agencies")
 PERFORMANCE = ("performance", "Seeing how quickly requests between agencies are answered (counts only)")
+
+PARTNER_API = ("partner_api", "A partner system sending its records, or managing its access")
+
+# A partner system calling with an API key holds no user role: its key's direction is its role (api/keys.py).
+API_PUSH_KEY = "api_push"
+API_QUERY_KEY = "api_query"
 
 _PRACTICE = frozenset({Role.PRACTITIONER})
 _REVIEWERS = frozenset({Role.FEED_OWNER, Role.IG_OFFICER})
@@ -78,6 +97,12 @@ RULES: dict[Action, tuple[frozenset[str], tuple[str, str] | None]] = {
     Action.VIEW_REJECTED_ROWS: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
     Action.EXPORT_REJECTED_ROWS: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
     Action.VIEW_AUDIT_LOG: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
+    Action.EXPORT_AUDIT_LOG: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
+    # Oversight of use: the alerts the misuse rules raise, and who looked at a person and why.
+    Action.VIEW_OVERSIGHT_ALERTS: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
+    Action.CLOSE_OVERSIGHT_ALERT: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
+    Action.VIEW_WHO_VIEWED: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
+    Action.EXPORT_WHO_VIEWED: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
     Action.VIEW_ALERTS: (_PRACTICE, ALERTS),
     Action.MUTE_ALERTS: (_PRACTICE, ALERTS),
     # A feed's loads and their progress (counts, no one's details), and sending the feed's next file.
@@ -86,6 +111,13 @@ RULES: dict[Action, tuple[frozenset[str], tuple[str, str] | None]] = {
     # Confirming that a held file may remove what it removes is the feed owner's call, for their own feed.
     Action.APPLY_HELD_LOAD: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
     Action.UNDO_LOAD: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
+    Action.API_PUSH: (frozenset({API_PUSH_KEY}), PARTNER_API),
+    Action.API_WITHDRAW: (frozenset({API_PUSH_KEY}), PARTNER_API),
+    # The question carries its own reason, from the agreement's code list (api/decision.py): no implied one.
+    Action.API_MATCH: (frozenset({API_QUERY_KEY}), None),
+    Action.MANAGE_API_KEYS: (frozenset({Role.FEED_OWNER, Role.ADMINISTRATOR}), PARTNER_API),
+    Action.VIEW_API_DOCS: (frozenset({Role.FEED_OWNER, Role.ADMINISTRATOR}), PARTNER_API),
+    Action.REVIEW_API_QUERY: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
 }
 
 

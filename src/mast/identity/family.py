@@ -114,7 +114,29 @@ def load_relationships(source: Source, path: Path, *, user=None) -> Load:
     load.status, load.stage, load.finished_at = Load.Status.LOADED, Load.Stage.DONE, timezone.now()
     load.message = f"{len(kept):,} relationships now held for this source."
     load.save()
+    _recheck_possible_matches(source, {ref for pair in kept for ref in pair[:2]})
     return load
+
+
+def _recheck_possible_matches(source: Source, refs: set[str]) -> None:
+    """Re-run matching for the records of open possible matches that this source's relationships may now
+    tell apart, so that a same-named father and son stop being shown as "possibly" each other as soon as the
+    police say which is which, not at the next feed load. Open possible matches are few (a few in a thousand
+    people), so they are read first and the relationships checked against them."""
+    from mast.identity.models import MatchCandidate
+    from mast.identity.possible import REASONS
+    from mast.identity.resolution import resolve_records
+
+    pairs = MatchCandidate.objects.filter(status=MatchCandidate.Status.OPEN, reason__in=REASONS).values_list(
+        "record_a", "record_a__source_id", "record_a__person_ref",
+        "record_b", "record_b__source_id", "record_b__person_ref",
+    )  # fmt: skip
+    records = set()
+    for a, source_a, ref_a, b, source_b, ref_b in pairs.iterator():
+        if (source_a == source.pk and ref_a in refs) or (source_b == source.pk and ref_b in refs):
+            records.update((a, b))
+    if records:
+        resolve_records(sorted(records))
 
 
 def _read(path: Path) -> list[tuple[int, dict[str, str]]]:
@@ -202,3 +224,25 @@ def _details(people) -> dict[int, tuple[str, date | None]]:
         previous = details.get(person_id)
         details[person_id] = (name, born or (previous[1] if previous else None))
     return details
+
+
+def related_records(record_ids: list[int], chunk: int = 20_000) -> list[tuple[int, int]]:
+    """Pairs of these partner records that their partner's relationships file says are related, whatever
+    the relationship: a partner that records two of its people as parent and child, siblings or partners
+    knows they are two people. Matching reads this to drop a possible match between them (possible.py).
+    `chunk` keeps each query under SQLite's limit on bound parameters."""
+    refs: dict[tuple[int, str], int] = {}
+    for start in range(0, len(record_ids), chunk):
+        rows = PartnerRecord.objects.filter(pk__in=record_ids[start : start + chunk])
+        refs.update(
+            {(source, ref): pk for pk, source, ref in rows.values_list("pk", "source_id", "person_ref")}
+        )
+    wanted = sorted({ref for _source, ref in refs})
+    pairs = []
+    for start in range(0, len(wanted), chunk):
+        rows = Relationship.objects.filter(person_ref__in=wanted[start : start + chunk])
+        for source, ref, other in rows.values_list("source_id", "person_ref", "related_person_ref"):
+            left, right = refs.get((source, ref)), refs.get((source, other))
+            if left is not None and right is not None and left != right:
+                pairs.append((left, right))
+    return pairs

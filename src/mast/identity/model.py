@@ -37,11 +37,18 @@ def _either_null(column: str) -> str:
 
 
 # Given and family names recorded the other way round ("Morgan Lewis" for Lewis Morgan), each as written or
-# within a typo. A level of both comparisons: a swap agrees on both names, as a pair in the right order does.
+# within a typo, or — a swap and a pet form at once ("Turner Henry" and "Hank Turner") — the given name's
+# nickname and variant group holding the other record's family name. A level of both comparisons: a swap
+# agrees on both names, as a pair in the right order does.
 def _close(left: str, right: str) -> str:
+    groups = (
+        'list_has_any("given_name_groups_l", "family_names_r")'
+        if left == "given_name"
+        else 'list_has_any("family_names_l", "given_name_groups_r")'
+    )
     return (
         f'("{left}_l" = "{right}_r" OR "{left}_dm_l" = "{right}_dm_r"'
-        f' OR jaro_winkler_similarity("{left}_l", "{right}_r") >= 0.88)'
+        f' OR jaro_winkler_similarity("{left}_l", "{right}_r") >= 0.88 OR {groups})'
     )
 
 
@@ -234,9 +241,16 @@ BLOCKING_RULES: list[str] = [
     "l.given_name_dm = r.given_name_dm AND l.family_name_dm = r.family_name_dm AND l.street = r.street",
     "l.given_name_dm = r.given_name_dm AND l.family_name_dm = r.family_name_dm"
     " AND substr(l.dob, 6, 5) = substr(r.dob, 6, 5)",
-    # Given and family names swapped: each name's sound against the other's.
+    # Given and family names swapped: each name's sound against the other's. Splink keeps only pairs whose
+    # left record has the lower id, so a rule that reads one record's given name against the other's family
+    # name finds a swap on one side only: each is written both ways round.
     "l.dob = r.dob AND l.given_name_dm = r.family_name_dm",
+    "l.dob = r.dob AND l.family_name_dm = r.given_name_dm",
     "l.given_name_dm = r.family_name_dm AND l.family_name_dm = r.given_name_dm",
+    # Swapped with a second error (a slip in one name, a date of birth keyed wrongly or missing): one name
+    # against the other within the postcode.
+    "l.postcode = r.postcode AND l.given_name_dm = r.family_name_dm",
+    "l.postcode = r.postcode AND l.family_name_dm = r.given_name_dm",
 ]
 # Expectation-maximisation sessions: each fixes what it blocks on and learns the rest. Not the postcode: the
 # pairs sharing a postcode are mostly members of one household, who agree on surname and address and differ

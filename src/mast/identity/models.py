@@ -68,8 +68,12 @@ class PersonLink(models.Model):
 
 
 class Address(models.Model):
-    """A standardised address: UPRN when a partner gives one, else a key from number, street and postcode."""
+    """A standardised address: UPRN when a partner gives one, else a key from number, street and postcode.
 
+    `public_id` is what URLs show: the row's own id counts up, so /addresses/1/, /2/, /3/… would let anyone
+    walk every address in the region without a search."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     key = models.CharField(max_length=200, unique=True)
     uprn = models.CharField(max_length=12, blank=True, db_index=True)
     line_1 = models.CharField(max_length=200, blank=True)

@@ -14,7 +14,7 @@ import csv
 import re
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -262,10 +262,12 @@ def link_records(
     models_dir: Path | None = None,
     retrain: bool = False,
     progress: Progress | None = None,
+    relationships: Iterable[tuple[str, str]] = (),
 ) -> Linked:
     """Match canonical records (key → record as `canonical_record` makes it) with the server's model and
     rules, and cluster them with its constraints. A new model is trained on them when there are enough and
-    no saved one in `models_dir`."""
+    no saved one in `models_dir`. `relationships`: pairs of record keys a partner says are related (two
+    people, so never a possible match, as on the server)."""
     pairs: list[ScoredPair] = []
     model = "none (fewer than two records)"
     seconds: dict[str, float] = {}
@@ -293,7 +295,7 @@ def link_records(
     }
     numbers = {key: number for key, (number, _source) in facts.items() if number}
     clustering = cluster(records, sorted_pairs.links, sorted_pairs.cannot, born=born, numbers=numbers)
-    sorted_pairs.after_clustering(clustering, told_apart_in(clustering, facts))
+    sorted_pairs.after_clustering(clustering, told_apart_in(clustering, facts, related=relationships))
     seconds["cluster"] = time.perf_counter() - started
     return Linked(
         clustering=clustering,

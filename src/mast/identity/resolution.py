@@ -25,6 +25,7 @@ from mast.config.paths import VAR_DIR
 from mast.feeds.bulk import insert_rows, update_rows
 from mast.identity import search_index
 from mast.identity.clustering import cluster
+from mast.identity.family import related_records
 from mast.identity.linkage import Linker, ScoredPair
 from mast.identity.models import IdentityEvent, MatchCandidate, MatchDecision, Person, PersonLink
 from mast.identity.paused_gc import paused_gc
@@ -181,7 +182,9 @@ def _told_apart(clustering, sorted_pairs, facts: dict, decisions: dict):
     members = [record for index in wanted for record in clustering.clusters[index]]
     different = [key for key, same in decisions.items() if not same]
     # told_apart_in reads (NHS number, source): the facts without the date of birth.
-    return told_apart_in(clustering, {record: facts[record][1:] for record in members}, different)
+    return told_apart_in(
+        clustering, {record: facts[record][1:] for record in members}, different, related_records(members)
+    )
 
 
 def _assign_people(

@@ -11,6 +11,7 @@ the same keys from a query, is `search`.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -319,8 +320,8 @@ def _index_addresses(ids: list[int] | None) -> tuple[int, int]:
     if created:
         now_missing = {k: v for k, v in sorted(first_seen.items()) if k not in address_ids}
         bulk.insert_rows(
-            Address, ("key", "uprn", "line_1", "line_2", "line_3", "town", "postcode"),
-            ((key, *address) for key, address in now_missing.items()),
+            Address, ("public_id", "key", "uprn", "line_1", "line_2", "line_3", "town", "postcode"),
+            ((uuid.uuid4(), key, *address) for key, address in now_missing.items()),
         )  # fmt: skip
         address_ids.update(_address_ids(now_missing))
     bulk.insert_rows(

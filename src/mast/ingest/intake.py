@@ -12,6 +12,7 @@ from django.db import transaction
 
 from mast.alerts.services import raise_for_load as raise_alerts
 from mast.feeds import undo
+from mast.feeds.mapping import Mapping
 from mast.feeds.models import Load, Source
 from mast.feeds.services import Confirmation, Progress, note_stage, queue_load, run_load
 from mast.identity.record_store import writes_on_commit
@@ -38,7 +39,12 @@ def ingest_file(
 
 
 def ingest_queued(
-    load: Load, path: Path, *, progress: Progress | None = None, confirmed: Confirmation | None = None
+    load: Load,
+    path: Path,
+    *,
+    progress: Progress | None = None,
+    confirmed: Confirmation | None = None,
+    mapping: Mapping | None = None,
 ) -> IngestResult:
     matched: list[ResolutionSummary] = []
 
@@ -50,7 +56,7 @@ def ingest_queued(
         if progress:
             progress("matching", len(changed), len(changed))
 
-    outcome = run_load(load, path, progress=progress, confirmed=confirmed, after_write=match)
+    outcome = run_load(load, path, progress=progress, confirmed=confirmed, after_write=match, mapping=mapping)
     if outcome.load.status != Load.Status.LOADED:
         return IngestResult(outcome.load, None)
     # Once the new records belong to people: tell other agencies' allocated workers (mast.alerts).

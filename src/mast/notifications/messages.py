@@ -48,6 +48,11 @@ KINDS: dict[str, tuple[str, str]] = {
         "MAST: an overdue information request has been escalated to you",
         "An information request for a team you manage in MAST is overdue and has been escalated to you.",
     ),
+    "oversight_alert": (
+        "MAST: an oversight alert for your agency",
+        "MAST's oversight rules have raised an alert about how someone in your agency, or someone looking at "
+        "your agency's records, is using MAST. It needs an IG officer to look and close it with an outcome.",
+    ),
     "feed_late": (
         "MAST: a partner's feed is late",
         "A partner's feed has not sent MAST a good file on its schedule, so practitioners are seeing older "

@@ -130,10 +130,11 @@ def _oldest_first(person: PersonAtAddress):
     return (person.date_of_birth or date.max, person.name)
 
 
-def address_summary(scope: Scope, address_id: int) -> AddressSummary:
-    address = Address.objects.filter(pk=address_id).first()
+def address_summary(scope: Scope, public_id) -> AddressSummary:
+    """The address page, by the opaque id its URL shows (never the row's own id, which counts up)."""
+    address = Address.objects.filter(public_id=public_id).first()
     if address is None:
-        raise AddressNotFound(str(address_id))
+        raise AddressNotFound(str(public_id))
     involvements = list(
         Involvement.objects.filter(
             standard_address__address=address,

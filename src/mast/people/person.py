@@ -12,7 +12,7 @@ from mast.feeds.problems import date_of_birth_text, record_date_of_birth
 from mast.gate.gate import NotFound, Scope
 from mast.identity.family import FamilyMember, family_of
 from mast.identity.households import FormerAddress, Place
-from mast.identity.models import Person, PersonLink
+from mast.identity.models import Address, Person, PersonLink
 from mast.people import explain
 from mast.people.address import PersonAtAddress, current_address_id, residents
 from mast.people.history import KnownTo, OlderHistory, known_to, older_history
@@ -44,6 +44,7 @@ class CurrentAddress:
     text: str
     address_id: int | None  # the address page, when MAST has standardised it
     place: Place
+    public_id: str = ""  # the address page's URL
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,9 @@ def _current_address(person: Person, visible, involvements) -> CurrentAddress | 
             continue
         # The address page's by the rule that says who lives where, so its link leads to a page that lists
         # this person as living there.
-        return CurrentAddress(place.text, current_address_id(person), place)
+        address_id = current_address_id(person)
+        public_id = Address.objects.filter(pk=address_id).values_list("public_id", flat=True).first()
+        return CurrentAddress(place.text, address_id, place, str(public_id or ""))
     return None
 
 

@@ -12,7 +12,7 @@ from mast.feeds.models import Involvement, PartnerRecord
 from mast.feeds.problems import record_date_of_birth as date_of_birth_shown
 from mast.gate.gate import Scope
 from mast.identity import search as identity_search
-from mast.identity.models import Person
+from mast.identity.models import Address, Person
 from mast.identity.search import SearchQuery
 from mast.people import explain
 from mast.people.redaction import dates_in_window
@@ -55,6 +55,8 @@ class AddressResult:
     address_id: int
     label: str
     involvements: int
+    # What the address page's URL shows (see identity.models.Address).
+    public_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,9 @@ class AddressResults(list):
 
 def search_addresses(scope: Scope, postcode: str, address: str = "", *, limit: int = 20) -> AddressResults:
     found, total = identity_search.find_addresses(postcode, address, limit=limit)
-    results = AddressResults(AddressResult(m.address_id, m.label, m.involvements) for m in found)
+    public = dict(Address.objects.filter(pk__in=[m.address_id for m in found]).values_list("pk", "public_id"))
+    results = AddressResults(
+        AddressResult(m.address_id, m.label, m.involvements, str(public[m.address_id])) for m in found
+    )
     results.total = total
     return results

@@ -41,6 +41,18 @@ def partner_records(out: Path, as_of: date) -> dict[str, dict]:
     return {key: record for key, (_start, record) in latest.items()}
 
 
+def relationships(out: Path) -> list[tuple[str, str]]:
+    """The pairs of partner records ("source|person_ref" keys) that the region's relationships files say are
+    related, as a relationships load keeps them (identity.family) and matching reads them."""
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    pairs = []
+    for source, info in manifest.get("relationships", {}).items():
+        with (out / info["file"]).open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                pairs.append((f"{source}|{row['person_ref']}", f"{source}|{row['related_person_ref']}"))
+    return pairs
+
+
 def truth(out: Path) -> tuple[dict[str, TruthRecord], dict[str, dict]]:
     """The truth's records ("source|person_ref" → TruthRecord) and people (person_id → people.csv row)."""
     with (out / "truth" / "records.csv").open(encoding="utf-8") as handle:

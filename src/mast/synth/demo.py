@@ -12,7 +12,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.db import transaction
 
-from mast.access.models import Agency, AgencyKind, Role, User
+from mast.access.models import Agency, AgencyKind, CaseReferenceShape, Role, User
 from mast.config.paths import VAR_DIR
 from mast.feeds.mapping import all_mappings
 from mast.feeds.models import Involvement, Load, Source
@@ -33,6 +33,21 @@ EXTRA_AGENCIES = (
     ("northshire-youth-justice", "Northshire Youth Justice Service", AgencyKind.OTHER),
     ("northshire-mast", "Northshire MAST Partnership", AgencyKind.OTHER),
 )
+# The shapes of case reference each kind of partner's systems issue (made up for the demo; each partnership
+# configures its own), so a practitioner cannot state "x" as the case they are working on.
+CASE_REFERENCE_SHAPES = {
+    AgencyKind.POLICE: (
+        ("Crime reference", r"CR/\d{6}/\d{2}", "CR/123456/26"),
+        ("Incident log", r"POL-\d{4}-\d{4}", "POL-2026-0042"),
+    ),
+    AgencyKind.CHILDRENS_SOCIAL_CARE: (
+        ("MASH contact number", r"MASH-\d{4}-\d{4}", "MASH-2026-0117"),
+        ("Case number", r"CSC\d{6}", "CSC004512"),
+    ),
+    AgencyKind.ADULTS_SOCIAL_CARE: (("Safeguarding concern", r"ASC-\d{6}", "ASC-004512"),),
+    AgencyKind.HEALTH: (("Safeguarding referral", r"SG\d{7}", "SG0004512"),),
+    AgencyKind.FIRE: (("Incident number", r"FRS\d{6}", "FRS004512"),),
+}
 # The partnership body that runs MAST; the agreement names it as the host.
 HOST_AGENCY = "northshire-mast"
 
@@ -173,7 +188,16 @@ def ensure_partners() -> list[Source]:
     for code, name, kind in EXTRA_AGENCIES:
         Agency.objects.update_or_create(code=code, defaults={"name": name, "kind": kind})
     ensure_agreement()
+    ensure_case_reference_shapes()
     return sources
+
+
+def ensure_case_reference_shapes() -> None:
+    for agency in Agency.objects.all():
+        for name, pattern, example in CASE_REFERENCE_SHAPES.get(agency.kind, ()):
+            CaseReferenceShape.objects.update_or_create(
+                agency=agency, name=name, defaults={"pattern": pattern, "example": example}
+            )
 
 
 def ensure_agreement() -> SharingAgreement:

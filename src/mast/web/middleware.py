@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from mast.gate.gate import NotFound, PurposeRequired
+from mast.gate.gate import NotFound, PurposeRequired, Throttled
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
@@ -42,6 +42,26 @@ class PurposeRequiredMiddleware:
         # A POST's body (search terms, a referral) is never carried into a URL: it comes back to the form.
         back = request.get_full_path() if request.method == "GET" else request.path
         return redirect(f"{reverse('web:purpose')}?{urlencode({'next': back})}")
+
+
+class ThrottledMiddleware:
+    """A user over a rate limit gets a page that says so and when they may go on (429, with Retry-After)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, Throttled):
+            return None
+        from django.shortcuts import render
+
+        minutes = max(1, -(-exception.retry_after_seconds // 60))
+        response = render(request, "429.html", {"said": str(exception), "minutes": minutes}, status=429)
+        response["Retry-After"] = str(exception.retry_after_seconds)
+        return response
 
 
 class NotFoundMiddleware:

@@ -7,6 +7,7 @@ from mast.web.views import audit as audit_views
 from mast.web.views import feeds, pages, practice
 from mast.web.views import governance as governance_views
 from mast.web.views import identity as identity_views
+from mast.web.views import oversight as oversight_views
 from mast.web.views import requests as request_views
 
 app_name = "web"
@@ -36,7 +37,8 @@ urlpatterns = [
     path("people/<uuid:public_id>/print/", practice.person_print, name="person-print"),
     path("people/<uuid:public_id>/referral/<int:involvement_id>/", practice.referral, name="referral"),
     path("referral-sent/", practice.referral_sent, name="referral-sent"),
-    path("addresses/<int:address_id>/", practice.address, name="address"),
+    # Opaque ids: a row's own id counts up, and walking /addresses/1/, /2/… would need no search at all.
+    path("addresses/<uuid:public_id>/", practice.address, name="address"),
     # Targeted requests between agencies: sending from a person page, lists, one request and its answers.
     path("people/<uuid:public_id>/request/", request_views.new, name="request-new"),
     path("requests/sent/", request_views.sent, name="requests-sent"),
@@ -53,6 +55,14 @@ urlpatterns = [
     path("alerts/people/<uuid:public_id>/unmute/", alert_views.unmute, name="alert-unmute"),
     path("governance/agreement/", governance_views.agreement, name="agreement"),
     path("audit/", audit_views.audit_log, name="audit-log"),
+    path("audit/export.csv", audit_views.audit_csv, name="audit-export"),
+    # Oversight of use, for IG officers: misuse alerts, and who looked at a person and why.
+    path("oversight/alerts/", oversight_views.alert_list, name="oversight-alerts"),
+    path("oversight/alerts/<uuid:public_id>/", oversight_views.alert, name="oversight-alert"),
+    path("oversight/people/<uuid:public_id>/", oversight_views.person_looks, name="who-viewed"),
+    path(
+        "oversight/people/<uuid:public_id>/looks.csv", oversight_views.person_looks_csv, name="who-viewed-csv"
+    ),
     path("cookies/", pages.cookies, name="cookies"),
     path("accessibility/", pages.accessibility, name="accessibility"),
 ]

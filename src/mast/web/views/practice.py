@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mast.access import case_reference
 from mast.feeds.freshness import agency_freshness
 from mast.gate import purpose as stated_purpose
 from mast.gate.gate import PurposeRequired, Viewer, through_gate
@@ -63,10 +64,14 @@ def purpose(request: HttpRequest) -> HttpResponse:
             form.add_service_errors(error)
         else:
             return redirect(next_url or reverse("web:search"))
+    current = stated_purpose.current(request.session, request.user)
     context = {
         "form": form,
         "next": next_url or "",
-        "current": stated_purpose.current(request.session, request.user),
+        "current": current,
+        "lapsed": current is None and stated_purpose.lapsed(request.session),
+        "idle_minutes": stated_purpose.idle_limit_seconds() // 60,
+        "reference_hint": case_reference.hint(request.user.agency),
     }
     return render(request, "web/people/purpose.html", context)
 
@@ -94,7 +99,7 @@ def _search(viewer: Viewer, query: SearchQuery, terms: dict[str, str], page: str
             "page": found[0].page.number,
             "people_found": found[0].total,
             "too_broad": found[0].too_broad,
-            "addresses_shown": [a.address_id for a in found[1]],
+            "addresses_shown": [a.public_id for a in found[1]],
         },
     )
 
@@ -161,9 +166,20 @@ def _read_person(
         lambda scope: person_summary(scope, public_id),
         target=f"person:{public_id}",
         detail=detail,
-        describe=lambda found: {} if found.public_id == public_id else {"merged_into": found.public_id},
+        describe=lambda found: _shown_with(found, public_id),
     )
     return viewer, summary
+
+
+def _shown_with(found: PersonSummary, public_id: uuid.UUID) -> dict:
+    """The others a person page showed (family, household), so "who saw this child" includes those pages."""
+    shown = {
+        "family_shown": [str(m.person.public_id) for m in found.family],
+        "household_shown": [p.public_id for p in found.household],
+    }
+    if found.public_id != public_id:
+        shown["merged_into"] = found.public_id
+    return {k: v for k, v in shown.items() if v}
 
 
 @requires(Action.VIEW_PERSON)
@@ -201,13 +217,13 @@ def person_print(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @requires(Action.VIEW_ADDRESS)
 @require_GET
-def address(request: HttpRequest, address_id: int) -> HttpResponse:
+def address(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     viewer = viewer_of(request)
     summary = through_gate(
         viewer,
         Action.VIEW_ADDRESS,
-        lambda scope: address_summary(scope, address_id),
-        target=f"address:{address_id}",
+        lambda scope: address_summary(scope, public_id),
+        target=f"address:{public_id}",
         describe=lambda found: {"people_shown": [p.public_id for p in found.people]},
     )
     context = {

@@ -1,0 +1,1 @@
+"""The partner REST API: records pushed as they happen, and "is this person known?" asked system to system."""

@@ -1,0 +1,304 @@
+"""The misuse rules: each looks at one committed audit event and says whether it, with the user's recent use,
+is something an IG officer should see. Misuse of police and health systems is mostly curiosity about family,
+neighbours, colleagues and famous people, and quiet harvesting; each rule is aimed at one of those.
+
+Every threshold is a setting (docs/audit-and-oversight.md). A rule that fires raises (or adds to) an
+oversight alert for the IG officers of the user's agency, or of the agency whose restricted record was seen.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from statistics import median
+
+from django.conf import settings
+from django.db.models import Count
+from django.db.models.functions import TruncHour
+from django.utils import timezone
+
+from mast.access.models import User
+from mast.alerts.models import Alert
+from mast.audit.models import AuditEvent
+from mast.feeds.models import PartnerRecord
+from mast.identity.standardise import normalise_name, normalise_postcode
+from mast.oversight.alerts import raise_alert
+from mast.oversight.models import OversightAlert, Shown, UserProfile, WatchedPerson
+from mast.requests.models import Request
+
+Rule = OversightAlert.Rule
+How = Shown.How
+LOOKS = ("view_person", "print_person", "view_address")
+PRACTICE = (*LOOKS, "search_people", "send_referral", "send_request")
+SEEN = (How.VIEWED, How.PRINTED, How.SEARCH_RESULT, How.AT_ADDRESS, How.FAMILY)
+# What shows a person or address to a user, so that opening it next is following a lead, not walking ids.
+LEADS = (How.SEARCH_RESULT, How.AT_ADDRESS, How.FAMILY, How.ADDRESS_LISTED)
+LEAD_HOURS = 8
+BASELINE_DAYS = 28
+
+
+@dataclass
+class Finding:
+    rule: str
+    summary: str
+    agency_id: int
+    people: list[str] = field(default_factory=list)
+    # Per person (a watched person, a colleague) or per stretch of use (volume, hours): alerts.raise_alert.
+    per_person: bool = False
+
+
+def check_event(sequence: int) -> list[OversightAlert]:
+    event = AuditEvent.objects.filter(sequence=sequence).select_related("user").first()
+    if event is None or event.user is None or event.action not in PRACTICE:
+        return []
+    user = event.user
+    findings: list[Finding] = []
+    for rule in RULES:
+        findings.extend(rule(event, user))
+    return [raise_alert(finding, event) for finding in findings]
+
+
+def _person_of(event: AuditEvent) -> str | None:
+    if event.action in ("view_person", "print_person", "send_referral", "send_request"):
+        return event.target.split(":", 1)[1] if event.target.startswith("person:") else None
+    return None
+
+
+def _name(user: User) -> str:
+    return user.get_full_name() or user.username
+
+
+def _profile(user: User) -> UserProfile | None:
+    return UserProfile.objects.filter(user=user).first()
+
+
+# -- harvesting ----------------------------------------------------------------------------------------------
+
+
+def _people_per_hour(users, since, until) -> list[int]:
+    return [
+        row["n"]
+        for row in Shown.objects.filter(user__in=users, at__gte=since, at__lt=until, how__in=SEEN)
+        .annotate(hour=TruncHour("at"))
+        .values("user", "hour")
+        .annotate(n=Count("subject", distinct=True))
+    ]
+
+
+def volume(event: AuditEvent, user: User) -> list[Finding]:
+    """More people seen in the last hour than the larger of the floor and FACTOR times the user's, and their
+    team's, usual busy hour (the median of their hours with any use in the last 28 days)."""
+    if event.action not in ("search_people", "view_address", *LOOKS):
+        return []
+    hour_ago = event.at - timedelta(hours=1)
+    seen = (
+        Shown.objects.filter(user=user, at__gt=hour_ago, at__lte=event.at, how__in=SEEN)
+        .values("subject")
+        .distinct()
+        .count()
+    )
+    floor = settings.MAST_OVERSIGHT_VOLUME_FLOOR
+    if seen <= floor:
+        return []
+    since = event.at - timedelta(days=BASELINE_DAYS)
+    own = _people_per_hour([user.pk], since, hour_ago)
+    team = (
+        User.objects.filter(agency_id=user.agency_id, team=user.team).exclude(pk=user.pk) if user.team else []
+    )
+    theirs = _people_per_hour(list(team.values_list("pk", flat=True)), since, hour_ago) if user.team else []
+    usual = max(median(own) if own else 0, median(theirs) if theirs else 0)
+    limit = max(floor, settings.MAST_OVERSIGHT_VOLUME_FACTOR * usual)
+    if seen <= limit:
+        return []
+    return [
+        Finding(
+            Rule.VOLUME,
+            f"{_name(user)} was shown {seen:,} people in the last hour; their usual "
+            f"busy hour is {usual:,.0f} and their team's {median(theirs) if theirs else 0:,.0f} "
+            f"(alert above {limit:,.0f}).",
+            user.agency_id,
+        )
+    ]
+
+
+def unsearched(event: AuditEvent, user: User) -> list[Finding]:
+    """People or addresses opened without a search, address page or family link having shown them to this user
+    in the last hours: ids typed or walked rather than found. Alerts and requests about a person lead too."""
+    if event.action not in ("view_person", "view_address"):
+        return []
+    hour_ago = event.at - timedelta(hours=1)
+    opened = list(
+        Shown.objects.filter(
+            user=user, at__gt=hour_ago, at__lte=event.at, how__in=(How.VIEWED, How.ADDRESS_VIEWED)
+        ).values_list("subject", "at")
+    )
+    without = [subject for subject, at in opened if not _led_to(user, subject, at)]
+    if len(set(without)) < settings.MAST_OVERSIGHT_UNSEARCHED_LIMIT:
+        return []
+    return [
+        Finding(
+            Rule.UNSEARCHED,
+            f"{_name(user)} opened {len(set(without)):,} people or addresses in the last hour that "
+            "no search, address page or family link had shown them.",
+            user.agency_id,
+            people=[str(s) for s in dict.fromkeys(without)],
+        )
+    ]
+
+
+def _led_to(user: User, subject, at: datetime) -> bool:
+    if Shown.objects.filter(
+        user=user, subject=subject, how__in=LEADS, at__gte=at - timedelta(hours=LEAD_HOURS), at__lte=at
+    ).exists():
+        return True
+    return (
+        Alert.objects.filter(recipient=user, person__public_id=subject).exists()
+        or Request.objects.filter(person__public_id=subject, to_agency_id=user.agency_id).exists()
+    )
+
+
+# -- curiosity -----------------------------------------------------------------------------------------------
+
+
+def _homes_of(person_id: str) -> list[tuple[str, str, str]]:
+    """(family name, postcode, first line) of each of the person's partner records, standardised."""
+    return [
+        (normalise_name(family), normalise_postcode(postcode or ""), normalise_name(line_1 or ""))
+        for family, postcode, line_1 in PartnerRecord.objects.filter(
+            link__person__public_id=person_id, removed_at__isnull=True
+        ).values_list("family_name", "postcode", "address_line_1")
+    ]
+
+
+def own_family(event: AuditEvent, user: User) -> list[Finding]:
+    """A search for, or a look at, someone with the user's own surname at the user's own postcode."""
+    profile = _profile(user)
+    if profile is None or not profile.home_postcode:
+        return []
+    surname, home = normalise_name(user.last_name), normalise_postcode(profile.home_postcode)
+    who = _name(user)
+    if event.action == "search_people":
+        terms = (event.detail or {}).get("terms") or {}
+        if normalise_name(terms.get("family_name", "")) == surname and (
+            normalise_postcode(terms.get("postcode", "")) == home
+        ):
+            return [
+                Finding(
+                    Rule.OWN_FAMILY,
+                    f"{who} searched for their own surname at their own postcode.",
+                    user.agency_id,
+                )
+            ]
+        return []
+    person = _person_of(event)
+    if person and any(f == surname and p == home for f, p, _ in _homes_of(person)):
+        return [
+            Finding(
+                Rule.OWN_FAMILY,
+                f"{who} looked at someone with their own surname at their own postcode.",
+                user.agency_id,
+                people=[person],
+                per_person=True,
+            )
+        ]
+    return []
+
+
+def mast_user(event: AuditEvent, user: User) -> list[Finding]:
+    """A look at someone who lives at another MAST user's home (the user themselves, or their household)."""
+    person = _person_of(event)
+    if not person:
+        return []
+    homes = _homes_of(person)
+    postcodes = {p for _, p, _ in homes if p}
+    if not postcodes:
+        return []
+    colleagues = UserProfile.objects.exclude(user=user).exclude(home_postcode="").select_related("user")
+    for profile in colleagues:
+        if normalise_postcode(profile.home_postcode) not in postcodes:
+            continue
+        line = normalise_name(profile.home_line_1)
+        surname = normalise_name(profile.user.last_name)
+        if any(
+            p == normalise_postcode(profile.home_postcode) and ((line and first == line) or f == surname)
+            for f, p, first in homes
+        ):
+            colleague = profile.user
+            return [
+                Finding(
+                    Rule.MAST_USER,
+                    f"{_name(user)} looked at someone at the home of a MAST user, "
+                    f"{colleague.get_full_name() or colleague.username} ({colleague.agency}).",
+                    user.agency_id,
+                    people=[person],
+                    per_person=True,
+                )
+            ]
+    return []
+
+
+def watched(event: AuditEvent, user: User) -> list[Finding]:
+    person = _person_of(event)
+    entry = WatchedPerson.objects.filter(person=person).first() if person else None
+    if entry is None:
+        return []
+    return [
+        Finding(
+            Rule.WATCHED,
+            f"{_name(user)} looked at a watched person ({entry.get_reason_display().lower()}).",
+            user.agency_id,
+            people=[person],
+            per_person=True,
+        )
+    ]
+
+
+def restricted(event: AuditEvent, user: User) -> list[Finding]:
+    """A look at a person another agency has restricted a record of: that agency's IG officers are told."""
+    person = _person_of(event)
+    if not person or event.action not in LOOKS:
+        return []
+    owners = set(
+        PartnerRecord.objects.filter(
+            link__person__public_id=person, removed_at__isnull=True, involvements__restricted=True
+        )
+        .exclude(source__agency_id=user.agency_id)
+        .values_list("source__agency_id", flat=True)
+    )
+    return [
+        Finding(
+            Rule.RESTRICTED,
+            f"{_name(user)} ({user.agency}) looked at a person your agency has "
+            "restricted a record of. Its details were not shown to them.",
+            agency_id,
+            people=[person],
+            per_person=True,
+        )
+        for agency_id in sorted(owners)
+    ]
+
+
+def _hours(profile: UserProfile | None) -> tuple[time, time, bool]:
+    start, end = (time.fromisoformat(t.strip()) for t in settings.MAST_WORKING_HOURS.split("-"))
+    if profile is not None:
+        start, end = profile.works_from or start, profile.works_until or end
+    return start, end, settings.MAST_WORKING_WEEKENDS or bool(profile and profile.works_weekends)
+
+
+def out_of_hours(event: AuditEvent, user: User) -> list[Finding]:
+    if event.action not in LOOKS:
+        return []
+    start, end, weekends = _hours(_profile(user))
+    local = timezone.localtime(event.at)
+    if start <= local.time() < end and (weekends or local.weekday() < 5):
+        return []
+    return [
+        Finding(
+            Rule.OUT_OF_HOURS,
+            f"{_name(user)} looked at records at {local:%H:%M} on {local:%A %-d %B}, outside their working "
+            f"hours ({start:%H:%M} to {end:%H:%M}{', weekends too' if weekends else ', weekdays'}).",
+            user.agency_id,
+            people=[p for p in [_person_of(event)] if p],
+        )
+    ]
+
+
+RULES = (volume, unsearched, own_family, mast_user, watched, restricted, out_of_hours)

@@ -1,0 +1,121 @@
+"""Plain words for what the audit log records in codes: what someone did, and why (the purpose's label)."""
+
+import uuid
+from functools import lru_cache
+
+from mast.access.models import Role, User
+from mast.gate import policy
+from mast.governance.models import Purpose
+from mast.oversight.names import people_named
+
+ACTIONS = {
+    "search_people": "Searched for people",
+    "search_addresses": "Searched for addresses",
+    "view_person": "Looked at a person's record",
+    "print_person": "Printed a person's record",
+    "view_address": "Looked at an address",
+    "send_referral": "Sent a referral",
+    "send_request": "Asked another agency about a person",
+    "view_requests": "Read their requests",
+    "view_request": "Read a request",
+    "answer_request": "Answered or acted on a request",
+    "view_request_dashboard": "Read request figures",
+    "review_match": "Reviewed an uncertain match",
+    "decide_match": "Decided an uncertain match",
+    "unlink_record": "Unlinked a record from a person",
+    "view_rejected_rows": "Read a feed's rejected rows",
+    "export_rejected_rows": "Downloaded a feed's rejected or flagged rows",
+    "view_audit_log": "Read the audit log",
+    "export_audit_log": "Downloaded the audit log",
+    "view_alerts": "Read their alerts",
+    "mute_alerts": "Muted or unmuted alerts about a person",
+    "apply_held_load": "Applied a held feed load",
+    "undo_load": "Undid a feed load",
+    "view_oversight_alerts": "Read oversight alerts",
+    "close_oversight_alert": "Closed an oversight alert",
+    "view_who_viewed": "Read who looked at a person",
+    "export_who_viewed": "Downloaded who looked at a person",
+}
+
+TERMS = {
+    "given_name": "first name",
+    "family_name": "last name",
+    "date_of_birth": "date of birth",
+    "postcode": "postcode",
+    "address": "address",
+    "nhs_number": "NHS number",
+    "age_from": "age from",
+    "age_to": "age to",
+    "sex": "sex",
+    "reference": "partner reference",
+}
+
+
+def action(code: str) -> str:
+    return ACTIONS.get(code, code.replace("_", " ").capitalize())
+
+
+@lru_cache(maxsize=1)
+def _purpose_labels() -> dict[str, str]:
+    labels = dict(Purpose.objects.values_list("code", "label"))
+    for value in vars(policy).values():
+        if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, str) for v in value):
+            labels.setdefault(*value)
+    return labels
+
+
+def purpose(code: str) -> str:
+    if not code:
+        return ""
+    return _purpose_labels().get(code, code.replace("_", " "))
+
+
+def forget() -> None:
+    """After the agreement's purposes change (and between tests)."""
+    _purpose_labels.cache_clear()
+
+
+def terms(detail: dict) -> str:
+    """A search's terms as an IG officer reads them: "last name Barker, postcode ZZ1 1AB"."""
+    given = (detail or {}).get("terms") or {}
+    return ", ".join(f"{TERMS.get(k, k.replace('_', ' '))} {v}" for k, v in given.items() if v)
+
+
+def _person_id(target: str) -> str:
+    """The person's public id in a target such as "person:<uuid>", or "" (an older or odd target is shown as
+    it was written)."""
+    if not target.startswith("person:"):
+        return ""
+    try:
+        return str(uuid.UUID(target.split(":", 1)[1]))
+    except ValueError:
+        return ""
+
+
+def lines(events) -> list[dict]:
+    """Audit events as an IG officer reads them: names, plain words, the person or address they were about,
+    and the search terms, each beside the event itself."""
+    events = list(events)
+    names = {
+        u.username: u.get_full_name() or u.username
+        for u in User.objects.filter(username__in={e.username for e in events})
+    }
+    people_ids = [_person_id(e.target) for e in events]
+    people = {p.public_id: p.name for p in people_named(list(dict.fromkeys(p for p in people_ids if p)))}
+    roles = dict(Role.choices)
+    out = []
+    for e in events:
+        person = _person_id(e.target)
+        out.append(
+            {
+                "event": e,
+                "who": names.get(e.username, e.username),
+                "role": roles.get(e.role, e.role),
+                "what": action(e.action),
+                "person_id": person,
+                "person_name": people.get(person, ""),
+                "purpose": purpose(e.purpose_code),
+                "terms": terms(e.detail) if e.action == "search_people" else "",
+            }
+        )
+    return out

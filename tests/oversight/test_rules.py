@@ -1,0 +1,143 @@
+"""Each misuse rule fires on the use it is aimed at, and stays quiet for ordinary casework."""
+
+from datetime import time
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from mast.feeds.models import Involvement
+from mast.oversight.models import OversightAlert, UserProfile, WatchedPerson
+from tests.factories.access import make_user
+from tests.oversight.conftest import look, searched, state_purpose
+
+pytestmark = pytest.mark.django_db
+Rule = OversightAlert.Rule
+
+
+def rules_raised():
+    return sorted(OversightAlert.objects.values_list("rule", flat=True))
+
+
+def test_looking_at_people_a_search_showed_raises_nothing(client, region):
+    state_purpose(client, region.practitioner)
+    searched(region.practitioner, region.people[:4])
+    for person in region.people[:4]:
+        assert look(client, person).status_code == 200
+    assert rules_raised() == []
+    assert mail.outbox == []
+
+
+def test_people_opened_without_a_search_raise_an_alert_to_the_agencys_ig_officers(client, region):
+    state_purpose(client, region.practitioner)
+    for person in region.people[:4]:
+        look(client, person)
+    (alert,) = OversightAlert.objects.all()
+    assert (alert.rule, alert.subject, alert.agency) == (
+        Rule.UNSEARCHED,
+        region.practitioner,
+        region.police.agency,
+    )
+    assert "opened 4 people or addresses in the last hour that no search" in alert.summary
+    assert set(alert.people) == {str(p.public_id) for p in region.people[:4]}
+    # At once, by email, to each of the agency's IG officers (and nobody else), with no personal data.
+    assert sorted(m.to[0] for m in mail.outbox) == ["ig2@police.example", "ig@police.example"]
+    assert reverse("web:oversight-alert", args=[alert.public_id]) in mail.outbox[0].body
+    assert "Quill" not in mail.outbox[0].body and "Pat" not in mail.outbox[0].body
+    # A fifth look adds to the same alert rather than raising another.
+    look(client, region.people[4])
+    assert OversightAlert.objects.count() == 1 and len(OversightAlert.objects.get().events) == 2
+
+
+def test_harvesting_many_people_raises_the_volume_alert(client, region):
+    state_purpose(client, region.practitioner)
+    searched(region.practitioner, region.people[:5])
+    assert rules_raised() == []
+    searched(region.practitioner, region.people[5:10], terms={"family_name": "Lark"})
+    assert rules_raised() == [Rule.VOLUME]
+    assert "was shown 10 people in the last hour" in OversightAlert.objects.get().summary
+
+
+def test_a_search_for_their_own_surname_at_their_own_postcode(client, region):
+    UserProfile.objects.create(user=region.practitioner, home_postcode="zz11ab")
+    state_purpose(client, region.practitioner)
+    searched(region.practitioner, [], terms={"family_name": "Moss", "postcode": "ZZ1 1AB"})
+    assert rules_raised() == []
+    searched(region.practitioner, [], terms={"family_name": "quill", "postcode": "ZZ1 1AB"})
+    assert rules_raised() == [Rule.OWN_FAMILY]
+
+
+def test_a_look_at_their_own_family(client, region):
+    UserProfile.objects.create(user=region.practitioner, home_postcode="ZZ1 1AB")
+    state_purpose(client, region.practitioner)
+    searched(region.practitioner, region.people[:3])
+    look(client, region.people[2])  # Cal Moss: not their surname
+    assert rules_raised() == []
+    look(client, region.people[0])  # Ada Quill, at their postcode
+    assert rules_raised() == [Rule.OWN_FAMILY]
+
+
+def test_a_look_at_a_colleague_or_their_household(client, region):
+    colleague = make_user(agency=region.health.agency, first_name="Eli", last_name="Rook")
+    UserProfile.objects.create(user=colleague, home_postcode="ZZ1 1AB", home_line_1="5 Kiln Lane")
+    state_purpose(client, region.practitioner)
+    searched(region.practitioner, [region.people[0], region.people[4]])
+    look(client, region.people[0])
+    assert rules_raised() == []
+    look(client, region.people[4])  # Eli Rook, 5 Kiln Lane
+    (alert,) = OversightAlert.objects.all()
+    assert alert.rule == Rule.MAST_USER
+    assert f"{colleague.get_full_name()} ({region.health.agency})" in alert.summary
+
+
+def test_a_look_at_a_watched_person(client, region):
+    WatchedPerson.objects.create(
+        person=region.people[1].public_id, reason="public_figure", added_by=region.ig
+    )
+    state_purpose(client, region.practitioner)
+    searched(region.practitioner, region.people[:2])
+    look(client, region.people[0])
+    assert rules_raised() == []
+    look(client, region.people[1])
+    assert rules_raised() == [Rule.WATCHED]
+    assert "a watched person (a public figure)" in OversightAlert.objects.get().summary
+
+
+def test_a_look_at_a_restricted_record_tells_the_owning_agency(client, region):
+    from tests.factories.people import involve, make_person
+
+    person = region.people[3]
+    record = make_person(
+        region.health, "Dee", "Moss", person.links.first().partner_record.date_of_birth, person=person
+    )
+    involve(record, "sexual_health", region.people[0].created_at.date(), restricted=True)
+    assert Involvement.objects.filter(restricted=True).count() == 1
+    state_purpose(client, region.practitioner)
+    searched(region.practitioner, region.people[:4])
+    look(client, region.people[2])
+    assert rules_raised() == []
+    look(client, person)
+    (alert,) = OversightAlert.objects.all()
+    assert (alert.rule, alert.agency, alert.subject) == (
+        Rule.RESTRICTED,
+        region.health.agency,
+        region.practitioner,
+    )
+    assert [m.to for m in mail.outbox] == [["ig@health.example"]]
+
+
+def test_looks_outside_working_hours(client, region, settings):
+    settings.MAST_WORKING_WEEKENDS = False
+    state_purpose(client, region.practitioner)
+    searched(region.practitioner, region.people[:2])
+    profile = UserProfile.objects.create(user=region.practitioner, works_weekends=True)
+    look(client, region.people[0])
+    assert rules_raised() == []
+    # Their agency records a shift that has already ended (or not yet begun) at any time of day.
+    profile.works_from, profile.works_until = time(0, 0), time(0, 0)
+    profile.save()
+    look(client, region.people[1])
+    assert rules_raised() == [Rule.OUT_OF_HOURS]
+    assert (
+        "outside their working hours (00:00 to 00:00, weekends too)" in OversightAlert.objects.get().summary
+    )
