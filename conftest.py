@@ -55,6 +55,12 @@ def identity_files(tmp_path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def analytics_files(tmp_path, settings):
+    """Each test's analytics facts file in its own folder."""
+    settings.MAST_ANALYTICS_DIR = tmp_path / "analytics"
+
+
+@pytest.fixture(autouse=True)
 def plain_static_storage(settings):
     """Static files under their plain names, for every test: a page's test passes without `collectstatic`
     having run (the manifest storage refuses a name it has no entry for), and the browser tests' live

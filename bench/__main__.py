@@ -11,7 +11,17 @@ import traceback
 
 from bench.judge import Judge
 
-BENCHMARKS = ("feeds", "streaming", "synth", "linkage", "identity_quality", "practice", "search", "api_push")
+BENCHMARKS = (
+    "feeds",
+    "streaming",
+    "synth",
+    "linkage",
+    "identity_quality",
+    "practice",
+    "search",
+    "api_push",
+    "analytics",
+)
 
 
 def main(argv: list[str]) -> int:

@@ -154,17 +154,19 @@ def report(judge, database: str, figures: dict) -> None:
     for kind, seconds, _cpu, hit in searches:
         by_kind[kind].append((seconds, hit))
     # Issue 14's targets: the true person on the first page for ≥ 99.5 % of queries, first for ≥ 95 %.
+    # "Joint first": among the people the page says match equally well at the top (a family name and a
+    # postcode fit a whole household; nothing typed tells them apart).
     print(f"practice search [{database}] by query (target: first page ≥ 99.5 %, first ≥ 95 %):", flush=True)
     print(
-        f"  {'query':<22} {'n':>5} {'first page':>10} {'first':>7} {'too broad':>9} "
+        f"  {'query':<22} {'n':>5} {'first page':>10} {'first':>7} {'joint first':>11} {'too broad':>9} "
         f"{'p50':>6} {'p95':>6} {'p99':>6}"
     )
     for kind, runs in by_kind.items():
         ms = [s * 1000 for s, _ in runs]
-        share = [sum(h[i] for _, h in runs) / len(runs) for i in range(3)]
+        share = [sum(h[i] for _, h in runs if len(h) > i) / len(runs) for i in range(4)]
         print(
             f"  {kind.replace('_', ' '):<22} {len(runs):>5} {share[0]:>10.1%} {share[1]:>7.1%} "
-            f"{share[2]:>9.1%} "
+            f"{share[3]:>11.1%} {share[2]:>9.1%} "
             f"{percentile(ms, 0.5):>4,.0f}ms {percentile(ms, 0.95):>4,.0f}ms {percentile(ms, 0.99):>4,.0f}ms",
             flush=True,
         )

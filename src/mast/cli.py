@@ -14,9 +14,12 @@ MAST_COMMANDS = {
     "backup": "write a consistent copy of everything MAST holds into a new folder",
     "restore": "bring a backup back into an empty install",
     "demo": "set up the demo: migrate, synthetic region, loads and demo users",
+    "demo_code": "print the demo users' current authenticator code (demo only)",
+    "create_administrator": "create an administrator, who gets a link to choose a password",
+    "serve": "run the production web server (gunicorn), behind nginx",
+    "worker": "run the background worker and its timetable of jobs",
     "migrate": "create or update the database tables",
-    "runserver": "start the web server",
-    "createsuperuser": "create an administrator account",
+    "runserver": "start the development web server",
 }
 
 

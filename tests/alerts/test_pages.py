@@ -13,6 +13,7 @@ from mast.identity.models import Person, PersonLink
 from tests.alerts.conftest import csc_case, police_incident
 from tests.factories.access import make_user
 from tests.factories.alerts import world
+from tests.signing_in import signed_in_with_factor
 
 pytestmark = pytest.mark.django_db
 # A person with an open case and a new incident, alerted (tests/factories/alerts.py).
@@ -28,7 +29,7 @@ def last_sequence() -> int:
 
 
 def test_the_list_shows_the_alert_and_the_navigation_counts_it(world, client):
-    client.force_login(world["dana"])
+    signed_in_with_factor(client, world["dana"])
     before = last_sequence()
 
     page = client.get(reverse("web:alerts")).content.decode()
@@ -41,7 +42,7 @@ def test_the_list_shows_the_alert_and_the_navigation_counts_it(world, client):
 
 
 def test_opening_an_alert_marks_it_read_and_links_to_the_person(world, client):
-    client.force_login(world["dana"])
+    signed_in_with_factor(client, world["dana"])
     before = last_sequence()
 
     page = client.get(reverse("web:alert", args=[world["alert"].pk])).content.decode()
@@ -56,7 +57,7 @@ def test_opening_an_alert_marks_it_read_and_links_to_the_person(world, client):
 
 
 def test_another_users_alert_is_not_found_and_nothing_is_audited(world, client):
-    client.force_login(world["stranger"])
+    signed_in_with_factor(client, world["stranger"])
     before = last_sequence()
     assert client.get(reverse("web:alert", args=[world["alert"].pk])).status_code == 404
     assert events_after(before) == []
@@ -66,14 +67,14 @@ def test_another_users_alert_is_not_found_and_nothing_is_audited(world, client):
 
 def test_a_restricted_new_involvement_shows_only_whom_to_contact(world, client):
     Involvement.objects.filter(pk=world["alert"].new_involvement_id).update(restricted=True)
-    client.force_login(world["dana"])
+    signed_in_with_factor(client, world["dana"])
     page = client.get(reverse("web:alert", args=[world["alert"].pk])).content.decode()
     assert "restricted the details" in page
     assert "PC Lark" not in page and "Domestic abuse" not in page
 
 
 def test_muting_stops_alerts_and_unmuting_brings_them_back(world, client):
-    client.force_login(world["dana"])
+    signed_in_with_factor(client, world["dana"])
     person = world["person"]
     before = last_sequence()
 
@@ -91,13 +92,13 @@ def test_muting_stops_alerts_and_unmuting_brings_them_back(world, client):
 
 
 def test_no_one_can_mute_a_person_they_were_never_alerted_about(world, client):
-    client.force_login(world["stranger"])
+    signed_in_with_factor(client, world["stranger"])
     response = client.post(reverse("web:alert-mute", args=[world["person"].public_id]))
     assert response.status_code == 302 and not AlertMute.objects.exists()
 
 
 def test_only_practitioners_see_alerts_in_the_navigation(world, client):
-    client.force_login(make_user(Role.FEED_OWNER))
+    signed_in_with_factor(client, make_user(Role.FEED_OWNER))
     assert "Alerts" not in client.get(reverse("web:home")).content.decode()
     assert client.get(reverse("web:alerts")).status_code == 403
 
@@ -109,7 +110,7 @@ def test_from_a_feed_load_to_the_alert_page(partners, csc_worker, client):
     (email,) = mail.outbox
     assert reverse("web:alerts") in email.body
 
-    client.force_login(csc_worker)
+    signed_in_with_factor(client, csc_worker)
     page = client.get(reverse("web:alerts")).content.decode()
     assert "Robin Quillfeather" in page and "Testshire Constabulary" in page
     alert = Alert.objects.get()
@@ -120,7 +121,7 @@ def test_after_a_merge_the_alert_points_at_the_surviving_person_and_muting_follo
     survivor = Person.objects.create()
     Person.objects.filter(pk=world["person"].pk).update(status=Person.Status.MERGED, merged_into=survivor)
     PersonLink.objects.update(person=survivor)
-    client.force_login(world["dana"])
+    signed_in_with_factor(client, world["dana"])
 
     page = client.get(reverse("web:alert", args=[world["alert"].pk])).content.decode()
     assert reverse("web:person", args=[survivor.public_id]) in page

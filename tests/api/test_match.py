@@ -10,6 +10,7 @@ from mast.audit.models import AuditEvent
 from mast.governance.models import Purpose
 from tests.api.conftest import ELLIS, ROBIN, record
 from tests.factories.access import make_user
+from tests.signing_in import signed_in_with_factor
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/Patient/$match"
@@ -135,7 +136,7 @@ def test_unlisted_legislation_waits_for_an_ig_officer_then_is_answered(world, cl
     query_id = answer["queryId"].valueString
 
     officer = make_user(Role.IG_OFFICER)
-    client.force_login(officer)
+    signed_in_with_factor(client, officer)
     page = client.get("/api/queries/review/")
     assert other_law in page.content.decode()
     client.post(f"/api/queries/{query_id}/decide/", {"decision": "PERMIT"})

@@ -12,6 +12,7 @@ from mast.api.models import MatchQuery
 from mast.api.pages import RULE_ATTRIBUTE
 from mast.gate.policy import API_PUSH_KEY, API_QUERY_KEY, RULES, Action
 from tests.factories.access import make_user
+from tests.signing_in import signed_in_with_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +78,7 @@ def test_who_may_call_each_api_url(caller, world):
         api.credentials(HTTP_AUTHORIZATION=f"Bearer {world.query.secret}")
     elif caller in Role.values:
         # A signed-in person's session opens the pages; it is no key for the API itself.
-        api.force_login(make_user(caller, agency=world.police.agency))
+        signed_in_with_factor(api, make_user(caller, agency=world.police.agency))
     wrong = []
     for name, (method, _) in ENDPOINTS.items():
         response = getattr(api, method)(reverse(f"api:{name}", args=args.get(name, [])), {}, format="json")

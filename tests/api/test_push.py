@@ -144,3 +144,35 @@ def test_pushes_beyond_the_keys_rate_are_refused_until_later(world, settings):
     settings.MAST_API_RATES = {"push": "2/minute", "query": "2/minute"}
     assert [push(world, record(start_date=f"2026-11-0{n}")).status_code for n in (1, 2, 3)] == [200, 200, 429]
     assert world.asker().post("/api/v1/Patient/$match", {}, format="json").status_code == 400
+
+
+def test_a_feed_whose_mapping_cannot_be_read_refuses_the_push_and_loads_nothing(world):
+    type(world.police).objects.filter(pk=world.police.pk).update(mapping="no-such-mapping")
+    response = push(world, record())
+    assert response.status_code == 503 and "tell your feed owner" in response.json()["detail"]
+    assert not Load.objects.filter(source=world.police).exists()
+
+
+def test_a_file_feed_and_pushes_coexist_and_the_nightly_snapshot_is_the_full_picture(world, tmp_path):
+    from mast.feeds.services import Confirmation
+    from mast.ingest.intake import ingest_file
+    from tests.alerts.conftest import HEADER, ROBIN, row
+
+    push(world, record("P1", "N1"), record("P2", "N2", ELLIS))
+    # The nightly snapshot names P1 (changed) and a new P3, but not P2.
+    feed = tmp_path / "police.csv"
+    lines = [
+        row("P1", "N1", ROBIN, "DOMESTIC", "2026-11-01", status="CLOSED", end="2026-11-20"),
+        row("P3", "N1", ROBIN, "DOMESTIC", "2026-11-05"),
+    ]
+    feed.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
+    # Leaving out half the feed holds the file, as any snapshot would; its owner confirms it.
+    assert ingest_file(world.police, feed).load.status == Load.Status.HELD
+    confirmed = Confirmation(world.feed_owner, "test")
+    assert ingest_file(world.police, feed, confirmed=confirmed).load.status == Load.Status.LOADED
+
+    live = {i.record_id: i.status for i in Involvement.objects.filter(source=world.police, removed_at=None)}
+    assert live == {"P1": "closed", "P3": "open"}
+    # And a push after the file changes only what it names.
+    push(world, record("P4", "N1", start_date="2026-11-06"))
+    assert Involvement.objects.filter(source=world.police, removed_at=None).count() == 3

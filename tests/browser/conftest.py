@@ -6,7 +6,8 @@ Fixtures and helpers for every browser test:
   downloads a browser here; if Chromium is missing the tests fail and say how to install it. They never skip.
 - `page` (per test): a fresh browser context (no cookies) whose relative URLs go to pytest-django's
   `live_server`, so `page.goto("/feeds/")` works. Using it gives the test transactional database access.
-- `sign_in(page, user_or_username, password=DEFAULT_PASSWORD)`: signs in through the real sign-in form.
+- `sign_in(page, user_or_username, password=DEFAULT_PASSWORD)`: signs in through the real sign-in form and
+  the second-factor page, with a code from the test authenticator app (tests/signing_in.py) it gives the user.
 - `assert_accessible(page)`: checks GOV.UK Frontend's CSS and JavaScript loaded (so the check is of the page
   users see), then runs axe-core for WCAG 2.2 A and AA and fails listing every violation.
 
@@ -24,6 +25,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Respo
 from mast.access.models import User
 from mast.config.paths import NODE_MODULES_DIR
 from tests.factories.access import DEFAULT_PASSWORD
+from tests.signing_in import give_second_factor, next_code
 
 CHROMIUM = Path(os.environ.get("MAST_CHROMIUM", "/usr/bin/chromium"))
 AXE_SCRIPT = NODE_MODULES_DIR / "axe-core" / "axe.min.js"
@@ -89,12 +91,17 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
 
 
 def sign_in(page: Page, user: User | str, password: str = DEFAULT_PASSWORD) -> Page:
-    """Sign in through the sign-in page as `user` (a User or a username) and wait for the home page."""
-    username = user if isinstance(user, str) else user.username
+    """Sign in through the sign-in and second-factor pages as `user` (a User or a username) and wait for
+    the page after them."""
+    user = User.objects.get(username=user) if isinstance(user, str) else user
+    give_second_factor(user)
     page.goto("/sign-in/")
-    page.get_by_label("Username").fill(username)
+    page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/sign-in/code/**")
+    page.get_by_label("Enter the code from your authenticator app").fill(next_code(user))
+    page.get_by_role("button", name="Continue").click()
     page.wait_for_url(lambda url: "/sign-in/" not in url)
     return page
 

@@ -18,6 +18,7 @@ from mast.feeds.models import Involvement, Load, PartnerRecord, Source
 from mast.governance.demo import ensure_purposes
 from mast.identity.models import Address, InvolvementAddress, Person, PersonLink, Relationship
 from tests.factories.access import make_agency, make_user
+from tests.signing_in import signed_in_with_factor
 
 _serial = count(1)
 
@@ -172,7 +173,7 @@ def family():
 def practitioner(client, family):
     """A MASH worker in children's services, signed in, who has said which case they are working on."""
     user = make_user(Role.PRACTITIONER, agency=family.csc.agency, first_name="Morgan", last_name="Front")
-    client.force_login(user)
+    signed_in_with_factor(client, user)
     client.post(reverse("web:purpose"), {"reference": "MASH-2026-0042", "reason": "mash_triage"})
     return user
 

@@ -15,6 +15,7 @@ from mast.feeds.services import load_file
 from tests.factories.access import make_user
 from tests.feeds.conftest import write_feed
 from tests.feeds.samples import GOOD_ROWS
+from tests.signing_in import signed_in_with_factor
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -39,7 +40,7 @@ def test_a_late_feed_is_told_once_to_its_owners_and_the_ig_officers(source, tmp_
     assert len(raise_late_notices(now=datetime(2026, 11, 29, 7, 30, tzinfo=LONDON))) == 1
     assert LateNotice.objects.count() == 2
 
-    client.force_login(owner)
+    signed_in_with_factor(client, owner)
     page = client.get(reverse("web:feeds")).content.decode()
     assert "test-partner is late" in page and "27 Nov 05:10" in page
 

@@ -11,6 +11,7 @@ from mast.access.models import Role
 from mast.feeds import mapping
 from mast.feeds.mapping import RECOMMENDED, load_mapping
 from tests.factories.access import make_user
+from tests.signing_in import signed_in_with_factor
 
 WHY = RECOMMENDED["middle_names"]
 
@@ -20,7 +21,7 @@ def owner(source, client):
     """A signed-in feed owner of the test partner's source (tests/feeds/conftest.py gives the source)."""
     user = make_user(Role.FEED_OWNER, agency=source.agency)
     source.owners.add(user)
-    client.force_login(user)
+    signed_in_with_factor(client, user)
     return user
 
 

@@ -127,6 +127,7 @@ def test_rejected_rows_of_old_loads_are_removed_and_counted(source, tmp_path):
     assert RejectedRow.objects.count() == 1
 
     nothing = purge(today=date(2027, 1, 1), retention_months=36)
+    assert (nothing.involvements_removed, nothing.records_removed) == (0, 0)
     assert (nothing.rejected_rows_removed, nothing.archived_files_removed) == (0, 0)
     run = purge(today=date(2031, 1, 1), retention_months=12)
 

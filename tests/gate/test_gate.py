@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from mast.access.models import AccessPurpose, Role
 from mast.audit.models import AuditEvent
-from mast.gate.gate import PurposeRequired, Scope, Viewer, through_gate
+from mast.gate.gate import PurposeRequired, Scope, Viewer, refuse_unless_allowed, through_gate
 from mast.gate.policy import Action, implied_purpose
 from tests.factories.access import make_user
 
@@ -95,6 +95,10 @@ def test_a_restricted_records_details_are_seen_only_by_its_own_agency():
     assert not scope.sees_details_of(other.agency_id, restricted=True)
     assert scope.sees_details_of(other.agency_id, restricted=False)
     assert scope.sees_details_of(user.agency_id, restricted=False)
+    # And the other way round: neither agency's number makes it see more than its own.
+    theirs = through_gate(Viewer(other, _purpose(other)), Action.VIEW_PERSON, lambda scope: scope)
+    assert theirs.sees_details_of(other.agency_id, restricted=True)
+    assert not theirs.sees_details_of(user.agency_id, restricted=True)
 
 
 def test_a_viewer_cannot_be_changed_after_it_is_made():
@@ -117,3 +121,30 @@ def test_looking_at_people_needs_a_stated_purpose_and_work_on_the_data_implies_i
     assert implied_purpose(Action.VIEW_PERSON) is None
     assert implied_purpose(Action.SEARCH_PEOPLE) is None
     assert implied_purpose(Action.REVIEW_MATCH) is not None
+
+
+def test_a_scope_cannot_be_widened_by_the_read_it_is_given_to():
+    # A read that set its scope's agency to another's would see that agency's restricted details.
+    user, other = make_user(Role.PRACTITIONER), make_user(Role.PRACTITIONER)
+
+    def widen(scope):
+        scope.agency_id = other.agency_id
+
+    with pytest.raises(FrozenInstanceError):
+        through_gate(Viewer(user, _purpose(user)), Action.VIEW_PERSON, widen)
+    assert not AuditEvent.objects.filter(outcome="allowed").exists()
+
+
+def test_a_request_with_nobody_behind_it_is_refused_and_written_as_nobodys():
+    with pytest.raises(PermissionDenied):
+        through_gate(Viewer(None), Action.VIEW_PERSON, lambda scope: "Alex")
+    assert not AuditEvent.objects.exists()
+
+
+def test_the_policy_check_on_its_own_takes_what_it_audits_by_name():
+    user = make_user(Role.ANALYST)
+    with pytest.raises(TypeError):
+        refuse_unless_allowed(Viewer(user), Action.VIEW_PERSON, "person:p1")
+    with pytest.raises(PermissionDenied):
+        refuse_unless_allowed(Viewer(user), Action.VIEW_PERSON, target="person:p1")
+    assert list(AuditEvent.objects.values_list("target", "outcome")) == [("person:p1", "denied")]

@@ -39,9 +39,10 @@ def test_a_stated_purpose_is_recorded_tidied_and_carried_by_the_session():
 
 def test_a_reference_of_100_characters_is_accepted_and_one_of_101_is_refused():
     user = make_user(Role.PRACTITIONER)
-    assert purpose.declare({}, user, reference="R" * 100, reason="mash_triage").reference == "R" * 100
+    # A reference has a number in it (access.case_reference): "R1" repeated, not a run of one letter.
+    assert purpose.declare({}, user, reference="R1" * 50, reason="mash_triage").reference == "R1" * 50
     AccessPurpose.objects.all().delete()
-    assert errors(reference="R" * 101, reason="mash_triage") == {
+    assert errors(reference="R1" * 50 + "R", reason="mash_triage") == {
         "reference": ["The reference must be 100 characters or fewer"]
     }
 
@@ -70,6 +71,7 @@ def test_a_purpose_belongs_to_its_user_and_session():
         is_authenticated = False
 
     assert purpose.current(session, SignedOut()) is None
+    assert purpose.current(session, object()) is None  # whatever else sits where a user should be
 
 
 def test_the_latest_purpose_stated_is_the_current_one():
@@ -78,3 +80,10 @@ def test_the_latest_purpose_stated_is_the_current_one():
     purpose.declare(session, user, reference="MASH-1", reason="mash_triage")
     later = purpose.declare(session, user, reference="MASH-2", reason="mash_triage")
     assert purpose.current(session, user) == later
+
+
+def test_the_reference_and_the_reason_are_always_named_never_passed_by_position():
+    # Passed by position, a reason and a reference swapped would be recorded as each other.
+    with pytest.raises(TypeError):
+        purpose.declare({}, make_user(Role.PRACTITIONER), "mash_triage", "MASH-1")
+    assert not AccessPurpose.objects.exists()

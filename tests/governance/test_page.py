@@ -11,6 +11,7 @@ from mast.governance import services
 from mast.governance.models import Purpose
 from mast.synth import demo
 from tests.factories.access import make_user
+from tests.signing_in import signed_in_with_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def page_text(response) -> str:
 @pytest.mark.parametrize("role", Role.values)
 def test_every_role_can_read_the_agreement(client, role):
     demo.ensure_partners()
-    client.force_login(make_user(role))
+    signed_in_with_factor(client, make_user(role))
 
     response = client.get(reverse("web:agreement"))
 
@@ -36,7 +37,7 @@ def test_every_role_can_read_the_agreement(client, role):
 
 def test_the_page_shows_partners_what_they_share_purposes_and_lawful_bases(client):
     demo.ensure_partners()
-    client.force_login(make_user())
+    signed_in_with_factor(client, make_user())
 
     text = page_text(client.get(reverse("web:agreement")))
 
@@ -53,7 +54,7 @@ def test_the_page_shows_partners_what_they_share_purposes_and_lawful_bases(clien
 def test_a_withdrawn_purpose_is_not_listed(client):
     demo.ensure_partners()
     Purpose.objects.filter(code="crime_safeguarding").update(is_active=False)
-    client.force_login(make_user())
+    signed_in_with_factor(client, make_user())
 
     assert "Preventing or detecting crime" not in page_text(client.get(reverse("web:agreement")))
 
@@ -63,13 +64,13 @@ def test_an_overdue_review_is_flagged(client):
     agreement = services.current_agreement()
     agreement.review_date = date(2026, 5, 1)
     agreement.save()
-    client.force_login(make_user())
+    signed_in_with_factor(client, make_user())
 
     assert "Review overdue" in page_text(client.get(reverse("web:agreement")))
 
 
 def test_with_no_agreement_recorded_the_page_says_so(client):
-    client.force_login(make_user())
+    signed_in_with_factor(client, make_user())
 
     response = client.get(reverse("web:agreement"))
 
@@ -85,7 +86,7 @@ def test_someone_not_signed_in_is_sent_to_sign_in(client):
 
 
 def test_the_ig_officers_home_page_links_to_the_agreement(client):
-    client.force_login(make_user(Role.IG_OFFICER))
+    signed_in_with_factor(client, make_user(Role.IG_OFFICER))
 
     html = client.get(reverse("web:home")).content.decode()
 

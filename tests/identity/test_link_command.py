@@ -120,6 +120,49 @@ def test_the_same_person_is_found_across_files_and_twins_and_namesakes_are_kept_
     }
 
 
+def test_a_partners_relationships_file_tells_a_same_named_father_and_son_apart(two_files, tmp_path):
+    # Health records David Okafor junior (R4) as the son of David Okafor senior (R5): two people, so neither
+    # is a possible match for the other any more. The twins, whom no one has said are sisters, still are.
+    relationships = tmp_path / "health-relationships.csv"
+    relationships.write_text("person_ref,related_person_ref,relationship\nR4,R5,father\n", encoding="utf-8")
+    output = tmp_path / "people.csv"
+    out = StringIO()
+    call_command(
+        "link", *map(str, two_files), "--output", str(output), "--relationships", f"health={relationships}",
+        stdout=out, stderr=StringIO(),
+    )  # fmt: skip
+
+    person = {r["record_id"]: r["person"] for r in read_output(output)}
+    assert person["P4"] == person["H5"] and person["H4"] != person["H5"]
+    reasons = [r["reason"] for r in read_output(tmp_path / "people.review.csv")]
+    assert sorted(reasons) == [possible.TWINS_OR_MIDDLE_NAME] * 2
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [("police-relationships.csv", "give SOURCE=FILE"), ("fire={file}", "give SOURCE=FILE"),
+     ("police=missing.csv", "missing.csv is not a file")],
+)  # fmt: skip
+def test_a_relationships_option_that_names_no_source_or_file_is_refused(two_files, tmp_path, option, message):
+    relationships = tmp_path / "rel.csv"
+    relationships.write_text("person_ref,related_person_ref,relationship\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=message):
+        call_command(
+            "link", *map(str, two_files), "--output", str(tmp_path / "out.csv"),
+            "--relationships", option.format(file=relationships), stdout=StringIO(), stderr=StringIO(),
+        )  # fmt: skip
+
+
+def test_a_relationships_file_without_its_columns_is_refused_by_name(two_files, tmp_path):
+    relationships = tmp_path / "rel.csv"
+    relationships.write_text("child,adult\nR4,R5\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"rel\.csv: a relationships file needs the columns"):
+        call_command(
+            "link", *map(str, two_files), "--output", str(tmp_path / "out.csv"),
+            "--relationships", f"health={relationships}", stdout=StringIO(), stderr=StringIO(),
+        )  # fmt: skip
+
+
 def test_the_command_never_queries_the_database(two_files, tmp_path, db, django_assert_num_queries):
     assert Command.requires_system_checks == []
     with django_assert_num_queries(0):

@@ -8,17 +8,14 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
-from mast.access.models import Agency
 from mast.feeds.mapping import all_mappings
-from mast.feeds.models import Involvement, Load, PartnerRecord, RejectedRow, Source
+from mast.feeds.models import Involvement, PartnerRecord
 from mast.feeds.services import Confirmation, load_file, source_for_mapping
 from mast.identity import search as identity_search
-from mast.identity import search_index
+from mast.identity import search_candidates, search_index
 from mast.identity.models import (
     Address,
-    IdentityEvent,
     InvolvementAddress,
-    MatchCandidate,
     Person,
     PersonLink,
     SearchKey,
@@ -37,6 +34,7 @@ from mast.ingest.intake import ingest_file
 from mast.people.explain import because
 from mast.synth import names
 from tests.feeds.conftest import write_feed
+from tests.identity.loaded_region import delete_everything_loaded
 from tests.synth.conftest import Region
 from tests.synth.conftest import region as region  # the session's synthetic region, a fixture
 
@@ -69,22 +67,6 @@ class Loaded:
         return chosen
 
 
-def _delete_everything_loaded(sources: list[Source]) -> None:
-    # The region is committed once for the module (loading it per test would take minutes), so it is
-    # removed again here, children before parents.
-    for model in (SearchKey, InvolvementAddress, Address, MatchCandidate, IdentityEvent, PersonLink):
-        model.objects.all().delete()
-    Person.objects.update(merged_into=None)
-    Person.objects.all().delete()
-    Involvement.objects.filter(source__in=sources).delete()
-    PartnerRecord.objects.filter(source__in=sources).delete()
-    RejectedRow.objects.filter(load__source__in=sources).delete()
-    Load.objects.filter(source__in=sources).delete()
-    agencies = [s.agency_id for s in sources]
-    Source.objects.filter(pk__in=[s.pk for s in sources]).delete()
-    Agency.objects.filter(pk__in=agencies).delete()
-
-
 @pytest.fixture(scope="module")
 def loaded(django_db_setup, django_db_blocker, region, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("search-region")
@@ -105,12 +87,12 @@ def loaded(django_db_setup, django_db_blocker, region, tmp_path_factory):
                 )
             }
         except BaseException:
-            _delete_everything_loaded(sources)
+            delete_everything_loaded(sources)
             patch.undo()
             raise
     yield Loaded(region, records)
     with django_db_blocker.unblock():
-        _delete_everything_loaded(sources)
+        delete_everything_loaded(sources)
     patch.undo()
 
 
@@ -567,6 +549,41 @@ def test_a_query_too_broad_to_rank_says_how_many_and_lists_none(loaded, monkeypa
     assert found.too_broad and found.matches == ()
     assert found.total >= len(_people_called(loaded, family_name)) > 10
     assert search_people(SearchQuery(family_name=family_name)) == []
+
+
+def test_a_query_too_broad_to_rank_says_exactly_how_many_match(loaded, monkeypatch):
+    family_name = _commonest_family_name(loaded)
+    listed = find_people(SearchQuery(family_name=family_name))
+    assert not listed.too_broad and listed.total > 10
+    monkeypatch.setattr(identity_search, "MAX_LISTED", 10)
+
+    found = find_people(SearchQuery(family_name=family_name))
+
+    assert (found.too_broad, found.exact, found.total) == (True, True, listed.total)
+
+
+def test_a_query_whose_look_ups_meet_their_limit_is_still_counted_exactly(loaded, monkeypatch):
+    # Look-ups that bring at most 5 records each: the ranking pass cannot weigh everyone, so the search
+    # says the query is too broad, and counts the people with a larger limit.
+    family_name = _commonest_family_name(loaded)
+    listed = find_people(SearchQuery(family_name=family_name))
+    monkeypatch.setattr(search_candidates, "MAX_FOUND", 5)
+
+    found = find_people(SearchQuery(family_name=family_name))
+
+    assert (found.too_broad, found.exact, found.total) == (True, True, listed.total)
+
+
+def test_a_query_too_broad_even_to_count_says_more_than_how_many(loaded, monkeypatch):
+    family_name = _commonest_family_name(loaded)
+    listed = find_people(SearchQuery(family_name=family_name))
+    monkeypatch.setattr(search_candidates, "MAX_FOUND", 5)
+    monkeypatch.setattr(identity_search, "MAX_COUNTED", 8)
+
+    found = find_people(SearchQuery(family_name=family_name))
+
+    assert found.too_broad and not found.exact and found.matches == ()
+    assert 0 < found.total < listed.total  # a lower bound, and the page says "more than"
 
 
 def test_a_slip_in_the_given_name_finds_the_person_first(loaded):

@@ -14,6 +14,7 @@ from mast.governance.demo import ensure_purposes
 from mast.oversight import words
 from tests.factories.access import make_user
 from tests.factories.people import involve, make_person, make_source
+from tests.signing_in import signed_in_with_factor
 
 
 @pytest.fixture(autouse=True)
@@ -62,7 +63,7 @@ def region(db):
 
 
 def state_purpose(client, user, reference="CASE-0042"):
-    client.force_login(user)
+    signed_in_with_factor(client, user)
     response = client.post(reverse("web:purpose"), {"reference": reference, "reason": "mash_triage"})
     assert response.status_code == 302
 

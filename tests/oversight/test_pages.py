@@ -120,3 +120,10 @@ def test_the_audit_log_speaks_in_names_and_plain_words_and_exports(client, regio
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert [r[5] for r in rows[1:]] == ["Looked at a person's record", "Searched for people"]
     assert AuditEvent.objects.filter(action="export_audit_log").count() == 1
+
+
+def test_every_action_the_policy_knows_has_plain_words():
+    from mast.gate.policy import Action
+    from mast.oversight.words import ACTIONS
+
+    assert sorted(set(map(str, Action)) - set(ACTIONS)) == []

@@ -141,3 +141,27 @@ def test_looks_outside_working_hours(client, region, settings):
     assert (
         "outside their working hours (00:00 to 00:00, weekends too)" in OversightAlert.objects.get().summary
     )
+
+
+def test_an_agency_with_no_ig_officer_has_its_alerts_read_by_the_partnerships_host(client, region):
+    from datetime import date
+
+    from mast.governance.models import AgreementPartner, SharingAgreement
+    from tests.factories.access import make_agency
+
+    host = make_agency("Testshire MAST Partnership")
+    host_ig = make_user("ig_officer", agency=host, email="ig@partnership.example")
+    agreement = SharingAgreement.objects.create(
+        title="Testshire agreement",
+        reference="TS-ISA",
+        start_date=date(2026, 1, 1),
+        review_date=date(2027, 1, 1),
+    )
+    AgreementPartner.objects.create(agreement=agreement, agency=host, role=AgreementPartner.Role.HOST)
+    housing = make_user(agency=make_agency("Testshire Homes"), first_name="Harper", last_name="Tenancy")
+    state_purpose(client, housing)
+    for person in region.people[:4]:
+        look(client, person)
+    (alert,) = OversightAlert.objects.all()
+    assert (alert.agency, alert.subject) == (host, housing)
+    assert [m.to for m in mail.outbox] == [[host_ig.email]]

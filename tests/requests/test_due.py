@@ -8,6 +8,7 @@ import pytest
 
 from mast.governance.services import RequestTimes
 from mast.requests.due import add_working_days, due_at, is_working_day
+from tests.signing_in import signed_in_with_factor
 
 LONDON = ZoneInfo("Europe/London")
 DEFAULTS = RequestTimes()
@@ -116,6 +117,6 @@ def test_the_agreement_page_states_the_due_times(client):
         special_category_condition="Test",
         green_due_working_days=5,
     )
-    client.force_login(make_user())
+    signed_in_with_factor(client, make_user())
     html = client.get("/governance/agreement/").content.decode()
     assert "Red within 4 hours, amber within 24 hours, green within 5 working days" in html

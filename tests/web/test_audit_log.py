@@ -7,6 +7,7 @@ from mast.access.models import Role
 from mast.audit import chain
 from mast.audit.models import AuditEvent
 from tests.factories.access import make_user
+from tests.signing_in import signed_in_with_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def logged():
 
 
 def test_an_ig_officer_reads_who_did_what_and_why(logged, client):
-    client.force_login(make_user(Role.IG_OFFICER, username="ig.officer"))
+    signed_in_with_factor(client, make_user(Role.IG_OFFICER, username="ig.officer"))
     page = client.get(reverse("web:audit-log")).content.decode()
     for text in (
         "mash.worker",
@@ -46,7 +47,7 @@ def test_an_ig_officer_reads_who_did_what_and_why(logged, client):
 
 
 def test_filters_narrow_the_log(logged, client):
-    client.force_login(make_user(Role.IG_OFFICER))
+    signed_in_with_factor(client, make_user(Role.IG_OFFICER))
     only_refused = client.get(reverse("web:audit-log"), {"refused_only": "on"}).content.decode()
     assert "person:p2" in only_refused and "MASH-0007" not in only_refused
     by_case = client.get(reverse("web:audit-log"), {"purpose_reference": "mash-0007"}).content.decode()
@@ -54,12 +55,12 @@ def test_filters_narrow_the_log(logged, client):
 
 
 def test_a_bad_date_is_explained_not_ignored(logged, client):
-    client.force_login(make_user(Role.IG_OFFICER))
+    signed_in_with_factor(client, make_user(Role.IG_OFFICER))
     page = client.get(reverse("web:audit-log"), {"since": "31/02/2026"}).content.decode()
     assert "From must be a real date" in page
 
 
 @pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.FEED_OWNER, Role.ADMINISTRATOR, Role.ANALYST])
 def test_nobody_else_reads_the_log(role, logged, client):
-    client.force_login(make_user(role))
+    signed_in_with_factor(client, make_user(role))
     assert client.get(reverse("web:audit-log")).status_code == 403

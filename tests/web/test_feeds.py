@@ -15,6 +15,7 @@ from mast.feeds.services import load_file, source_for_mapping
 from tests.factories.access import make_user
 from tests.feeds.conftest import write_feed
 from tests.feeds.samples import GOOD_ROWS
+from tests.signing_in import signed_in_with_factor
 
 pytestmark = pytest.mark.django_db
 BAD_ROWS = [
@@ -27,7 +28,7 @@ BAD_ROWS = [
 def owner(source, client):
     user = make_user(Role.FEED_OWNER, agency=source.agency)
     source.owners.add(user)
-    client.force_login(user)
+    signed_in_with_factor(client, user)
     return user
 
 
@@ -59,7 +60,7 @@ def test_the_feeds_page_lists_the_owners_loads_and_no_one_elses(owner, source, c
 
 @pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.IG_OFFICER, Role.ADMINISTRATOR, Role.ANALYST])
 def test_people_who_own_no_feed_are_refused(role, client, source):
-    client.force_login(make_user(role, agency=source.agency))
+    signed_in_with_factor(client, make_user(role, agency=source.agency))
     assert client.get(reverse("web:feeds")).status_code == 403
     assert upload(client, source.code, "feed.csv", b"x").status_code == 403
 
@@ -132,7 +133,7 @@ def test_progress_is_polled_without_reading_records_and_only_by_the_feeds_owners
     assert client.get(url).json() == {"running": False, "summary": "Loaded 1,200 rows."}
     assert AuditEvent.objects.count() == before
 
-    client.force_login(make_user(Role.FEED_OWNER, agency=source.agency))  # owns no feed
+    signed_in_with_factor(client, make_user(Role.FEED_OWNER, agency=source.agency))  # owns no feed
     assert client.get(url).status_code == 403
 
 

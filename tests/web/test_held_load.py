@@ -10,6 +10,7 @@ from mast.feeds.services import load_file
 from tests.factories.access import make_user
 from tests.factories.feeds import rows
 from tests.feeds.conftest import write_feed
+from tests.signing_in import signed_in_with_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def owner(source, client):
     user = make_user(Role.FEED_OWNER, agency=source.agency)
     source.owners.add(user)
-    client.force_login(user)
+    signed_in_with_factor(client, user)
     return user
 
 
@@ -80,9 +81,9 @@ def test_a_held_load_overtaken_by_a_later_file_can_no_longer_be_applied(
 
 
 def test_only_the_feeds_owners_may_apply_it(held, client, source):
-    client.force_login(make_user(Role.FEED_OWNER, agency=source.agency))  # owns no feed
+    signed_in_with_factor(client, make_user(Role.FEED_OWNER, agency=source.agency))  # owns no feed
     assert client.post(reverse("web:feed-load-apply", args=[held.pk]), {"confirm": "yes"}).status_code == 403
-    client.force_login(make_user(Role.PRACTITIONER, agency=source.agency))
+    signed_in_with_factor(client, make_user(Role.PRACTITIONER, agency=source.agency))
     assert client.post(reverse("web:feed-load-apply", args=[held.pk]), {"confirm": "yes"}).status_code == 403
     assert open_count(source) == 100
 

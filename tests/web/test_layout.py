@@ -55,7 +55,7 @@ def test_the_cookies_page_names_the_two_cookies_mast_sets(client, settings):
 
     assert settings.SESSION_COOKIE_NAME in html
     assert settings.CSRF_COOKIE_NAME in html
-    assert "8 hours without using MAST" in html
+    assert "30 minutes without using MAST, and in any case 10 hours after you signed in" in html
     assert "does not use analytics" in html
 
 

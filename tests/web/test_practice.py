@@ -27,6 +27,7 @@ from tests.factories.people import (
     page_text,
     practitioner,
 )
+from tests.signing_in import signed_in_with_factor
 
 pytestmark = pytest.mark.django_db
 # Fixtures from tests/factories/people.py used here (agreement_purposes is autouse).
@@ -47,7 +48,7 @@ def last_sequence() -> int:
 
 def test_a_person_page_asks_for_a_purpose_first_and_then_goes_back_to_it(client, family):
     user = make_user(Role.PRACTITIONER, agency=family.csc.agency)
-    client.force_login(user)
+    signed_in_with_factor(client, user)
     person_url = reverse("web:person", args=[family.tyler.public_id])
 
     asked = client.get(person_url)
@@ -71,7 +72,7 @@ def test_a_person_page_asks_for_a_purpose_first_and_then_goes_back_to_it(client,
 
 
 def test_the_search_page_asks_for_a_purpose_before_any_terms_are_typed(client, family):
-    client.force_login(make_user(Role.PRACTITIONER, agency=family.csc.agency))
+    signed_in_with_factor(client, make_user(Role.PRACTITIONER, agency=family.csc.agency))
 
     response = client.get(reverse("web:search"))
 
@@ -83,7 +84,7 @@ def test_the_search_page_asks_for_a_purpose_before_any_terms_are_typed(client, f
     ["https://elsewhere.example/", "//elsewhere.example/x", "/\\elsewhere.example", "javascript:alert(1)"],
 )
 def test_the_purpose_page_returns_only_to_pages_on_this_site(client, family, next_url):
-    client.force_login(make_user(Role.PRACTITIONER, agency=family.csc.agency))
+    signed_in_with_factor(client, make_user(Role.PRACTITIONER, agency=family.csc.agency))
 
     response = client.post(
         reverse("web:purpose"), {"reference": "REF-1", "reason": "child_at_risk", "next": next_url}
@@ -94,7 +95,7 @@ def test_the_purpose_page_returns_only_to_pages_on_this_site(client, family, nex
 
 
 def test_the_purpose_page_says_what_is_missing(client, family):
-    client.force_login(make_user(Role.PRACTITIONER, agency=family.csc.agency))
+    signed_in_with_factor(client, make_user(Role.PRACTITIONER, agency=family.csc.agency))
 
     response = client.post(reverse("web:purpose"), {"reference": "  ", "next": "/search/"})
 
@@ -120,7 +121,7 @@ def test_the_purpose_page_shows_the_current_purpose_and_takes_a_new_one(client, 
 
 @pytest.mark.parametrize("role", [Role.FEED_OWNER, Role.IG_OFFICER, Role.ADMINISTRATOR, Role.ANALYST])
 def test_only_practitioners_state_a_purpose(client, role):
-    client.force_login(make_user(role))
+    signed_in_with_factor(client, make_user(role))
 
     assert client.get(reverse("web:purpose")).status_code == 403
     assert (
@@ -390,7 +391,7 @@ def test_a_restricted_case_shows_other_agencies_only_whom_to_contact(
 
 def test_a_restricted_case_shows_in_full_to_its_own_agency(client, family, restricted):
     nurse = make_user(Role.PRACTITIONER, agency=restricted.source.agency)
-    client.force_login(nurse)
+    signed_in_with_factor(client, nurse)
     client.post(reverse("web:purpose"), {"reference": "HV-9", "reason": "child_at_risk"})
 
     text = page_text(client.get(reverse("web:person", args=[family.tyler.public_id])))
@@ -647,7 +648,7 @@ def test_the_home_page_sends_a_practitioner_to_search(client, practitioner):
 
 def test_search_withholds_the_postcode_of_a_record_another_agency_restricted(client, family, identity_search):
     officer = make_user(Role.PRACTITIONER, agency=PartnerRecord.objects.get(person_ref="N1").source.agency)
-    client.force_login(officer)
+    signed_in_with_factor(client, officer)
     client.post(reverse("web:purpose"), {"reference": "OP-41", "reason": "mash_triage"})
     tyler_record = PartnerRecord.objects.get(person_ref="C1")
     PartnerRecord.objects.filter(pk=tyler_record.pk).update(postcode="ZZ9 9RF")
@@ -687,7 +688,7 @@ def test_a_search_is_posted_once_and_its_results_read_again_without_resubmitting
 def test_results_are_for_the_session_that_searched_only(client, practitioner, family, identity_search):
     url = _search_url(client, {"family_name": "Barker"})
     other = make_user(Role.PRACTITIONER, agency=practitioner.agency)
-    client.force_login(other)
+    signed_in_with_factor(client, other)
     client.post(reverse("web:purpose"), {"reference": "OP-7", "reason": "mash_triage"})
 
     response = client.get(url)
@@ -730,8 +731,35 @@ def test_a_search_too_broad_to_rank_says_how_many_and_asks_for_one_more_detail(
 
     text = page_text(client.get(_search_url(client, {"family_name": "Smith"})))
 
-    assert "At least 240 people match the details you entered" in text
+    assert "240 people match the details you entered: too many to put in a useful order" in text
     assert "Add one more detail" in text and "found, the closest match first" not in text
+
+
+def test_a_search_too_broad_even_to_count_says_more_than_how_many(client, practitioner, family, monkeypatch):
+    monkeypatch.setattr(
+        "mast.people.search.identity_search.find_people",
+        lambda query: PeopleFound((), 240, too_broad=True, exact=False),
+    )
+
+    text = page_text(client.get(_search_url(client, {"family_name": "Smith"})))
+
+    assert "More than 240 people match the details you entered" in text
+    assert "Add one more detail" in text
+
+
+def test_people_who_match_equally_well_at_the_top_are_said_to(client, practitioner, family, monkeypatch):
+    tyler, ruby = (PartnerRecord.objects.get(person_ref=ref) for ref in ("C1", "C2"))
+    matches = tuple(
+        SimpleNamespace(person_id=record.link.person_id, record_ids=(record.pk,), score=score, reasons=("x",))
+        for record, score in ((tyler, 0.5), (ruby, 0.5), (tyler, 0.2))
+    )
+    monkeypatch.setattr(
+        "mast.people.search.identity_search.find_people", lambda query: PeopleFound(matches, 3)
+    )
+
+    text = page_text(client.get(_search_url(client, {"family_name": "Barker", "postcode": "NS1 1AA"})))
+
+    assert "The first 2 match what you entered equally well: their order says nothing" in text
 
 
 # -- a referral reaches the allocated worker when they use MAST (issue 14) -----------------------------------
@@ -859,7 +887,7 @@ def test_practitioners_navigation_has_search_and_counts_what_is_waiting(client, 
 
 def test_a_form_address_opened_in_the_browser_gets_a_page_that_says_what_to_do(client):
     owner = make_user(Role.FEED_OWNER)
-    client.force_login(owner)
+    signed_in_with_factor(client, owner)
 
     response = client.get(reverse("web:feed-upload"))
 

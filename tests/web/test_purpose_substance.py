@@ -12,6 +12,7 @@ from mast.gate import purpose as stated_purpose
 from mast.governance.demo import ensure_purposes
 from tests.factories.access import make_agency, make_user
 from tests.factories.people import page_text
+from tests.signing_in import signed_in_with_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def _state(client, reference: str, reason: str = "child_at_risk"):
 
 @pytest.mark.parametrize("placeholder", ["x", ".", "test", "----"])
 def test_a_placeholder_is_refused_with_the_agencys_examples(client, police, placeholder):
-    client.force_login(make_user(Role.PRACTITIONER, agency=police))
+    signed_in_with_factor(client, make_user(Role.PRACTITIONER, agency=police))
     response = _state(client, placeholder)
     assert response.status_code == 200
     text = page_text(response)
@@ -50,19 +51,19 @@ def test_a_placeholder_is_refused_with_the_agencys_examples(client, police, plac
 
 @pytest.mark.parametrize("reference", ["CR/004512/26", "inc-20261101"])
 def test_a_reference_of_one_of_the_agencys_shapes_is_accepted(client, police, reference):
-    client.force_login(make_user(Role.PRACTITIONER, agency=police))
+    signed_in_with_factor(client, make_user(Role.PRACTITIONER, agency=police))
     assert _state(client, reference).status_code == 302
     assert AccessPurpose.objects.get().reference == reference
 
 
 def test_the_purpose_page_names_the_agencys_shapes(client, police):
-    client.force_login(make_user(Role.PRACTITIONER, agency=police))
+    signed_in_with_factor(client, make_user(Role.PRACTITIONER, agency=police))
     text = page_text(client.get(reverse("web:purpose")))
     assert "Your agency's crime reference, like CR/123456/26 or incident log, like INC-20261128." in text
 
 
 def test_an_agency_without_shapes_still_refuses_a_placeholder(client):
-    client.force_login(make_user(Role.PRACTITIONER))
+    signed_in_with_factor(client, make_user(Role.PRACTITIONER))
     assert "at least 4 characters including a number" in page_text(_state(client, "x"))
     assert _state(client, "MASH-0042").status_code == 302
 
@@ -78,7 +79,7 @@ def test_a_shape_whose_example_does_not_fit_is_refused_to_the_administrator(poli
 
 def test_a_purpose_lapses_after_the_idle_limit_and_the_page_says_why(client, settings):
     settings.MAST_PURPOSE_IDLE_MINUTES = 30
-    client.force_login(make_user(Role.PRACTITIONER))
+    signed_in_with_factor(client, make_user(Role.PRACTITIONER))
     _state(client, "MASH-0042")
     session = client.session
     session[stated_purpose.USED_AT_KEY] = int(time.time()) - 31 * 60
@@ -91,7 +92,7 @@ def test_a_purpose_lapses_after_the_idle_limit_and_the_page_says_why(client, set
 
 def test_use_keeps_a_purpose_alive(client, settings):
     settings.MAST_PURPOSE_IDLE_MINUTES = 30
-    client.force_login(make_user(Role.PRACTITIONER))
+    signed_in_with_factor(client, make_user(Role.PRACTITIONER))
     _state(client, "MASH-0042")
     session = client.session
     session[stated_purpose.USED_AT_KEY] = int(time.time()) - 29 * 60

@@ -19,6 +19,7 @@ from tests.factories.identity import (
     person_of,
     tasks_run_at_once,
 )
+from tests.signing_in import signed_in_with_factor
 
 pytestmark = pytest.mark.django_db
 # The autouse fixtures: matching state goes to a temporary directory; queued tasks run at once.
@@ -33,7 +34,7 @@ def police():
 @pytest.fixture
 def ig_officer(client):
     user = make_user(Role.IG_OFFICER)
-    client.force_login(user)
+    signed_in_with_factor(client, user)
     return user
 
 
@@ -65,7 +66,7 @@ def test_a_feed_owner_sees_only_pairs_touching_their_feeds(police, client):
     theirs = make_candidate(make_record(other, given_name="Tobias"), make_record(other, given_name="Toby"))
     owner = make_user(Role.FEED_OWNER, agency=police.agency)
     police.owners.add(owner)
-    client.force_login(owner)
+    signed_in_with_factor(client, owner)
 
     page = client.get(reverse("web:review-queue")).content.decode()
 
@@ -84,7 +85,7 @@ def test_other_roles_are_refused_the_list_and_the_pair(role, police, client):
     candidate = make_candidate(make_record(police), make_record(police))
     user = make_user(role)
     police.owners.add(user)  # owning a feed is not enough without the feed owner's role
-    client.force_login(user)
+    signed_in_with_factor(client, user)
 
     assert client.get(reverse("web:review-queue")).status_code == 403
     assert client.get(reverse("web:review-candidate", args=[candidate.pk])).status_code == 403
@@ -99,7 +100,7 @@ def test_a_reviewer_with_no_agency_is_refused_as_the_policy_says(police, client)
     officer = make_user(Role.IG_OFFICER)
     officer.agency = None  # an account not yet given its agency
     officer.save()
-    client.force_login(officer)
+    signed_in_with_factor(client, officer)
 
     assert client.get(reverse("web:review-queue")).status_code == 403
     assert client.get(reverse("web:review-candidate", args=[candidate.pk])).status_code == 403
@@ -320,7 +321,7 @@ def test_only_an_ig_officer_may_unlink(twins, police, client):
     link = PersonLink.objects.get(partner_record=b)
     owner = make_user(Role.FEED_OWNER, agency=police.agency)
     police.owners.add(owner)
-    client.force_login(owner)
+    signed_in_with_factor(client, owner)
     url = reverse("web:unlink-record", args=[link.pk])
 
     assert client.get(url).status_code == 403

@@ -6,13 +6,14 @@ import pytest
 from django.urls import reverse
 
 from tests.factories.access import make_user
+from tests.signing_in import signed_in_with_factor
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def signed_in(client):
-    client.force_login(make_user())
+    signed_in_with_factor(client, make_user())
     return client
 
 
@@ -54,7 +55,7 @@ def test_the_csp_allows_only_this_site_and_the_nonce(client):
 @pytest.mark.parametrize("who", ["anonymous", "signed in"])
 def test_the_security_headers_are_on_every_page(client, who):
     if who == "signed in":
-        client.force_login(make_user())
+        signed_in_with_factor(client, make_user())
     responses = list(pages(client))
     if who == "signed in":
         responses.append(client.get(reverse("web:home")))

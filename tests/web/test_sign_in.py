@@ -6,6 +6,7 @@ from django.urls import reverse
 from mast.access.models import Role
 from mast.access.services import capabilities
 from tests.factories.access import DEFAULT_PASSWORD, make_agency, make_user
+from tests.signing_in import give_second_factor, next_code, signed_in_with_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +22,10 @@ DISTINCTIVE = {
 
 def sign_in(client, username, password):
     return client.post(reverse("web:sign-in"), {"username": username, "password": password}, follow=True)
+
+
+def enter_code(client, user, **extra):
+    return client.post(reverse("web:second-factor"), {"code": next_code(user), **extra}, follow=True)
 
 
 def test_someone_not_signed_in_is_sent_from_home_to_sign_in(client):
@@ -45,8 +50,11 @@ def test_the_sign_in_page_is_a_govuk_form_with_labels_and_autocomplete(client):
 def test_signing_in_lands_on_home_with_the_roles_capabilities(client, role):
     agency = make_agency("Northshire Police")
     user = make_user(role=role, agency=agency, first_name="Alex", last_name="Morgan")
+    give_second_factor(user)
 
     response = sign_in(client, user.username, DEFAULT_PASSWORD)
+    assert response.redirect_chain[-1][0] == reverse("web:second-factor")
+    response = enter_code(client, user)
 
     assert response.redirect_chain[-1][0] == reverse("web:home")
     html = response.content.decode()
@@ -65,12 +73,29 @@ def test_signing_in_lands_on_home_with_the_roles_capabilities(client, role):
             assert "Coming soon" in html
 
 
-def test_signing_in_returns_to_the_page_asked_for(client):
+def test_signing_in_returns_to_the_page_asked_for_after_the_second_factor(client):
     user = make_user()
+    give_second_factor(user)
     response = client.post(
-        reverse("web:sign-in"), {"username": user.username, "password": DEFAULT_PASSWORD, "next": "/cookies/"}
+        reverse("web:sign-in"), {"username": user.username, "password": DEFAULT_PASSWORD, "next": "/alerts/"}
     )
-    assert response["Location"] == "/cookies/"
+    assert response["Location"] == f"{reverse('web:second-factor')}?next=%2Falerts%2F"
+
+    response = client.post(reverse("web:second-factor"), {"code": next_code(user), "next": "/alerts/"})
+
+    assert response["Location"] == "/alerts/"
+
+
+def test_a_next_address_off_the_site_is_ignored(client):
+    user = make_user()
+    give_second_factor(user)
+    client.post(reverse("web:sign-in"), {"username": user.username, "password": DEFAULT_PASSWORD})
+
+    response = client.post(
+        reverse("web:second-factor"), {"code": next_code(user), "next": "https://evil.example/"}
+    )
+
+    assert response["Location"] == reverse("web:home")
 
 
 def test_a_wrong_password_shows_the_error_summary_and_does_not_sign_in(client):
@@ -109,14 +134,14 @@ def test_a_switched_off_account_cannot_sign_in(client):
 
 
 def test_someone_already_signed_in_is_sent_home_from_sign_in(client):
-    client.force_login(make_user())
+    signed_in_with_factor(client, make_user())
     response = client.get(reverse("web:sign-in"))
     assert response.status_code == 302
     assert response["Location"] == reverse("web:home")
 
 
 def test_signing_out_by_post_signs_out(client):
-    client.force_login(make_user())
+    signed_in_with_factor(client, make_user())
 
     response = client.post(reverse("web:sign-out"))
 
@@ -127,7 +152,7 @@ def test_signing_out_by_post_signs_out(client):
 
 
 def test_signing_out_by_get_is_refused(client):
-    client.force_login(make_user())
+    signed_in_with_factor(client, make_user())
 
     response = client.get(reverse("web:sign-out"))
 
@@ -139,7 +164,7 @@ def test_the_navigation_shows_who_is_signed_in_and_a_sign_out_form(client):
     user = make_user(
         agency=make_agency("Northshire Fire and Rescue Service"), first_name="Jo", last_name="Bloggs"
     )
-    client.force_login(user)
+    signed_in_with_factor(client, user)
 
     html = client.get(reverse("web:home")).content.decode()
 
@@ -150,7 +175,9 @@ def test_the_navigation_shows_who_is_signed_in_and_a_sign_out_form(client):
 
 def test_what_a_user_typed_is_escaped(client):
     agency = make_agency("<b>Agency</b>")
-    client.force_login(make_user(agency=agency, first_name="<script>alert(1)</script>", last_name=""))
+    signed_in_with_factor(
+        client, make_user(agency=agency, first_name="<script>alert(1)</script>", last_name="")
+    )
 
     html = client.get(reverse("web:home")).content.decode()
 

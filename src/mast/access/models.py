@@ -1,7 +1,11 @@
 """Agencies, users and roles: who someone is and which partner they work for."""
 
+import hashlib
+
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
+from django_otp.models import Device, ThrottlingMixin
 
 
 class AgencyKind(models.TextChoices):
@@ -93,6 +97,61 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.agency})"
+
+
+class SignedInSession(models.Model):
+    """One live sign-in: which session is whose, so switching off a leaver (or their agency) can end every
+    session they have at once instead of waiting for it to expire."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} since {self.signed_in_at:%Y-%m-%d %H:%M}"
+
+
+def hash_recovery_code(code: str) -> str:
+    """Recovery codes carry 80 random bits, so one SHA-256 is enough: nobody can guess their way back from
+    the hash, and unlike a password there is no human choice to protect with a slow hash."""
+    plain = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(plain.encode()).hexdigest()
+
+
+class RecoveryCodes(ThrottlingMixin, Device):
+    """A user's single-use recovery codes, for the day their phone is lost: only their hashes are kept, and a
+    code is struck off the moment it is used. A django-otp device, so a session signed in with one counts as
+    having passed the second factor like any other."""
+
+    hashes = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "recovery codes"
+
+    @property
+    def remaining(self) -> int:
+        return len(self.hashes)
+
+    def verify_token(self, token) -> bool:
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        wanted = hash_recovery_code(str(token))
+        with transaction.atomic():
+            # Locked and read again, so two requests racing with the same code cannot both use it.
+            fresh = RecoveryCodes.objects.select_for_update().get(pk=self.pk)
+            if wanted in fresh.hashes:
+                fresh.hashes = [h for h in fresh.hashes if h != wanted]
+                fresh.throttle_reset(commit=False)
+                fresh.save()
+                self.hashes = fresh.hashes
+                return True
+            fresh.throttle_increment(commit=True)
+        return False
+
+    def get_throttle_factor(self) -> int:
+        return 1
 
 
 class CaseReferenceShape(models.Model):

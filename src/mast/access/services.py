@@ -105,6 +105,11 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
             "web:requests-dashboard",
         ),
         Capability(
+            "See the partnership's figures",
+            "Trends, demand and data quality across MAST, after small numbers are hidden.",
+            "web:analytics",
+        ),
+        Capability(
             "Read the data-sharing agreement",
             "Which partners share which fields, for which purpose, on which lawful basis and for how long.",
             "web:agreement",
@@ -116,17 +121,44 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
             "Make, rotate and revoke the keys partners' systems use to push records or ask about a person.",
             "api:keys",
         ),
-        Capability("Manage users", "Add people, set their role and agency, and switch off accounts."),
-        Capability("Manage agencies", "Add the partner agencies that share data with MAST or use it."),
         Capability(
-            "Manage data sources",
-            "Set up the feeds each agency sends and how their files map to MAST's headline record.",
+            "Manage users",
+            "Add people or a whole agency from a CSV file, set their role and team, send them a link to "
+            "choose a password, reset a lost second factor, and switch off leavers' accounts.",
+            "web:admin-users",
+        ),
+        Capability(
+            "Manage agencies and teams",
+            "Add the partner agencies that share data with MAST or use it, and their teams.",
+            "web:admin-agencies",
+        ),
+        Capability(
+            "Choose who owns each feed",
+            "Set which of a partner's feed owners upload its files and look after its data.",
+            "web:admin-feeds",
         ),
     ),
     Role.ANALYST: (
         Capability(
-            "See aggregate figures",
-            "Trends, demand and data quality, as counts only. You cannot see any person's details.",
+            "See trends over three years",
+            "People known to one, two, or three or more agencies, new involvements and the front door, month "
+            "by month. Counts only: you cannot see any person's details.",
+            "web:analytics",
+        ),
+        Capability(
+            "See demand between agencies",
+            "Targeted requests and how they were answered, referrals to allocated workers, alerts.",
+            "web:analytics-demand",
+        ),
+        Capability(
+            "See the quality of each feed",
+            "Rows rejected and flagged, completeness, matching, review backlog and late files.",
+            "web:analytics-quality",
+        ),
+        Capability(
+            "See whether MAST's use falls fairly",
+            "Person pages opened and requests sent, by the sex, age band and area of the person concerned.",
+            "web:analytics-fairness",
         ),
     ),
 }

@@ -156,15 +156,14 @@ def _contact(item: InvolvementLine) -> dict | None:
     ]
     if not (telecom or item.lead_practitioner or item.team):
         return None
-    organisation = {"resourceType": "Organization", "name": item.team or item.agency}
-    if telecom or item.lead_practitioner:
-        organisation["contact"] = [
-            {
-                "telecom": telecom or None,
-                "name": {"text": item.lead_practitioner} if item.lead_practitioner else None,
-            }
-        ]
-        organisation["contact"] = [{k: v for k, v in organisation["contact"][0].items() if v}]
+    organisation: dict = {"resourceType": "Organization", "name": item.team or item.agency}
+    person: dict = {}
+    if item.lead_practitioner:
+        person["name"] = {"text": item.lead_practitioner}
+    if telecom:
+        person["telecom"] = telecom
+    if person:
+        organisation["contact"] = [person]
     return Organization.model_validate(organisation).model_dump(mode="json", exclude_none=True)
 
 

@@ -12,6 +12,7 @@ that fail are refused one by one and the rest applied (ADR 0014).
 import dataclasses
 import hashlib
 import json
+import logging
 import os
 import uuid
 from dataclasses import dataclass
@@ -24,16 +25,21 @@ from mast.api.models import PushReceipt
 from mast.audit import chain
 from mast.canonical import CATEGORIES, FIELD_NAMES, SEXES, STATUSES
 from mast.config.paths import private_dir
-from mast.feeds.mapping import Guard, Mapping, load_mapping
+from mast.feeds.mapping import Guard, Mapping, MappingError, load_mapping
 from mast.feeds.models import Load, Source
 from mast.feeds.services import queue_load
 from mast.feeds.withdrawal import NotHeld, withdraw
 from mast.ingest.intake import ingest_queued
 from mast.ingest.queue import incoming_dir
 
+log = logging.getLogger(__name__)
 MAX_BATCH = 1000
 # Nothing a push leaves out is removed, and a push with bad records applies the good ones: never held.
 NEVER_HOLD = Guard(max_removed_share=1.0, max_removed=2**31, max_rejected_share=1.0)
+
+
+class PushUnavailable(RuntimeError):
+    """The source's mapping cannot be read, so its records cannot be checked: nothing is loaded."""
 
 
 class IdempotencyConflict(ValueError):
@@ -104,6 +110,14 @@ def push_records(holder: KeyHolder, records: list[dict], idempotency_key: str = 
         earlier = PushReceipt.objects.filter(api_key=key, idempotency_key=idempotency_key).first()
         if earlier is not None:
             return _replay(earlier, digest)
+    try:
+        mapping = push_mapping(key.source)
+    except MappingError as exc:
+        log.error("push refused for source %s: its mapping cannot be read", key.source.code)
+        raise PushUnavailable(
+            "Your feed's mapping cannot be read, so MAST cannot check records for it. Nothing was loaded: "
+            "tell your feed owner."
+        ) from exc
     path = _write_push(records)
     try:
         load = queue_load(
@@ -111,7 +125,7 @@ def push_records(holder: KeyHolder, records: list[dict], idempotency_key: str = 
             path,
             file_name=f"Partner API push: {len(records)} record(s) (key {key.key_id})",
         )
-        result = ingest_queued(load, path, mapping=push_mapping(key.source))
+        result = ingest_queued(load, path, mapping=mapping)
     finally:
         path.unlink(missing_ok=True)  # the load archived its own copy
     answer = _answer(result.load)

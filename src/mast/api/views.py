@@ -68,6 +68,9 @@ class Records(PartnerView):
             (409, PROBLEM): OpenApiResponse(
                 ProblemSerializer, description="Idempotency-Key reused with other records."
             ),
+            (503, PROBLEM): OpenApiResponse(
+                ProblemSerializer, description="The feed's mapping cannot be read: nothing was loaded."
+            ),
             (422, PROBLEM): OpenApiResponse(
                 ProblemSerializer, description="No record could be loaded; each one's reason."
             ),
@@ -88,6 +91,8 @@ class Records(PartnerView):
             answer = push.push_records(request.user, body.validated_data["records"], key)
         except push.IdempotencyConflict as exc:
             return problem(409, "Idempotency-Key reused", str(exc), "idempotency-conflict")
+        except push.PushUnavailable as exc:
+            return problem(503, "Cannot check records for this feed", str(exc), "feed-unavailable")
         if answer.status_code == 422:
             return problem(
                 422,

@@ -155,11 +155,12 @@ def verify_against_checkpoints(checkpoints: list[Checkpoint]) -> list[Break]:
         value, written_at = signed[sequence]
         if sequence not in held:
             last = AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+            # Reported at the first event missing, not the checkpoint's: that is where the log stops.
             return [
                 Break(
-                    sequence,
-                    f"it is missing, but the checkpoint of {written_at} saw it: events after {last:,} were "
-                    "deleted (or the log was replaced)",
+                    last + 1,
+                    f"it is missing, and the checkpoint of {written_at} saw the log reach event "
+                    f"{sequence:,}: events after {last:,} were deleted (or the log was replaced)",
                 )
             ]
         if held[sequence] != value:

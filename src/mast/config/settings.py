@@ -6,6 +6,7 @@ Production (MAST_ENVIRONMENT=production) refuses to start without SECRET_KEY, AL
 
 import os
 import secrets
+from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -77,12 +78,17 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "rest_framework",
     "drf_spectacular",
     "mast.access",
+    "mast.administration",
     "mast.alerts",
+    "mast.analytics",
     "mast.api",
     "mast.audit",
     "mast.feeds",
@@ -96,12 +102,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so everything after it (the audit log, lockout) sees the client's address, not the proxy's.
+    "mast.web.sign_in_middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Sessions past their absolute limit end; a password alone reaches only the second-factor pages.
+    "mast.web.sign_in_middleware.SessionLimitsMiddleware",
+    "mast.web.sign_in_middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -113,6 +125,8 @@ MIDDLEWARE = [
     "mast.web.middleware.NotFoundMiddleware",
     # A search or look over the user's rate limit gets a page that says when they may go on.
     "mast.web.middleware.ThrottledMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the "try again later" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mast.config.urls"
@@ -136,6 +150,12 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "access.User"
+# django-axes first: it refuses a locked-out username and address before any password is checked. Then
+# Django's own check, which also refuses a switched-off account or one whose agency is switched off.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "mast.access.backends.AccountBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -171,10 +191,14 @@ TASKS = {
     }
 }
 
-# Sessions end when the browser closes and after 8 hours idle: shared devices are common at the front door.
-SESSION_COOKIE_AGE = 8 * 60 * 60
+# Sessions end when the browser closes, after MAST_IDLE_MINUTES without a request (a minute before, the page
+# warns and offers to stay signed in), and MAST_ABSOLUTE_HOURS after signing in whatever happens: shared
+# devices are common at the front door (docs/sign-in.md).
+MAST_IDLE_MINUTES = float(os.environ.get("MAST_IDLE_MINUTES", "30"))
+MAST_ABSOLUTE_HOURS = float(os.environ.get("MAST_ABSOLUTE_HOURS", "10"))
+SESSION_COOKIE_AGE = round(MAST_IDLE_MINUTES * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-# Without this the 8 hours would count from sign-in, not from the last request.
+# Without this the idle limit would count from sign-in, not from the last request.
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -190,6 +214,32 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Failed sign-ins (docs/sign-in.md): after MAST_LOCKOUT_FAILURES wrong passwords for one username from one
+# address, that pair is refused for MAST_LOCKOUT_MINUTES. Counting the pair, not the address alone, means
+# nobody can lock a colleague out by mistyping from a shared office address, nor lock out the office.
+AXES_FAILURE_LIMIT = int(os.environ.get("MAST_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("MAST_LOCKOUT_MINUTES", "15")) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "mast.web.views.sign_in.locked_out"
+# MAST writes its own audit events for sign-ins; axes' access log would be a second copy with the passwords'
+# field names in it.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Invitation and set-password links work once, for this long (Django's token changes with the password).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("MAST_LINK_HOURS", "72")) * 3600
+# The issuer an authenticator app shows next to the code.
+OTP_TOTP_ISSUER = os.environ.get("MAST_TOTP_ISSUER", "MAST")
+# A code is accepted from one 30-second step either side of now and never twice. No drift learning: a code
+# from the step ahead must not move the window forward for good.
+OTP_TOTP_SYNC = False
+# Behind nginx: the proxies whose X-Forwarded-For is believed (web/sign_in_middleware.py).
+MAST_TRUSTED_PROXIES = env_list("MAST_TRUSTED_PROXIES")
+# The health endpoint fails when the background worker has not been seen for this long (in production; set
+# MAST_HEALTH_NEEDS_WORKER=0 where the worker is watched some other way).
+MAST_HEALTH_NEEDS_WORKER = env_flag("MAST_HEALTH_NEEDS_WORKER", default=PRODUCTION)
+MAST_WORKER_LATE_MINUTES = int(os.environ.get("MAST_WORKER_LATE_MINUTES", "5"))
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -211,6 +261,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes logs every sign-in at INFO; MAST's audit log already records them, without the noise.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 MAST_TEMPLATES_DIR = PACKAGE_DIR / "web" / "templates"
@@ -219,6 +271,11 @@ MAST_TEMPLATES_DIR = PACKAGE_DIR / "web" / "templates"
 # defaults); the purge removes what is older.
 MAST_DISPLAY_MONTHS = int(os.environ.get("MAST_DISPLAY_MONTHS", "12"))
 MAST_RETENTION_MONTHS = int(os.environ.get("MAST_RETENTION_MONTHS", "36"))
+
+# Analytics (docs/analytics.md): counts from 1 to MAST_SUPPRESS_BELOW - 1 are never shown, and the facts its
+# figures are computed from are rebuilt after each load into one DuckDB file here (0600, like the database).
+MAST_SUPPRESS_BELOW = int(os.environ.get("MAST_SUPPRESS_BELOW", "5"))
+MAST_ANALYTICS_DIR = Path(os.environ.get("MAST_ANALYTICS_DIR", VAR_DIR / "analytics"))
 
 # The largest feed file a feed owner may upload through the browser; bigger files go through `mast load`.
 MAST_MAX_UPLOAD_BYTES = int(os.environ.get("MAST_MAX_UPLOAD_MB", "512")) * 1024**2

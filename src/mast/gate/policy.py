@@ -40,6 +40,11 @@ class Action(StrEnum):
     UPLOAD_FEED = "upload_feed"
     APPLY_HELD_LOAD = "apply_held_load"
     UNDO_LOAD = "undo_load"
+    MANAGE_USERS = "manage_users"
+    MANAGE_AGENCIES = "manage_agencies"
+    MANAGE_FEED_OWNERS = "manage_feed_owners"
+    VIEW_ANALYTICS = "view_analytics"
+    EXPORT_ANALYTICS = "export_analytics"
     # The partner API (mast.api): a partner system's key pushes records or asks whether a person is known;
     # people manage the keys, read the API's documentation and decide the questions held for review.
     API_PUSH = "api_push"
@@ -62,7 +67,13 @@ ALERTS = ("alerts", "Responding to alerts about my open cases")
 # Following or answering a targeted request: the request carries the requester's own stated purpose and case
 # reference, which its audit events record too.
 REQUESTS = ("targeted_request", "Sending, answering or following up a targeted request between agencies")
+# Running MAST itself: accounts, agencies, teams and who owns each feed. No safeguarding data is read.
+ADMINISTRATION = ("administration", "Administering MAST's users, agencies and feeds")
 PERFORMANCE = ("performance", "Seeing how quickly requests between agencies are answered (counts only)")
+
+# The partnership's figures: counts only, after disclosure control, never a person (mast.analytics). Each
+# view is still audited, so the partnership can see who looked at what figures.
+ANALYSIS = ("analysis", "Trends, demand and data quality for the partnership (aggregate figures only)")
 
 PARTNER_API = ("partner_api", "A partner system sending its records, or managing its access")
 
@@ -72,6 +83,7 @@ API_QUERY_KEY = "api_query"
 
 _PRACTICE = frozenset({Role.PRACTITIONER})
 _REVIEWERS = frozenset({Role.FEED_OWNER, Role.IG_OFFICER})
+_ADMINISTRATORS = frozenset({Role.ADMINISTRATOR})
 
 RULES: dict[Action, tuple[frozenset[str], tuple[str, str] | None]] = {
     # action: (roles allowed, implied purpose — None means the user must state one)
@@ -111,6 +123,11 @@ RULES: dict[Action, tuple[frozenset[str], tuple[str, str] | None]] = {
     # Confirming that a held file may remove what it removes is the feed owner's call, for their own feed.
     Action.APPLY_HELD_LOAD: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
     Action.UNDO_LOAD: (frozenset({Role.FEED_OWNER}), DATA_QUALITY),
+    Action.MANAGE_USERS: (_ADMINISTRATORS, ADMINISTRATION),
+    Action.MANAGE_AGENCIES: (_ADMINISTRATORS, ADMINISTRATION),
+    Action.MANAGE_FEED_OWNERS: (_ADMINISTRATORS, ADMINISTRATION),
+    Action.VIEW_ANALYTICS: (frozenset({Role.ANALYST, Role.IG_OFFICER}), ANALYSIS),
+    Action.EXPORT_ANALYTICS: (frozenset({Role.ANALYST, Role.IG_OFFICER}), ANALYSIS),
     Action.API_PUSH: (frozenset({API_PUSH_KEY}), PARTNER_API),
     Action.API_WITHDRAW: (frozenset({API_PUSH_KEY}), PARTNER_API),
     # The question carries its own reason, from the agreement's code list (api/decision.py): no implied one.

@@ -188,6 +188,40 @@ def _add_row(partner: PartnerFile, values: dict[str, str], line: int, today: dat
         partner.latest[key] = (start, line, record)
 
 
+RELATIONSHIP_COLUMNS = ("person_ref", "related_person_ref", "relationship")
+
+
+def read_relationships(path: Path, source: str) -> list[tuple[str, str]]:
+    """A partner's relationships file (the columns of docs/feed-format.md's relationships feed) → pairs of
+    partner record keys ("source|person_ref") the partner says are related: two people, never a possible
+    match. Rows with an empty reference, or relating a record to itself, say nothing and are skipped."""
+    path = Path(path)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in RELATIONSHIP_COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                raise CanonicalFileError(
+                    f"{path}: a relationships file needs the columns {', '.join(RELATIONSHIP_COLUMNS)}; "
+                    f"it lacks {', '.join(missing)}."
+                )
+            pairs = []
+            for row in reader:
+                person, related = (
+                    (row.get("person_ref") or "").strip(),
+                    (row.get("related_person_ref") or "").strip(),
+                )
+                if person and related and person != related:
+                    pairs.append((f"{source}|{person}", f"{source}|{related}"))
+            return pairs
+    except UnicodeDecodeError as exc:
+        raise CanonicalFileError(f"{path}: not UTF-8 text (byte {exc.start}).") from None
+    except csv.Error as exc:
+        raise CanonicalFileError(f"{path}: not readable as CSV ({exc}).") from None
+    except OSError as exc:
+        raise CanonicalFileError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+
+
 # -- linking ---------------------------------------------------------------------------------------------
 
 
@@ -198,8 +232,10 @@ def link_files(
     retrain: bool = False,
     progress: Progress | None = None,
     today: date | None = None,
+    relationships: Iterable[tuple[str, str]] = (),
 ) -> LinkResult:
-    """Read the files, match their partner records and label every input row with its person."""
+    """Read the files, match their partner records and label every input row with its person.
+    `relationships`: pairs of record keys partners say are related (`read_relationships`)."""
     progress = progress or (lambda message: None)
     started = time.perf_counter()
     files = [read_file(path, today=today) for path in paths]
@@ -215,7 +251,9 @@ def link_files(
     seconds = {"read": time.perf_counter() - started}
     progress(f"read {sum(len(f.rows) for f in files):,} rows: {len(records):,} partner records")
 
-    linked = link_records(records, models_dir=models_dir, retrain=retrain, progress=progress)
+    linked = link_records(
+        records, models_dir=models_dir, retrain=retrain, progress=progress, relationships=relationships
+    )
     clustering, review, best = linked.clustering, linked.review, linked.best
     seconds.update(linked.seconds)
     started = time.perf_counter()

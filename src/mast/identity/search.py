@@ -39,7 +39,12 @@ from mast.feeds.models import PartnerRecord
 from mast.identity import linkage
 from mast.identity.models import Address, InvolvementAddress, Person
 from mast.identity.record_store import FIELDS
-from mast.identity.search_candidates import candidates, one_slip_away, postcodes_one_slip_away
+from mast.identity.search_candidates import (
+    MAX_COUNTED,
+    candidates,
+    one_slip_away,
+    postcodes_one_slip_away,
+)
 from mast.identity.search_index import CHUNK, standardised_row
 from mast.identity.search_query import MAX_LENGTH, BirthDate, SearchQuery, parse_birth_date
 from mast.identity.search_scoring import scorer
@@ -103,11 +108,12 @@ MAX_SCORED = 1000
 @dataclass(frozen=True)
 class PeopleFound:
     """Everyone above the threshold, best first, or, when the query is too broad to rank usefully, none and
-    how many at least. `total` is exact unless `too_broad`."""
+    how many match. `total` is exact unless `exact` is False: then more than `total` match."""
 
     matches: tuple[PersonMatch, ...]
     total: int
     too_broad: bool = False
+    exact: bool = True
 
 
 def _query_row(query: SearchQuery, *, swap_names: bool = False) -> dict:
@@ -141,7 +147,8 @@ def search_people(query: SearchQuery, *, limit: int = 20) -> list[PersonMatch]:
 def find_people(query: SearchQuery) -> PeopleFound:
     """Active people whose current partner records match the query above the threshold, best first, each with
     its reasons — all of them, or, when there are more than MAX_LISTED or not all could be weighed, none and
-    `too_broad`. Never a silent cut.
+    `too_broad` with how many match (exactly, unless even counting them would mean weighing more than
+    MAX_COUNTED records). Never a silent cut.
 
     A record with the partner reference asked for, or with the same valid NHS number, puts its person first.
     """
@@ -156,6 +163,34 @@ def find_people(query: SearchQuery) -> PeopleFound:
     ids, unscored = ranked[:MAX_SCORED], ranked[MAX_SCORED:]
     if not ids:
         return PeopleFound((), 0)
+    matches, weakest = _people(query, query_row, swapped_row, ids, found)
+    # Records not weighed that were found as strongly as one that counted might count too: not all weighed.
+    unweighed = found.capped or (
+        weakest is not None and any(found.strength[pk] >= weakest for pk in unscored)
+    )
+    if unweighed:
+        return _count(query, query_row, swapped_row, at_least=len(matches))
+    if len(matches) > MAX_LISTED:
+        return PeopleFound((), len(matches), too_broad=True)
+    return PeopleFound(tuple(matches), len(matches))
+
+
+def _count(query: SearchQuery, query_row: dict, swapped_row: dict | None, *, at_least: int) -> PeopleFound:
+    """A query too broad to rank, counted: every record its look-ups bring, up to MAX_COUNTED, weighed as a
+    listed search's are, so the page can say exactly how many people match. Beyond that, "more than" the
+    people the ranking pass found: weighing tens of thousands of records would keep the practitioner waiting
+    seconds for a number that only tells them to add a detail."""
+    found = candidates(query, query_row, swapped_row, limit=MAX_COUNTED)
+    ranked = found.ranked()
+    if found.capped or len(ranked) > MAX_COUNTED:
+        return PeopleFound((), at_least, too_broad=True, exact=False)
+    matches, _weakest = _people(query, query_row, swapped_row, ranked, found)
+    return PeopleFound((), len(matches), too_broad=True)
+
+
+def _people(query, query_row: dict, swapped_row: dict | None, ids: list[int], found):
+    """(the people these records belong to that are above the threshold, best first; the weakest look-up
+    strength among the records that counted)."""
     person_of: dict[int, int] = {}
     rows: list[dict] = []
     for start in range(0, len(ids), CHUNK):
@@ -183,13 +218,7 @@ def find_people(query: SearchQuery) -> PeopleFound:
         )
         matches.append(((rank[0], -probability, person), match))
     matches.sort(key=lambda m: m[0])
-    # Records not weighed that were found as strongly as one that counted might count too: not all weighed.
-    unweighed = found.capped or (
-        weakest is not None and any(found.strength[pk] >= weakest for pk in unscored)
-    )
-    if unweighed or len(matches) > MAX_LISTED:
-        return PeopleFound((), len(matches), too_broad=True)
-    return PeopleFound(tuple(match for _rank, match in matches), len(matches))
+    return [match for _rank, match in matches], weakest
 
 
 def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], found) -> dict:

@@ -28,6 +28,9 @@ from mast.identity.standardise import double_metaphone, given_name_groups, norma
 # Records one look-up may bring at most. A query as broad as "Smith" in a city brings more: the search then
 # says it is too broad rather than ranking an arbitrary part of it.
 MAX_FOUND = 3000
+# Records the look-ups may bring, and the search weigh, only to count how many people a too-broad query
+# matches (`search.find_people`): beyond this the page says "more than" instead of a number.
+MAX_COUNTED = 5000
 
 
 @cache
@@ -95,12 +98,14 @@ class Found:
     strength: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     by_reference: set[int] = field(default_factory=set)
     by_nhs_number: set[int] = field(default_factory=set)
-    # A look-up met MAX_FOUND: there are records like these that were not brought.
+    # A look-up met its limit: there are records like these that were not brought.
     capped: bool = False
+    # Records one look-up may bring: MAX_FOUND to rank, MAX_COUNTED to count.
+    limit: int = MAX_FOUND
 
     def add(self, ids: Iterable[int], strength: int) -> None:
         ids = list(ids)
-        if len(ids) >= MAX_FOUND:
+        if len(ids) >= self.limit:
             self.capped = True
         for pk in set(ids):
             self.strength[pk] += strength
@@ -115,7 +120,7 @@ class Found:
 EXACT_ID, NAME_KEY, DATE, POSTCODE, YEAR_KEY, SLIP = 100, 4, 4, 3, 2, 1
 
 
-def _records_by_keys(keys: Iterable[str]) -> list[int]:
+def _records_by_keys(keys: Iterable[str], limit: int) -> list[int]:
     keys = sorted(set(keys))
     table = connection.ops.quote_name(SearchKey._meta.db_table)
     found: list[int] = []
@@ -125,24 +130,24 @@ def _records_by_keys(keys: Iterable[str]) -> list[int]:
             chunk = keys[start : start + CHUNK]
             placeholders = ", ".join(["%s"] * len(chunk))
             cursor.execute(
-                f"SELECT partner_record_id FROM {table} WHERE key IN ({placeholders}) LIMIT {MAX_FOUND}",  # noqa: S608
+                f"SELECT partner_record_id FROM {table} WHERE key IN ({placeholders}) LIMIT {int(limit)}",  # noqa: S608
                 chunk,
             )
             found += [row[0] for row in cursor.fetchall()]
     return found
 
 
-def _current_by(column: str, values: Iterable[str]) -> list[int]:
-    """Current records whose `column` is one of `values`, at most MAX_FOUND."""
+def _current_by(column: str, values: Iterable[str], limit: int) -> list[int]:
+    """Current records whose `column` is one of `values`, at most `limit`."""
     values = sorted(set(values))
     current = PartnerRecord.objects.filter(removed_at__isnull=True)
     found: list[int] = []
     for start in range(0, len(values), CHUNK):
-        if len(found) >= MAX_FOUND:
+        if len(found) >= limit:
             break
         chunk = values[start : start + CHUNK]
-        found += current.filter(**{f"{column}__in": chunk}).values_list("pk", flat=True)[:MAX_FOUND]
-    return found[:MAX_FOUND]
+        found += current.filter(**{f"{column}__in": chunk}).values_list("pk", flat=True)[:limit]
+    return found[:limit]
 
 
 def _as_written(names: Iterable[str]) -> set[str]:
@@ -154,11 +159,12 @@ def _years() -> range:
     return range(1880, dt.date.today().year + 1)
 
 
-def candidates(query, row: dict, swapped_row: dict | None = None) -> Found:
+def candidates(query, row: dict, swapped_row: dict | None = None, *, limit: int | None = None) -> Found:
     """Records worth scoring against the query, `row` being the query standardised as a record is and
     `swapped_row` the same with the given and family names the other way round (None when that makes no
-    difference)."""
-    found = Found()
+    difference); each look-up brings at most `limit` (MAX_FOUND unless said)."""
+    limit = limit or MAX_FOUND
+    found = Found(limit=limit)
     current = PartnerRecord.objects.filter(removed_at__isnull=True)
     if query.reference:
         references = {query.reference, query.reference.upper()}
@@ -179,20 +185,20 @@ def candidates(query, row: dict, swapped_row: dict | None = None) -> Found:
     birth = query.birth_date
     if birth.date:
         dates = [d for d in (birth.date, birth.swapped) if d]
-        found.add(current.filter(date_of_birth__in=dates).values_list("pk", flat=True)[:MAX_FOUND], DATE)
+        found.add(current.filter(date_of_birth__in=dates).values_list("pk", flat=True)[:limit], DATE)
     postcode = query.normalised_postcode
     if " " in postcode:
-        found.add(current.filter(postcode=postcode).values_list("pk", flat=True)[:MAX_FOUND], POSTCODE)
+        found.add(current.filter(postcode=postcode).values_list("pk", flat=True)[:limit], POSTCODE)
         if row["family_name"] or row["given_name"]:
             # A slip in the postcode, with a name to tell the people at the neighbouring postcodes apart.
-            found.add(_current_by("postcode", postcodes_one_slip_away(postcode)), SLIP)
-    _by_names(found, row, birth)
+            found.add(_current_by("postcode", postcodes_one_slip_away(postcode), limit), SLIP)
+    _by_names(found, row, birth, limit)
     if swapped_row is not None:
-        _by_names(found, swapped_row, birth)
+        _by_names(found, swapped_row, birth, limit)
     return found
 
 
-def _by_names(found: Found, row: dict, birth) -> None:
+def _by_names(found: Found, row: dict, birth, limit: int) -> None:
     """Look-ups by the names: the family name's sound with any name the given name may stand for; the year of
     birth when no fuller date narrows it; the family name alone when nothing else is given."""
     given = row["given_name"] or ""
@@ -205,14 +211,16 @@ def _by_names(found: Found, row: dict, birth) -> None:
         return
     names = equivalent_given_names(given)
     if names:
-        found.add(_records_by_keys(search_key(NAME, s, n) for s in sounds for n in names), NAME_KEY)
+        found.add(_records_by_keys((search_key(NAME, s, n) for s in sounds for n in names), limit), NAME_KEY)
     if birth.year and (not birth.date or not names):
-        found.add(_records_by_keys(search_key(YEAR, s, birth.year) for s in sounds), YEAR_KEY)
+        found.add(_records_by_keys((search_key(YEAR, s, birth.year) for s in sounds), limit), YEAR_KEY)
     elif not names and not birth.date:
         # A family name alone: everyone whose family name sounds the same, whatever their year of birth
         # (every year's key), and those with no date of birth by the spelling itself.
-        found.add(_records_by_keys(search_key(YEAR, s, y) for s in sounds for y in _years()), NAME_KEY)
-        found.add(_current_by("family_name", _as_written([*family.split(), family])), NAME_KEY)
+        found.add(
+            _records_by_keys((search_key(YEAR, s, y) for s in sounds for y in _years()), limit), NAME_KEY
+        )
+        found.add(_current_by("family_name", _as_written([*family.split(), family]), limit), NAME_KEY)
     # One keying slip on either name: the spellings are generated here, so the records need no more keys.
     slipped = one_slip_away(family.replace(" ", ""))
     slips = {double_metaphone(v)[0] for v in slipped} - sounds - {""}
@@ -220,8 +228,8 @@ def _by_names(found: Found, row: dict, birth) -> None:
     typo_keys += [search_key(NAME, s, n) for s in slips for n in names]
     if birth.year and not birth.date:
         typo_keys += [search_key(YEAR, s, birth.year) for s in slips]
-    found.add(_records_by_keys(typo_keys), SLIP)
+    found.add(_records_by_keys(typo_keys, limit), SLIP)
     if not names and not birth.year:
         # A misspelt family name alone ("Smtih"): the records spelt as it would be without the slip. Their
         # sounds' keys would bring every Smith, Smit and Smyth in the region.
-        found.add(_current_by("family_name", _as_written(slipped)), SLIP)
+        found.add(_current_by("family_name", _as_written(slipped), limit), SLIP)

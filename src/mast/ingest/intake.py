@@ -11,6 +11,7 @@ from pathlib import Path
 from django.db import transaction
 
 from mast.alerts.services import raise_for_load as raise_alerts
+from mast.analytics.refresh import refresh_after_load
 from mast.feeds import undo
 from mast.feeds.mapping import Mapping
 from mast.feeds.models import Load, Source
@@ -61,6 +62,8 @@ def ingest_queued(
         return IngestResult(outcome.load, None)
     # Once the new records belong to people: tell other agencies' allocated workers (mast.alerts).
     raise_alerts(outcome.load)
+    # Then the partnership's figures (mast.analytics), which never hold up or undo the load.
+    refresh_after_load()
     return IngestResult(outcome.load, matched[0] if matched else None)
 
 

@@ -48,6 +48,22 @@ KINDS: dict[str, tuple[str, str]] = {
         "MAST: an overdue information request has been escalated to you",
         "An information request for a team you manage in MAST is overdue and has been escalated to you.",
     ),
+    "invitation": (
+        "MAST: you have been given an account",
+        "Your MAST administrator has given you an account. Use the link to choose your password; then sign "
+        "in and set up an authenticator app. The link works once, for a limited time.",
+    ),
+    "password_link": (
+        "MAST: choose a new password",
+        "Your MAST administrator sent you a link to choose a new password. It works once, for a limited "
+        "time. You will still need your authenticator app to sign in.",
+    ),
+    "factors_reset": (
+        "MAST: your second factor was reset",
+        "Your MAST administrator removed your authenticator app and recovery codes, as you asked. Use the "
+        "link to choose a new password (it works once, for a limited time); then sign in and set up an "
+        "authenticator app again. If you did not ask for this, tell your administrator now.",
+    ),
     "oversight_alert": (
         "MAST: an oversight alert for your agency",
         "MAST's oversight rules have raised an alert about how someone in your agency, or someone looking at "

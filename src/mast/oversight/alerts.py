@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from mast.access.models import Role, User
 from mast.audit.models import AuditEvent
+from mast.governance.models import AgreementPartner
+from mast.governance.services import current_agreement
 from mast.notifications.messages import build
 from mast.notifications.services import send
 from mast.oversight.models import OversightAlert
@@ -22,7 +24,25 @@ SAME_STRETCH = timedelta(hours=2)
 NOTE_MIN = 10
 
 
+def reviewing_agency(agency_id: int) -> int:
+    """Whose IG officers review an alert about this agency: its own, or, when it has none (a small partner
+    such as a housing association), those of the agency that hosts MAST for the partnership, so that no
+    alert goes unread."""
+    if ig_officers(agency_id).exists():
+        return agency_id
+    agreement = current_agreement()
+    host = (
+        AgreementPartner.objects.filter(agreement=agreement, role=AgreementPartner.Role.HOST)
+        .values_list("agency_id", flat=True)
+        .first()
+        if agreement
+        else None
+    )
+    return host or agency_id
+
+
 def raise_alert(finding, event: AuditEvent) -> OversightAlert:
+    finding.agency_id = reviewing_agency(finding.agency_id)
     with transaction.atomic():
         open_alerts = OversightAlert.objects.select_for_update().filter(
             rule=finding.rule, subject_id=event.user_id, agency_id=finding.agency_id, status="open"
@@ -91,13 +111,14 @@ def close(alert: OversightAlert, by: User, *, outcome: str, note: str) -> Oversi
 def raise_throttled(user: User, said: str) -> OversightAlert:
     """A user stopped by a rate limit: one alert per stretch, with no audit event of its own to point at (the
     gate audits the refusal itself, next)."""
+    agency_id = reviewing_agency(user.agency_id)
     with transaction.atomic():
         existing = (
             OversightAlert.objects.select_for_update()
             .filter(
                 rule=OversightAlert.Rule.THROTTLED,
                 subject=user,
-                agency_id=user.agency_id,
+                agency_id=agency_id,
                 status="open",
                 last_seen_at__gte=timezone.now() - SAME_STRETCH,
             )
@@ -109,7 +130,7 @@ def raise_throttled(user: User, said: str) -> OversightAlert:
             existing.save(update_fields=["summary", "last_seen_at"])
             return existing
         alert = OversightAlert.objects.create(
-            rule=OversightAlert.Rule.THROTTLED, agency_id=user.agency_id, subject=user, summary=summary
+            rule=OversightAlert.Rule.THROTTLED, agency_id=agency_id, subject=user, summary=summary
         )
     tell_ig_officers(alert)
     return alert

@@ -35,6 +35,14 @@ ACTIONS = {
     "close_oversight_alert": "Closed an oversight alert",
     "view_who_viewed": "Read who looked at a person",
     "export_who_viewed": "Downloaded who looked at a person",
+    "upload_feed": "Uploaded a feed file",
+    "view_feed_loads": "Read their feeds' loads",
+    "api_push": "A partner system sent records",
+    "api_withdraw": "A partner system withdrew a record",
+    "api_match": "A partner system asked whether a person is known",
+    "manage_api_keys": "Managed partner API keys",
+    "view_api_docs": "Read the partner API's documentation",
+    "review_api_query": "Reviewed a partner system's question",
 }
 
 TERMS = {
@@ -78,7 +86,10 @@ def forget() -> None:
 def terms(detail: dict) -> str:
     """A search's terms as an IG officer reads them: "last name Barker, postcode ZZ1 1AB"."""
     given = (detail or {}).get("terms") or {}
-    return ", ".join(f"{TERMS.get(k, k.replace('_', ' '))} {v}" for k, v in given.items() if v)
+    # In the search form's order: PostgreSQL's jsonb keeps keys in an order of its own.
+    order = {name: n for n, name in enumerate(TERMS)}
+    named = sorted(given.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+    return ", ".join(f"{TERMS.get(k, k.replace('_', ' '))} {v}" for k, v in named if v)
 
 
 def _person_id(target: str) -> str:

@@ -61,13 +61,18 @@ class AddressResult:
 
 @dataclass(frozen=True)
 class PeopleResults:
-    """One page of everyone found. When `too_broad`, no one is listed and `total` is a lower bound."""
+    """One page of everyone found. When `too_broad`, no one is listed; `total` is how many match, or, when not
+    `exact`, how many at least (counting them all would take too long)."""
 
     people: tuple[PersonResult, ...]
     total: int
     too_broad: bool
     page: Page
     threshold: str = THRESHOLD_WORDS
+    exact: bool = True
+    # How many people at the top match equally well (the same evidence): a family name and a postcode often
+    # fit a whole household, and the page says so rather than let the order look like a judgement.
+    joint_first: int = 0
 
     @property
     def first(self) -> int:
@@ -83,7 +88,18 @@ def search_people(scope: Scope, query: SearchQuery, *, page: int | str = 1) -> P
     found = identity_search.find_people(query)
     pages = Paginator(found.matches, PER_PAGE, allow_empty_first_page=True).get_page(page)
     people = tuple(_results(scope, list(pages.object_list)))
-    return PeopleResults(people, found.total, found.too_broad, pages)
+    exact = getattr(found, "exact", True)
+    return PeopleResults(
+        people, found.total, found.too_broad, pages, exact=exact, joint_first=_joint_first(found.matches)
+    )
+
+
+def _joint_first(matches) -> int:
+    """How many people lead the list with the same score as the first (1 when the first stands alone)."""
+    if not matches:
+        return 0
+    best = matches[0].score
+    return next((i for i, m in enumerate(matches) if m.score != best), len(matches))
 
 
 def _results(scope: Scope, matches) -> list[PersonResult]:

@@ -3,6 +3,7 @@
 Every step is idempotent, so `make demo` can be run again and again without failing or duplicating data.
 """
 
+import base64
 import json
 import os
 from dataclasses import dataclass
@@ -11,6 +12,8 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.db import transaction
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mast.access.models import Agency, AgencyKind, CaseReferenceShape, Role, User
 from mast.config.paths import VAR_DIR
@@ -180,6 +183,38 @@ DEMO_USERS = (
 
 def demo_password() -> str:
     return os.environ.get("MAST_DEMO_PASSWORD", DEFAULT_PASSWORD)
+
+
+# Every demo user's authenticator app has this secret (base32, as apps take it), so one entry in an app, or
+# `mast demo_code`, signs in as any of them. MAST_DEMO_TOTP_SECRET changes it. Demo only: real users each set
+# up their own app at their first sign-in.
+DEFAULT_TOTP_SECRET = "NORTHSHIREMASTDEMOSYNTHETICDATA2"  # noqa: S105 (the demo's, documented in the README)
+
+
+def demo_totp_secret() -> str:
+    return os.environ.get("MAST_DEMO_TOTP_SECRET", DEFAULT_TOTP_SECRET).replace(" ", "").upper()
+
+
+def demo_totp_uri() -> str:
+    return f"otpauth://totp/MAST%20demo?secret={demo_totp_secret()}&issuer=MAST%20demo&digits=6&period=30"
+
+
+def current_demo_code() -> str:
+    return f"{totp(base64.b32decode(demo_totp_secret())):06d}"
+
+
+@transaction.atomic
+def ensure_demo_second_factors(users: list[User]) -> None:
+    """Give each demo user the demo authenticator app (replacing any other they set up)."""
+    key = base64.b32decode(demo_totp_secret()).hex()
+    for user in users:
+        TOTPDevice.objects.filter(user=user).exclude(name=DEMO_DEVICE).delete()
+        TOTPDevice.objects.update_or_create(
+            user=user, name=DEMO_DEVICE, defaults={"key": key, "confirmed": True, "last_t": -1}
+        )
+
+
+DEMO_DEVICE = "Demo authenticator"
 
 
 def ensure_partners() -> list[Source]:

@@ -2,9 +2,12 @@ from django.contrib.auth.views import LogoutView
 from django.urls import path
 
 from mast.web.permissions import public
+from mast.web.views import administration as admin_views
+from mast.web.views import agencies as agency_views
 from mast.web.views import alerts as alert_views
+from mast.web.views import analytics as analytics_views
 from mast.web.views import audit as audit_views
-from mast.web.views import feeds, pages, practice
+from mast.web.views import feeds, pages, practice, sign_in, status
 from mast.web.views import governance as governance_views
 from mast.web.views import identity as identity_views
 from mast.web.views import oversight as oversight_views
@@ -13,9 +16,39 @@ from mast.web.views import requests as request_views
 app_name = "web"
 urlpatterns = [
     path("", pages.home, name="home"),
-    path("sign-in/", public(pages.SignInView.as_view()), name="sign-in"),
+    path("sign-in/", public(sign_in.SignInView.as_view()), name="sign-in"),
+    path("sign-in/code/", sign_in.second_factor, name="second-factor"),
+    path("sign-in/set-up/", sign_in.second_factor_setup, name="second-factor-setup"),
+    path("set-password/<str:uidb64>/<str:token>/", sign_in.set_password, name="set-password"),
     # Django's LogoutView accepts POST only, so a link or a prefetch cannot sign anyone out.
     path("sign-out/", public(LogoutView.as_view()), name="sign-out"),
+    path("signed-out/", sign_in.signed_out, name="signed-out"),
+    path("session/keep-alive/", sign_in.keep_alive, name="keep-alive"),
+    path("account/", sign_in.account, name="account"),
+    path("health/", status.health, name="health"),
+    # The administrator's pages: users, agencies and teams, and who owns each feed.
+    path("administration/users/", admin_views.users, name="admin-users"),
+    path("administration/users/new/", admin_views.user_new, name="admin-user-new"),
+    path("administration/users/import/", admin_views.users_import, name="admin-users-import"),
+    path("administration/users/<int:pk>/", admin_views.user, name="admin-user"),
+    path("administration/users/<int:pk>/change/", admin_views.user_edit, name="admin-user-edit"),
+    path("administration/users/<int:pk>/switch-off/", admin_views.user_disable, name="admin-user-disable"),
+    path("administration/users/<int:pk>/switch-on/", admin_views.user_enable, name="admin-user-enable"),
+    path("administration/users/<int:pk>/send-link/", admin_views.user_invite, name="admin-user-invite"),
+    path(
+        "administration/users/<int:pk>/reset-second-factor/",
+        admin_views.user_reset_factor,
+        name="admin-user-reset-factor",
+    ),
+    path("administration/agencies/", agency_views.index, name="admin-agencies"),
+    path("administration/agencies/new/", agency_views.agency_form, name="admin-agency-new"),
+    path("administration/agencies/<int:pk>/", agency_views.agency, name="admin-agency"),
+    path("administration/agencies/<int:pk>/change/", agency_views.agency_form, name="admin-agency-edit"),
+    path("administration/agencies/<int:pk>/active/", agency_views.agency_active, name="admin-agency-active"),
+    path("administration/agencies/<int:pk>/teams/new/", agency_views.team_form, name="admin-team-new"),
+    path("administration/agencies/<int:pk>/teams/<int:team_pk>/", agency_views.team_form, name="admin-team"),
+    path("administration/feeds/", agency_views.feeds, name="admin-feeds"),
+    path("administration/feeds/<int:pk>/", agency_views.feed_owners_form, name="admin-feed-owners"),
     path("feeds/", feeds.index, name="feeds"),
     path("feeds/upload/", feeds.upload, name="feed-upload"),
     path("feeds/loads/<int:pk>/", feeds.load_detail, name="feed-load"),
@@ -53,6 +86,12 @@ urlpatterns = [
     path("alerts/<int:pk>/", alert_views.alert, name="alert"),
     path("alerts/people/<uuid:public_id>/mute/", alert_views.mute, name="alert-mute"),
     path("alerts/people/<uuid:public_id>/unmute/", alert_views.unmute, name="alert-unmute"),
+    # The partnership's figures: aggregates only, after disclosure control.
+    path("analytics/", analytics_views.people, name="analytics"),
+    path("analytics/demand/", analytics_views.demand, name="analytics-demand"),
+    path("analytics/data-quality/", analytics_views.quality, name="analytics-quality"),
+    path("analytics/fairness/", analytics_views.use, name="analytics-fairness"),
+    path("analytics/tables/<slug:key>.csv", analytics_views.table_csv, name="analytics-csv"),
     path("governance/agreement/", governance_views.agreement, name="agreement"),
     path("audit/", audit_views.audit_log, name="audit-log"),
     path("audit/export.csv", audit_views.audit_csv, name="audit-export"),

@@ -1,5 +1,6 @@
-"""Signing in, with GOV.UK's error messages."""
+"""Signing in, and the second factor's code, with GOV.UK's error messages."""
 
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from mast.web.forms.base import FieldError
@@ -30,3 +31,23 @@ class SignInForm(AuthenticationForm):
         """The GOV.UK error summary: each message once, linking to the field it is about, in form order."""
         errors = self.field_errors()
         return [FieldError(self[name].id_for_label, errors[name]) for name in self.fields if name in errors]
+
+
+class SecondFactorForm(forms.Form):
+    """One code: six digits from the authenticator app, or (at sign-in) one of the recovery codes."""
+
+    code = forms.CharField(label="Code", max_length=40, error_messages={"required": "Enter the code"})
+
+    def refuse(self, *, throttled: bool, setting_up: bool = False) -> None:
+        if throttled:
+            message = "Too many wrong codes. Wait a minute, then enter the latest code from your app"
+        elif setting_up:
+            message = "The code is not right. Enter the 6-digit code your authenticator app shows now"
+        else:
+            message = (
+                "The code is not right, or it has been used already. Enter the latest code from your app"
+            )
+        self.add_error("code", message)
+
+    def error_summary(self) -> list[FieldError]:
+        return [FieldError("code", self.errors["code"][0])] if "code" in self.errors else []

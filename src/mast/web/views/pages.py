@@ -1,19 +1,11 @@
 """The general pages: home, sign-in, cookies and the accessibility statement."""
 
 from django.conf import settings
-from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from mast.access.services import capabilities
-from mast.web.forms.sign_in import SignInForm
 from mast.web.permissions import public, signed_in
-
-
-class SignInView(LoginView):
-    template_name = "web/sign_in.html"
-    authentication_form = SignInForm
-    redirect_authenticated_user = True
 
 
 @signed_in
@@ -26,7 +18,8 @@ def cookies(request: HttpRequest) -> HttpResponse:
     # Read from settings so the page cannot drift from what the service actually sets.
     context = {
         "session_cookie_name": settings.SESSION_COOKIE_NAME,
-        "session_hours": settings.SESSION_COOKIE_AGE // 3600,
+        "idle_minutes": settings.MAST_IDLE_MINUTES,
+        "absolute_hours": settings.MAST_ABSOLUTE_HOURS,
         "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
         "csrf_cookie_days": settings.CSRF_COOKIE_AGE // 86400,
     }

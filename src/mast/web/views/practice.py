@@ -99,6 +99,7 @@ def _search(viewer: Viewer, query: SearchQuery, terms: dict[str, str], page: str
             "page": found[0].page.number,
             "people_found": found[0].total,
             "too_broad": found[0].too_broad,
+            "people_found_exact": found[0].exact,
             "addresses_shown": [a.public_id for a in found[1]],
         },
     )

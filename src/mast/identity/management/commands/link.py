@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from mast.identity.offline import CanonicalFileError, link_files, write_outputs
+from mast.identity.offline import CanonicalFileError, link_files, read_relationships, write_outputs
 
 
 class Command(BaseCommand):
@@ -30,8 +30,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--retrain", action="store_true", help="train a new model on these files even if one is saved"
         )
+        parser.add_argument(
+            "--relationships",
+            action="append",
+            default=[],
+            metavar="SOURCE=FILE",
+            help="a partner's relationships file (person_ref, related_person_ref, relationship), for the "
+            "source named as its canonical file is: records it says are related are two people, never a "
+            "possible match (a same-named father and son). May be given once per source.",
+        )
 
-    def handle(self, *args, files, output, models_dir, retrain, **options):
+    def handle(self, *args, files, output, models_dir, retrain, relationships, **options):
         for path in files:
             if not path.is_file():
                 raise CommandError(f"{path} is not a file.")
@@ -41,12 +50,25 @@ class Command(BaseCommand):
             raise CommandError(f"{output.parent} is not a directory.")
         if models_dir is not None:
             models_dir.mkdir(parents=True, exist_ok=True)
+        sources = {path.stem for path in files}
         started = time.perf_counter()
         try:
+            related = []
+            for option in relationships:
+                source, _, name = option.partition("=")
+                if not name or source not in sources:
+                    raise CommandError(
+                        f"--relationships {option}: give SOURCE=FILE, SOURCE one of the files' sources "
+                        f"({', '.join(sorted(sources))})."
+                    )
+                if not Path(name).is_file():
+                    raise CommandError(f"{name} is not a file.")
+                related += read_relationships(Path(name), source)
             result = link_files(
                 files,
                 models_dir=models_dir,
                 retrain=retrain,
+                relationships=related,
                 progress=lambda message: self.stderr.write(f"  {message}"),
             )
         except CanonicalFileError as exc:

@@ -23,6 +23,7 @@ class Command(BaseCommand):
         password = demo.demo_password()
         users = demo.ensure_demo_users(password)
         workers = demo.ensure_allocated_workers(password)
+        demo.ensure_demo_second_factors(users + workers)
         self.stdout.write(f"Alerts for the demo practitioners: {demo.ensure_demo_alerts(sources)}")
         self.stdout.write(f"Requests between the demo practitioners: {ensure_demo_requests()}")
         # The database worker that `make demo` starts chases overdue requests from now on.
@@ -37,4 +38,10 @@ class Command(BaseCommand):
                 + ", ".join(w.username for w in workers[:5])
                 + (f" and {len(workers) - 5} more" if len(workers) > 5 else "")
             )
+        self.stdout.write(
+            "\nEvery demo user also needs a code from an authenticator app (MAST requires a second factor). "
+            f"Add this secret to any authenticator app once: {demo.demo_totp_secret()}\n"
+            f"  (or scan/open {demo.demo_totp_uri()})\n"
+            "or run `mast demo_code` for the current code."
+        )
         self.stdout.write("\nOpen http://127.0.0.1:8000 and sign in as one of them.")

@@ -1,0 +1,12 @@
+"""What `access` tells the packages above it (the audit log, emails) about sign-in and second factors.
+
+Each is sent with `user` (whose factor it is), `by` (who did it: the user, or an administrator) and
+`factor` ("totp", "recovery_code", or "all"); `request` when there is one. None carries a secret.
+"""
+
+from django.dispatch import Signal
+
+factor_added = Signal()
+factor_used = Signal()
+factor_failed = Signal()
+factors_reset = Signal()

@@ -1,0 +1,271 @@
+"""The facts every figure is computed from, rebuilt from the other packages' data after each load.
+
+Counting people known to two agencies in a month means looking at every involvement MAST holds (a million
+in a large region), which no page can do while someone waits. So after each load (and by `mast
+analytics_refresh`) the involvements are read once, in order, and DuckDB turns them into two small tables in
+one file, which the dashboard then asks in milliseconds (ADR 0020):
+
+- `person_months`: one row per person per month they were known to any agency in the last 36 months, with
+  the agencies, their area (postcode district), age band that month and sex — and no id, name or date of
+  birth: the rows cannot be joined back to anyone;
+- `new_involvements`: one row per involvement that started in the window, with its agency, feed, category,
+  the person's area, age band and sex, and whether another agency had the person's case open when it began;
+- `uses`: one row per person page a practitioner opened and per targeted request sent, with the month and the
+  person's area, age band and sex, to see whether MAST's use falls fairly (analytics.fairness).
+
+The file is written beside the old one and moved into place, so a page never reads half a refresh. Purged
+data leaves it at the next refresh, which the retention purge is followed by too.
+"""
+
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+from django.conf import settings
+from django.utils import timezone
+
+from mast.audit.models import AuditEvent
+from mast.config.paths import private_dir, private_file
+from mast.feeds.models import Involvement
+from mast.identity.models import Person
+from mast.requests.models import Request
+
+FILE_NAME = "facts.duckdb"
+WINDOW_MONTHS = 36
+# Contacts and referrals at a front door: the involvements that open a children's or adults' safeguarding
+# look at someone. A partner's own types are mapped to these shared categories by its feed mapping.
+FRONT_DOOR = ("csc_contact", "adult_safeguarding_enquiry", "concern_for_welfare")
+AGE_BANDS = ("0 to 4", "5 to 9", "10 to 15", "16 to 17", "18 to 24", "25 to 64", "65 and over", "Not known")
+SEXES = ("female", "male", "other", "Not known")
+
+_COLUMNS = {
+    "person_id": pa.int64(),
+    "agency_id": pa.int64(),
+    "source_id": pa.int64(),
+    "category": pa.string(),
+    "start_date": pa.date32(),
+    "end_date": pa.date32(),
+    "status": pa.string(),
+    "postcode": pa.string(),
+    "date_of_birth": pa.date32(),
+    "sex": pa.string(),
+}
+
+
+def natural(text: str) -> tuple:
+    """Sorts postcode districts as people read them: NS2 before NS10, "Not known" last."""
+    return (text == "Not known", [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text)])
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    involvements: int
+    person_months: int
+    seconds: float
+
+
+def facts_path() -> Path:
+    return Path(settings.MAST_ANALYTICS_DIR) / FILE_NAME
+
+
+def window(today: date) -> tuple[date, date]:
+    """The first and last month (as their first days) of the 36 months that end with this one."""
+    last = today.replace(day=1)
+    index = last.year * 12 + last.month - 1 - (WINDOW_MONTHS - 1)
+    return date(index // 12, index % 12 + 1, 1), last
+
+
+def _involvements(first_day: date) -> pa.Table:
+    """Every current involvement of a matched person that was live at some time in the window, as columns."""
+    rows = (
+        Involvement.objects.filter(removed_at__isnull=True, partner_record__link__isnull=False)
+        .exclude(status=Involvement.Status.CLOSED, end_date__lt=first_day)
+        .values_list(
+            "partner_record__link__person_id",
+            "source__agency_id",
+            "source_id",
+            "category",
+            "start_date",
+            "end_date",
+            "status",
+            "partner_record__postcode",
+            "partner_record__date_of_birth",
+            "partner_record__sex",
+        )
+        .order_by()
+    )
+    columns: list[list] = [[] for _ in _COLUMNS]
+    for row in rows.iterator(chunk_size=20_000):
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)
+    return pa.table(
+        {
+            name: pa.array(values, type=kind)
+            for (name, kind), values in zip(_COLUMNS.items(), columns, strict=True)
+        }
+    )
+
+
+def _uses(first_day: date) -> pa.Table:
+    """Person pages opened (from the audit log: what was shown, not what was searched) and targeted requests
+    sent, in the window, as (person, day, kind)."""
+    person_ids = {}
+    opened = []
+    events = AuditEvent.objects.filter(
+        action="view_person", outcome=AuditEvent.Outcome.ALLOWED, at__date__gte=first_day
+    ).values_list("target", "at")
+    for target, at in events.iterator(chunk_size=20_000):
+        opened.append((target.removeprefix("person:"), timezone.localdate(at)))
+    wanted = {public_id for public_id, _ in opened}
+    for chunk in _chunks(sorted(wanted), 5_000):
+        person_ids.update(
+            (str(u), pk)
+            for u, pk in Person.objects.filter(public_id__in=chunk).values_list("public_id", "pk")
+        )
+    rows = [(person_ids[u], day, "Person pages opened") for u, day in opened if u in person_ids]
+    requests = Request.objects.filter(sent_at__date__gte=first_day).values_list("person_id", "sent_at")
+    rows += [(pk, timezone.localdate(at), "Requests about them") for pk, at in requests.iterator()]
+    return pa.table(
+        {
+            "person_id": pa.array([r[0] for r in rows], type=pa.int64()),
+            "at": pa.array([r[1] for r in rows], type=pa.date32()),
+            "kind": pa.array([r[2] for r in rows], type=pa.string()),
+        }
+    )
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# The SQL that turns involvements into facts. Ongoing means no end date and not closed: active to this month.
+# A closed involvement with no end date is counted in the month it started only.
+_BUILD = """
+CREATE TABLE person AS
+SELECT person_id,
+       coalesce(max(lower(sex)) FILTER (WHERE lower(sex) IN ('female', 'male', 'other')), 'Not known') AS sex,
+       min(date_of_birth) AS date_of_birth,
+       coalesce(arg_max(upper(split_part(trim(postcode), ' ', 1)), start_date)
+                FILTER (WHERE length(trim(postcode)) >= 5 AND position(' ' IN trim(postcode)) > 0),
+                'Not known') AS district
+FROM involvements GROUP BY person_id;
+
+CREATE TABLE spans AS
+SELECT i.*, date_trunc('month', start_date)::DATE AS first_month,
+       date_trunc('month', coalesce(end_date,
+           CASE WHEN status = 'closed' THEN start_date ELSE $last_month END))::DATE AS last_month
+FROM involvements i;
+
+CREATE TABLE months AS
+SELECT unnest(generate_series($first_month, $last_month, INTERVAL 1 MONTH))::DATE AS month;
+
+CREATE TABLE person_months AS
+WITH known AS (
+    SELECT DISTINCT s.person_id, m.month, s.agency_id
+    FROM spans s JOIN months m ON m.month BETWEEN s.first_month AND s.last_month
+)
+SELECT k.month, p.district, p.sex, {age_band} AS age_band,
+       list(k.agency_id ORDER BY k.agency_id) AS agencies, count(*) AS agency_count
+FROM known k JOIN person p USING (person_id)
+GROUP BY k.person_id, k.month, p.district, p.sex, p.date_of_birth;
+
+CREATE TABLE new_involvements AS
+SELECT s.first_month AS month, s.agency_id, s.source_id, s.category, p.district, p.sex,
+       {age_band_at_start} AS age_band,
+       EXISTS (
+           SELECT 1 FROM spans o
+           WHERE o.person_id = s.person_id AND o.agency_id <> s.agency_id
+             AND o.start_date <= s.start_date
+             AND coalesce(o.end_date, CASE WHEN o.status = 'closed' THEN o.start_date END, DATE '9999-12-31')
+                 >= s.start_date
+       ) AS open_elsewhere
+FROM spans s JOIN person p USING (person_id)
+WHERE s.first_month >= $first_month;
+
+CREATE TABLE uses AS
+SELECT date_trunc('month', u.at)::DATE AS month, u.kind, p.district, p.sex,
+       {age_band_at_use} AS age_band
+FROM uses_arrow u JOIN person p USING (person_id)
+WHERE u.at >= $first_month;
+
+CREATE TABLE refreshed AS SELECT $refreshed_at::TIMESTAMPTZ AS refreshed_at, $first_month AS first_month,
+       $last_month AS last_month;
+"""
+
+
+def _age_band(at: str, born: str) -> str:
+    age = f"(year({at}) - year({born}) - CASE WHEN month({at}) < month({born}) THEN 1 ELSE 0 END)"
+    bands = [
+        (4, "0 to 4"),
+        (9, "5 to 9"),
+        (15, "10 to 15"),
+        (17, "16 to 17"),
+        (24, "18 to 24"),
+        (64, "25 to 64"),
+    ]
+    cases = " ".join(f"WHEN {age} <= {top} THEN '{label}'" for top, label in bands)
+    return f"CASE WHEN {born} IS NULL OR {born} > {at} THEN 'Not known' {cases} ELSE '65 and over' END"
+
+
+def refresh(today: date | None = None) -> Refreshed:
+    """Rebuild the facts file from MAST's current data. Safe to run at any time; the newest run wins."""
+    started = time.perf_counter()
+    today = today or timezone.localdate()
+    first_month, last_month = window(today)
+    involvements = _involvements(first_month)
+    target = facts_path()
+    private_dir(target.parent)
+    building = target.with_name(f".{FILE_NAME}.{os.getpid()}.building")
+    building.unlink(missing_ok=True)
+    sql = _BUILD.format(
+        age_band=_age_band("k.month", "p.date_of_birth"),
+        age_band_at_start=_age_band("s.start_date", "p.date_of_birth"),
+        age_band_at_use=_age_band("u.at", "p.date_of_birth"),
+    )
+    uses = _uses(first_month)
+    with duckdb.connect(str(building)) as db:
+        db.register("involvements_arrow", involvements)
+        db.execute("CREATE TABLE involvements AS SELECT * FROM involvements_arrow")
+        db.unregister("involvements_arrow")
+        db.register("uses_arrow", uses)
+        parameters = {"first_month": first_month, "last_month": last_month, "refreshed_at": timezone.now()}
+        for statement in filter(str.strip, sql.split(";")):
+            used = {k: v for k, v in parameters.items() if f"${k}" in statement}
+            db.execute(statement, used)
+        db.unregister("uses_arrow")
+        db.execute("DROP TABLE involvements; DROP TABLE spans; DROP TABLE person")
+        person_months = db.execute("SELECT count(*) FROM person_months").fetchone()[0]
+        db.execute("CHECKPOINT")
+    private_file(building)
+    os.replace(building, target)
+    return Refreshed(involvements.num_rows, person_months, time.perf_counter() - started)
+
+
+_open: dict[tuple, duckdb.DuckDBPyConnection] = {}
+_opening = threading.Lock()
+
+
+def connect() -> duckdb.DuckDBPyConnection | None:
+    """The facts, read-only, as a cursor of its own for the caller; None until the first refresh has run.
+
+    Opening the file costs tens of milliseconds, so each process keeps it open until a refresh moves a new
+    file into place (a new inode), then opens that one."""
+    path = facts_path()
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    key = (str(path), stat.st_ino, stat.st_mtime_ns)
+    with _opening:
+        if key not in _open:
+            for old in [k for k in _open if k[0] == key[0]]:
+                _open.pop(old).close()
+            _open[key] = duckdb.connect(str(path), read_only=True)
+        return _open[key].cursor()

@@ -1,0 +1,59 @@
+"""Whether MAST's use falls fairly: person pages opened and targeted requests sent, by the sex, age band or
+area of the person they were about, beside how many people MAST knows in each.
+
+Risk-profiling tools elsewhere have been criticised for looking hardest at some groups; a rate here far above
+the others ("pages opened per 100 people known") is a question for the partnership to ask, not an answer.
+Counts come from the facts file (analytics.facts), after disclosure control like every other table.
+"""
+
+from mast.analytics.facts import AGE_BANDS, SEXES, natural
+from mast.analytics.filters import Filters
+from mast.analytics.tables import Table
+
+DIMENSIONS = {"sex": "Sex", "age_band": "Age band", "district": "Area"}
+USES = ("Person pages opened", "Requests about them")
+
+
+def _where(filters: Filters, *, skip: str) -> tuple[str, list]:
+    clauses, values = ["month BETWEEN ? AND ?"], [filters.first_month, filters.last_month]
+    for column in ("district", "age_band", "sex"):
+        if getattr(filters, column) and column != skip:
+            clauses.append(f"{column} = ?")
+            values.append(getattr(filters, column))
+    return " AND ".join(clauses), values
+
+
+def use_by(db, filters: Filters, dimension: str = "age_band") -> Table:
+    """Rows: each value of `dimension`; columns: people known in the last month chosen, pages opened and
+    requests sent over the months chosen; and, beside them, pages opened per 100 people known."""
+    where, values = _where(filters, skip=dimension)
+    known = dict(
+        db.execute(
+            f"SELECT {dimension}, count(*) FROM person_months WHERE {where} AND month = ? GROUP BY 1",  # noqa: S608
+            [*values, filters.last_month],
+        ).fetchall()
+    )
+    used = {
+        (value, kind): n
+        for value, kind, n in db.execute(
+            f"SELECT {dimension}, kind, count(*) FROM uses WHERE {where} GROUP BY ALL",  # noqa: S608
+            values,
+        ).fetchall()
+    }
+    order = {"age_band": AGE_BANDS, "sex": SEXES}.get(dimension)
+    groups = sorted(
+        set(known) | {value for value, _ in used},
+        key=(lambda g: order.index(g) if g in order else len(order)) if order else natural,
+    )
+    body = [[known.get(g, 0), *(used.get((g, kind), 0) for kind in USES)] for g in groups]
+    return Table(
+        key=f"fairness-{dimension.replace('_', '-')}",
+        caption=f"Use of MAST by the {DIMENSIONS[dimension].lower()} of the person it was about",
+        row_heading=DIMENSIONS[dimension],
+        rows=[g.capitalize() if dimension == "sex" else g for g in groups],
+        columns=["People known (last month)", *USES],
+        body=body,
+        row_totals=False,
+        extra_heading="Pages opened per 100 people known",
+        extra=[f"{100 * row[1] / row[0]:.1f}" if row[0] >= 5 and row[1] >= 5 else "[c]" for row in body],
+    )

@@ -1,0 +1,106 @@
+"""The administrator's forms for agencies and teams (a user's details are checked by
+mast.administration.user_details, shared with the CSV import). Ids are the field names (auto_id="%s")."""
+
+from django import forms
+
+from mast.access.models import Agency, AgencyKind, Team, User
+from mast.web.forms.base import FieldError
+from mast.web.forms.practice import GovukForm
+
+
+def error_summary(form: forms.Form) -> list[FieldError]:
+    """The GOV.UK error summary for a form made elsewhere (a user's details): each field's first message."""
+    return [FieldError(name, form.errors[name][0]) for name in form.fields if name in form.errors]
+
+
+class AgencyForm(GovukForm):
+    name = forms.CharField(
+        label="Name", max_length=200, error_messages={"required": "Enter the agency's name"}
+    )
+    code = forms.SlugField(
+        label="Short code",
+        max_length=40,
+        error_messages={
+            "required": "Enter a short code",
+            "invalid": "The short code can only have lower-case letters, numbers and hyphens",
+        },
+    )
+    kind = forms.ChoiceField(label="Kind of agency", choices=AgencyKind.choices)
+    contact_point = forms.CharField(label="Contact point (optional)", max_length=200, required=False)
+
+    def __init__(self, *args, editing: Agency | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editing = editing
+
+    def _unique(self, field: str, message: str):
+        value = self.cleaned_data[field].strip()
+        others = Agency.objects.filter(**{f"{field}__iexact": value})
+        if self.editing is not None:
+            others = others.exclude(pk=self.editing.pk)
+        if others.exists():
+            raise forms.ValidationError(message)
+        return value
+
+    def clean_name(self):
+        return self._unique("name", "There is already an agency with this name")
+
+    def clean_code(self):
+        return self._unique("code", "There is already an agency with this short code").lower()
+
+
+class TeamForm(GovukForm):
+    name = forms.CharField(
+        label="Team name", max_length=120, error_messages={"required": "Enter the team's name"}
+    )
+    manager = forms.ModelChoiceField(
+        label="Team manager (optional)", queryset=User.objects.none(), required=False
+    )
+    email = forms.EmailField(
+        label="Team's shared mailbox (optional)",
+        required=False,
+        error_messages={"invalid": "Enter an email address in the correct format, like team@example.gov.uk"},
+    )
+
+    def __init__(self, *args, agency: Agency, editing: Team | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agency, self.editing = agency, editing
+        field = self.fields["manager"]
+        field.queryset = User.objects.filter(agency=agency, is_active=True).order_by("last_name")
+        field.label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.email or u.username})"
+        field.empty_label = "No manager"
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        others = Team.objects.filter(agency=self.agency, name__iexact=name)
+        if self.editing is not None:
+            others = others.exclude(pk=self.editing.pk)
+        if others.exists():
+            raise forms.ValidationError(f"{self.agency.name} already has a team with this name")
+        return name
+
+
+class UserSearchForm(GovukForm):
+    q = forms.CharField(label="Name or email", required=False, max_length=200)
+    agency = forms.ModelChoiceField(label="Agency", queryset=Agency.objects.all(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].empty_label = "All agencies"
+        self.fields["agency"].label_from_instance = lambda a: a.name
+
+
+class ImportForm(GovukForm):
+    file = forms.FileField(
+        label="Upload a CSV file",
+        error_messages={"required": "Select a CSV file", "empty": "The selected file is empty"},
+    )
+
+
+class OwnersForm(GovukForm):
+    owners = forms.ModelMultipleChoiceField(
+        label="Owners", queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owners"].queryset = candidates
