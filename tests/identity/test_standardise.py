@@ -10,7 +10,7 @@ from importlib.resources import files
 
 import pytest
 
-from mast.identity.standardise import (
+from mast.identity.matching.standardise import (
     _NOT_EQUIVALENT,
     ParsedAddress,
     address_key,

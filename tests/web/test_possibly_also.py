@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from mast.identity import possible
+from mast.identity.matching import possible
 from mast.identity.models import MatchCandidate
 from tests.factories.people import (
     TODAY,

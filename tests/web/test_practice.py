@@ -14,7 +14,7 @@ from mast.audit.models import AuditEvent
 from mast.feeds.models import Load, PartnerRecord
 from mast.feeds.retention import display_from
 from mast.identity.models import Address, InvolvementAddress, Person
-from mast.identity.search import PeopleFound
+from mast.identity.search.find import PeopleFound
 from mast.requests.models import Request
 from tests.factories.access import make_user
 from tests.factories.people import (

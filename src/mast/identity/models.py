@@ -215,7 +215,7 @@ class Relationship(models.Model):
 
 class SearchKey(models.Model):
     """A key a partner record can be found by when a practitioner searches: written as matching runs
-    (identity/search_index.py), looked up by search (identity/search.py).
+    (identity/search/index.py), looked up by search (identity/search/find.py).
 
     Keys pair a family name's sound (Double Metaphone) with the given name or the year of birth, so that a
     search is a handful of exact index look-ups however many records there are. They are derived from the

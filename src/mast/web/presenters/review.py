@@ -12,7 +12,7 @@ from datetime import date
 
 from mast.canonical import CATEGORIES
 from mast.feeds.models import PartnerRecord
-from mast.identity.model import COMPARISON_TITLES
+from mast.identity.matching.fellegi_sunter import COMPARISON_TITLES
 from mast.identity.models import MatchCandidate
 
 MINUS = "\u2212"

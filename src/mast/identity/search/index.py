@@ -23,16 +23,16 @@ from django.db import connection, transaction
 
 from mast.feeds import bulk
 from mast.feeds.models import Involvement, PartnerRecord
-from mast.identity import linkage
-from mast.identity.models import Address, InvolvementAddress, SearchKey
-from mast.identity.record_store import FIELDS
-from mast.identity.standardise import (
+from mast.identity.matching import linkage
+from mast.identity.matching.standardise import (
     address_key,
     double_metaphone,
     normalise_name,
     normalise_postcode,
     normalise_uprn,
 )
+from mast.identity.models import Address, InvolvementAddress, SearchKey
+from mast.identity.record_store import FIELDS
 
 # -- search keys ---------------------------------------------------------------------------------------------
 

@@ -35,7 +35,7 @@ from typing import Any
 from doublemetaphone import doublemetaphone as _doublemetaphone
 from nicknames import NickNamer
 
-from mast.identity.paused_gc import paused_gc
+from mast.identity.matching.paused_gc import paused_gc
 
 _CACHE_SIZE = 1 << 20
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, fields
 
 from mast.feeds.validation import normalise_nhs_number
-from mast.identity.standardise import birth_year, normalise_name, normalise_postcode
+from mast.identity.matching.standardise import birth_year, normalise_name, normalise_postcode
 
 # -- the query -----------------------------------------------------------------------------------------------
 
