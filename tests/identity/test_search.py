@@ -11,7 +11,8 @@ from django.utils import timezone
 from mast.feeds.mapping import all_mappings
 from mast.feeds.models import Involvement, PartnerRecord
 from mast.feeds.services import Confirmation, load_file, source_for_mapping
-from mast.identity.matching.standardise import address_key, double_metaphone
+from mast.identity.matching.addresses import address_key
+from mast.identity.matching.names import double_metaphone
 from mast.identity.models import (
     Address,
     InvolvementAddress,

@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from mast.identity.matching.standardise import names_equivalent
+from mast.identity.matching.names import names_equivalent
 from mast.synth import names
 from mast.synth.involvements import (
     ADULTS,

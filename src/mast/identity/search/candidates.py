@@ -21,12 +21,8 @@ from functools import cache
 from django.db import connection
 
 from mast.feeds.models import Involvement, PartnerRecord, Source
-from mast.identity.matching.standardise import (
-    double_metaphone,
-    given_name_groups,
-    normalise_name,
-    normalise_postcode,
-)
+from mast.identity.matching.names import double_metaphone, given_name_groups, normalise_name
+from mast.identity.matching.postcodes import normalise_postcode
 from mast.identity.models import SearchKey
 from mast.identity.search.index import CHUNK, NAME, YEAR, search_key
 

@@ -37,11 +37,9 @@ from django.db.models import Count
 
 from mast.feeds.models import PartnerRecord
 from mast.identity.matching import linkage
-from mast.identity.matching.standardise import (
-    normalise_name,
-    normalise_postcode,
-    parse_address,
-)
+from mast.identity.matching.addresses import parse_address
+from mast.identity.matching.names import normalise_name
+from mast.identity.matching.postcodes import normalise_postcode
 from mast.identity.models import Address, InvolvementAddress, Person
 from mast.identity.record_store import FIELDS
 from mast.identity.search.candidates import (
