@@ -12,6 +12,7 @@ from mast.audit.models import AuditEvent
 from mast.oversight.models import AlertsAreKept, OversightAlert
 from tests.factories.people import page_text
 from tests.oversight.conftest import look, searched, state_purpose
+from tests.signing_in import signed_in_with_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def harvested(client, region):
 
 
 def test_an_ig_officer_reads_and_closes_an_alert_and_the_closing_is_audited(client, region, harvested):
-    client.force_login(region.ig)
+    signed_in_with_factor(client, region.ig)
     listing = page_text(client.get(reverse("web:oversight-alerts")))
     assert "Open (1)" in listing and "People or addresses opened without a search" in listing
     assert "Pat Quill" in listing
@@ -58,7 +59,7 @@ def test_an_ig_officer_reads_and_closes_an_alert_and_the_closing_is_audited(clie
 
 
 def test_another_agencys_ig_officer_cannot_see_or_close_the_alert(client, region, harvested):
-    client.force_login(region.health_ig)
+    signed_in_with_factor(client, region.health_ig)
     url = reverse("web:oversight-alert", args=[harvested.public_id])
     assert client.get(url).status_code == 404
     assert (
@@ -70,7 +71,7 @@ def test_another_agencys_ig_officer_cannot_see_or_close_the_alert(client, region
 
 def test_an_ig_officer_does_not_close_an_alert_about_their_own_use(client, region, harvested):
     OversightAlert.objects.filter(pk=harvested.pk).update(subject=region.ig)
-    client.force_login(region.ig)
+    signed_in_with_factor(client, region.ig)
     url = reverse("web:oversight-alert", args=[harvested.public_id])
     assert "another IG officer of your agency closes it" in page_text(client.get(url))
     client.post(url, {"outcome": "legitimate", "note": "Closing my own alert quietly."})
@@ -84,7 +85,7 @@ def test_who_looked_at_a_child_and_why(client, region):
         region.practitioner, [child], terms={"family_name": '=HYPERLINK("http://x")', "postcode": "ZZ1 1AB"}
     )
     look(client, child)
-    client.force_login(region.ig)
+    signed_in_with_factor(client, region.ig)
     text = page_text(client.get(reverse("web:who-viewed", args=[child.public_id])))
     assert "Who looked, and why Ada Quill" in text
     assert "2 times shown, newest first" in text
@@ -109,7 +110,7 @@ def test_the_audit_log_speaks_in_names_and_plain_words_and_exports(client, regio
     state_purpose(client, region.practitioner, reference="CASE-0042")
     searched(region.practitioner, [child])
     look(client, child)
-    client.force_login(region.ig)
+    signed_in_with_factor(client, region.ig)
     text = page_text(client.get(reverse("web:audit-log")))
     assert "Pat Quill" in text and "Looked at a person's record Ada Quill" in text
     assert "Searched for people last name Quill" in text
@@ -118,7 +119,12 @@ def test_the_audit_log_speaks_in_names_and_plain_words_and_exports(client, regio
     assert "1 event, newest first" in by_person
     response = client.get(reverse("web:audit-export"), {"username": region.practitioner.username})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert [r[5] for r in rows[1:]] == ["Looked at a person's record", "Searched for people"]
+    # Newest first; signing in is audited too.
+    assert [r[5] for r in rows[1:]] == [
+        "Looked at a person's record",
+        "Searched for people",
+        "Signed in (password)",
+    ]
     assert AuditEvent.objects.filter(action="export_audit_log").count() == 1
 
 

@@ -16,7 +16,7 @@ DISTINCTIVE = {
     Role.FEED_OWNER: "Upload a feed file",
     Role.IG_OFFICER: "Read the audit log",
     Role.ADMINISTRATOR: "Manage users",
-    Role.ANALYST: "You cannot see any person&#x27;s details",
+    Role.ANALYST: "Counts only: you cannot see any person&#x27;s details",
 }
 
 

@@ -142,7 +142,7 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
         Capability(
             "See trends over three years",
             "People known to one, two, or three or more agencies, new involvements and the front door, month "
-            "by month. Counts only: you cannot see any person's details.",
+            "by month. Counts only. You cannot see any person's details.",
             "web:analytics",
         ),
         Capability(

@@ -129,9 +129,9 @@ def choices(db) -> dict[str, list[str]]:
     """The areas, age bands and sexes the facts hold, for the filter form."""
     if db is None:
         return {"district": [], "age_band": list(facts.AGE_BANDS), "sex": list(facts.SEXES)}
-    districts = [
-        r[0] for r in db.execute("SELECT DISTINCT district FROM person_months ORDER BY 1").fetchall()
-    ]
+    districts = sorted(
+        (r[0] for r in db.execute("SELECT district FROM districts").fetchall()), key=facts.natural
+    )
     return {"district": districts, "age_band": list(facts.AGE_BANDS), "sex": list(facts.SEXES)}
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.db import transaction
 
 from mast.alerts.services import raise_for_load as raise_alerts
-from mast.analytics.refresh import refresh_after_load
+from mast.analytics.tasks import ask_for_refresh
 from mast.feeds import undo
 from mast.feeds.mapping import Mapping
 from mast.feeds.models import Load, Source
@@ -62,8 +62,9 @@ def ingest_queued(
         return IngestResult(outcome.load, None)
     # Once the new records belong to people: tell other agencies' allocated workers (mast.alerts).
     raise_alerts(outcome.load)
-    # Then the partnership's figures (mast.analytics), which never hold up or undo the load.
-    refresh_after_load()
+    # Then the partnership's figures (mast.analytics), on the background worker: they never hold up or undo
+    # the load.
+    ask_for_refresh()
     return IngestResult(outcome.load, matched[0] if matched else None)
 
 
