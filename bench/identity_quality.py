@@ -66,7 +66,7 @@ def truth(out: Path):
 
 
 def mast(records: dict[str, dict], related: list[tuple[str, str]] = ()):
-    from mast.identity.offline import link_records
+    from mast.identity.matching.offline import link_records
 
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as models:
@@ -85,8 +85,13 @@ def plain_splink(records: dict[str, dict]):
     from splink import DuckDBAPI, Linker, SettingsCreator
     from splink import comparison_library as cl
 
-    from mast.identity.model import BLOCKING_RULES, PRIOR_RECALL, PRIOR_RULES, TRAINING_BLOCKS
-    from mast.identity.standardise import standardise
+    from mast.identity.matching.fellegi_sunter import (
+        BLOCKING_RULES,
+        PRIOR_RECALL,
+        PRIOR_RULES,
+        TRAINING_BLOCKS,
+    )
+    from mast.identity.matching.standardise import standardise
 
     started = time.perf_counter()
     rows = []
@@ -150,7 +155,7 @@ def plain_splink(records: dict[str, dict]):
 
 
 def report(name: str, result, truth_records, people):
-    from mast.identity.evaluation import evaluate
+    from mast.identity.matching.evaluation import evaluate
 
     cluster_of, reasons, seconds = result[:3]
     scored = evaluate(truth_records, cluster_of, [tuple(p) for p in reasons], people, reasons)
@@ -210,7 +215,7 @@ def run(judge) -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mast.config.settings")
     django.setup()
-    from mast.identity.paused_gc import paused_gc
+    from mast.identity.matching.paused_gc import paused_gc
 
     out = region(PEOPLE, SEED)
     records = partner_records(out)

@@ -74,7 +74,7 @@ def _search_keys() -> str:
     """The search service's keys, built if matching has not written them (a database resolved before identity
     search existed)."""
     try:
-        from mast.identity import search_index
+        from mast.identity.search import index as search_index
     except ImportError:
         return "no search service"
     model = getattr(search_index, "SearchKey", None)
@@ -166,7 +166,7 @@ def _one_error(field: str, edit: str, person: dict, rng: random.Random) -> dict 
     """A search by name and date of birth (by family name and postcode, for the postcode) with one error of
     one sort in one field. Dates and postcodes that no longer read as one are left out: the form says what is
     wrong with them instead of searching."""
-    from mast.identity.search import SearchQuery
+    from mast.identity.search.find import SearchQuery
 
     given, family, born = person["given_name"], person["family_name"], person["date_of_birth"]
     year, month, day = born.split("-")

@@ -107,9 +107,9 @@ def link_true_people(region: str) -> None:
 def index(region: str, files: dict) -> dict:
     from mast.feeds.models import Source
     from mast.feeds.services import load_file
-    from mast.identity import search_index
     from mast.identity.models import PersonLink
     from mast.identity.record_store import standardised_records
+    from mast.identity.search import index as search_index
 
     if not PersonLink.objects.exists():
         log("linking records to their true people")
@@ -153,7 +153,7 @@ def spaced(nhs: str) -> str:
 
 def queries(region: str) -> dict:
     from mast.feeds.models import Involvement, PartnerRecord
-    from mast.identity.search import SearchQuery, search_addresses, search_people
+    from mast.identity.search.find import SearchQuery, search_addresses, search_people
     from mast.synth import names
 
     rng = random.Random(5)

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from mast.access.models import Role
 from mast.access.services import capabilities
-from tests.factories import make_user
+from tests.factories.access import make_user
 
 pytestmark = pytest.mark.django_db
 

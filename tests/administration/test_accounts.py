@@ -15,7 +15,7 @@ from mast.administration.actor import Actor, RefusedChange
 from mast.administration.user_details import UserDetails
 from mast.audit.models import AuditEvent
 from mast.feeds.models import Source
-from tests.factories import DEFAULT_PASSWORD, make_agency, make_user
+from tests.factories.access import DEFAULT_PASSWORD, make_agency, make_user
 from tests.signing_in import give_second_factor, signed_in_with_factor
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from mast.access.models import Role, Team, User
 from mast.administration import user_import
 from mast.administration.actor import Actor
 from mast.audit.models import AuditEvent
-from tests.factories import make_agency, make_user
+from tests.factories.access import make_agency, make_user
 
 pytestmark = pytest.mark.django_db
 

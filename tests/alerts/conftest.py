@@ -9,7 +9,7 @@ from django.utils import timezone
 from mast.feeds import mapping
 from mast.feeds.services import source_for_mapping
 from mast.ingest.intake import ingest_file
-from tests.factories import make_user
+from tests.factories.access import make_user
 
 HERE = Path(__file__).parent
 HEADER = (

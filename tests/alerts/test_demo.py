@@ -5,7 +5,7 @@ from django.core import mail
 from mast.alerts.models import Alert
 from mast.synth import demo
 from tests.alerts.conftest import CSC_TEAM, csc_case, police_incident
-from tests.factories import make_user
+from tests.factories.access import make_user
 
 
 def test_demo_practitioners_are_alerted_from_the_loaded_region_once(partners):

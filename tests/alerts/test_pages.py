@@ -1,44 +1,23 @@
 """The alerts pages: the list with its unread count, one alert marked read as it is opened, and muting; each
 read through the gate and audited once, with the implied purpose of responding to alerts."""
 
-from datetime import timedelta
-
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 
 from mast.access.models import Role
 from mast.alerts.models import Alert, AlertMute
-from mast.alerts.services import raise_for_load
 from mast.audit.models import AuditEvent
-from mast.feeds.models import Involvement, Load
+from mast.feeds.models import Involvement
 from mast.identity.models import Person, PersonLink
 from tests.alerts.conftest import csc_case, police_incident
-from tests.factories import make_user
-from tests.identity.test_review import make_record, make_source
+from tests.factories.access import make_user
+from tests.factories.alerts import world
 from tests.signing_in import signed_in_with_factor
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    """Adaline has an open children's social care case with Dana; the police just recorded an incident."""
-    csc, police = make_source("Testshire Children's Services"), make_source("Testshire Police")
-    case = make_record(csc, involvements=[("csc_assessment", timezone.localdate() - timedelta(days=90))])
-    incident = make_record(police, involvements=[("domestic_abuse", timezone.localdate())])
-    person = Person.objects.create()
-    for record in (case, incident):
-        PersonLink.objects.create(partner_record=record, person=person, method=PersonLink.Method.SINGLETON)
-    Involvement.objects.filter(partner_record=case).update(
-        status="open", team="Assessment Team North", contact_email="dana@csc.example"
-    )
-    Involvement.objects.filter(partner_record=incident).update(lead_practitioner="PC Lark")
-    dana = make_user(agency=csc.agency, email="Dana@csc.example", username="dana")
-    stranger = make_user(agency=csc.agency, email="sam@csc.example")
-    raise_for_load(Load.objects.get(source=police))
-    return {"dana": dana, "stranger": stranger, "person": person, "alert": Alert.objects.get()}
+# A person with an open case and a new incident, alerted (tests/factories/alerts.py).
+__all__ = ["world"]
 
 
 def events_after(before: int) -> list[AuditEvent]:

@@ -12,7 +12,7 @@ from mast.alerts.services import ALERTS_PATH, raise_for_load
 from mast.feeds.models import Involvement
 from mast.identity.models import PersonLink
 from tests.alerts.conftest import CSC_TEAM, ELLIS, ROBIN, csc_case, police_incident
-from tests.factories import make_user
+from tests.factories.access import make_user
 
 
 def person_of(person_ref):

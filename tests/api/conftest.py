@@ -12,7 +12,7 @@ from mast.canonical import FIELD_NAMES
 from mast.feeds import mapping
 from mast.feeds.services import source_for_mapping
 from mast.governance.demo import ensure_demo_agreement
-from tests.factories import make_user
+from tests.factories.access import make_user
 
 MAPPINGS = Path(__file__).resolve().parent.parent / "alerts" / "mappings"
 

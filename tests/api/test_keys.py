@@ -11,7 +11,7 @@ from mast.api import keys
 from mast.api.models import ApiKey
 from mast.audit.models import AuditEvent
 from tests.api.conftest import record
-from tests.factories import make_user
+from tests.factories.access import make_user
 
 pytestmark = pytest.mark.django_db
 

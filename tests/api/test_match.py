@@ -9,7 +9,7 @@ from mast.api.models import MatchQuery
 from mast.audit.models import AuditEvent
 from mast.governance.models import Purpose
 from tests.api.conftest import ELLIS, ROBIN, record
-from tests.factories import make_user
+from tests.factories.access import make_user
 from tests.signing_in import signed_in_with_factor
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from mast.api import keys
 from mast.api.models import MatchQuery
 from mast.api.pages import RULE_ATTRIBUTE
 from mast.gate.policy import API_PUSH_KEY, API_QUERY_KEY, RULES, Action
-from tests.factories import make_user
+from tests.factories.access import make_user
 from tests.signing_in import signed_in_with_factor
 
 pytestmark = pytest.mark.django_db

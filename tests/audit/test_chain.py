@@ -8,7 +8,7 @@ from django.db import DatabaseError, connection, transaction
 from mast.audit import chain
 from mast.audit.models import AuditEvent, AuditLogIsAppendOnly
 from tests.audit_triggers import audit_triggers_off
-from tests.factories import make_user
+from tests.factories.access import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from mast.access.models import Role
 from mast.audit import chain, checkpoint
 from mast.audit.models import AuditEvent
 from tests.audit_triggers import audit_triggers_off
-from tests.factories import make_user
+from tests.factories.access import make_user
 
 pytestmark = pytest.mark.django_db
 KEY = "a-test-only-checkpoint-key-of-enough-length-0123456789"

@@ -9,7 +9,7 @@ from django.db import DatabaseError, connection, transaction
 from mast.audit import chain
 from mast.audit.grants import rights_of
 from mast.audit.models import AuditEvent
-from tests.factories import make_user
+from tests.factories.access import make_user
 
 pytestmark = pytest.mark.django_db
 APP_ROLE = "mast_app_under_test"

@@ -24,7 +24,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Respo
 
 from mast.access.models import User
 from mast.config.paths import NODE_MODULES_DIR
-from tests.factories import DEFAULT_PASSWORD
+from tests.factories.access import DEFAULT_PASSWORD
 from tests.signing_in import give_second_factor, next_code
 
 CHROMIUM = Path(os.environ.get("MAST_CHROMIUM", "/usr/bin/chromium"))
@@ -154,3 +154,9 @@ def assert_accessible(page: Page) -> None:
         f"axe found {len(violations)} accessibility violation(s) on {page.url}:\n"
         + "\n".join(_describe(v) for v in violations)
     )
+
+
+def no_sideways_scroll(page: Page, width: int) -> None:
+    """On a screen `width` pixels wide the page fits: nothing to scroll sideways to."""
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= width, f"{page.url} is {scroll} px wide on a {width} px screen"

@@ -9,10 +9,10 @@ from mast.feeds.services import load_file
 from mast.identity.models import Person, PersonLink
 from mast.synth.demo import ensure_partners
 from tests.browser.conftest import assert_accessible, sign_in
-from tests.factories import make_user
+from tests.factories.access import make_user
+from tests.factories.identity import make_candidate, make_record, make_source
 from tests.feeds.conftest import source, test_mappings, write_feed
 from tests.feeds.samples import GOOD_ROWS
-from tests.identity.test_review import make_candidate, make_record, make_source
 
 # One row with no person reference and one with no start date, so the load page has rejected rows to show.
 BAD_ROWS = [

@@ -3,8 +3,8 @@ the navigation, one alert, and muting from it."""
 
 from playwright.sync_api import Page, expect
 
-from tests.alerts.test_pages import world
 from tests.browser.conftest import assert_accessible, sign_in
+from tests.factories.alerts import world
 
 __all__ = ["world"]
 

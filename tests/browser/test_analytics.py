@@ -10,9 +10,9 @@ from playwright.sync_api import Page, expect
 from mast.access.models import Role
 from mast.analytics import facts
 from mast.analytics.refresh import refresh
-from tests.analytics.test_figures import region
 from tests.browser.conftest import assert_accessible, sign_in
-from tests.factories import make_user
+from tests.factories.access import make_user
+from tests.factories.analytics import region
 
 __all__ = ["region"]
 

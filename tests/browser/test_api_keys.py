@@ -13,7 +13,7 @@ from mast.api.models import ApiKey, MatchQuery
 from mast.feeds.models import Involvement
 from tests.api.conftest import record
 from tests.browser.conftest import assert_accessible, sign_in
-from tests.factories import make_user
+from tests.factories.access import make_user
 from tests.feeds.conftest import source, test_mappings
 
 __all__ = ["source", "test_mappings"]  # the feed tests' partner fixtures

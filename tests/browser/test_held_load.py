@@ -7,9 +7,9 @@ from mast.access.models import Role
 from mast.feeds.models import Involvement, Load
 from mast.feeds.services import load_file
 from tests.browser.conftest import assert_accessible, sign_in
-from tests.factories import make_user
+from tests.factories.access import make_user
+from tests.factories.feeds import rows
 from tests.feeds.conftest import source, test_mappings, write_feed
-from tests.feeds.test_guard import rows
 
 __all__ = ["source", "test_mappings"]  # the feed tests' partner fixtures
 

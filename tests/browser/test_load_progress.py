@@ -7,7 +7,7 @@ from mast.access.models import Role
 from mast.audit.models import AuditEvent
 from mast.feeds.models import Load
 from tests.browser.conftest import assert_accessible, sign_in
-from tests.factories import make_user
+from tests.factories.access import make_user
 from tests.feeds.conftest import source, test_mappings
 
 __all__ = ["source", "test_mappings"]  # the feed tests' partner fixtures

@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 from mast.feeds.services import source_for_mapping
 from mast.identity.models import Address, PersonLink
 from tests.browser.conftest import assert_accessible, sign_in
-from tests.browser.test_mash_journey import TODAY, mash_region, state_purpose
-from tests.web.test_practice import involve, make_person
+from tests.browser.region import TODAY, mash_region, state_purpose
+from tests.factories.people import involve, make_person
 
 __all__ = ["mash_region"]
 

@@ -9,9 +9,9 @@ from playwright.sync_api import Page, expect
 
 from mast.access.models import AgencyKind, Role
 from mast.requests.models import Request
-from tests.browser import test_mash_journey as journey
+from tests.browser import region as journey
 from tests.browser.conftest import sign_in
-from tests.factories import make_agency, make_user
+from tests.factories.access import make_agency, make_user
 
 __all__ = ["mash_region"]
 mash_region = journey.mash_region

@@ -8,8 +8,8 @@ from playwright.sync_api import Page, expect
 from mast.access.models import AgencyKind, Role
 from mast.requests.models import Request
 from tests.browser.conftest import assert_accessible, sign_in
-from tests.browser.test_mash_journey import TEAM, WORKER, build_region, state_purpose
-from tests.factories import make_agency, make_user
+from tests.browser.region import TEAM, WORKER, build_region, state_purpose
+from tests.factories.access import make_agency, make_user
 
 QUESTION = "We attended the home last night after a neighbour's call. Is there a current plan?"
 REPLY = "Open to Family Support under a child in need plan. Rowan Ashdown will call the MASH police desk."

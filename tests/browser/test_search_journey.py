@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import test_mash_journey as journey
+from tests.browser import region as journey
 from tests.browser.conftest import sign_in
 
 # 25 more children called Pickering, each with a closed contact: more than one page of 20. All invented.

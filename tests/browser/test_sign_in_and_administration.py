@@ -14,7 +14,7 @@ from mast.access.models import Role, Team, User
 from mast.administration import accounts
 from mast.administration.actor import Actor
 from tests.browser.conftest import assert_accessible, sign_in
-from tests.factories import make_agency, make_user
+from tests.factories.access import make_agency, make_user
 from tests.signing_in import next_code
 
 PASSWORD = "kettle orchard lantern mosaic"

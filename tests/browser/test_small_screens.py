@@ -5,15 +5,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from mast.identity.models import Address
-from tests.browser.conftest import assert_accessible, sign_in
-from tests.browser.test_mash_journey import WORKER, mash_region, state_purpose
+from tests.browser.conftest import assert_accessible, no_sideways_scroll, sign_in
+from tests.browser.region import WORKER, mash_region, state_purpose
 
 __all__ = ["mash_region"]
-
-
-def _no_sideways_scroll(page: Page, width: int) -> None:
-    scroll = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll <= width, f"{page.url} is {scroll} px wide on a {width} px screen"
 
 
 @pytest.mark.parametrize("width", [375, 320])
@@ -25,7 +20,7 @@ def test_search_person_and_address_fit_a_phone(page: Page, mash_region, width):
     page.get_by_label("Last name").fill("Thornbury")
     page.get_by_role("button", name="Search").click()
     expect(page.locator(".mast-result").first).to_be_visible()
-    _no_sideways_scroll(page, width)
+    no_sideways_scroll(page, width)
     assert_accessible(page)
 
     page.goto(f"/people/{mash_region.child.public_id}/")
@@ -35,10 +30,10 @@ def test_search_person_and_address_fit_a_phone(page: Page, mash_region, width):
     top = banner.bounding_box()["y"]
     assert top < page.get_by_text("Date of birth", exact=True).first.bounding_box()["y"]
     assert top < 740  # on the first screen
-    _no_sideways_scroll(page, width)
+    no_sideways_scroll(page, width)
     assert_accessible(page)
 
     page.goto(f"/addresses/{Address.objects.get(postcode='NS1 4HB').public_id}/")
     expect(page.get_by_role("heading", name="Living here")).to_be_visible()
-    _no_sideways_scroll(page, width)
+    no_sideways_scroll(page, width)
     assert_accessible(page)

@@ -7,12 +7,11 @@ from playwright.sync_api import Page
 
 from mast.access.models import Role
 from mast.feeds.services import load_file
-from tests.browser.conftest import sign_in
-from tests.browser.test_small_screens import _no_sideways_scroll
-from tests.factories import make_user
+from tests.browser.conftest import no_sideways_scroll, sign_in
+from tests.factories.access import make_user
+from tests.factories.identity import make_candidate, make_record, make_source
 from tests.feeds.conftest import source, test_mappings, write_feed
 from tests.feeds.samples import GOOD_ROWS
-from tests.identity.test_review import make_candidate, make_record, make_source
 
 __all__ = ["source", "test_mappings"]  # the feed tests' partner fixtures, for the feed owner's pages
 
@@ -27,7 +26,7 @@ def test_the_feeds_page_fits_a_phone(page: Page, source, tmp_path, width):
 
     page.goto("/feeds/")
     page.get_by_role("link", name="niche-monday-with-a-long-file-name.csv").wait_for()
-    _no_sideways_scroll(page, width)
+    no_sideways_scroll(page, width)
 
 
 @pytest.mark.parametrize("width", [375, 320])
@@ -41,12 +40,12 @@ def test_the_review_pages_and_the_audit_log_fit_a_phone(page: Page, width):
 
     page.goto("/identity/review/")
     page.get_by_text("Marigold Quillfeather").wait_for()
-    _no_sideways_scroll(page, width)
+    no_sideways_scroll(page, width)
 
     page.goto(f"/identity/review/{candidate.pk}/")
     page.get_by_text("Are these the same person?").wait_for()
-    _no_sideways_scroll(page, width)
+    no_sideways_scroll(page, width)
 
     page.goto("/audit/")
     page.get_by_role("heading", name="Audit log").wait_for()
-    _no_sideways_scroll(page, width)
+    no_sideways_scroll(page, width)

@@ -8,18 +8,8 @@ from mast.audit.models import AuditEvent
 from mast.feeds.mapping import MappingError, load_mapping, parse_mapping
 from mast.feeds.models import Involvement, Load, PartnerRecord, RejectedRow
 from mast.feeds.services import Confirmation, load_file, run_load
+from tests.factories.feeds import rows
 from tests.feeds.conftest import write_feed
-
-
-def rows(count: int, start: int = 0, **overrides: str) -> list[str]:
-    """`count` synthetic rows, three involvements a person; `overrides` maps a record id to its start date."""
-    out = []
-    for i in range(start, start + count):
-        started = overrides.get(f"K{i}", "01/01/2026")
-        out.append(
-            f"K{i},P{i // 3},Amy{i % 7},Jones,01/01/2010,F,{i} Long Rd,AB1 2CD,,DOMESTIC,{started},,OPEN,,,N"
-        )
-    return out
 
 
 def state():

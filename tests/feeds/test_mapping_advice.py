@@ -3,16 +3,26 @@ by their middle name look alike and matching can only ask a reviewer."""
 
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from mast.access.models import Role
 from mast.feeds import mapping
 from mast.feeds.mapping import RECOMMENDED, load_mapping
-from tests.web import test_feeds
+from tests.factories.access import make_user
+from tests.signing_in import signed_in_with_factor
 
 WHY = RECOMMENDED["middle_names"]
-# A signed-in feed owner of the test partner's source (tests/feeds/conftest.py gives the source).
-owner = test_feeds.owner
+
+
+@pytest.fixture
+def owner(source, client):
+    """A signed-in feed owner of the test partner's source (tests/feeds/conftest.py gives the source)."""
+    user = make_user(Role.FEED_OWNER, agency=source.agency)
+    source.owners.add(user)
+    signed_in_with_factor(client, user)
+    return user
 
 
 def test_a_mapping_without_middle_names_says_so_and_one_with_them_does_not():

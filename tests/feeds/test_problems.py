@@ -11,7 +11,7 @@ from mast.feeds import safe_csv
 from mast.feeds.owners import flagged_rows_csv, rejected_rows_csv
 from mast.feeds.problems import date_of_birth_text
 from mast.feeds.services import Confirmation, load_file
-from mast.identity.offline import InputRow, LinkResult, write_outputs
+from mast.identity.matching.offline import InputRow, LinkResult, write_outputs
 from tests.feeds.conftest import write_feed
 from tests.feeds.samples import GOOD_ROWS, HEADER
 
@@ -99,11 +99,11 @@ def test_the_people_pages_queries_give_an_invalid_date_of_birth_as_recorded(sour
     from mast.access.models import AccessPurpose, Role
     from mast.gate.gate import Viewer, through_gate
     from mast.gate.policy import Action
-    from mast.identity.search import SearchQuery
+    from mast.identity.search.find import SearchQuery
     from mast.ingest.intake import ingest_file
     from mast.people.person import person_summary
     from mast.people.search import search_people
-    from tests.factories import make_user
+    from tests.factories.access import make_user
 
     row = "OC9,N9,Quilla,Farthingale,31/02/2015,F,7 Wren Walk,AB1 2CD,,DOMESTIC,01/02/2026,,OPEN,PC Ash,,N"
     ingest_file(source, write_feed(tmp_path / "f.csv", [row, *GOOD_ROWS[:2]]))

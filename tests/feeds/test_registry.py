@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from mast.access.models import Agency, Role
 from mast.audit.models import AuditEvent
 from mast.feeds.models import Load, Source
-from tests.factories import make_user
+from tests.factories.access import make_user
 from tests.feeds.conftest import write_feed
 from tests.feeds.samples import GOOD_ROWS
 

@@ -11,8 +11,8 @@ from mast.feeds.models import Involvement, Load, PartnerRecord, PriorVersion
 from mast.feeds.services import Confirmation, load_file
 from mast.identity.models import PersonLink
 from mast.ingest.intake import ingest_file, undo_load
+from tests.factories.feeds import rows
 from tests.feeds.conftest import write_feed
-from tests.feeds.test_guard import rows
 
 CONFIRMED = Confirmation(how="test")
 

@@ -9,7 +9,7 @@ from mast.access.models import AccessPurpose, Role
 from mast.audit.models import AuditEvent
 from mast.gate.gate import PurposeRequired, Scope, Viewer, refuse_unless_allowed, through_gate
 from mast.gate.policy import Action, implied_purpose
-from tests.factories import make_user
+from tests.factories.access import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from mast.access.models import AccessPurpose, Role
 from mast.gate import purpose
 from mast.governance.demo import ensure_purposes
-from tests.factories import make_user
+from tests.factories.access import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from mast.governance import services
 from mast.governance.demo import PURPOSES, ensure_demo_agreement, ensure_purposes
 from mast.governance.models import AgreementPartner, Purpose, SharingAgreement
 from mast.synth import demo
-from tests.factories import make_agency
+from tests.factories.access import make_agency
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 26)

@@ -10,7 +10,7 @@ from mast.access.models import Role
 from mast.governance import services
 from mast.governance.models import Purpose
 from mast.synth import demo
-from tests.factories import make_user
+from tests.factories.access import make_user
 from tests.signing_in import signed_in_with_factor
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import csv
 import pytest
 
 from mast.feeds.models import PartnerRecord
-from mast.identity import model as fs_model
-from mast.identity.evaluation import TruthRecord, evaluate
+from mast.identity.matching import fellegi_sunter as fs_model
+from mast.identity.matching.evaluation import TruthRecord, evaluate
 from mast.identity.models import IdentityEvent, MatchCandidate, Person, PersonLink
 from mast.identity.resolution import resolve_all
 from mast.ingest.intake import ingest_file
@@ -69,9 +69,9 @@ def test_matching_on_the_synthetic_region_is_precise_and_keeps_families_apart(lo
 
     assert summary.model_version == "v2"  # the incremental loads trained v1; --retrain made v2
     # Measured on this region (5,000 people, seed 1): precision 100 %, recall 97.3 %, linked or in review
-    # 99.4 % (2.1 % of true pairs in review: possible matches, see identity/possible.py). The floors sit a
-    # little below, so a change that loses ground fails; tests/identity/test_held_out.py holds the larger
-    # region's, for every kind of error.
+    # 99.4 % (2.1 % of true pairs in review: possible matches, see identity/matching/possible.py). The floors
+    # sit a little below, so a change that loses ground fails; tests/identity/test_held_out.py holds the
+    # larger region's, for every kind of error.
     assert report.precision >= 0.999
     assert report.recall >= 0.96
     assert report.recall_with_review >= 0.99

@@ -17,7 +17,7 @@ from mast.audit.models import AuditEvent
 from mast.feeds.models import Involvement, Load, PartnerRecord
 from mast.identity.models import MatchDecision, Person, PersonLink
 from mast.ingest.intake import ingest_file
-from tests.factories import make_user
+from tests.factories.access import make_user
 from tests.feeds.conftest import HERE, write_feed
 from tests.feeds.samples import GOOD_ROWS
 

@@ -1,7 +1,7 @@
 import pytest
 
-from mast.identity.clustering import cluster, dates_compatible
-from mast.identity.linkage import NAMES_VETO, ScoredPair, explain_vetoes
+from mast.identity.matching.clustering import cluster, dates_compatible
+from mast.identity.matching.linkage import NAMES_VETO, ScoredPair, explain_vetoes
 
 
 def as_sets(result):

@@ -91,7 +91,7 @@ def test_relationships_to_records_mast_has_not_got_are_ignored(family, source, t
 
 
 def test_relationships_tell_a_same_named_father_and_son_apart_on_their_pages(source, tmp_path, monkeypatch):
-    from mast.identity import possible
+    from mast.identity.matching import possible
     from mast.identity.models import MatchCandidate
 
     monkeypatch.setattr("mast.identity.resolution.models_dir", lambda: tmp_path / "models")

@@ -10,8 +10,8 @@ from datetime import date
 
 import pytest
 
-from mast.identity.evaluation import evaluate
-from mast.identity.offline import link_records
+from mast.identity.matching.evaluation import evaluate
+from mast.identity.matching.offline import link_records
 from mast.synth.canonical import partner_records, relationships, truth
 from mast.synth.region import generate
 
@@ -93,7 +93,7 @@ def test_the_review_queue_stays_workable(held_out):
 
 
 def test_possible_matches_say_why_and_most_of_them_are_one_person(held_out):
-    from mast.identity import possible
+    from mast.identity.matching import possible
 
     assert set(held_out.by_reason) <= {
         *possible.REASONS,

@@ -12,9 +12,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from mast.canonical import FIELD_NAMES
-from mast.identity import possible
 from mast.identity.management.commands.link import Command
-from mast.identity.offline import read_file
+from mast.identity.matching import possible
+from mast.identity.matching.offline import read_file
 
 POLICE = [
     # Jonathan Whitmore, twice at the police under one nominal.

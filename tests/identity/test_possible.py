@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from mast.identity import possible
-from mast.identity.linkage import ScoredPair
-from mast.identity.offline import canonical_record, link_records
+from mast.identity.matching import possible
+from mast.identity.matching.linkage import ScoredPair
+from mast.identity.matching.offline import canonical_record, link_records
 
 TODAY = date(2026, 11, 28)
 HOME = {"address_line_1": "12 Larch Road", "postcode": "LS6 2AB"}

@@ -1,133 +1,29 @@
 """Reviewing uncertain matches: who sees which pairs, decisions that win over the model, and unlinking."""
 
 from datetime import date
-from itertools import count
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from mast.access.models import Role
-from mast.feeds.models import Involvement, Load, PartnerRecord, Source
+from mast.feeds.models import PartnerRecord
 from mast.identity import review
 from mast.identity.models import IdentityEvent, MatchCandidate, MatchDecision, PersonLink
 from mast.identity.resolution import resolve_all, resolve_records
-from tests.factories import make_agency, make_user
+from tests.factories.access import make_user
+from tests.factories.identity import (
+    identity_state_in_tmp,
+    make_candidate,
+    make_record,
+    make_source,
+    make_strangers,
+    person_of,
+    tasks_run_at_once,
+)
 
 pytestmark = pytest.mark.django_db
-_serial = count(1)
-
-# A synthetic person (invented name and address); every field the matcher compares is filled in.
-ADA = {
-    "given_name": "Adaline",
-    "family_name": "Quillfeather",
-    "date_of_birth": date(1990, 5, 17),
-    "date_of_birth_raw": "17/05/1990",
-    "sex": "female",
-    "address_line_1": "12 Mill Lane",
-    "town": "Testbury",
-    "postcode": "ZZ1 2CD",
-}
-EXPLANATION = [
-    {"comparison": "given_name", "outcome": "Exact match", "weight": 7.24},
-    {"comparison": "date_of_birth", "outcome": "Different", "weight": -5.51},
-    {"comparison": "sex", "outcome": "missing", "weight": 0.0},
-]
-
-
-@pytest.fixture(autouse=True)
-def identity_state_in_tmp(tmp_path, monkeypatch):
-    """The matcher's model and record store go to a temporary directory, never the checkout's var/."""
-    monkeypatch.setattr("mast.identity.resolution.models_dir", lambda: tmp_path / "identity-models")
-    monkeypatch.setattr("mast.identity.record_store.store_path", lambda: tmp_path / "records.arrow")
-
-
-@pytest.fixture(autouse=True)
-def tasks_run_at_once(settings):
-    """A decision's re-run of matching is a background task; here it runs when queued, so a test reads the
-    result at once. tests/web/test_review.py checks that it is queued, not run, in the web request."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
-def make_source(name: str | None = None) -> Source:
-    n = next(_serial)
-    agency = make_agency(name or f"Testshire Partner {n}")
-    return Source.objects.create(
-        code=f"review-test-{n}", name=agency.name, agency=agency, mapping="test-partner"
-    )
-
-
-def make_record(source: Source, person_ref: str | None = None, *, involvements=(), **fields) -> PartnerRecord:
-    load = Load.objects.filter(source=source).first() or Load.objects.create(
-        source=source, file_name="feed.csv", sha256="0" * 64, status=Load.Status.LOADED
-    )
-    values = {**ADA, **fields}
-    record = PartnerRecord.objects.create(
-        source=source,
-        person_ref=person_ref or f"P{next(_serial)}",
-        content_hash=f"{next(_serial):064d}",
-        first_load=load,
-        changed_load=load,
-        **values,
-    )
-    for category, started in involvements:
-        Involvement.objects.create(
-            source=source,
-            record_id=f"I{next(_serial)}",
-            partner_record=record,
-            involvement_type=category.upper(),
-            category=category,
-            start_date=started,
-            content_hash="0" * 64,
-            first_load=load,
-            changed_load=load,
-        )
-    return record
-
-
-def make_strangers(source: Source) -> list[PartnerRecord]:
-    """A few unrelated people, so that the names of the records under test are not the only names known."""
-    people = [
-        ("Bramwell", "Oakhurst", date(1971, 2, 3), "male", "3 Ash Road", "ZZ9 1AA"),
-        ("Corisande", "Pennywhistle", date(2012, 11, 30), "female", "40 Elm Way", "ZZ8 4BB"),
-        ("Dashiell", "Marrowby", date(1984, 7, 9), "male", "7 Yew Close", "ZZ7 6CC"),
-        ("Elowen", "Thistledown", date(1999, 1, 21), "female", "9 Oak Court", "ZZ6 2DD"),
-    ]
-    return [
-        make_record(
-            source,
-            given_name=given,
-            family_name=family,
-            date_of_birth=dob,
-            date_of_birth_raw=f"{dob:%d/%m/%Y}",
-            sex=sex,
-            address_line_1=line_1,
-            postcode=postcode,
-        )
-        for given, family, dob, sex, line_1, postcode in people
-    ]
-
-
-def make_candidate(a: PartnerRecord, b: PartnerRecord, probability: float = 0.8, **fields) -> MatchCandidate:
-    first, second = sorted((a, b), key=lambda r: r.pk)
-    fields.setdefault("explanation", EXPLANATION)
-    fields.setdefault("reason", "Scored between the thresholds for linking and not linking")
-    # Matching may already have opened this pair as a possible match (same surname, birthday and address):
-    # the test's own figures replace the model's.
-    candidate, _ = MatchCandidate.objects.update_or_create(
-        record_a=first,
-        record_b=second,
-        defaults={
-            "match_probability": probability,
-            "match_weight": fields.pop("match_weight", 1.7),
-            "model_version": "test",
-            **fields,
-        },
-    )
-    return candidate
-
-
-def person_of(record: PartnerRecord):
-    return PersonLink.objects.get(partner_record=record).person_id
+# The autouse fixtures (matching state in a temporary directory, queued tasks run at once) apply here.
+__all__ = ["identity_state_in_tmp", "tasks_run_at_once"]
 
 
 @pytest.fixture
@@ -292,61 +188,3 @@ def test_a_record_alone_in_its_person_cannot_be_unlinked(ig_officer):
     resolve_records([record.pk])
     with pytest.raises(ValidationError, match="only record"):
         review.unlink(PersonLink.objects.get(partner_record=record), ig_officer, "Check")
-
-
-# -- the comparison -----------------------------------------------------------------------------------------
-
-
-def test_the_side_by_side_rows_show_both_records_and_whether_they_agree():
-    police, health = make_source("Testshire Police"), make_source("Testshire NHS")
-    a = make_record(
-        police,
-        "N1",
-        nhs_number="9990001231",  # a wrong check digit
-        nhs_number_valid=False,
-        involvements=[("domestic_abuse", date(2025, 3, 1)), ("police_attendance", date(2026, 1, 5))],
-    )
-    b = make_record(
-        health,
-        "H7",
-        given_name="adaline ",
-        date_of_birth=None,
-        date_of_birth_raw="1990",
-        postcode="zz12cd",
-        nhs_number="9990001235",
-        nhs_number_valid=True,
-    )
-    candidate = make_candidate(a, b, probability=0.87654, match_weight=-0.45)
-
-    table = review.side_by_side(candidate)
-    rows = {row.label: row for row in table.rows}
-
-    assert rows["Given name"].agree is True  # case and spacing do not make a difference
-    assert rows["Middle names"].agree is None  # nothing on either side to compare
-    assert (rows["Date of birth"].left, rows["Date of birth"].right) == (
-        "17 May 1990",
-        "1990 (partial or not a date)",
-    )
-    assert rows["Date of birth"].agree is None  # the same year, but a partial date cannot fully agree
-    assert rows["Postcode"].agree is True
-    assert (rows["NHS number"].left, rows["NHS number"].right) == ("999 000 1231 (not valid)", "999 000 1235")
-    assert rows["Partner"].left == "Testshire Police" and rows["Partner's reference"].right == "H7"
-    assert rows["Involvements"].left == "2 involvements; latest: Police attendance, 5 January 2026"
-    assert rows["Involvements"].right == "None"
-    assert rows["Sex"].agree is True and rows["UPRN"].agree is None
-    born_1985 = make_record(health, date_of_birth=None, date_of_birth_raw="03/1985")
-    dob = next(
-        r for r in review.side_by_side(make_candidate(a, born_1985)).rows if r.label == "Date of birth"
-    )
-    assert (dob.right, dob.agree) == ("03/1985 (partial or not a date)", False)
-    assert [(e.label, e.outcome, e.weight) for e in table.explanation] == [
-        ("Given name", "Exact match", "+7.2"),
-        ("Date of birth", "Different", "\u22125.5"),
-        ("Sex", "missing", "0.0"),
-    ]
-    assert (table.probability, table.total_weight) == ("87.6%", "\u22120.5")
-
-
-def test_a_probability_is_never_rounded_up_to_certainty():
-    assert review.percent(0.99996) == "99.9%"
-    assert review.bits(0.04) == "0.0" and review.bits(12.345) == "+12.3"

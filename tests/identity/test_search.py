@@ -11,8 +11,8 @@ from django.utils import timezone
 from mast.feeds.mapping import all_mappings
 from mast.feeds.models import Involvement, PartnerRecord
 from mast.feeds.services import Confirmation, load_file, source_for_mapping
-from mast.identity import search as identity_search
-from mast.identity import search_candidates, search_index
+from mast.identity.matching.addresses import address_key
+from mast.identity.matching.names import double_metaphone
 from mast.identity.models import (
     Address,
     InvolvementAddress,
@@ -22,14 +22,16 @@ from mast.identity.models import (
 )
 from mast.identity.record_store import standardised_records
 from mast.identity.resolution import resolve_all
-from mast.identity.search import (
+from mast.identity.search import candidates as search_candidates
+from mast.identity.search import find as identity_search
+from mast.identity.search import index as search_index
+from mast.identity.search.find import (
     SearchQuery,
     find_people,
     parse_birth_date,
     search_addresses,
     search_people,
 )
-from mast.identity.standardise import address_key, double_metaphone
 from mast.ingest.intake import ingest_file
 from mast.people.explain import because
 from mast.synth import names

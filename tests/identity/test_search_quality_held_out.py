@@ -21,7 +21,7 @@ from mast.feeds.mapping import all_mappings
 from mast.feeds.models import PartnerRecord, Source
 from mast.feeds.services import load_file, source_for_mapping
 from mast.identity.resolution import resolve_all
-from mast.identity.search import SearchQuery, find_people
+from mast.identity.search.find import SearchQuery, find_people
 from mast.synth.region import generate
 from tests.identity.loaded_region import delete_everything_loaded
 from tests.synth.conftest import read_region

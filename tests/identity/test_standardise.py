@@ -10,23 +10,18 @@ from importlib.resources import files
 
 import pytest
 
-from mast.identity.standardise import (
+from mast.identity.matching.addresses import ParsedAddress, address_key, parse_address
+from mast.identity.matching.dates import birth_year
+from mast.identity.matching.names import (
     _NOT_EQUIVALENT,
-    ParsedAddress,
-    address_key,
-    birth_year,
     double_metaphone,
     given_name_groups,
     name_tokens,
     names_equivalent,
     normalise_name,
-    normalise_postcode,
-    outcode,
-    parse_address,
-    postcode_sector,
-    standardise,
-    standardise_all,
 )
+from mast.identity.matching.postcodes import normalise_postcode, outcode, postcode_sector
+from mast.identity.matching.standardise import standardise, standardise_all
 
 TEST_NHS_NUMBER = "9990000018"  # 999 range, valid check digit
 

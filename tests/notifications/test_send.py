@@ -5,7 +5,7 @@ from django.core import mail
 
 from mast.notifications import link, send, send_message, send_to_users
 from mast.notifications.messages import FOOTER, KINDS, build
-from tests.factories import make_user
+from tests.factories.access import make_user
 
 
 @pytest.fixture(autouse=True)

@@ -12,9 +12,9 @@ from mast.access.models import AgencyKind, Role
 from mast.audit import chain
 from mast.governance.demo import ensure_purposes
 from mast.oversight import words
-from tests.factories import make_user
+from tests.factories.access import make_user
+from tests.factories.people import involve, make_person, make_source
 from tests.signing_in import signed_in_with_factor
-from tests.web.test_practice import involve, make_person, make_source
 
 
 @pytest.fixture(autouse=True)

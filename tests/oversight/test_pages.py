@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from mast.audit.models import AuditEvent
 from mast.oversight.models import AlertsAreKept, OversightAlert
+from tests.factories.people import page_text
 from tests.oversight.conftest import look, searched, state_purpose
 from tests.signing_in import signed_in_with_factor
-from tests.web.test_practice import page_text
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from mast.feeds.models import Involvement
 from mast.oversight.models import OversightAlert, UserProfile, WatchedPerson
-from tests.factories import make_user
+from tests.factories.access import make_user
 from tests.oversight.conftest import look, searched, state_purpose
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +104,7 @@ def test_a_look_at_a_watched_person(client, region):
 
 
 def test_a_look_at_a_restricted_record_tells_the_owning_agency(client, region):
-    from tests.web.test_practice import involve, make_person
+    from tests.factories.people import involve, make_person
 
     person = region.people[3]
     record = make_person(
@@ -147,7 +147,7 @@ def test_an_agency_with_no_ig_officer_has_its_alerts_read_by_the_partnerships_ho
     from datetime import date
 
     from mast.governance.models import AgreementPartner, SharingAgreement
-    from tests.factories import make_agency
+    from tests.factories.access import make_agency
 
     host = make_agency("Testshire MAST Partnership")
     host_ig = make_user("ig_officer", agency=host, email="ig@partnership.example")

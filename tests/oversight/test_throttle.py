@@ -6,8 +6,8 @@ from django.core import mail
 
 from mast.audit.models import AuditEvent
 from mast.oversight.models import OversightAlert
+from tests.factories.people import page_text
 from tests.oversight.conftest import look, searched, state_purpose
-from tests.web.test_practice import page_text
 
 pytestmark = pytest.mark.django_db
 

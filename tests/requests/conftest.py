@@ -13,8 +13,8 @@ from mast.gate.policy import Action
 from mast.governance.demo import ensure_purposes
 from mast.identity.models import Person, PersonLink
 from mast.requests.models import Request
-from tests.factories import make_agency, make_user
-from tests.identity.test_review import make_record
+from tests.factories.access import make_agency, make_user
+from tests.factories.identity import make_record
 
 # England and Wales's bank holidays for 2026 and 2027 as GOV.UK lists them (www.gov.uk/bank-holidays), frozen
 # here so the tests do not move when the package's copy is updated.

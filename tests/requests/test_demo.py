@@ -10,8 +10,8 @@ from mast.feeds.models import Involvement, Source
 from mast.identity.models import Person, PersonLink
 from mast.requests.demo import DEMO_REQUESTS, ensure_demo_requests
 from mast.requests.models import Request
-from tests.factories import make_agency, make_user
-from tests.identity.test_review import make_record
+from tests.factories.access import make_agency, make_user
+from tests.factories.identity import make_record
 
 pytestmark = pytest.mark.django_db
 

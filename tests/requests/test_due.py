@@ -105,7 +105,7 @@ def test_a_newer_list_can_be_named_in_the_settings(settings, tmp_path):
 @pytest.mark.django_db
 def test_the_agreement_page_states_the_due_times(client):
     from mast.governance.models import SharingAgreement
-    from tests.factories import make_user
+    from tests.factories.access import make_user
 
     SharingAgreement.objects.create(
         title="Test agreement",

@@ -14,6 +14,7 @@ from mast.gate.policy import Action
 from mast.governance.models import SharingAgreement
 from mast.requests import actions, chasing, dashboard, lists
 from mast.requests.models import Request, RequestEvent
+from mast.web.templatetags.mast_requests import duration
 from tests.requests.conftest import TEAM, as_user, send
 
 pytestmark = pytest.mark.django_db
@@ -271,7 +272,7 @@ def test_the_dashboard_counts_open_due_soon_overdue_and_the_median_time_to_reply
     board = dashboard.dashboard(agency_id=between.csc.pk)
     (csc,) = board.agencies
     assert (csc.agency, csc.open, csc.due_soon, csc.overdue, csc.replied) == (between.csc.name, 3, 1, 1, 3)
-    assert csc.median_reply == timedelta(hours=4) and csc.median_reply_text == "4 hours"
+    assert csc.median_reply == timedelta(hours=4) and duration(csc.median_reply) == "4 hours"
     teams = {row.team: (row.open, row.replied) for row in board.teams}
     assert teams == {TEAM: (0, 1), dashboard.NO_TEAM: (3, 2)}
     assert {overdue.pk, due_soon.pk, later.pk} == set(

@@ -7,7 +7,7 @@ from django.urls import reverse
 from mast.access.models import Agency, Role, Team, User
 from mast.audit.models import AuditEvent
 from mast.feeds.models import Source
-from tests.factories import make_agency, make_user
+from tests.factories.access import make_agency, make_user
 from tests.signing_in import signed_in_with_factor
 
 pytestmark = pytest.mark.django_db

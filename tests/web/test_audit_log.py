@@ -6,7 +6,7 @@ from django.urls import reverse
 from mast.access.models import Role
 from mast.audit import chain
 from mast.audit.models import AuditEvent
-from tests.factories import make_user
+from tests.factories.access import make_user
 from tests.signing_in import signed_in_with_factor
 
 pytestmark = pytest.mark.django_db

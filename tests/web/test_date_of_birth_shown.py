@@ -3,15 +3,16 @@
 import pytest
 from django.urls import reverse
 
-from tests.web import test_practice as practice
-from tests.web.test_practice import page_text
+from tests.factories.people import (
+    agreement_purposes,
+    family,
+    page_text,
+    practitioner,
+)
 
 pytestmark = pytest.mark.django_db
-
-# The practice pages' small synthetic family and a signed-in MASH worker with a stated purpose.
-agreement_purposes = practice.agreement_purposes
-family = practice.family
-practitioner = practice.practitioner
+# Fixtures from tests/factories/people.py used here (agreement_purposes is autouse).
+__all__ = ["agreement_purposes", "family", "practitioner"]
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from mast.access.models import Role
 from mast.audit.models import AuditEvent
 from mast.feeds.models import Load
 from mast.feeds.services import load_file, source_for_mapping
-from tests.factories import make_user
+from tests.factories.access import make_user
 from tests.feeds.conftest import write_feed
 from tests.feeds.samples import GOOD_ROWS
 from tests.signing_in import signed_in_with_factor

@@ -7,9 +7,9 @@ from mast.access.models import Role
 from mast.audit.models import AuditEvent
 from mast.feeds.models import Involvement, Load
 from mast.feeds.services import load_file
-from tests.factories import make_user
+from tests.factories.access import make_user
+from tests.factories.feeds import rows
 from tests.feeds.conftest import write_feed
-from tests.feeds.test_guard import rows
 from tests.signing_in import signed_in_with_factor
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from mast.audit.models import AuditEvent
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories.access import DEFAULT_PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 

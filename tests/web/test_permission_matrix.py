@@ -25,8 +25,8 @@ from mast.oversight.models import OversightAlert
 from mast.requests.models import Request
 from mast.web import saved_search
 from mast.web.permissions import PUBLIC, RULE_ATTRIBUTE, SIGNED_IN
-from tests.factories import make_user
-from tests.identity.test_review import identity_state_in_tmp, make_candidate, make_record, make_source
+from tests.factories.access import make_user
+from tests.factories.identity import identity_state_in_tmp, make_candidate, make_record, make_source
 from tests.signing_in import signed_in_with_factor
 
 pytestmark = pytest.mark.django_db

@@ -7,17 +7,21 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from mast.identity import possible
+from mast.identity.matching import possible
 from mast.identity.models import MatchCandidate
-from tests.web import test_practice as practice
-from tests.web.test_practice import TODAY, involve, make_person, page_text
-
-# The practice pages' small synthetic family and a signed-in MASH worker with a stated purpose.
-agreement_purposes = practice.agreement_purposes
-family = practice.family
-practitioner = practice.practitioner
+from tests.factories.people import (
+    TODAY,
+    agreement_purposes,
+    family,
+    involve,
+    make_person,
+    page_text,
+    practitioner,
+)
 
 pytestmark = pytest.mark.django_db
+# Fixtures from tests/factories/people.py used here (agreement_purposes is autouse).
+__all__ = ["agreement_purposes", "family", "practitioner"]
 
 
 @pytest.fixture

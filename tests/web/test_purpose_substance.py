@@ -10,9 +10,9 @@ from django.urls import reverse
 from mast.access.models import AccessPurpose, CaseReferenceShape, Role
 from mast.gate import purpose as stated_purpose
 from mast.governance.demo import ensure_purposes
-from tests.factories import make_agency, make_user
+from tests.factories.access import make_agency, make_user
+from tests.factories.people import page_text
 from tests.signing_in import signed_in_with_factor
-from tests.web.test_practice import page_text
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django_tasks_db.models import DBTaskResult
 from mast.access.models import Role
 from mast.identity.models import IdentityEvent, MatchCandidate, MatchDecision, PersonLink
 from mast.identity.resolution import resolve_records
-from tests.factories import make_user
-from tests.identity.test_review import (
+from tests.factories.access import make_user
+from tests.factories.identity import (
     identity_state_in_tmp,
     make_candidate,
     make_record,

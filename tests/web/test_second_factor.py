@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mast.access.models import RecoveryCodes, Role, hash_recovery_code
 from mast.audit.models import AuditEvent
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories.access import DEFAULT_PASSWORD, make_user
 from tests.signing_in import give_second_factor, next_code
 
 pytestmark = pytest.mark.django_db

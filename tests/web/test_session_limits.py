@@ -12,7 +12,7 @@ from mast.access.models import Role
 from mast.access.sessions import SIGNED_IN_AT
 from mast.administration import accounts, agencies
 from mast.administration.actor import Actor
-from tests.factories import make_user
+from tests.factories.access import make_user
 from tests.signing_in import signed_in_with_factor
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +73,7 @@ def test_switching_off_a_leaver_ends_every_session_they_have_at_once(client, dja
 
 
 def test_switching_off_an_agency_ends_its_users_sessions_and_refuses_their_sign_in(client):
-    from tests.factories import DEFAULT_PASSWORD
+    from tests.factories.access import DEFAULT_PASSWORD
 
     user = make_user(Role.PRACTITIONER)
     admin = make_user(Role.ADMINISTRATOR)

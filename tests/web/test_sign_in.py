@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from mast.access.models import Role
 from mast.access.services import capabilities
-from tests.factories import DEFAULT_PASSWORD, make_agency, make_user
+from tests.factories.access import DEFAULT_PASSWORD, make_agency, make_user
 from tests.signing_in import give_second_factor, next_code, signed_in_with_factor
 
 pytestmark = pytest.mark.django_db

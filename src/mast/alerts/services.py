@@ -195,15 +195,8 @@ def _name(record: PartnerRecord) -> str:
     return " ".join(part for part in (record.given_name, record.family_name) if part)
 
 
-def _current(person: Person) -> Person:
-    seen = 0
-    while person.status == Person.Status.MERGED and person.merged_into_id and seen < 20:
-        person, seen = person.merged_into, seen + 1
-    return person
-
-
 def _line(scope: Scope, alert: Alert, muted: set[int]) -> AlertLine:
-    person = _current(alert.person)
+    person = alert.person.survivor()
     return AlertLine(
         pk=alert.pk,
         created_at=alert.created_at,
@@ -249,7 +242,7 @@ def muted_people(scope: Scope) -> list[MutedPerson]:
     for mute in mutes:
         latest = _alerts_of(scope).filter(person=mute.person).first()
         name = _name(latest.open_involvement.partner_record) if latest else ""
-        people.append(MutedPerson(str(_current(mute.person).public_id), name))
+        people.append(MutedPerson(str(mute.person.survivor().public_id), name))
     return people
 
 
@@ -258,10 +251,10 @@ def _alerted_person(scope: Scope, public_id) -> Person | None:
     muted, so muting is no way to probe for other people."""
     alert = _alerts_of(scope).filter(person__public_id=public_id).first()
     if alert is not None:
-        return _current(alert.person)
+        return alert.person.survivor()
     public_id = str(public_id)
     for alert in _alerts_of(scope).filter(person__status=Person.Status.MERGED).order_by():
-        person = _current(alert.person)
+        person = alert.person.survivor()
         if str(alert.person.public_id) == public_id or str(person.public_id) == public_id:
             return person
     return None
@@ -279,7 +272,7 @@ def set_muted(scope: Scope, public_id, muted: bool) -> bool:
     mutes = [
         m.pk
         for m in AlertMute.objects.filter(user_id=scope.user_id).select_related("person")
-        if str(_current(m.person).public_id) == str(public_id) or str(m.person.public_id) == str(public_id)
+        if str(m.person.survivor().public_id) == str(public_id) or str(m.person.public_id) == str(public_id)
     ]
     AlertMute.objects.filter(pk__in=mutes).delete()
     return bool(mutes)

@@ -13,7 +13,7 @@ from fhir.resources.R4B.organization import Organization
 from fhir.resources.R4B.parameters import Parameters
 from pydantic import ValidationError
 
-from mast.identity.search import SearchQuery
+from mast.identity.search.find import SearchQuery
 from mast.people.redaction import InvolvementLine
 
 NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"

@@ -23,8 +23,8 @@ from mast.api.models import MatchQuery
 from mast.audit import chain
 from mast.gate.gate import Viewer, through_gate
 from mast.gate.policy import Action
-from mast.identity import search as identity_search
 from mast.identity.models import Person
+from mast.identity.search import find as identity_search
 from mast.people.known import involvements_of
 from mast.people.possible import possibly_also
 

@@ -226,7 +226,7 @@ class PartnerRecord(AddressFields):
         ]
         indexes = [
             models.Index(fields=["family_name", "given_name"]),
-            # Practitioners search by date of birth (identity/search.py).
+            # Practitioners search by date of birth (identity/search/find.py).
             models.Index(fields=["date_of_birth"], name="feeds_partnerrecord_dob"),
             # A person page finds who else lives at the same UPRN (identity/households.py).
             models.Index(fields=["uprn"], name="feeds_partnerrecord_uprn"),

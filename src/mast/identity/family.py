@@ -123,8 +123,8 @@ def _recheck_possible_matches(source: Source, refs: set[str]) -> None:
     tell apart, so that a same-named father and son stop being shown as "possibly" each other as soon as the
     police say which is which, not at the next feed load. Open possible matches are few (a few in a thousand
     people), so they are read first and the relationships checked against them."""
+    from mast.identity.matching.possible import REASONS
     from mast.identity.models import MatchCandidate
-    from mast.identity.possible import REASONS
     from mast.identity.resolution import resolve_records
 
     pairs = MatchCandidate.objects.filter(status=MatchCandidate.Status.OPEN, reason__in=REASONS).values_list(

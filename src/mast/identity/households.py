@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from django.db.models import Max, Q
 
 from mast.feeds.models import Involvement, PartnerRecord
+from mast.identity.matching.addresses import address_key, normalise_uprn
+from mast.identity.matching.names import normalise_name
+from mast.identity.matching.postcodes import normalise_postcode
 from mast.identity.models import Person
-from mast.identity.standardise import address_key, normalise_name, normalise_postcode, normalise_uprn
 
 ADDRESS_FIELDS = ("address_line_1", "address_line_2", "address_line_3", "town", "postcode", "uprn")
 

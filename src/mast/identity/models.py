@@ -7,6 +7,10 @@ from django.db import models
 
 from mast.feeds.models import Involvement, PartnerRecord
 
+# How many merges `Person.survivor` follows (a person merged into one that was itself merged later…). Real
+# chains are a step or two; the limit only stops a cycle, which would be a bug, from hanging a page.
+MERGE_CHAIN_LIMIT = 20
+
 
 class Person(models.Model):
     """One real person as MAST has resolved them across partners' records.
@@ -28,6 +32,13 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return str(self.public_id)
+
+    def survivor(self) -> "Person":
+        """The person this one became, following merges; itself when it was not merged."""
+        person, steps = self, 0
+        while person.status == self.Status.MERGED and person.merged_into_id and steps < MERGE_CHAIN_LIMIT:
+            person, steps = person.merged_into, steps + 1
+        return person
 
 
 class PersonLink(models.Model):
@@ -204,7 +215,7 @@ class Relationship(models.Model):
 
 class SearchKey(models.Model):
     """A key a partner record can be found by when a practitioner searches: written as matching runs
-    (identity/search_index.py), looked up by search (identity/search.py).
+    (identity/search/index.py), looked up by search (identity/search/find.py).
 
     Keys pair a family name's sound (Double Metaphone) with the given name or the year of birth, so that a
     search is a handful of exact index look-ups however many records there are. They are derived from the

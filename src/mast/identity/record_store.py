@@ -21,8 +21,8 @@ from django.db.models.functions import Cast
 
 from mast.config.paths import VAR_DIR, private_dir
 from mast.feeds.models import PartnerRecord
-from mast.identity.linkage import SCHEMA, model_row
-from mast.identity.paused_gc import paused_gc
+from mast.identity.matching.linkage import SCHEMA, model_row
+from mast.identity.matching.paused_gc import paused_gc
 
 FIELDS = (
     "pk",

@@ -23,15 +23,15 @@ from django.utils import timezone
 
 from mast.config.paths import VAR_DIR
 from mast.feeds.bulk import insert_rows, update_rows
-from mast.identity import search_index
-from mast.identity.clustering import cluster
 from mast.identity.family import related_records
-from mast.identity.linkage import Linker, ScoredPair
+from mast.identity.matching.clustering import cluster
+from mast.identity.matching.linkage import Linker, ScoredPair
+from mast.identity.matching.paused_gc import paused_gc
+from mast.identity.matching.possible import told_apart_in
+from mast.identity.matching.triage import triage
 from mast.identity.models import IdentityEvent, MatchCandidate, MatchDecision, Person, PersonLink
-from mast.identity.paused_gc import paused_gc
-from mast.identity.possible import told_apart_in
 from mast.identity.record_store import standardised_records
-from mast.identity.triage import triage
+from mast.identity.search import index as search_index
 
 BATCH = 2000
 CHUNK = 20_000  # ids per query: under SQLite's limit on bound parameters

@@ -19,7 +19,8 @@ from mast.access.models import User
 from mast.alerts.models import Alert
 from mast.audit.models import AuditEvent
 from mast.feeds.models import PartnerRecord
-from mast.identity.standardise import normalise_name, normalise_postcode
+from mast.identity.matching.names import normalise_name
+from mast.identity.matching.postcodes import normalise_postcode
 from mast.oversight.alerts import raise_alert
 from mast.oversight.models import OversightAlert, Shown, UserProfile, WatchedPerson
 from mast.requests.models import Request

@@ -82,9 +82,8 @@ class PersonSummary:
 def find_person(public_id: uuid.UUID) -> Person:
     """The active person with this id, following merges; PersonNotFound if there is none."""
     person = Person.objects.filter(public_id=public_id).first()
-    seen = 0
-    while person is not None and person.status == Person.Status.MERGED and seen < 20:
-        person, seen = person.merged_into, seen + 1
+    if person is not None:
+        person = person.survivor()
     if person is None or person.status != Person.Status.ACTIVE:
         raise PersonNotFound(str(public_id))
     return person

@@ -1,13 +1,13 @@
 """ "Possibly also recorded as": the undecided possible matches between this person and another, as a
 practitioner may see them.
 
-Matching keeps pairs it must not link by itself and must not drop (identity/possible.py) in the review queue
-until a feed owner or IG officer decides. Until then the practitioner is told, on the person's page, that
-another agency may know this person under another record: which agencies, what kinds of involvement, and why
-the pair is in doubt — never the other record's name, date of birth, address or contacts, which may be
-another person's (a twin, a same-named parent). Restricted involvements from other agencies give their agency
-only, as everywhere else. The read happens inside the person page's gate call, so it is audited with it.
-"""
+Matching keeps pairs it must not link by itself and must not drop (identity/matching/possible.py) in the
+review queue until a feed owner or IG officer decides. Until then the practitioner is told, on the person's
+page, that another agency may know this person under another record: which agencies, what kinds of
+involvement, and why the pair is in doubt — never the other record's name, date of birth, address or contacts,
+which may be another person's (a twin, a same-named parent). Restricted involvements from other agencies give
+their agency only, as everywhere else. The read happens inside the person page's gate call, so it is audited
+with it."""
 
 from dataclasses import dataclass
 

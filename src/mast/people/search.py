@@ -11,9 +11,9 @@ from django.core.paginator import Page, Paginator
 from mast.feeds.models import Involvement, PartnerRecord
 from mast.feeds.problems import record_date_of_birth as date_of_birth_shown
 from mast.gate.gate import Scope
-from mast.identity import search as identity_search
 from mast.identity.models import Address, Person
-from mast.identity.search import SearchQuery
+from mast.identity.search import find as identity_search
+from mast.identity.search.find import SearchQuery
 from mast.people import explain
 from mast.people.redaction import dates_in_window
 

@@ -31,24 +31,6 @@ class Counts:
     def median_reply(self) -> timedelta | None:
         return timedelta(seconds=statistics.median(self.reply_times)) if self.reply_times else None
 
-    @property
-    def median_reply_text(self) -> str:
-        return duration_text(self.median_reply)
-
-
-def duration_text(span: timedelta | None) -> str:
-    """A time to reply as people say it: "45 minutes", "5 hours", "2 days 3 hours"."""
-    if span is None:
-        return ""
-    minutes = int(span.total_seconds() // 60)
-    if minutes < 60:
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
-    hours = minutes // 60
-    if hours < 48:
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    days, hours = divmod(hours, 24)
-    return f"{days} days" + (f" {hours} hour{'s' if hours != 1 else ''}" if hours else "")
-
 
 @dataclass(frozen=True)
 class Dashboard:

@@ -15,7 +15,7 @@ from mast.access.models import Role, User
 from mast.feeds.models import Involvement, PartnerRecord
 from mast.gate.gate import Scope
 from mast.governance.models import Purpose
-from mast.identity.models import Person
+from mast.identity.models import MERGE_CHAIN_LIMIT, Person
 from mast.people.redaction import InvolvementLine, line
 from mast.requests.actions import RequestNotFound
 from mast.requests.models import Request
@@ -35,14 +35,15 @@ class PersonLabel:
 
 
 def _survivors(person_ids: set[int]) -> dict[int, int]:
-    """Each person's id now: a person merged since the request was sent is followed to the one they became."""
+    """Each person's id now: a person merged since the request was sent is followed to the one they became
+    (Person.survivor's rule, for many people at once: one query per step of the chains)."""
     now = {pk: pk for pk in person_ids}
     pending = dict(
         Person.objects.filter(pk__in=person_ids, status=Person.Status.MERGED).values_list(
             "pk", "merged_into_id"
         )
     )
-    for _ in range(20):
+    for _ in range(MERGE_CHAIN_LIMIT):
         if not pending:
             break
         for original, target in list(pending.items()):

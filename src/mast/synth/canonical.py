@@ -13,7 +13,7 @@ from pathlib import Path
 from mast.feeds.mapping import all_mappings
 from mast.feeds.readers import read_rows
 from mast.feeds.validation import CanonicalRow, RowValidator
-from mast.identity.evaluation import TruthRecord
+from mast.identity.matching.evaluation import TruthRecord
 
 
 def partner_records(out: Path, as_of: date) -> dict[str, dict]:

@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from mast.identity.standardise import names_equivalent
+from mast.identity.matching.names import names_equivalent
 from mast.synth import names
 from mast.synth.involvements import (
     ADULTS,
@@ -252,7 +252,7 @@ class ErrorModel:
             tags.append("spelling")
             name = rng.choice(spellings)
         if name != person.given_name and not names_equivalent(name, person.given_name):
-            # A variant the matcher's own lists do not hold: measured apart (identity/evaluation.py).
+            # A variant the matcher's own lists do not hold: measured apart (identity/matching/evaluation.py).
             tags.append("variant_unseen")
         if rng.random() < rates.typo:
             tags.append("typo_given_name")

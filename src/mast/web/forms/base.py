@@ -1,9 +1,8 @@
-"""Forms whose messages follow the GOV.UK Design System's error-message guidance."""
+"""The GOV.UK base every page's form is built on, following the Design System's error-message guidance."""
 
 from dataclasses import dataclass
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 
 
 @dataclass(frozen=True)
@@ -12,91 +11,25 @@ class FieldError:
     message: str
 
 
-class SignInForm(AuthenticationForm):
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        # Also what a switched-off account sees: Django's ModelBackend refuses inactive users outright.
-        "invalid_login": "The username or password is not right. Check them and try again.",
-    }
+class GovukForm(forms.Form):
+    """Plain ids, as GOV.UK's components name them (radios name the first option after the field), an error
+    summary in the form's order, and a service's refusal shown against the field it is about."""
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "%s")
         super().__init__(*args, **kwargs)
-        self.fields["username"].error_messages["required"] = "Enter your username"
-        self.fields["password"].error_messages["required"] = "Enter your password"
-        # GOV.UK advises against autofocus: it disorients screen-reader users arriving on the page.
-        self.fields["username"].widget.attrs.pop("autofocus", None)
-
-    def field_errors(self) -> dict[str, str]:
-        """The one message to show beside each field; a failed sign-in is shown against the username."""
-        errors = {name: self.errors[name][0] for name in self.fields if name in self.errors}
-        if self.non_field_errors() and "username" not in errors:
-            errors["username"] = self.non_field_errors()[0]
-        return errors
 
     def error_summary(self) -> list[FieldError]:
-        """The GOV.UK error summary: each message once, linking to the field it is about, in form order."""
-        errors = self.field_errors()
-        return [FieldError(self[name].id_for_label, errors[name]) for name in self.fields if name in errors]
-
-
-class SecondFactorForm(forms.Form):
-    """One code: six digits from the authenticator app, or (at sign-in) one of the recovery codes."""
-
-    code = forms.CharField(label="Code", max_length=40, error_messages={"required": "Enter the code"})
-
-    def refuse(self, *, throttled: bool, setting_up: bool = False) -> None:
-        if throttled:
-            message = "Too many wrong codes. Wait a minute, then enter the latest code from your app"
-        elif setting_up:
-            message = "The code is not right. Enter the 6-digit code your authenticator app shows now"
-        else:
-            message = (
-                "The code is not right, or it has been used already. Enter the latest code from your app"
-            )
-        self.add_error("code", message)
-
-    def error_summary(self) -> list[FieldError]:
-        return [FieldError("code", self.errors["code"][0])] if "code" in self.errors else []
-
-
-class FeedUploadForm(forms.Form):
-    """A partner's export, sent by one of the feed's owners, for the loader to check and load."""
-
-    source = forms.ChoiceField(label="Which feed is this file for?")
-    file = forms.FileField(label="Upload a file")
-
-    def __init__(self, *args, sources, max_bytes: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.max_bytes = max_bytes
-        self.fields["source"].choices = [(s.code, s.name) for s in sources]
-        self.fields["source"].error_messages["required"] = "Select which feed the file is for"
-        self.fields["source"].error_messages["invalid_choice"] = "Select one of your feeds"
-        self.fields["file"].error_messages.update(
-            {
-                "required": "Select a file",
-                "empty": "The selected file is empty",
-                "invalid": "Select a file",
-            }
-        )
-
-    def too_large_message(self) -> str:
-        return f"The selected file must be smaller than {self.max_bytes // 1024**2:,} MB"
-
-    def refuse_as_too_large(self) -> None:
-        """Stopped at the limit as it streamed in (web/uploads.py): say so, not "Select a file"."""
-        self.is_valid()
-        self.errors.pop("file", None)
-        self.add_error("file", self.too_large_message())
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > self.max_bytes:
-            raise forms.ValidationError(self.too_large_message())
-        return upload
-
-    def error_summary(self) -> list[FieldError]:
+        """Each field's first message, linking to the field; a message about the whole form links to the first
+        field."""
+        first = next(iter(self.fields))
         return [
-            FieldError(self[name].id_for_label, self.errors[name][0])
-            for name in self.fields
-            if name in self.errors
+            *(FieldError(first, message) for message in self.non_field_errors()),
+            *(FieldError(name, self.errors[name][0]) for name in self.fields if name in self.errors),
         ]
+
+    def add_service_errors(self, error) -> None:
+        """A ValidationError from the service, shown against its field (or the form) as GOV.UK asks."""
+        problems = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+        for field, messages in problems.items():
+            self.add_error(field if field in self.fields else None, messages[0])

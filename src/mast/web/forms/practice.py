@@ -10,22 +10,7 @@ from django.core.validators import RegexValidator
 from mast.gate.purpose import REFERENCE_MAX
 from mast.requests.actions import QUESTION_MAX
 from mast.requests.models import Request
-from mast.web.forms.base import FieldError
-
-
-class GovukForm(forms.Form):
-    """Plain ids (GOV.UK radios name the first option after the field) and an error summary in form order."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "%s")
-        super().__init__(*args, **kwargs)
-
-    def error_summary(self) -> list[FieldError]:
-        first = next(iter(self.fields))
-        return [
-            *(FieldError(first, message) for message in self.non_field_errors()),
-            *(FieldError(name, self.errors[name][0]) for name in self.fields if name in self.errors),
-        ]
+from mast.web.forms.base import GovukForm
 
 
 class PurposeForm(GovukForm):

@@ -8,28 +8,7 @@ from django import forms
 
 from mast.requests.actions import QUESTION_MAX, REASON_MAX, REPLY_MAX
 from mast.requests.models import Request
-from mast.web.forms.base import FieldError
-
-
-class _Form(forms.Form):
-    """Plain ids, as GOV.UK's components name them, and an error summary in the form's order."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "%s")
-        super().__init__(*args, **kwargs)
-
-    def error_summary(self) -> list[FieldError]:
-        first = next(iter(self.fields))
-        return [
-            *(FieldError(first, message) for message in self.non_field_errors()),
-            *(FieldError(name, self.errors[name][0]) for name in self.fields if name in self.errors),
-        ]
-
-    def add_service_errors(self, error) -> None:
-        """A ValidationError from the service, shown against its field (or the form) as GOV.UK asks."""
-        problems = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-        for field, messages in problems.items():
-            self.add_error(field if field in self.fields else None, messages[0])
+from mast.web.forms.base import GovukForm
 
 
 def _text(label: str, limit: int, required: str, too_long: str) -> forms.CharField:
@@ -44,7 +23,7 @@ def _text(label: str, limit: int, required: str, too_long: str) -> forms.CharFie
     )
 
 
-class RequestForm(_Form):
+class RequestForm(GovukForm):
     agency = forms.TypedChoiceField(
         label="Which agency do you want to ask?",
         coerce=int,
@@ -64,11 +43,11 @@ class RequestForm(_Form):
         self.fields["agency"].choices = agencies
 
 
-class ReplyForm(_Form):
+class ReplyForm(GovukForm):
     reply = _text("Your reply", REPLY_MAX, "Enter your reply", "Your reply")
 
 
-class DeclineForm(_Form):
+class DeclineForm(GovukForm):
     reason = _text(
         "Why are you declining the request?",
         REASON_MAX,

@@ -5,7 +5,7 @@ from datetime import date
 from django import template
 from django.utils import timezone
 
-from mast.identity import review
+from mast.web.presenters import review as pair_rows
 
 register = template.Library()
 
@@ -22,14 +22,14 @@ def nhs_number(value: str) -> str:
 @register.filter
 def confidence(probability: float | None) -> str:
     """A match probability as a percentage, never rounded up to a certainty it does not have."""
-    return "" if probability is None else review.percent(probability)
+    return "" if probability is None else pair_rows.percent(probability)
 
 
 @register.filter
 def evidence(weight) -> str:
     """A match weight in bits of evidence, signed."""
     try:
-        return review.bits(float(weight or 0.0))
+        return pair_rows.bits(float(weight or 0.0))
     except (TypeError, ValueError):
         return ""
 
@@ -38,7 +38,7 @@ def evidence(weight) -> str:
 def comparison(name: str) -> str:
     """The model's name for a comparison (date_of_birth) as a person reads it (Date of birth)."""
     name = str(name or "")
-    return review.COMPARISON_LABELS.get(name, name.replace("_", " ").capitalize() or "Other")
+    return pair_rows.COMPARISON_LABELS.get(name, name.replace("_", " ").capitalize() or "Other")
 
 
 @register.filter

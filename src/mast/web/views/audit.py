@@ -4,7 +4,6 @@ names and plain words; download what the filters select.
 Reading the log is itself audited, through the gate, like any other read of personal data.
 """
 
-from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -15,42 +14,9 @@ from mast.gate.gate import through_gate
 from mast.gate.policy import Action
 from mast.oversight import words
 from mast.oversight.exports import audit_csv as audit_rows_csv
-from mast.web.forms.base import FieldError
+from mast.web.forms.audit import AuditFilterForm
 from mast.web.permissions import requires
 from mast.web.viewer import viewer_of
-
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"]
-
-
-def _date_field(label: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        input_formats=DATE_FORMATS,
-        error_messages={"invalid": f"{label} must be a real date, like 24/11/2026"},
-    )
-
-
-class AuditFilterForm(forms.Form):
-    username = forms.CharField(label="Username", required=False, max_length=150)
-    agency = forms.CharField(label="Agency", required=False, max_length=200)
-    person = forms.UUIDField(
-        label="Person's MAST id",
-        required=False,
-        error_messages={"invalid": "Enter a person's MAST id as their page's address shows it"},
-    )
-    action = forms.ChoiceField(label="What they did", required=False)
-    purpose_reference = forms.CharField(label="Case or referral reference", required=False, max_length=100)
-    since = _date_field("From")
-    until = _date_field("To")
-    refused_only = forms.BooleanField(label="Only refused attempts", required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, auto_id="%s", **kwargs)
-        self.fields["action"].choices = [("", "Anything"), *((a, words.action(a)) for a in map(str, Action))]
-
-    def error_summary(self) -> list[FieldError]:
-        return [FieldError(name, self.errors[name][0]) for name in self.fields if name in self.errors]
 
 
 def _filters_of(form: AuditFilterForm) -> tuple[EventFilter, dict]:

@@ -18,7 +18,8 @@ from mast.ingest.intake import undo_load
 from mast.ingest.queue import accept_upload
 from mast.ingest.queue import apply_held as queue_held_load
 from mast.web import uploads
-from mast.web.forms.base import FeedUploadForm, FieldError
+from mast.web.forms.base import FieldError
+from mast.web.forms.feeds import FeedUploadForm
 from mast.web.permissions import requires
 from mast.web.viewer import viewer_of
 

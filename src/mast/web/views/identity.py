@@ -4,7 +4,6 @@ The rules (who sees which pair, what a decision does) are in mast.identity.revie
 request, ask it, and show the answer.
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -16,56 +15,10 @@ from mast.gate.gate import through_gate
 from mast.gate.policy import Action, allows
 from mast.identity import review, review_changes
 from mast.identity.models import MatchCandidate, MatchDecision
-from mast.web.forms.base import FieldError
+from mast.web.forms.identity import REASON_ERRORS, DecisionForm, UnlinkForm
 from mast.web.permissions import requires
+from mast.web.presenters import review as pair_rows
 from mast.web.viewer import viewer_of
-
-REASON_ERRORS = {
-    "required": "Enter why you decided this",
-    "max_length": f"Your reason must be {review.REASON_MAX:,} characters or fewer",
-}
-
-
-class DecisionForm(forms.Form):
-    same_person = forms.ChoiceField(
-        label="Are these the same person?",
-        choices=[("yes", "Yes, the same person"), ("no", "No, different people")],
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select whether these records are the same person",
-            "invalid_choice": "Select whether these records are the same person",
-        },
-    )
-    reason = forms.CharField(
-        label="Why?", max_length=review.REASON_MAX, widget=forms.Textarea, error_messages=REASON_ERRORS
-    )
-
-    def __init__(self, *args, **kwargs):
-        # Plain ids: the GOV.UK radios name the first option after the field and number the rest.
-        super().__init__(*args, auto_id="%s", **kwargs)
-
-    def error_summary(self) -> list[FieldError]:
-        errors = [FieldError(name, self.errors[name][0]) for name in self.fields if name in self.errors]
-        return [*(FieldError("same_person", e) for e in self.non_field_errors()), *errors]
-
-
-class UnlinkForm(forms.Form):
-    reason = forms.CharField(
-        label="Why are these not the same person?",
-        max_length=review.REASON_MAX,
-        widget=forms.Textarea,
-        error_messages={**REASON_ERRORS, "required": "Enter why this record is not the same person"},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, auto_id="%s", **kwargs)
-
-    def error_summary(self) -> list[FieldError]:
-        errors = [FieldError("reason", e) for e in self.non_field_errors()]
-        return [
-            *errors,
-            *(FieldError(name, self.errors[name][0]) for name in self.fields if name in self.errors),
-        ]
 
 
 @requires(Action.REVIEW_MATCH)
@@ -76,9 +29,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         rows = [
             {
                 "candidate": c,
-                "left": review.full_name(c.record_a),
-                "right": review.full_name(c.record_b),
-                "probability": review.percent(c.match_probability),
+                "left": pair_rows.full_name(c.record_a),
+                "right": pair_rows.full_name(c.record_b),
+                "probability": pair_rows.percent(c.match_probability),
             }
             for c in candidates
         ]
@@ -97,7 +50,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def _candidate_context(request: HttpRequest, candidate: MatchCandidate, form: DecisionForm) -> dict:
     return {
         "candidate": candidate,
-        "table": review.side_by_side(candidate),
+        "table": pair_rows.side_by_side(candidate),
         "people": review.current_people(candidate),
         "can_unlink": allows(request.user, Action.UNLINK_RECORD),
         "decision": None
@@ -129,7 +82,7 @@ def candidate(request: HttpRequest, pk: int) -> HttpResponse:
                     None, "This pair is no longer waiting for a decision: it was decided, or settled"
                 )
             elif not confirmed:
-                names = (review.full_name(pair.record_a), review.full_name(pair.record_b))
+                names = (pair_rows.full_name(pair.record_a), pair_rows.full_name(pair.record_b))
                 change = review_changes.preview(pair, same, names)
                 return {"candidate": pair, "form": form, "same": same, "change": change, "confirming": True}
             else:
@@ -175,7 +128,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
             "decision": found,
             "candidate": pair,
             "progress": done,
-            "names": (review.full_name(found.record_a), review.full_name(found.record_b)),
+            "names": (pair_rows.full_name(found.record_a), pair_rows.full_name(found.record_b)),
         }
 
     context = through_gate(viewer_of(request), Action.REVIEW_MATCH, read, target=f"decision:{pk}")
@@ -224,7 +177,7 @@ def unlink(request: HttpRequest, pk: int) -> HttpResponse:
         return {
             "link": link,
             "record": link.partner_record,
-            "name": review.full_name(link.partner_record),
+            "name": pair_rows.full_name(link.partner_record),
             "others": review.other_records(link),
             "form": form,
         }

@@ -61,8 +61,7 @@ def purpose(request: HttpRequest) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems[0])
+            form.add_service_errors(error)
         else:
             return redirect(next_url or reverse("web:search"))
     current = stated_purpose.current(request.session, request.user)
@@ -291,8 +290,7 @@ def referral(request: HttpRequest, public_id: uuid.UUID, involvement_id: int) ->
                 describe=lambda request_: {"request_id": request_.pk, "to_agency": request_.to_agency.name},
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems[0])
+            form.add_service_errors(error)
         else:
             request.session[REFERRAL_SENT_KEY] = {
                 # Who has it in MAST: the allocated worker if they use it, else nobody yet (the team's inbox).

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from mast.access import factors, sessions
 from mast.administration import accounts, links
-from mast.web.forms.base import SecondFactorForm, SignInForm
+from mast.web.forms.sign_in import SecondFactorForm, SignInForm
 from mast.web.permissions import public, signed_in
 
 

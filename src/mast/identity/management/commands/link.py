@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from mast.identity.offline import CanonicalFileError, link_files, read_relationships, write_outputs
+from mast.identity.matching.offline import CanonicalFileError, link_files, read_relationships, write_outputs
 
 
 class Command(BaseCommand):

@@ -36,23 +36,21 @@ from django.db import connection
 from django.db.models import Count
 
 from mast.feeds.models import PartnerRecord
-from mast.identity import linkage
+from mast.identity.matching import linkage
+from mast.identity.matching.addresses import parse_address
+from mast.identity.matching.names import normalise_name
+from mast.identity.matching.postcodes import normalise_postcode
 from mast.identity.models import Address, InvolvementAddress, Person
 from mast.identity.record_store import FIELDS
-from mast.identity.search_candidates import (
+from mast.identity.search.candidates import (
     MAX_COUNTED,
     candidates,
     one_slip_away,
     postcodes_one_slip_away,
 )
-from mast.identity.search_index import CHUNK, standardised_row
-from mast.identity.search_query import MAX_LENGTH, BirthDate, SearchQuery, parse_birth_date
-from mast.identity.search_scoring import scorer
-from mast.identity.standardise import (
-    normalise_name,
-    normalise_postcode,
-    parse_address,
-)
+from mast.identity.search.index import CHUNK, standardised_row
+from mast.identity.search.query import MAX_LENGTH, BirthDate, SearchQuery, parse_birth_date
+from mast.identity.search.scoring import scorer
 
 # The query (`SearchQuery`, and reading a date of birth) is in `search_query`; named here for callers.
 __all__ = [

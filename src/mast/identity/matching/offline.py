@@ -22,10 +22,10 @@ from pathlib import Path
 from mast.canonical import FIELD_NAMES, REQUIRED_FIELDS
 from mast.feeds import safe_csv
 from mast.feeds.validation import normalise_nhs_number, normalise_postcode
-from mast.identity.clustering import Clustering, cluster
-from mast.identity.linkage import Linker, ScoredPair, model_row, to_table
-from mast.identity.possible import told_apart_in
-from mast.identity.triage import triage
+from mast.identity.matching.clustering import Clustering, cluster
+from mast.identity.matching.linkage import Linker, ScoredPair, model_row, to_table
+from mast.identity.matching.possible import told_apart_in
+from mast.identity.matching.triage import triage
 
 Progress = Callable[[str], None]
 

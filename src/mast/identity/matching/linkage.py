@@ -23,9 +23,9 @@ from typing import NamedTuple
 import duckdb
 import pyarrow as pa
 
-from mast.identity import model as fs_model
-from mast.identity import possible
-from mast.identity.standardise import model_columns
+from mast.identity.matching import fellegi_sunter as fs_model
+from mast.identity.matching import possible
+from mast.identity.matching.standardise import model_columns
 
 # Above LINK_AT a pair is linked; from REVIEW_FROM up to LINK_AT it goes to a person to decide. Chosen on two
 # 20,000-person synthetic regions (seeds 3 and 4): of the pairs without a veto scoring 0.9 to 0.95 all 4 were

@@ -21,9 +21,10 @@ from functools import cache
 from django.db import connection
 
 from mast.feeds.models import Involvement, PartnerRecord, Source
+from mast.identity.matching.names import double_metaphone, given_name_groups, normalise_name
+from mast.identity.matching.postcodes import normalise_postcode
 from mast.identity.models import SearchKey
-from mast.identity.search_index import CHUNK, NAME, YEAR, search_key
-from mast.identity.standardise import double_metaphone, given_name_groups, normalise_name, normalise_postcode
+from mast.identity.search.index import CHUNK, NAME, YEAR, search_key
 
 # Records one look-up may bring at most. A query as broad as "Smith" in a city brings more: the search then
 # says it is too broad rather than ranking an arbitrary part of it.

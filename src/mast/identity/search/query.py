@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass, fields
 
 from mast.feeds.validation import normalise_nhs_number
-from mast.identity.standardise import birth_year, normalise_name, normalise_postcode
+from mast.identity.matching.dates import birth_year
+from mast.identity.matching.names import normalise_name
+from mast.identity.matching.postcodes import normalise_postcode
 
 # -- the query -----------------------------------------------------------------------------------------------
 

@@ -369,7 +369,7 @@ def save_model(settings: dict, directory: Path) -> SavedModel:
     return SavedModel(version, settings, path)
 
 
-STARTER_MODEL = Path(__file__).resolve().parent / "data" / "starter-model.json"
+STARTER_MODEL = Path(__file__).resolve().parents[1] / "data" / "starter-model.json"
 # Fewer records than this are too few to train on: the starter model, trained on a synthetic region, is used.
 MIN_TRAINING_RECORDS = 5000
 

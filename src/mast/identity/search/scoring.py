@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from mast.identity import linkage
-from mast.identity import model as fs_model
+from mast.identity.matching import fellegi_sunter as fs_model
+from mast.identity.matching import linkage
 
 _MODEL_RECHECK_SECONDS = 30.0
 

@@ -8,9 +8,9 @@ what is linked, what is reviewed and what is a possible match.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from mast.identity import model as fs_model
-from mast.identity import possible
-from mast.identity.linkage import LINK_AT, ScoredPair
+from mast.identity.matching import fellegi_sunter as fs_model
+from mast.identity.matching import possible
+from mast.identity.matching.linkage import LINK_AT, ScoredPair
 
 BETWEEN = "Scored between the thresholds for linking and not linking"
 AMBIGUOUS = "Matches two people who cannot be the same person"
