@@ -51,7 +51,7 @@ def identity_files(tmp_path, monkeypatch):
     monkeypatch.setattr(
         "mast.identity.record_store.store_path", lambda: tmp_path / "identity" / "records.parquet"
     )
-    monkeypatch.setattr("mast.identity.resolution.models_dir", lambda: tmp_path / "identity" / "models")
+    monkeypatch.setattr("mast.identity.model_files.models_dir", lambda: tmp_path / "identity" / "models")
 
 
 @pytest.fixture(autouse=True)

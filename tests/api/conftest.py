@@ -83,7 +83,7 @@ def world(db, tmp_path, monkeypatch, settings):
     monkeypatch.setattr(mapping, "MAPPINGS_DIR", MAPPINGS)
     monkeypatch.setattr("mast.feeds.services.archive_dir", lambda: tmp_path / "archive")
     monkeypatch.setattr("mast.api.push.incoming_dir", lambda: tmp_path / "incoming")
-    monkeypatch.setattr("mast.identity.resolution.models_dir", lambda: tmp_path / "identity-models")
+    monkeypatch.setattr("mast.identity.model_files.models_dir", lambda: tmp_path / "identity-models")
     monkeypatch.setattr("mast.identity.record_store.store_path", lambda: tmp_path / "records.arrow")
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}

@@ -119,7 +119,7 @@ class MashRegion:
 
 def build_region(tmp_path: Path, monkeypatch) -> MashRegion:
     """Load the small region's feeds and relationships as partners send them, matched as they load."""
-    monkeypatch.setattr("mast.identity.resolution.models_dir", lambda: tmp_path / "identity-models")
+    monkeypatch.setattr("mast.identity.model_files.models_dir", lambda: tmp_path / "identity-models")
     monkeypatch.setattr("mast.identity.record_store.store_path", lambda: tmp_path / "records.arrow")
     monkeypatch.setattr("mast.feeds.services.archive_dir", lambda: tmp_path / "archive")
     ensure_purposes()

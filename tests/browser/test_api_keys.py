@@ -37,7 +37,7 @@ def test_a_key_is_shown_once_used_by_a_partner_system_and_revoked_at_once(
     page: Page, source, live_server, tmp_path, monkeypatch
 ):
     monkeypatch.setattr("mast.api.push.incoming_dir", lambda: tmp_path / "incoming")
-    monkeypatch.setattr("mast.identity.resolution.models_dir", lambda: tmp_path / "identity-models")
+    monkeypatch.setattr("mast.identity.model_files.models_dir", lambda: tmp_path / "identity-models")
     monkeypatch.setattr("mast.identity.record_store.store_path", lambda: tmp_path / "records.arrow")
     owner = make_user(Role.FEED_OWNER, agency=source.agency)
     source.owners.add(owner)

@@ -37,7 +37,7 @@ EXPLANATION = [
 @pytest.fixture(autouse=True)
 def identity_state_in_tmp(tmp_path, monkeypatch):
     """The matcher's model and record store go to a temporary directory, never the checkout's var/."""
-    monkeypatch.setattr("mast.identity.resolution.models_dir", lambda: tmp_path / "identity-models")
+    monkeypatch.setattr("mast.identity.model_files.models_dir", lambda: tmp_path / "identity-models")
     monkeypatch.setattr("mast.identity.record_store.store_path", lambda: tmp_path / "records.arrow")
 
 

@@ -70,7 +70,7 @@ def test_a_load_killed_at_any_stage_changes_nothing_and_can_be_sent_again(
     store = var / "identity" / "records-v5.arrow"
     # This process matches with the same store and models as the loader it starts.
     monkeypatch.setattr("mast.identity.record_store.store_path", lambda: store)
-    monkeypatch.setattr("mast.identity.resolution.models_dir", lambda: var / "identity" / "models")
+    monkeypatch.setattr("mast.identity.model_files.models_dir", lambda: var / "identity" / "models")
     ingest_file(source, write_feed(tmp_path / "day1.csv", many_rows(0, 30)))
     before, store_before = tables(), hashlib.sha256(store.read_bytes()).hexdigest()
     day2 = write_feed(tmp_path / "day2.csv", many_rows(10, 60))

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def loaded_region(tmp_path, monkeypatch):
     monkeypatch.setattr("mast.feeds.services.archive_dir", lambda: tmp_path / "archive")
-    monkeypatch.setattr("mast.identity.resolution.models_dir", lambda: tmp_path / "models")
+    monkeypatch.setattr("mast.identity.model_files.models_dir", lambda: tmp_path / "models")
     monkeypatch.setattr("mast.identity.record_store.store_path", lambda: tmp_path / "records.arrow")
     # Train on the region itself, as a deployment does, rather than use the starter model.
     monkeypatch.setattr(fs_model, "MIN_TRAINING_RECORDS", 1000)

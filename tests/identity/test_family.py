@@ -21,7 +21,7 @@ ROWS = [
 
 @pytest.fixture
 def family(source, tmp_path, monkeypatch):
-    monkeypatch.setattr("mast.identity.resolution.models_dir", lambda: tmp_path / "models")
+    monkeypatch.setattr("mast.identity.model_files.models_dir", lambda: tmp_path / "models")
     monkeypatch.setattr("mast.identity.record_store.store_path", lambda: tmp_path / "records.arrow")
     resolve_records(load_file(source, write_feed(tmp_path / "feed.csv", ROWS)).changed_records)
     return {
@@ -94,7 +94,7 @@ def test_relationships_tell_a_same_named_father_and_son_apart_on_their_pages(sou
     from mast.identity.matching import possible
     from mast.identity.models import MatchCandidate
 
-    monkeypatch.setattr("mast.identity.resolution.models_dir", lambda: tmp_path / "models")
+    monkeypatch.setattr("mast.identity.model_files.models_dir", lambda: tmp_path / "models")
     monkeypatch.setattr("mast.identity.record_store.store_path", lambda: tmp_path / "records.arrow")
     rows = [
         "OC1,D1,David,Okafor,20/01/1975,M,3 Kiln Lane,NS1 1AB,,DOMESTIC,01/02/2026,,OPEN,PC Ash,,N",

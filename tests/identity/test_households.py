@@ -35,7 +35,7 @@ POLICE = [
 @pytest.fixture
 def matched(source, tmp_path, monkeypatch):
     """The police feed loaded and matched; then Gareth's hospital record, linked to him by NHS number."""
-    monkeypatch.setattr("mast.identity.resolution.models_dir", lambda: tmp_path / "models")
+    monkeypatch.setattr("mast.identity.model_files.models_dir", lambda: tmp_path / "models")
     monkeypatch.setattr("mast.identity.record_store.store_path", lambda: tmp_path / "records.arrow")
     outcome = load_file(source, write_feed(tmp_path / "police.csv", POLICE))
     resolve_records(outcome.changed_records)

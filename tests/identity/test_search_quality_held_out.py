@@ -75,7 +75,7 @@ def measured(django_db_setup, django_db_blocker, tmp_path_factory):
     patch = pytest.MonkeyPatch()
     patch.setattr("mast.feeds.services.archive_dir", lambda: tmp / "archive")
     patch.setattr("mast.identity.record_store.store_path", lambda: tmp / "records.arrow")
-    patch.setattr("mast.identity.resolution.models_dir", lambda: tmp / "models")
+    patch.setattr("mast.identity.model_files.models_dir", lambda: tmp / "models")
     with django_db_blocker.unblock():
         sources: list[Source] = [source_for_mapping(m.name) for m in all_mappings()]
         try:

@@ -19,7 +19,9 @@ from django.utils import timezone
 
 from mast.feeds.models import Load, PartnerRecord, RejectedRow, Source
 from mast.feeds.services import file_sha256
-from mast.identity.models import Person, PersonLink, Relationship
+from mast.identity.matching.possible import REASONS
+from mast.identity.models import MatchCandidate, Person, PersonLink, Relationship
+from mast.identity.resolution import resolve_records
 
 COLUMNS = ("person_ref", "related_person_ref", "relationship")
 KINDS = {
@@ -123,10 +125,6 @@ def _recheck_possible_matches(source: Source, refs: set[str]) -> None:
     tell apart, so that a same-named father and son stop being shown as "possibly" each other as soon as the
     police say which is which, not at the next feed load. Open possible matches are few (a few in a thousand
     people), so they are read first and the relationships checked against them."""
-    from mast.identity.matching.possible import REASONS
-    from mast.identity.models import MatchCandidate
-    from mast.identity.resolution import resolve_records
-
     pairs = MatchCandidate.objects.filter(status=MatchCandidate.Status.OPEN, reason__in=REASONS).values_list(
         "record_a", "record_a__source_id", "record_a__person_ref",
         "record_b", "record_b__source_id", "record_b__person_ref",
@@ -224,25 +222,3 @@ def _details(people) -> dict[int, tuple[str, date | None]]:
         previous = details.get(person_id)
         details[person_id] = (name, born or (previous[1] if previous else None))
     return details
-
-
-def related_records(record_ids: list[int], chunk: int = 20_000) -> list[tuple[int, int]]:
-    """Pairs of these partner records that their partner's relationships file says are related, whatever
-    the relationship: a partner that records two of its people as parent and child, siblings or partners
-    knows they are two people. Matching reads this to drop a possible match between them (possible.py).
-    `chunk` keeps each query under SQLite's limit on bound parameters."""
-    refs: dict[tuple[int, str], int] = {}
-    for start in range(0, len(record_ids), chunk):
-        rows = PartnerRecord.objects.filter(pk__in=record_ids[start : start + chunk])
-        refs.update(
-            {(source, ref): pk for pk, source, ref in rows.values_list("pk", "source_id", "person_ref")}
-        )
-    wanted = sorted({ref for _source, ref in refs})
-    pairs = []
-    for start in range(0, len(wanted), chunk):
-        rows = Relationship.objects.filter(person_ref__in=wanted[start : start + chunk])
-        for source, ref, other in rows.values_list("source_id", "person_ref", "related_person_ref"):
-            left, right = refs.get((source, ref)), refs.get((source, other))
-            if left is not None and right is not None and left != right:
-                pairs.append((left, right))
-    return pairs

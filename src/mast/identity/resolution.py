@@ -21,9 +21,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from mast.config.paths import VAR_DIR
 from mast.feeds.bulk import insert_rows, update_rows
-from mast.identity.family import related_records
+from mast.identity import model_files
 from mast.identity.matching.clustering import cluster
 from mast.identity.matching.linkage import Linker, ScoredPair
 from mast.identity.matching.paused_gc import paused_gc
@@ -31,6 +30,7 @@ from mast.identity.matching.possible import told_apart_in
 from mast.identity.matching.triage import triage
 from mast.identity.models import IdentityEvent, MatchCandidate, MatchDecision, Person, PersonLink
 from mast.identity.record_store import standardised_records
+from mast.identity.related import related_records
 from mast.identity.search import index as search_index
 
 BATCH = 2000
@@ -57,10 +57,6 @@ class ResolutionSummary:
         )
 
 
-def models_dir():
-    return VAR_DIR / "identity" / "models"
-
-
 def resolve_all(*, retrain: bool = False, progress: Progress | None = None) -> ResolutionSummary:
     """Match every active partner record afresh (training the model first if there is none, or if asked)."""
     with paused_gc():
@@ -74,7 +70,7 @@ def _resolve_all(retrain: bool, progress: Progress | None) -> ResolutionSummary:
     seconds = {"standardise": time.perf_counter() - started}
     if table.num_rows == 0:
         return ResolutionSummary(seconds=seconds)
-    linker = Linker(table, models_dir=models_dir(), retrain=retrain, progress=progress)
+    linker = Linker(table, models_dir=model_files.models_dir(), retrain=retrain, progress=progress)
     try:
         pairs = linker.predict()
         ids = [int(i) for i in table.column("unique_id").to_pylist()]
@@ -103,7 +99,7 @@ def _resolve_records(record_ids: list[int], progress: Progress | None) -> Resolu
     new_ids = [str(i) for i in record_ids if str(i) in present]
     if not new_ids:
         return ResolutionSummary(seconds=seconds)
-    linker = Linker(table, models_dir=models_dir(), progress=progress)
+    linker = Linker(table, models_dir=model_files.models_dir(), progress=progress)
     try:
         pairs = linker.predict_between(new_ids)
         scope = _scope([int(i) for i in new_ids], pairs)

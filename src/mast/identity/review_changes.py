@@ -16,6 +16,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django_tasks import task
+from django_tasks.base import TaskResultStatus
+from django_tasks.exceptions import TaskResultDoesNotExist
 
 from mast.access.models import Role
 from mast.identity.models import IdentityEvent, MatchCandidate, MatchDecision, Person, PersonLink
@@ -103,11 +106,16 @@ def rematch(record_ids: list[int], event_id: int | None = None) -> list[int]:
     return sorted({p.pk for p in map(_person_of, record_ids) if p is not None})
 
 
+@task()
+def rematch_in_background(record_ids: list[int], event_id: int | None = None) -> list[int]:
+    """`rematch`, run by the background worker (django-tasks) off the reviewer's request. Defined here,
+    beside what queues it and asks after it, so that the task and its caller are one module, not a cycle."""
+    return rematch(record_ids, event_id)
+
+
 def queue_rematch(record_ids: list[int], event: IdentityEvent | None = None) -> str:
     """Queue `rematch` once the caller's transaction commits; the task result's id, to ask after it."""
-    from mast.identity.tasks import rematch as task
-
-    return task.enqueue(sorted(record_ids), event.pk if event else None).id
+    return rematch_in_background.enqueue(sorted(record_ids), event.pk if event else None).id
 
 
 @dataclass(frozen=True)
@@ -119,15 +127,10 @@ class Progress:
 
 def progress(result_id: str | None, record_ids: list[int]) -> Progress:
     """Whether the queued re-run has finished, and the records' people now."""
-    from django_tasks.base import TaskResultStatus
-    from django_tasks.exceptions import TaskResultDoesNotExist
-
-    from mast.identity.tasks import rematch as task
-
     status = None
     if result_id:
         try:
-            status = task.get_result(result_id).status
+            status = rematch_in_background.get_result(result_id).status
         except (TaskResultDoesNotExist, NotImplementedError):
             status = None  # run and cleared away long since, or a backend that runs tasks as queued
     done = status in (None, TaskResultStatus.SUCCESSFUL)

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 
 from mast.feeds import bulk
 from mast.feeds.models import Involvement, PartnerRecord
+from mast.identity import record_store
 from mast.identity.matching import linkage
 from mast.identity.matching.addresses import address_key, normalise_uprn
 from mast.identity.matching.names import double_metaphone, normalise_name
@@ -236,9 +237,7 @@ def _records_with_other_keys(keys: pa.Table) -> list[int] | None:
 
 
 def _all_model_rows() -> list[dict]:
-    from mast.identity.record_store import standardised_records
-
-    return standardised_records().to_pylist()
+    return record_store.standardised_records().to_pylist()
 
 
 def _model_rows(ids: list[int]) -> list[dict]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from mast.identity import model_files
 from mast.identity.matching import fellegi_sunter as fs_model
 from mast.identity.matching import linkage
 
@@ -220,9 +221,7 @@ def scorer() -> Scorer:
     Rebuilt only when the newest version changes (checked every half minute), so a retrained model reaches
     a running web server without a restart.
     """
-    from mast.identity import resolution
-
-    directory = resolution.models_dir()
+    directory = model_files.models_dir()
     cache_key = str(directory)
     now = time.monotonic()
     cached = _scorers.get(cache_key)
