@@ -51,19 +51,15 @@ def scored(linker: Linker, new_ids: list[str]) -> list[tuple]:
     return sorted(tuple(pair) for pair in linker.predict_between(new_ids))
 
 
+def frequencies(linker: Linker, column: str) -> list[tuple]:
+    """The term-frequency table Splink weighs `column` by, as the linker has it registered."""
+    table = linker.linker._intermediate_table_cache[f"__splink__df_tf_{column}"].physical_name
+    return sorted(linker.connection.execute(f"SELECT * FROM {table}").fetchall())  # noqa: S608
+
+
 def state(linker: Linker) -> dict:
-    db = linker.connection
-    return {
-        "records": db.execute("SELECT * FROM records ORDER BY unique_id").fetchall(),
-        **{
-            column: sorted(
-                db.execute(
-                    f"SELECT * FROM {linker.linker._intermediate_table_cache[f'__splink__df_tf_{column}'].physical_name}"
-                ).fetchall()
-            )  # noqa: S608
-            for column in TF_COLUMNS
-        },
-    }
+    records = linker.connection.execute("SELECT * FROM records ORDER BY unique_id").fetchall()
+    return {"records": records, **{column: frequencies(linker, column) for column in TF_COLUMNS}}
 
 
 def test_a_warm_linker_after_deltas_scores_as_a_cold_one_over_the_same_records(region, tmp_path):
