@@ -80,7 +80,7 @@ class WarmLinker(Linker):
             self._count(column, "mast_fresh", 1)
         self._mark_known_names()
         self._register_term_frequencies()
-        self.count = db.execute("SELECT count(*) FROM records").fetchone()[0]
+        self.count = db.execute("SELECT count(*) FROM records").fetchall()[0][0]
         # Splink's own results over the old records (none are kept between calls but the frequencies) and
         # this class's memo of the columns of its tables are no longer true.
         self._columns = {}
