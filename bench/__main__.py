@@ -20,6 +20,7 @@ BENCHMARKS = (
     "practice",
     "search",
     "api_push",
+    "warm_linkage",
     "analytics",
 )
 

@@ -28,7 +28,7 @@ from mast.identity import model_files
 from mast.identity.matching import fellegi_sunter as fs_model
 from mast.identity.matching.linkage import Progress, Timings
 from mast.identity.matching.warm import WarmLinker
-from mast.identity.record_store import Refreshed
+from mast.identity.record_store import Refreshed, refreshed_records
 
 _lock = threading.Lock()
 _warm: WarmLinker | None = None
@@ -77,6 +77,13 @@ def linker_for(refreshed: Refreshed, progress: Progress | None = None) -> Iterat
         except BaseException:
             forget_locked()
             raise
+
+
+def prime(progress: Progress | None = None) -> None:
+    """Build the warm linker now, over the store as it is, so that the next push does not wait for it.
+    Otherwise the first load or push a process matches builds it (and pays the cold start once)."""
+    with linker_for(refreshed_records(changed=[]), progress):
+        pass
 
 
 def forget() -> None:
