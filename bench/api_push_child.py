@@ -20,6 +20,10 @@ def main(people: int, pushes: int) -> None:
     from mast.access.models import User
     from mast.api import keys
     from mast.feeds.models import Involvement, PartnerRecord, Source
+    from mast.identity import warm_linker
+
+    # BENCH_PUSH_COLD=1: each push builds its linker afresh, as before the warm linker (ADR 0021).
+    cold = os.environ.get("BENCH_PUSH_COLD") == "1"
 
     call_command("migrate", verbosity=0)
     call_command("demo", people=people, stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -59,6 +63,8 @@ def main(people: int, pushes: int) -> None:
             "start_date": today,
             "status": "open",
         }
+        if cold:
+            warm_linker.forget()
         started = time.perf_counter()
         response = client.post("/api/v1/records/", {"records": [record]}, format="json")
         timings.append(time.perf_counter() - started)
@@ -75,6 +81,7 @@ def main(people: int, pushes: int) -> None:
         json.dumps(
             {
                 "records": records,
+                "cold": cold,
                 "pushes": pushes,
                 "visible": visible,
                 "p50": pct(50),
