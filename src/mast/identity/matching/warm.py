@@ -18,6 +18,7 @@ compares every scored pair, frequency and flag). Whether the linker may be reuse
 store it mirrors unchanged by anyone else — is the caller's to decide (identity/warm_linker.py; ADR 0021).
 """
 
+import functools
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -29,10 +30,34 @@ from mast.identity.matching.linkage import REAL_NAME_COUNT, Linker, Progress
 TF_COLUMNS = ("given_name", "family_name")
 
 
+def _remember_splink_sql_parsing() -> None:
+    """Splink works out which columns each comparison and blocking rule reads by parsing their SQL with
+    sqlglot, again on every predict call: for a single record that parsing was a fifth of the time. The
+    answer depends on the SQL text alone, so it is remembered (a pure function of its arguments; a new list
+    each time, as Splink may change it)."""
+    from splink.internals import comparison_level, parse_sql, settings
+
+    if getattr(parse_sql, "mast_remembered", False):
+        return
+    parse = parse_sql.get_columns_used_from_sql
+
+    @functools.lru_cache(maxsize=4096)
+    def parsed(sql: str, dialect, retain_table_prefix: bool) -> tuple:
+        return tuple(parse(sql, dialect, retain_table_prefix))
+
+    def remembered(sql, sqlglot_dialect=None, retain_table_prefix=False):
+        return list(parsed(sql, sqlglot_dialect, retain_table_prefix))
+
+    for module in (parse_sql, settings, comparison_level):
+        module.get_columns_used_from_sql = remembered
+    parse_sql.mast_remembered = True
+
+
 class WarmLinker(Linker):
     """A `Linker` that can be brought up to date with a delta of standardised records."""
 
     def __init__(self, table: pa.Table, *, models_dir: Path, progress: Progress | None = None):
+        _remember_splink_sql_parsing()
         super().__init__(table, models_dir=models_dir, progress=progress)
         self.generation = 0
         # Each record's given_name_known as standardising set it, before names shared by several records
