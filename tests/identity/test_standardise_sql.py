@@ -81,6 +81,19 @@ AWKWARD = [
     {"postcode": "AB12 3CD", "address_line_1": "Rose Cottage"},
     {"postcode": "AB12 3CD", "uprn": "000100023.0", "address_line_1": "1 High St"},
     {"postcode": "", "uprn": " 42 ", "address_line_1": "Ground floor flat, 7 Mill Gdns"},
+    # The shapes the SQL reads itself ('12 Mill Road', 'Flat 3, 12 Mill Road'), and ones just outside them.
+    {"postcode": "AB12 3CD", "address_line_1": "Flat 3, 17 Station Street"},
+    {"postcode": "AB12 3CD", "address_line_1": "Flat 3a", "address_line_2": "17b Station St"},
+    {"postcode": "AB12 3CD", "address_line_1": "12 Mill Road Flat A"},
+    {"postcode": "AB12 3CD", "address_line_1": "12 A Mill Road"},
+    {"postcode": "AB12 3CD", "address_line_1": "12  Mill   Road"},
+    {"postcode": "AB12 3CD", "address_line_1": "12 Mill Road Northtown"},
+    {"postcode": "AB12 3CD", "address_line_1": "4 St Albans Road"},
+    {"postcode": "AB12 3CD", "address_line_1": "4 Mill Rd North"},
+    {"postcode": "AB12 3CD", "address_line_1": "4 Saint Mary Street"},
+    {"postcode": "AB12 3CD", "address_line_1": "1st Floor Flat, 9 Oak Close"},
+    {"postcode": "AB12 3CD", "address_line_1": "9 Oak Close", "address_line_2": "Northtown"},
+    {"postcode": "AB12 3CD", "address_line_1": "9 Oak Unit Road"},
 ]
 
 

@@ -21,7 +21,7 @@ import pyarrow as pa
 from doublemetaphone import doublemetaphone as _doublemetaphone
 
 from mast.identity.matching import names
-from mast.identity.matching.addresses import _parse_address
+from mast.identity.matching.addresses import _parse_address, _street
 from mast.identity.matching.names import _build_canonicals, _fold, _known_names
 from mast.identity.matching.standardise import _SEXES as SEXES
 
@@ -48,6 +48,10 @@ def _address_arrow(line_1: pa.Array, line_2: pa.Array, line_3: pa.Array) -> pa.A
         [pa.array([getattr(p, part) for p in parsed], type=pa.string()) for part in ADDRESS_PARTS],
         names=list(ADDRESS_PARTS),
     )
+
+
+def _street_arrow(values: pa.Array) -> pa.Array:
+    return pa.array([_street(v) for v in values.to_pylist()], type=pa.string())
 
 
 def _table(name: str, columns: dict[str, list]) -> tuple[str, pa.Table]:
@@ -78,5 +82,6 @@ def install(connection: duckdb.DuckDBPyConnection) -> None:
     text = duckdb.sqltype("VARCHAR")
     connection.create_function("mast_fold", _fold_arrow, [text], text, type="arrow")
     connection.create_function("mast_metaphone", _metaphone_arrow, [text], text, type="arrow")
+    connection.create_function("mast_street", _street_arrow, [text], text, type="arrow")
     parts = duckdb.struct_type({k: duckdb.sqltype(v) for k, v in ADDRESS_PARTS.items()})
     connection.create_function("mast_parse_address", _address_arrow, [text, text, text], parts, type="arrow")

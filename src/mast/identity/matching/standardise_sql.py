@@ -134,14 +134,16 @@ WHERE given <> '' AND given NOT IN (SELECT token FROM mast_titles);
 
 CREATE OR REPLACE TEMP TABLE mast_given_groups AS
 WITH unknown AS (
-    SELECT first, unnest([length(first) - 1, length(first), length(first) + 1]) AS size FROM mast_given
-    WHERE length(first) >= 4 AND NOT mast_known_name(first)),
-known AS (SELECT name, length(name) AS size, name[1] AS head, name[-1] AS tail FROM mast_known),
--- One edit changes the length by one at most, and leaves the first or the last letter as it was (the names
--- are three letters or more): only such names are compared, by two joins on equal values.
-candidates AS (
-    SELECT first, name FROM unknown JOIN known ON known.size = unknown.size AND known.head = first[1]
-    UNION SELECT first, name FROM unknown JOIN known ON known.size = unknown.size AND known.tail = first[-1]),
+    SELECT first FROM mast_given WHERE length(first) >= 4 AND NOT mast_known_name(first)),
+-- Two words one edit apart have a word in common once at most one letter is deleted from each (a deletion,
+-- insertion or substitution, or a transposition's two letters in turn): only such pairs are compared.
+unknown_deleted AS (
+    SELECT first, CASE WHEN i = 0 THEN first ELSE left(first, i - 1) || substr(first, i + 1) END AS key
+    FROM (SELECT first, unnest(range(0, length(first) + 1)) AS i FROM unknown)),
+known_deleted AS (
+    SELECT name, CASE WHEN i = 0 THEN name ELSE left(name, i - 1) || substr(name, i + 1) END AS key
+    FROM (SELECT name, unnest(range(0, length(name) + 1)) AS i FROM mast_known)),
+candidates AS (SELECT DISTINCT first, name FROM unknown_deleted JOIN known_deleted USING (key)),
 near AS (SELECT first, name AS w FROM candidates WHERE damerau_levenshtein(first, name) = 1),
 near_groups AS (SELECT near.first, near.w, grp FROM near JOIN mast_groups ON mast_groups.name = near.w),
 near_count AS (SELECT first, count(DISTINCT w) AS n FROM near GROUP BY first),
@@ -165,19 +167,44 @@ WHERE v <> '' AND v NOT IN (SELECT token FROM mast_titles);
 
 # standardise._address per distinct lines, postcode and UPRN: the postcode and UPRN in SQL, the lines parsed
 # by mast_parse_address once per distinct set of lines.
-ADDRESSES = """
+# An address of the commonest shapes, in ASCII: '12 Mill Road' or '12a Mill Road' on one line, or 'Flat 3'
+# and the same on the next line or after a comma, with nothing else. addresses._parse_address gives these
+# flat '3' (or none), number '12' and the street parsed from 'mill road' (no building, no letter after the
+# number, no trailing 'flat 3', which the regular expression and the test before it rule out). So only the
+# street is parsed in Python (mast_street, once per distinct street); any other shape is parsed whole.
+_SIMPLE_ADDRESS = _quoted("^(?:flat ([0-9]+[a-z]?), ?)?([0-9]+[a-z]?) ([a-z]{2,}(?: [a-z]+)*)$")
+ADDRESSES = f"""
+CREATE OR REPLACE TEMP TABLE mast_line_shapes AS
+WITH sets AS (
+    SELECT DISTINCT address_line_1 AS l1, address_line_2 AS l2, address_line_3 AS l3 FROM mast_raw),
+joined AS (SELECT l1, l2, l3, lower(concat_ws(',', nullif(l1, ''), nullif(l2, ''), nullif(l3, ''))) AS j
+           FROM sets)
+SELECT l1, l2, l3, CASE
+    WHEN strlen(j) = length(j) AND NOT regexp_matches(j, ' (?:flat|flt|apartment|apt|unit)(?: |$)')
+    THEN regexp_extract(j, {_SIMPLE_ADDRESS}, ['flat', 'number', 'street']) END AS simple
+FROM joined;
+
+CREATE OR REPLACE TEMP TABLE mast_streets AS
+SELECT street, mast_street(street) AS parsed FROM (
+    SELECT DISTINCT simple.street AS street FROM mast_line_shapes WHERE simple.number <> '');
+
 CREATE OR REPLACE TEMP TABLE mast_lines AS
-SELECT l1, l2, l3, mast_parse_address(l1, l2, l3) AS parsed FROM (
-    SELECT DISTINCT address_line_1 AS l1, address_line_2 AS l2, address_line_3 AS l3 FROM mast_raw);
+SELECT l1, l2, l3, {{'flat': simple.flat, 'house_number': simple.number, 'street': st.parsed, 'building': ''}}
+    AS parsed
+FROM mast_line_shapes JOIN mast_streets st ON st.street = simple.street
+WHERE simple.number <> ''
+UNION ALL
+SELECT l1, l2, l3, mast_parse_address(l1, l2, l3) AS parsed FROM mast_line_shapes
+WHERE simple IS NULL OR simple.number = '';
 
 CREATE OR REPLACE TEMP TABLE mast_postcodes AS
 WITH squashed AS (
     SELECT p, upper(regexp_replace(p, '[^0-9A-Za-z]', '', 'g')) AS s
     FROM (SELECT DISTINCT postcode AS p FROM mast_raw))
 SELECT p, CASE
-    WHEN regexp_full_match(s, '([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})')
-        THEN regexp_replace(s, '^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$', '\\1 \\2')
-    WHEN regexp_full_match(s, '[A-Z]{1,2}[0-9][A-Z0-9]?') THEN s
+    WHEN regexp_full_match(s, '([A-Z]{{1,2}}[0-9][A-Z0-9]?)([0-9][A-Z]{{2}})')
+        THEN regexp_replace(s, '^([A-Z]{{1,2}}[0-9][A-Z0-9]?)([0-9][A-Z]{{2}})$', '\\1 \\2')
+    WHEN regexp_full_match(s, '[A-Z]{{1,2}}[0-9][A-Z0-9]?') THEN s
     ELSE '' END AS code
 FROM squashed;
 
@@ -202,10 +229,12 @@ SELECT l1, l2, l3, p, u,
              THEN 'addr:' || code || '|' || dwelling || '|' || flat || '|' || street
     END AS address_key
 FROM parts;
-"""
+"""  # noqa: S608 (a constant of this module)
 
-ROWS = """
-SELECT r.record_id AS unique_id, r.source AS source,
+# Everything that depends on the names alone, once per distinct set of names; the sexes once per value.
+NAME_COLUMNS = """
+CREATE OR REPLACE TEMP TABLE mast_names AS
+SELECT n.g, n.m, n.f, n.o,
     nullif(n.given, '') AS given_name,
     CASE WHEN n.given <> '' THEN mast_known_name(n.given) END AS given_name_known,
     CASE WHEN n.given <> '' AND length(n.given) <= 7 THEN mast_stem(n.given) END AS given_name_stem,
@@ -214,7 +243,21 @@ SELECT r.record_id AS unique_id, r.source AS source,
     gm.code AS given_name_dm,
     nullif(n.family, '') AS family_name,
     CASE WHEN len(n.family_names) > 0 THEN n.family_names END AS family_names,
-    fm.code AS family_name_dm,
+    fm.code AS family_name_dm
+FROM mast_name_sets n
+LEFT JOIN mast_given_groups gg ON gg.first = n.given
+LEFT JOIN mast_metaphone gm ON gm.v = n.given
+LEFT JOIN mast_metaphone fm ON fm.v = n.family;
+
+CREATE OR REPLACE TEMP TABLE mast_sex_values AS
+SELECT v, sx.sex FROM (SELECT DISTINCT sex AS v FROM mast_raw)
+LEFT JOIN mast_sexes sx ON sx.raw = lower(regexp_replace(v, '^\\s+|\\s+$', '', 'g'));
+"""
+
+ROWS = """
+SELECT r.record_id AS unique_id, r.source AS source,
+    n.given_name, n.given_name_known, n.given_name_stem, n.middle_name, n.given_name_groups, n.given_name_dm,
+    n.family_name, n.family_names, n.family_name_dm,
     strftime(r.date_of_birth, '%Y-%m-%d') AS dob,
     CASE WHEN r.date_of_birth IS NOT NULL THEN year(r.date_of_birth) ELSE mast_birth_year(r.date_of_birth_raw)
         END AS birth_year,
@@ -223,14 +266,11 @@ SELECT r.record_id AS unique_id, r.source AS source,
         AS nhs_number,
     a.postcode, a.postcode_sector, a.outcode, a.house_number, a.street, a.address_key
 FROM mast_raw r
-JOIN mast_name_sets n ON n.g = r.given_name AND n.m = r.middle_names AND n.f = r.family_name
+JOIN mast_names n ON n.g = r.given_name AND n.m = r.middle_names AND n.f = r.family_name
     AND n.o = r.other_names
 JOIN mast_addresses a ON a.l1 = r.address_line_1 AND a.l2 = r.address_line_2 AND a.l3 = r.address_line_3
     AND a.p = r.postcode AND a.u = r.uprn
-LEFT JOIN mast_given_groups gg ON gg.first = n.given
-LEFT JOIN mast_metaphone gm ON gm.v = n.given
-LEFT JOIN mast_metaphone fm ON fm.v = n.family
-LEFT JOIN mast_sexes sx ON sx.raw = lower(regexp_replace(r.sex, '^\\s+|\\s+$', '', 'g'))
+JOIN mast_sex_values sx ON sx.v = r.sex
 ORDER BY r.mast_rn
 """
 
@@ -247,7 +287,7 @@ def standardise_table(raw: pa.Table, connection: duckdb.DuckDBPyConnection | Non
         con.register("mast_raw_arrow", numbered)
         con.execute(RAW)
         con.unregister("mast_raw_arrow")
-        for step in (NAMES, GROUPS, METAPHONE, ADDRESSES):
+        for step in (NAMES, GROUPS, METAPHONE, NAME_COLUMNS, ADDRESSES):
             con.execute(step)
         return con.sql(ROWS).to_arrow_table().cast(SCHEMA)
     finally:
