@@ -59,7 +59,7 @@ def dedupe(store: str) -> dict:
     )
     db_api = DuckDBAPI(connection=connection)
     linker = Linker(db_api.register("records", table_name="plain_records"), settings, log_level=logging.ERROR)
-    count = connection.execute("SELECT count(*) FROM records").fetchone()[0]
+    count = connection.execute("SELECT count(*) FROM records").fetchall()[0][0]
     training = linker.training
     training.estimate_probability_two_random_records_match(PRIOR_RULES, recall=PRIOR_RECALL)
     training.estimate_u_using_random_sampling(max_pairs=min(2e6, max(1e5, count * 20)), seed=1)
@@ -72,7 +72,7 @@ def dedupe(store: str) -> dict:
     mark = time.perf_counter()
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.9)
     count_people = f"SELECT count(DISTINCT cluster_id) FROM {clusters.physical_name}"  # noqa: S608 (Splink's name)
-    people = connection.execute(count_people).fetchone()[0]
+    people = connection.execute(count_people).fetchall()[0][0]
     stages["cluster"] = time.perf_counter() - mark
     seconds = time.perf_counter() - started
     return {"records": count, "people": people, "seconds": seconds, "peak_mib": peak_mib(), "stages": stages}
