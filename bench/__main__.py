@@ -15,6 +15,7 @@ BENCHMARKS = (
     "feeds",
     "streaming",
     "synth",
+    "standardise",
     "linkage",
     "identity_quality",
     "practice",
