@@ -21,6 +21,7 @@ BENCHMARKS = (
     "practice",
     "search",
     "api_push",
+    "warm_linkage",
     "analytics",
 )
 
