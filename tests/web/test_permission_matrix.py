@@ -48,6 +48,10 @@ PAGES = {
     "second-factor": ("get", False),
     "second-factor-setup": ("get", False),
     "account": ("get", False),
+    # Security keys: a key's answer (none here, so the page is shown again), adding one, removing one.
+    "security-key-sign-in": ("post", False),
+    "security-key-add": ("get", False),
+    "security-key-remove": ("post", False),
     "keep-alive": ("post", False),
     "admin-users": ("get", False),
     "admin-user-new": ("get", False),
@@ -242,6 +246,7 @@ def world():
             default_token_generator.make_token(invited),
         ],
         **{name: [someone.pk] for name in ADMIN_USER_PAGES},
+        "security-key-remove": [1],
         "admin-agency": [police.agency.pk],
         "admin-agency-edit": [police.agency.pk],
         # Posted with nothing, it switches the agency off: the health partner's, not the administrator's own.

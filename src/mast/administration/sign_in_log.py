@@ -87,6 +87,7 @@ factor_added = _factor_event("second_factor_added")
 factor_used = _factor_event("sign_in_second_factor")
 factor_failed = _factor_event("second_factor_failed", DENIED)
 factors_reset = _factor_event("second_factors_reset")
+factor_removed = _factor_event("second_factor_removed")
 
 
 def connect() -> None:
@@ -98,3 +99,4 @@ def connect() -> None:
     access_signals.factor_used.connect(factor_used, dispatch_uid="mast-audit-factor-used")
     access_signals.factor_failed.connect(factor_failed, dispatch_uid="mast-audit-factor-failed")
     access_signals.factors_reset.connect(factors_reset, dispatch_uid="mast-audit-factors-reset")
+    access_signals.factor_removed.connect(factor_removed, dispatch_uid="mast-audit-factor-removed")

@@ -42,6 +42,7 @@ ACTIONS = {
     "locked_out": "Locked out after wrong passwords",
     "second_factor_failed": "Entered a wrong second-factor code",
     "second_factor_added": "Set up a second factor",
+    "second_factor_removed": "Removed a security key",
     "second_factors_reset": "Reset a second factor",
     "password_set": "Chose a password from a link",
     "sign_out": "Signed out",

@@ -30,6 +30,8 @@ SECOND_FACTOR_PAGES = frozenset(
     {
         "web:second-factor",
         "web:second-factor-setup",
+        "web:security-key-sign-in",
+        "web:security-key-add",
         "web:recovery-codes",
         "web:sign-out",
         "web:sign-in",

@@ -12,6 +12,7 @@ from mast.web.views import governance as governance_views
 from mast.web.views import identity as identity_views
 from mast.web.views import oversight as oversight_views
 from mast.web.views import requests as request_views
+from mast.web.views import security_keys as key_views
 
 app_name = "web"
 urlpatterns = [
@@ -19,6 +20,9 @@ urlpatterns = [
     path("sign-in/", public(sign_in.SignInView.as_view()), name="sign-in"),
     path("sign-in/code/", sign_in.second_factor, name="second-factor"),
     path("sign-in/set-up/", sign_in.second_factor_setup, name="second-factor-setup"),
+    path("sign-in/security-key/", key_views.sign_in, name="security-key-sign-in"),
+    path("account/security-keys/new/", key_views.add, name="security-key-add"),
+    path("account/security-keys/<int:pk>/remove/", key_views.remove, name="security-key-remove"),
     path("set-password/<str:uidb64>/<str:token>/", sign_in.set_password, name="set-password"),
     # Django's LogoutView accepts POST only, so a link or a prefetch cannot sign anyone out.
     path("sign-out/", public(LogoutView.as_view()), name="sign-out"),
