@@ -11,3 +11,5 @@ factor_used = Signal()
 factor_failed = Signal()
 factors_reset = Signal()
 factor_removed = Signal()
+# Sent with `agency` (whose provider was used), `reason` (plain words, no token or claim) and `request`.
+single_sign_on_refused = Signal()

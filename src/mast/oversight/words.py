@@ -37,6 +37,7 @@ ACTIONS = {
     "export_who_viewed": "Downloaded who looked at a person",
     # Signing in (administration/sign_in_log.py) and administration (administration/*).
     "sign_in_password": "Signed in (password)",
+    "sign_in_single_sign_on": "Signed in (work account)",
     "sign_in_second_factor": "Signed in (second factor)",
     "sign_in_failed": "Failed to sign in",
     "locked_out": "Locked out after wrong passwords",

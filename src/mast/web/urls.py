@@ -13,6 +13,7 @@ from mast.web.views import identity as identity_views
 from mast.web.views import oversight as oversight_views
 from mast.web.views import requests as request_views
 from mast.web.views import security_keys as key_views
+from mast.web.views import single_sign_on as sso_views
 
 app_name = "web"
 urlpatterns = [
@@ -20,6 +21,8 @@ urlpatterns = [
     path("sign-in/", public(sign_in.SignInView.as_view()), name="sign-in"),
     path("sign-in/code/", sign_in.second_factor, name="second-factor"),
     path("sign-in/set-up/", sign_in.second_factor_setup, name="second-factor-setup"),
+    path("sign-in/work-account/<slug:code>/", sso_views.start, name="single-sign-on"),
+    path("sign-in/work-account/<slug:code>/back/", sso_views.back, name="single-sign-on-back"),
     path("sign-in/security-key/", key_views.sign_in, name="security-key-sign-in"),
     path("account/security-keys/new/", key_views.add, name="security-key-add"),
     path("account/security-keys/<int:pk>/remove/", key_views.remove, name="security-key-remove"),
