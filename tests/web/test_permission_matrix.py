@@ -67,6 +67,9 @@ PAGES = {
     "admin-agency": ("get", False),
     "admin-agency-edit": ("get", False),
     "admin-agency-active": ("post", CHANGE),
+    # Before switching an agency off: how many users and sessions it ends (the switch itself is posted).
+    "admin-agency-switch-off": ("get", False),
+    "admin-agency-single-sign-on": ("get", False),
     "admin-team-new": ("get", False),
     "admin-team": ("get", False),
     "admin-feeds": ("get", False),
@@ -251,6 +254,8 @@ def world():
         "admin-agency-edit": [police.agency.pk],
         # Posted with nothing, it switches the agency off: the health partner's, not the administrator's own.
         "admin-agency-active": [health.agency.pk],
+        "admin-agency-switch-off": [health.agency.pk],
+        "admin-agency-single-sign-on": [police.agency.pk],
         "admin-team-new": [police.agency.pk],
         "admin-team": [police.agency.pk, team.pk],
         "admin-feed-owners": [police.pk],

@@ -52,6 +52,16 @@ urlpatterns = [
     path("administration/agencies/<int:pk>/", agency_views.agency, name="admin-agency"),
     path("administration/agencies/<int:pk>/change/", agency_views.agency_form, name="admin-agency-edit"),
     path("administration/agencies/<int:pk>/active/", agency_views.agency_active, name="admin-agency-active"),
+    path(
+        "administration/agencies/<int:pk>/switch-off/",
+        agency_views.agency_switch_off,
+        name="admin-agency-switch-off",
+    ),
+    path(
+        "administration/agencies/<int:pk>/single-sign-on/",
+        agency_views.single_sign_on_form,
+        name="admin-agency-single-sign-on",
+    ),
     path("administration/agencies/<int:pk>/teams/new/", agency_views.team_form, name="admin-team-new"),
     path("administration/agencies/<int:pk>/teams/<int:team_pk>/", agency_views.team_form, name="admin-team"),
     path("administration/feeds/", agency_views.feeds, name="admin-feeds"),
