@@ -43,6 +43,8 @@ PAGES = {
     "sign-in": ("get", False),
     "signed-out": ("get", False),
     "set-password": ("get", False),
+    "password-reset": ("get", False),
+    "password-reset-sent": ("get", False),
     "health": ("get", False),
     # The second-factor steps: someone already past them is sent on, or may set up a new phone.
     "second-factor": ("get", False),

@@ -39,6 +39,8 @@ SECOND_FACTOR_PAGES = frozenset(
         "web:cookies",
         "web:accessibility",
         "web:set-password",
+        "web:password-reset",
+        "web:password-reset-sent",
         "web:health",
     }
 )

@@ -7,7 +7,7 @@ from mast.web.views import agencies as agency_views
 from mast.web.views import alerts as alert_views
 from mast.web.views import analytics as analytics_views
 from mast.web.views import audit as audit_views
-from mast.web.views import feeds, pages, practice, sign_in, status
+from mast.web.views import feeds, pages, password_reset, practice, sign_in, status
 from mast.web.views import governance as governance_views
 from mast.web.views import identity as identity_views
 from mast.web.views import oversight as oversight_views
@@ -26,6 +26,8 @@ urlpatterns = [
     path("sign-in/security-key/", key_views.sign_in, name="security-key-sign-in"),
     path("account/security-keys/new/", key_views.add, name="security-key-add"),
     path("account/security-keys/<int:pk>/remove/", key_views.remove, name="security-key-remove"),
+    path("forgotten-password/", password_reset.ask, name="password-reset"),
+    path("forgotten-password/sent/", password_reset.sent, name="password-reset-sent"),
     path("set-password/<str:uidb64>/<str:token>/", sign_in.set_password, name="set-password"),
     # Django's LogoutView accepts POST only, so a link or a prefetch cannot sign anyone out.
     path("sign-out/", public(LogoutView.as_view()), name="sign-out"),
