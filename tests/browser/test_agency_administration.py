@@ -96,4 +96,4 @@ def test_an_administrator_sets_up_an_agencys_single_sign_on(page: Page, monkeypa
     )
 
     page.get_by_role("link", name="Change single sign-on").click()
-    expect(page.get_by_test_id("secret-status")).to_have_text("This server has the variable set.")
+    expect(page.get_by_test_id("secret-status")).to_have_text("This server has MAST_SSO_SECRET_POLICE set.")

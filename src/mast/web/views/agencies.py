@@ -82,7 +82,14 @@ def single_sign_on_form(request: HttpRequest, pk: int) -> HttpResponse:
         single_sign_on.save(Actor.of(request), agency, form.cleaned_data)
         messages.success(request, f"Single sign-on for {agency.name} saved.")
         return redirect("web:admin-agency", pk=agency.pk)
-    context = {"form": form, "agency": agency, "secret_is_set": single_sign_on.secret_is_set(sso)}
+    # Whether this server has the saved variable (never its value): shown for what is saved, not for what
+    # was just typed into a form with errors.
+    context = {
+        "form": form,
+        "agency": agency,
+        "saved": sso,
+        "secret_is_set": single_sign_on.secret_is_set(sso),
+    }
     return render(request, "web/administration/single_sign_on_form.html", context)
 
 
