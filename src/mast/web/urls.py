@@ -7,11 +7,13 @@ from mast.web.views import agencies as agency_views
 from mast.web.views import alerts as alert_views
 from mast.web.views import analytics as analytics_views
 from mast.web.views import audit as audit_views
-from mast.web.views import feeds, pages, practice, sign_in, status
+from mast.web.views import feeds, pages, password_reset, practice, sign_in, status
 from mast.web.views import governance as governance_views
 from mast.web.views import identity as identity_views
 from mast.web.views import oversight as oversight_views
 from mast.web.views import requests as request_views
+from mast.web.views import security_keys as key_views
+from mast.web.views import single_sign_on as sso_views
 
 app_name = "web"
 urlpatterns = [
@@ -19,6 +21,13 @@ urlpatterns = [
     path("sign-in/", public(sign_in.SignInView.as_view()), name="sign-in"),
     path("sign-in/code/", sign_in.second_factor, name="second-factor"),
     path("sign-in/set-up/", sign_in.second_factor_setup, name="second-factor-setup"),
+    path("sign-in/work-account/<slug:code>/", sso_views.start, name="single-sign-on"),
+    path("sign-in/work-account/<slug:code>/back/", sso_views.back, name="single-sign-on-back"),
+    path("sign-in/security-key/", key_views.sign_in, name="security-key-sign-in"),
+    path("account/security-keys/new/", key_views.add, name="security-key-add"),
+    path("account/security-keys/<int:pk>/remove/", key_views.remove, name="security-key-remove"),
+    path("forgotten-password/", password_reset.ask, name="password-reset"),
+    path("forgotten-password/sent/", password_reset.sent, name="password-reset-sent"),
     path("set-password/<str:uidb64>/<str:token>/", sign_in.set_password, name="set-password"),
     # Django's LogoutView accepts POST only, so a link or a prefetch cannot sign anyone out.
     path("sign-out/", public(LogoutView.as_view()), name="sign-out"),
@@ -45,6 +54,16 @@ urlpatterns = [
     path("administration/agencies/<int:pk>/", agency_views.agency, name="admin-agency"),
     path("administration/agencies/<int:pk>/change/", agency_views.agency_form, name="admin-agency-edit"),
     path("administration/agencies/<int:pk>/active/", agency_views.agency_active, name="admin-agency-active"),
+    path(
+        "administration/agencies/<int:pk>/switch-off/",
+        agency_views.agency_switch_off,
+        name="admin-agency-switch-off",
+    ),
+    path(
+        "administration/agencies/<int:pk>/single-sign-on/",
+        agency_views.single_sign_on_form,
+        name="admin-agency-single-sign-on",
+    ),
     path("administration/agencies/<int:pk>/teams/new/", agency_views.team_form, name="admin-team-new"),
     path("administration/agencies/<int:pk>/teams/<int:team_pk>/", agency_views.team_form, name="admin-team"),
     path("administration/feeds/", agency_views.feeds, name="admin-feeds"),
