@@ -338,6 +338,10 @@ MAST_VIEWS_PER_HOUR = int(os.environ.get("MAST_VIEWS_PER_HOUR", "200"))
 MAST_OVERSIGHT_VOLUME_FLOOR = int(os.environ.get("MAST_OVERSIGHT_VOLUME_FLOOR", "60"))
 MAST_OVERSIGHT_VOLUME_FACTOR = float(os.environ.get("MAST_OVERSIGHT_VOLUME_FACTOR", "3"))
 MAST_OVERSIGHT_UNSEARCHED_LIMIT = int(os.environ.get("MAST_OVERSIGHT_UNSEARCHED_LIMIT", "5"))
+# NO_ACTION_LIMIT people looked at in a day with no request, referral or note about any of them raise an
+# alert; looks in the last NO_ACTION_GRACE_HOURS are not counted yet (time to act on them).
+MAST_OVERSIGHT_NO_ACTION_LIMIT = int(os.environ.get("MAST_OVERSIGHT_NO_ACTION_LIMIT", "50"))
+MAST_OVERSIGHT_NO_ACTION_GRACE_HOURS = float(os.environ.get("MAST_OVERSIGHT_NO_ACTION_GRACE_HOURS", "4"))
 MAST_WORKING_HOURS = os.environ.get("MAST_WORKING_HOURS", "07:00-19:00")
 MAST_WORKING_WEEKENDS = os.environ.get("MAST_WORKING_WEEKENDS", "") == "1"
 

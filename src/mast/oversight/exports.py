@@ -24,7 +24,7 @@ def _lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
 
 def who_viewed_csv(looks) -> Iterator[str]:
     header = ["When (UTC)", "Who", "Username", "Agency", "Role", "What", "Purpose", "Case reference",
-              "Search terms", "From address", "Audit event"]  # fmt: skip
+              "Search terms", "Break-glass reason", "From address", "Audit event"]  # fmt: skip
     rows = (
         [
             look.at.isoformat(),
@@ -36,6 +36,7 @@ def who_viewed_csv(looks) -> Iterator[str]:
             look.purpose,
             look.reference,
             look.terms,
+            look.reason,
             look.ip_address,
             look.sequence,
         ]

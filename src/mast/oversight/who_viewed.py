@@ -39,6 +39,8 @@ class Look:
     reference: str
     terms: str
     ip_address: str
+    # The reason written when breaking the glass on a restricted record; blank for every other look.
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ def _looks(rows) -> list[Look]:
                 reference=event.purpose_reference,
                 terms=words.terms(event.detail) if event.action == "search_people" else "",
                 ip_address=event.ip_address or "",
+                reason=(event.detail or {}).get("reason", "") if event.action == "break_glass" else "",
             )
         )
     return looks

@@ -13,6 +13,7 @@ ACTIONS = {
     "search_addresses": "Searched for addresses",
     "view_person": "Looked at a person's record",
     "print_person": "Printed a person's record",
+    "break_glass": "Opened a person's restricted records (break glass)",
     "view_address": "Looked at an address",
     "send_referral": "Sent a referral",
     "send_request": "Asked another agency about a person",

@@ -7,7 +7,7 @@ from mast.web.views import agencies as agency_views
 from mast.web.views import alerts as alert_views
 from mast.web.views import analytics as analytics_views
 from mast.web.views import audit as audit_views
-from mast.web.views import feeds, pages, practice, sign_in, status
+from mast.web.views import break_glass, feeds, pages, practice, sign_in, status
 from mast.web.views import governance as governance_views
 from mast.web.views import identity as identity_views
 from mast.web.views import oversight as oversight_views
@@ -68,6 +68,7 @@ urlpatterns = [
     path("search/<str:search_id>/", practice.search_results, name="search-results"),
     path("people/<uuid:public_id>/", practice.person, name="person"),
     path("people/<uuid:public_id>/print/", practice.person_print, name="person-print"),
+    path("people/<uuid:public_id>/break-glass/", break_glass.break_glass, name="break-glass"),
     path("people/<uuid:public_id>/referral/<int:involvement_id>/", practice.referral, name="referral"),
     path("referral-sent/", practice.referral_sent, name="referral-sent"),
     # Opaque ids: a row's own id counts up, and walking /addresses/1/, /2/… would need no search at all.
