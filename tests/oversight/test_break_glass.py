@@ -1,39 +1,17 @@
 """Break glass: a practitioner opens another agency's restricted record only after giving a reason; the
 owning agency's IG officers are told at once and see it, with the reason, in the person's "who viewed"."""
 
-from datetime import date, timedelta
-
 import pytest
 from django.core import mail
 from django.urls import reverse
 
 from mast.audit.models import AuditEvent
 from mast.oversight.models import OversightAlert, Shown
-from tests.factories.people import involve, make_person, page_text
-from tests.oversight.conftest import committed, searched, state_purpose
+from tests.factories.people import page_text
+from tests.oversight.conftest import REASON, break_glass, committed, searched, state_purpose
 from tests.signing_in import signed_in_with_factor
 
 pytestmark = pytest.mark.django_db
-REASON = "Child disclosed at school today that she is afraid to go home; NHS safeguarding line unanswered."
-
-
-@pytest.fixture
-def restricted_person(region):
-    """Dee Moss, known to the police, with a sexual health case the NHS trust restricted."""
-    person = region.people[3]
-    record = make_person(
-        region.health, "Dee", "Moss", person.links.first().partner_record.date_of_birth, person=person
-    )
-    involve(
-        record, "sexual_health", date.today() - timedelta(days=5), restricted=True, status="open",
-        lead_practitioner="Nurse Ophelia Vale", team="Sexual Health Outreach",
-    )  # fmt: skip
-    return person
-
-
-def break_glass(client, person, reason):
-    with committed():
-        return client.post(reverse("web:break-glass", args=[person.public_id]), {"reason": reason})
 
 
 def test_a_practitioner_breaks_the_glass_with_a_reason_and_the_owning_agency_is_told(

@@ -36,6 +36,9 @@ ACTIONS = {
     "close_oversight_alert": "Closed an oversight alert",
     "view_who_viewed": "Read who looked at a person",
     "export_who_viewed": "Downloaded who looked at a person",
+    "export_subject_access": "Downloaded a person's subject-access pack",
+    "view_agency_use": "Read how their agency's records were used",
+    "export_agency_use": "Downloaded who looked at their agency's records",
     # Signing in (administration/sign_in_log.py) and administration (administration/*).
     "sign_in_password": "Signed in (password)",
     "sign_in_second_factor": "Signed in (second factor)",

@@ -101,6 +101,18 @@ urlpatterns = [
     path("oversight/alerts/<uuid:public_id>/", oversight_views.alert, name="oversight-alert"),
     path("oversight/people/<uuid:public_id>/", oversight_views.person_looks, name="who-viewed"),
     path(
+        "oversight/people/<uuid:public_id>/subject-access.csv",
+        oversight_views.subject_access_csv,
+        name="subject-access-csv",
+    ),
+    path(
+        "oversight/people/<uuid:public_id>/subject-access.pdf",
+        oversight_views.subject_access_pdf,
+        name="subject-access-pdf",
+    ),
+    path("oversight/our-records/", oversight_views.agency_use, name="agency-use"),
+    path("oversight/our-records/looks.csv", oversight_views.agency_looks_csv, name="agency-use-csv"),
+    path(
         "oversight/people/<uuid:public_id>/looks.csv", oversight_views.person_looks_csv, name="who-viewed-csv"
     ),
     path("cookies/", pages.cookies, name="cookies"),
