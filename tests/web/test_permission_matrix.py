@@ -69,6 +69,7 @@ PAGES = {
     "admin-feed-owners": ("get", False),
     "cookies": ("get", False),
     "accessibility": ("get", False),
+    "transparency": ("get", False),
     "home": ("get", False),
     # Signing out is harmless to anyone: someone not signed in is just sent on.
     "sign-out": ("post", False),

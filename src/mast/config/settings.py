@@ -6,6 +6,7 @@ Production (MAST_ENVIRONMENT=production) refuses to start without SECRET_KEY, AL
 
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 
 import dj_database_url
@@ -275,6 +276,19 @@ MAST_RETENTION_MONTHS = int(os.environ.get("MAST_RETENTION_MONTHS", "36"))
 # Analytics (docs/analytics.md): counts from 1 to MAST_SUPPRESS_BELOW - 1 are never shown, and the facts its
 # figures are computed from are rebuilt after each load into one DuckDB file here (0600, like the database).
 MAST_SUPPRESS_BELOW = int(os.environ.get("MAST_SUPPRESS_BELOW", "5"))
+
+# The public transparency page (/transparency/, docs/audit-and-oversight.md): the date of the partnership's
+# data protection impact assessment (ISO date; blank says "not recorded") and where a person asks for the
+# data MAST holds about them.
+MAST_DPIA_DATE = os.environ.get("MAST_DPIA_DATE", "")
+if MAST_DPIA_DATE:
+    try:
+        date.fromisoformat(MAST_DPIA_DATE)
+    except ValueError:
+        raise ImproperlyConfigured("MAST_DPIA_DATE must be a date like 2026-03-31.") from None
+MAST_SUBJECT_ACCESS_CONTACT = os.environ.get(
+    "MAST_SUBJECT_ACCESS_CONTACT", "the data protection officer of any partner agency"
+)
 MAST_ANALYTICS_DIR = Path(os.environ.get("MAST_ANALYTICS_DIR", VAR_DIR / "analytics"))
 
 # The largest feed file a feed owner may upload through the browser; bigger files go through `mast load`.

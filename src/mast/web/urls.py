@@ -117,4 +117,5 @@ urlpatterns = [
     ),
     path("cookies/", pages.cookies, name="cookies"),
     path("accessibility/", pages.accessibility, name="accessibility"),
+    path("transparency/", pages.transparency, name="transparency"),
 ]
