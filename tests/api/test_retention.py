@@ -44,7 +44,10 @@ def test_push_receipts_and_questions_older_than_the_cut_off_are_purged(world):
 
     assert list(PushReceipt.objects.values_list("pk", flat=True)) == [kept_receipt.pk]
     assert list(MatchQuery.objects.values_list("pk", flat=True)) == [kept_question.pk]
-    assert run.others_removed == {"api push receipts": 1, "api questions": 2, "requests": 0}
+    assert {k: run.others_removed[k] for k in ("api push receipts", "api questions")} == {
+        "api push receipts": 1,
+        "api questions": 2,
+    }
     assert Purge.objects.get().others_removed == run.others_removed
 
 

@@ -51,5 +51,5 @@ def test_the_purge_command_reports_the_requests_it_removed(between):
 
     call_command("purge", stdout=out)
 
-    assert ", 1 requests." in out.getvalue()
+    assert " 1 requests" in out.getvalue()
     assert not Request.objects.exists()
