@@ -1,16 +1,17 @@
-"""The administrator's forms for agencies and teams (a user's details are checked by
-mast.administration.user_details, shared with the CSV import). Ids are the field names (auto_id="%s")."""
+"""The administrator's forms: agencies, teams, feed owners, the CSV import and a user's details (checked
+by mast.administration.user_details, shared with the CSV import and `mast create_administrator`, shown here
+on the GOV.UK base). Ids are the field names (auto_id="%s")."""
 
 from django import forms
 
 from mast.access.models import Agency, AgencyKind, Team, User
-from mast.web.forms.base import FieldError
-from mast.web.forms.practice import GovukForm
+from mast.administration.user_details import UserDetails
+from mast.web.forms.base import GovukForm
 
 
-def error_summary(form: forms.Form) -> list[FieldError]:
-    """The GOV.UK error summary for a form made elsewhere (a user's details): each field's first message."""
-    return [FieldError(name, form.errors[name][0]) for name in form.fields if name in form.errors]
+class UserForm(GovukForm, UserDetails):
+    """A user's details as the administrator's page asks for them: the administration package's checks, with
+    GOV.UK's ids and error summary."""
 
 
 class AgencyForm(GovukForm):
