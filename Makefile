@@ -8,7 +8,7 @@ DEMO_PEOPLE ?= 3000
 DEMO_SEED ?= 2026
 PG_BIN := $(shell ls -d /usr/lib/postgresql/15/bin 2>/dev/null)
 
-.PHONY: demo test lint format bench mutate setup assets postgres-binaries chromium clean
+.PHONY: demo test lint format bench mutate setup assets postgres-binaries chromium pango clean
 
 setup: $(VENV)/.installed assets
 
@@ -42,9 +42,17 @@ chromium:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# Pango for WeasyPrint, which draws the subject-access pack as a PDF; installed from Debian when missing.
+pango:
+	@if ! /sbin/ldconfig -p | grep -q libpangoft2-1.0.so.0; then \
+		echo "Installing Pango for PDFs (Debian packages libpango-1.0-0 libpangoft2-1.0-0)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	fi
+
 # The demo's emails (alerts, requests) are written to var/mail/, one file each, instead of sent.
 demo: export MAST_EMAIL_BACKEND ?= file
-demo: setup
+demo: setup pango
 	$(MAST) migrate --no-input
 	$(MAST) collectstatic --no-input --verbosity 0
 	$(MAST) demo --people $(DEMO_PEOPLE) --seed $(DEMO_SEED)
@@ -62,7 +70,7 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: setup postgres-binaries chromium lint
+test: setup postgres-binaries chromium pango lint
 	$(MAST) collectstatic --no-input --verbosity 0
 	@echo "== test suite on SQLite =="
 	$(BIN)/pytest

@@ -78,6 +78,7 @@ PAGES = {
     "admin-feed-owners": ("get", False),
     "cookies": ("get", False),
     "accessibility": ("get", False),
+    "transparency": ("get", False),
     "home": ("get", False),
     # Signing out is harmless to anyone: someone not signed in is just sent on.
     "sign-out": ("post", False),
@@ -88,6 +89,11 @@ PAGES = {
     "oversight-alert": ("get", True),
     "who-viewed": ("get", True),
     "who-viewed-csv": ("get", True),
+    "subject-access-csv": ("get", True),
+    "subject-access-pdf": ("get", True),
+    # The form only; its download (tests/oversight/test_subject_access.py) needs dates, and is audited.
+    "agency-use": ("get", False),
+    "agency-use-csv": ("get", False),
     "feeds": ("get", False),
     "feed-upload": ("post", False),
     "feed-load": ("get", True),
@@ -108,6 +114,8 @@ PAGES = {
     "search-results": ("get", True),
     "person": ("get", True),
     "person-print": ("get", True),
+    # The form asks only for a reason; its POST (tests/oversight/test_break_glass.py) shows the record.
+    "break-glass": ("get", False),
     "address": ("get", True),
     "referral": ("get", True),
     "referral-sent": ("get", False),
@@ -179,6 +187,7 @@ REQUEST_PAGES = ["request", "request-assign", "request-acknowledge", "request-re
 IMPLIED_PURPOSE_PAGES = {
     **dict.fromkeys(["alerts", "alert", "alert-mute", "alert-unmute"], "alerts"),
     **dict.fromkeys(["requests-sent", "requests-inbox", *REQUEST_PAGES], "targeted_request"),
+    **dict.fromkeys(["subject-access-csv", "subject-access-pdf"], "subject_access"),
 }
 
 
@@ -264,6 +273,8 @@ def world():
         "oversight-alert": [oversight_alert.public_id],
         "who-viewed": [person.public_id],
         "who-viewed-csv": [person.public_id],
+        "subject-access-csv": [person.public_id],
+        "subject-access-pdf": [person.public_id],
         "feed-load": [load.pk],
         "feed-load-rejected": [load.pk],
         "feed-load-progress": [load.pk],
@@ -277,6 +288,7 @@ def world():
         "unlink-record": [record.link.pk],
         "person": [person.public_id],
         "person-print": [person.public_id],
+        "break-glass": [person.public_id],
         "address": [address.public_id],
         "referral": [person.public_id, involvement.pk],
         "alert": [alert.pk],
@@ -363,7 +375,13 @@ def test_each_page_with_personal_data_writes_exactly_one_audit_event_with_its_pu
     before = AuditEvent.objects.count()
     response = _visit(client, world, name)
     assert response.status_code in (200, 204, 302)
-    if name in ("feed-load-rejected", "feed-load-flagged", "audit-export", "who-viewed-csv"):
+    if name in (
+        "feed-load-rejected",
+        "feed-load-flagged",
+        "audit-export",
+        "who-viewed-csv",
+        "subject-access-csv",
+    ):
         b"".join(response.streaming_content)
     events = list(AuditEvent.objects.filter(sequence__gt=before))
     if personal == CHANGE:

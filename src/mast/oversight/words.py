@@ -13,6 +13,7 @@ ACTIONS = {
     "search_addresses": "Searched for addresses",
     "view_person": "Looked at a person's record",
     "print_person": "Printed a person's record",
+    "break_glass": "Opened a person's restricted records (break glass)",
     "view_address": "Looked at an address",
     "send_referral": "Sent a referral",
     "send_request": "Asked another agency about a person",
@@ -35,6 +36,9 @@ ACTIONS = {
     "close_oversight_alert": "Closed an oversight alert",
     "view_who_viewed": "Read who looked at a person",
     "export_who_viewed": "Downloaded who looked at a person",
+    "export_subject_access": "Downloaded a person's subject-access pack",
+    "view_agency_use": "Read how their agency's records were used",
+    "export_agency_use": "Downloaded who looked at their agency's records",
     # Signing in (administration/sign_in_log.py) and administration (administration/*).
     "sign_in_password": "Signed in (password)",
     "sign_in_single_sign_on": "Signed in (work account)",

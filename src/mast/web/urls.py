@@ -7,7 +7,7 @@ from mast.web.views import agencies as agency_views
 from mast.web.views import alerts as alert_views
 from mast.web.views import analytics as analytics_views
 from mast.web.views import audit as audit_views
-from mast.web.views import feeds, pages, password_reset, practice, sign_in, status
+from mast.web.views import break_glass, feeds, pages, password_reset, practice, sign_in, status
 from mast.web.views import governance as governance_views
 from mast.web.views import identity as identity_views
 from mast.web.views import oversight as oversight_views
@@ -87,6 +87,7 @@ urlpatterns = [
     path("search/<str:search_id>/", practice.search_results, name="search-results"),
     path("people/<uuid:public_id>/", practice.person, name="person"),
     path("people/<uuid:public_id>/print/", practice.person_print, name="person-print"),
+    path("people/<uuid:public_id>/break-glass/", break_glass.break_glass, name="break-glass"),
     path("people/<uuid:public_id>/referral/<int:involvement_id>/", practice.referral, name="referral"),
     path("referral-sent/", practice.referral_sent, name="referral-sent"),
     # Opaque ids: a row's own id counts up, and walking /addresses/1/, /2/… would need no search at all.
@@ -119,8 +120,21 @@ urlpatterns = [
     path("oversight/alerts/<uuid:public_id>/", oversight_views.alert, name="oversight-alert"),
     path("oversight/people/<uuid:public_id>/", oversight_views.person_looks, name="who-viewed"),
     path(
+        "oversight/people/<uuid:public_id>/subject-access.csv",
+        oversight_views.subject_access_csv,
+        name="subject-access-csv",
+    ),
+    path(
+        "oversight/people/<uuid:public_id>/subject-access.pdf",
+        oversight_views.subject_access_pdf,
+        name="subject-access-pdf",
+    ),
+    path("oversight/our-records/", oversight_views.agency_use, name="agency-use"),
+    path("oversight/our-records/looks.csv", oversight_views.agency_looks_csv, name="agency-use-csv"),
+    path(
         "oversight/people/<uuid:public_id>/looks.csv", oversight_views.person_looks_csv, name="who-viewed-csv"
     ),
     path("cookies/", pages.cookies, name="cookies"),
     path("accessibility/", pages.accessibility, name="accessibility"),
+    path("transparency/", pages.transparency, name="transparency"),
 ]
