@@ -7,11 +7,12 @@ test, so nobody adds a page without deciding who may see it. The table below say
 visited and whether it shows personal data, and must name every URL too.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 from django.utils.http import urlsafe_base64_encode
 
 from mast.access.models import AccessPurpose, Role, Team
@@ -138,6 +139,8 @@ PAGES = {
     "analytics-quality": ("get", False),
     "analytics-fairness": ("get", False),
     "analytics-csv": ("get", False),
+    "analytics-reports": ("get", False),
+    "analytics-report": ("get", False),
 }
 
 # Pages that show no personal data yet write one audit event each (purpose "analysis"), so the partnership
@@ -148,6 +151,8 @@ AUDITED_AGGREGATES = {
     "analytics-quality",
     "analytics-fairness",
     "analytics-csv",
+    "analytics-reports",
+    "analytics-report",
 }
 
 
@@ -296,6 +301,8 @@ def world():
         "alert-unmute": [person.public_id],
         "request-new": [person.public_id],
         "analytics-csv": ["requests"],
+        # Made now from the figures (none are kept in a test's folder).
+        "analytics-report": [f"{timezone.localdate().replace(day=1) - timedelta(days=1):%Y-%m}"],
         **{name: [request.pk] for name in REQUEST_PAGES},
     }
     return {"users": users, "args": args, "purpose": purpose}
