@@ -152,6 +152,7 @@ def test_an_agency_with_no_ig_officer_has_its_alerts_read_by_the_partnerships_ho
     host = make_agency("Testshire MAST Partnership")
     host_ig = make_user("ig_officer", agency=host, email="ig@partnership.example")
     agreement = SharingAgreement.objects.create(
+        status=SharingAgreement.Status.APPROVED,
         title="Testshire agreement",
         reference="TS-ISA",
         start_date=date(2026, 1, 1),

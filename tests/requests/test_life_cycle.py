@@ -160,6 +160,7 @@ def test_overdue_then_escalated_to_the_team_manager(between, clock, django_captu
 
 def test_the_agreement_sets_due_times_and_the_escalation_delay(between, clock):
     SharingAgreement.objects.create(
+        status=SharingAgreement.Status.APPROVED,
         title="Test agreement",
         reference="T-1",
         version="1",

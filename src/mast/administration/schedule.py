@@ -6,9 +6,11 @@ re-queues itself for its next time when it finishes, so they repeat for as long 
 - chasing overdue requests, every MAST_CHASE_EVERY_MINUTES (requests/tasks.py);
 - the heartbeat the health endpoint reads, every minute (config/heartbeat.py);
 - telling feed owners about late feeds, every hour;
-- purging what is past retention, every night at 02:30.
+- purging what is past retention, every night at 02:30;
+- warning that the sharing agreement is past its review date, checked daily, sent at most weekly.
 
-Where cron or systemd timers are preferred, run `mast chase_requests`, `mast check_freshness` and `mast purge`
+Where cron or systemd timers are preferred, run `mast chase_requests`, `mast check_freshness`,
+`mast check_agreement_review` and `mast purge`
 from them and start the worker with `mast worker --no-schedule` (docs/deployment.md).
 """
 
@@ -21,10 +23,12 @@ from mast.access import sessions
 from mast.config import heartbeat
 from mast.feeds.lateness import raise_late_notices
 from mast.feeds.retention import purge
+from mast.governance.review import warn_if_review_overdue
 from mast.requests import tasks as chasing
 
 PURGE_AT = time(2, 30)
 FRESHNESS_EVERY = timedelta(hours=1)
+REVIEW_CHECK_EVERY = timedelta(days=1)
 
 
 def _waiting(task_path: str) -> bool:
@@ -54,6 +58,12 @@ def hourly_freshness() -> int:
     return len(raise_late_notices())
 
 
+@task()
+def daily_agreement_review() -> int:
+    daily_agreement_review.using(run_after=timezone.now() + REVIEW_CHECK_EVERY).enqueue()
+    return warn_if_review_overdue()
+
+
 def start_all() -> list[str]:
     """Queue every job that is not already waiting; the names of those queued now."""
     queued = []
@@ -67,4 +77,7 @@ def start_all() -> list[str]:
     if not _waiting(f"{__name__}.nightly_purge"):
         nightly_purge.using(run_after=next_purge()).enqueue()
         queued.append("nightly purge")
+    if not _waiting(f"{__name__}.daily_agreement_review"):
+        daily_agreement_review.using(run_after=timezone.now()).enqueue()
+        queued.append("agreement review reminders")
     return queued
