@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from mast.access.models import Agency, Role, User
 from mast.audit import chain
-from mast.canonical import FIELD_NAMES
+from mast.canonical import FIELD_NAMES, REQUIRED_FIELDS
 from mast.governance.models import AgreementPartner, Purpose, SharingAgreement
+from mast.governance.services import field_label
 from mast.notifications.services import send_to_users
 
 Status = SharingAgreement.Status
@@ -99,6 +100,9 @@ def start_draft(user: User, *, today: date | None = None, ip_address: str | None
             setattr(draft, name, getattr(base, name))
         draft.purpose_terms = list(base.purpose_terms)
         draft.version = next_version_number(base.version)
+        # A withdrawn draft keeps its number: the next one takes the next free number.
+        while SharingAgreement.objects.filter(reference=base.reference, version=draft.version).exists():
+            draft.version = next_version_number(draft.version)
         draft.start_date = max(today + timedelta(days=1), base.start_date + timedelta(days=1))
         draft.end_date = None
         draft.change_note = ""
@@ -257,10 +261,13 @@ def problems(version: SharingAgreement, today: date | None = None) -> list[str]:
         problem = approver_problem(entry.agency, entry.approver)
         if problem:
             found.append(problem)
-        if entry.role == AgreementPartner.Role.PROVIDER_AND_USER and not entry.fields_shared:
-            found.append(
-                f"Say which fields {entry.agency.name} shares, or make it a partner that only uses MAST."
-            )
+        if entry.role == AgreementPartner.Role.PROVIDER_AND_USER:
+            missing = [field_label(f) for f in REQUIRED_FIELDS if f not in entry.fields_shared]
+            if missing:
+                found.append(
+                    f"{entry.agency.name} shares data, so it must share the fields every record needs: "
+                    f"{', '.join(missing)}."
+                )
     if not version.purpose_terms:
         found.append("Choose at least one purpose the partners share data for.")
     if version.review_date <= version.start_date:
