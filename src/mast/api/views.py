@@ -213,7 +213,11 @@ class Agreement(PartnerView):
             "standard's SharingPolicy form (dsa.json), with MAST's own terms under `mast`. A key of either "
             "direction may read it."
         ),
-        responses={200: OpenApiTypes.OBJECT, (404, PROBLEM): ProblemSerializer},
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="The SharingPolicy."),
+            **{code: response for code, response in PROBLEMS.items() if code[0] != 400},
+            (404, PROBLEM): OpenApiResponse(ProblemSerializer, description="No version is in force."),
+        },
     )
     def get(self, request):
         document = mais.in_force_document()

@@ -129,6 +129,8 @@ def dpia(facts: Facts) -> Document:
                     "known and to whom.",
                 ],
             ),
+            Section("Why data is shared, and the law it rests on", table=_purposes(facts)),
+            Section("Lawful basis", bullets=_lawful(facts)),
             Section("Data flows: where the data comes from", table=_feeds(facts)),
             Section(
                 "Matching",
