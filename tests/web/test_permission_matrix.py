@@ -18,9 +18,11 @@ from django.utils.http import urlsafe_base64_encode
 from mast.access.models import AccessPurpose, Role, Team
 from mast.alerts.models import Alert
 from mast.audit.models import AuditEvent
+from mast.canonical import FIELD_NAMES
 from mast.feeds.models import Involvement, Load, RejectedRow
 from mast.gate.policy import RULES, Action
 from mast.gate.purpose import SESSION_KEY
+from mast.governance.models import AgreementPartner, SharingAgreement
 from mast.identity.models import Address, InvolvementAddress, MatchDecision, Person, PersonLink
 from mast.oversight.models import OversightAlert
 from mast.requests.models import Request
@@ -40,6 +42,7 @@ EVERYONE = frozenset(Role.values)
 # url name: (method, shows personal data).
 # The third column's other value: an administrative change, which writes one audit event of its own.
 CHANGE = "change"
+GOVERNANCE_CHANGE = "governance change"
 PAGES = {
     "sign-in": ("get", False),
     "signed-out": ("get", False),
@@ -141,6 +144,24 @@ PAGES = {
     "analytics-csv": ("get", False),
     "analytics-reports": ("get", False),
     "analytics-report": ("get", False),
+    # The sharing agreement's versions and the IG pack: no personal data. Drafting a version is a change
+    # audited with the governance purpose; the other posts, made on a version already approved, change
+    # nothing and only send the IG officer back to it.
+    "agreement-versions": ("get", False),
+    "agreement-draft": ("post", GOVERNANCE_CHANGE),
+    "agreement-compare": ("get", False),
+    "agreement-version": ("get", False),
+    "agreement-details": ("get", False),
+    "agreement-purposes": ("get", False),
+    "agreement-partner": ("get", False),
+    "agreement-send": ("post", False),
+    "agreement-withdraw": ("post", False),
+    "agreement-decide": ("get", False),
+    "agreement-json": ("get", False),
+    "ig-pack": ("get", False),
+    "ig-pack-data-flow": ("get", False),
+    "ig-pack-document": ("get", False),
+    "ig-pack-download": ("get", False),
 }
 
 # Pages that show no personal data yet write one audit event each (purpose "analysis"), so the partnership
@@ -305,7 +326,47 @@ def world():
         "analytics-report": [f"{timezone.localdate().replace(day=1) - timedelta(days=1):%Y-%m}"],
         **{name: [request.pk] for name in REQUEST_PAGES},
     }
-    return {"users": users, "args": args, "purpose": purpose}
+    # The agreement in force, made after the records were loaded: the police share everything and the IG
+    # officer approves for them.
+    agreement = SharingAgreement.objects.create(
+        status=SharingAgreement.Status.APPROVED,
+        title="Testshire agreement",
+        reference="TS-ISA",
+        version="1.0",
+        start_date=date.today() - timedelta(days=30),
+        review_date=date.today() + timedelta(days=300),
+        lawful_basis="UK GDPR Article 6(1)(e)",
+        special_category_condition="UK GDPR Article 9(2)(g)",
+    )
+    AgreementPartner.objects.create(
+        agreement=agreement,
+        agency=police.agency,
+        role=AgreementPartner.Role.PROVIDER_AND_USER,
+        fields_shared=list(FIELD_NAMES),
+        approver=users[Role.IG_OFFICER],
+        decision=AgreementPartner.Decision.APPROVED,
+    )
+    args.update(
+        {
+            **{
+                name: [agreement.pk]
+                for name in [
+                    "agreement-version",
+                    "agreement-details",
+                    "agreement-purposes",
+                    "agreement-send",
+                    "agreement-withdraw",
+                    "agreement-decide",
+                    "agreement-json",
+                ]
+            },
+            "agreement-partner": [agreement.pk, police.agency.pk],
+            "ig-pack-document": ["dpia"],
+            "ig-pack-download": ["dpia"],
+        }
+    )
+    queries = {"agreement-compare": f"?from={agreement.pk}&to={agreement.pk}"}
+    return {"users": users, "args": args, "purpose": purpose, "queries": queries}
 
 
 SAVED_SEARCH = "a-search-of-theirs"
@@ -325,7 +386,7 @@ def _client_as(client, world, role):
 
 def _visit(client, world, name):
     method, _ = PAGES[name]
-    url = reverse(f"web:{name}", args=world["args"].get(name, []))
+    url = reverse(f"web:{name}", args=world["args"].get(name, [])) + world["queries"].get(name, "")
     return getattr(client, method)(url)
 
 
@@ -391,9 +452,9 @@ def test_each_page_with_personal_data_writes_exactly_one_audit_event_with_its_pu
     ):
         b"".join(response.streaming_content)
     events = list(AuditEvent.objects.filter(sequence__gt=before))
-    if personal == CHANGE:
+    if personal in (CHANGE, GOVERNANCE_CHANGE):
         assert len(events) == 1, f"{name} wrote {len(events)} audit events"
-        assert events[0].purpose_code == "administration"
+        assert events[0].purpose_code == ("administration" if personal == CHANGE else "governance")
         assert events[0].username == world["users"][role].username
         return
     if name in AUDITED_AGGREGATES:

@@ -81,6 +81,21 @@ ACTIONS = {
     "manage_api_keys": "Managed partner API keys",
     "view_api_docs": "Read the partner API's documentation",
     "review_api_query": "Reviewed a partner system's question",
+    # The sharing agreement's versions (governance/lifecycle.py) and the IG pack.
+    "manage_agreement": "Opened the sharing agreement's versions",
+    "approve_agreement": "Opened an agreement version to approve it",
+    "view_ig_pack": "Read the IG pack",
+    "api_agreement": "A partner system read the sharing agreement",
+    "agreement_draft": "Drafted a new version of the sharing agreement",
+    "agreement_change": "Changed the terms of a draft agreement",
+    "agreement_partner_set": "Changed a partner in a draft agreement",
+    "agreement_partner_removed": "Removed a partner from a draft agreement",
+    "agreement_purposes_set": "Changed the purposes of a draft agreement",
+    "agreement_sent": "Sent an agreement version for approval",
+    "agreement_approved": "Approved an agreement version for their agency",
+    "agreement_rejected": "Rejected an agreement version for their agency",
+    "agreement_in_force": "Brought an agreement version into force (the last approval)",
+    "agreement_withdrawn": "Withdrew an agreement version",
 }
 
 TERMS = {
