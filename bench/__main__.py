@@ -21,7 +21,9 @@ BENCHMARKS = (
     "practice",
     "search",
     "api_push",
+    "warm_linkage",
     "analytics",
+    "load",
 )
 
 
