@@ -15,6 +15,7 @@ BENCHMARKS = (
     "feeds",
     "streaming",
     "synth",
+    "standardise",
     "linkage",
     "identity_quality",
     "practice",
@@ -22,6 +23,7 @@ BENCHMARKS = (
     "api_push",
     "warm_linkage",
     "analytics",
+    "load",
 )
 
 

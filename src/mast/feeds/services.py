@@ -27,6 +27,7 @@ from mast.feeds.mapping import Mapping, MappingError, load_mapping
 from mast.feeds.models import Load, Source
 from mast.feeds.plan import make_plan
 from mast.feeds.readers import FileRefused
+from mast.feeds.sharing import dropped_note, within_agreement
 from mast.feeds.undo import forget_older_than_undoable
 from mast.feeds.writing import write_flagged, write_plan, write_rejections
 
@@ -138,7 +139,7 @@ def run_load(
     started = time.monotonic()
     checked = None
     try:
-        mapping = mapping or load_mapping(source.mapping)
+        mapping, dropped = within_agreement(mapping or load_mapping(source.mapping), source.agency)
         checked = check_file(path, mapping, load, progress, note_stage)
         load.rows_read = checked.rows_read
         load.rows_rejected = checked.rejections.count
@@ -162,7 +163,11 @@ def run_load(
                 after_write(load, changed)
             if reasons:
                 _audit(load, "apply_held_feed_load", confirmed.user, {"confirmed_by": confirmed.how})
-            _finish(load, Load.Status.LOADED, f"Loaded in {time.monotonic() - started:.1f} s.")
+            _finish(
+                load,
+                Load.Status.LOADED,
+                f"Loaded in {time.monotonic() - started:.1f} s.{dropped_note(dropped)}",
+            )
             forget_older_than_undoable(source)
     except (FileRefused, MappingError) as exc:
         return _finish(load, Load.Status.REFUSED, str(exc))

@@ -24,6 +24,7 @@ from mast.config.paths import VAR_DIR, private_dir
 from mast.feeds.models import PartnerRecord
 from mast.identity.matching.linkage import SCHEMA, model_row
 from mast.identity.matching.paused_gc import paused_gc
+from mast.identity.record_store_sql import standardise_queryset
 
 FIELDS = (
     "pk",
@@ -132,12 +133,12 @@ def _check_every_record(path: Path) -> pa.Table:
         stale_ids = pa.array([str(pk) for pk in stale])
         stored = stored.filter(pc.invert(pc.is_in(stored.column("unique_id"), value_set=stale_ids)))
         if len(stale) > len(current) // 2:
-            # Most are stale (a first run): one pass over the table beats many lookups by id.
-            wanted = set(stale)
-            values = (v for v in _values(queryset).iterator(chunk_size=20_000) if v["pk"] in wanted)
+            # Most are stale (a first run): one pass over the table beats many lookups by id, and one SQL
+            # pass over all of them beats standardising each (record_store_sql; the same rows).
+            fresh = standardise_queryset(_annotated(queryset), set(stale))
         else:
-            values = _values_of(stale)
-        stored = pa.concat_tables([stored, pa.Table.from_pylist(_rows(list(values)), schema=STORE_SCHEMA)])
+            fresh = pa.Table.from_pylist(_rows(list(_values_of(stale))), schema=STORE_SCHEMA)
+        stored = pa.concat_tables([stored, fresh])
     if stale or len(stored_at) != stored.num_rows:
         _write(stored, path)
     return stored

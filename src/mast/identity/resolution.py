@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from mast.feeds.bulk import insert_rows, update_rows
 from mast.identity import model_files, warm_linker
-from mast.identity.matching.clustering import cluster
+from mast.identity.matching.bulk_clustering import cluster_in_bulk
 from mast.identity.matching.linkage import Linker, ScoredPair
 from mast.identity.matching.paused_gc import paused_gc
 from mast.identity.matching.possible import told_apart_in
@@ -160,7 +160,8 @@ def _apply(ids: list[int], pairs: list[ScoredPair], linker: Linker, progress: Pr
     facts = linker.record_facts(ids)
     born = {record: dob for record, (dob, _number, _source) in facts.items() if dob}
     numbers = {record: number for record, (_dob, number, _source) in facts.items() if number}
-    clustering = cluster(ids, links, cannot, must, prefer=together_now, born=born, numbers=numbers)
+    # The same people as clustering.cluster, in bulk: only components where a rule bites go link by link.
+    clustering = cluster_in_bulk(ids, links, cannot, must, prefer=together_now, born=born, numbers=numbers)
     sorted_pairs.after_clustering(clustering, _told_apart(clustering, sorted_pairs, facts, decisions))
     review = sorted_pairs.review
 
