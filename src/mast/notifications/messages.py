@@ -76,6 +76,21 @@ KINDS: dict[str, tuple[str, str]] = {
         "MAST's oversight rules have raised an alert about how someone in your agency, or someone looking at "
         "your agency's records, is using MAST. It needs an IG officer to look and close it with an outcome.",
     ),
+    "agreement_approval": (
+        "MAST: a data-sharing agreement version is waiting for your approval",
+        "A new version of the partnership's data-sharing agreement has been sent to you, as your agency's "
+        "nominated approver. Read it, then approve it or reject it with a note.",
+    ),
+    "agreement_rejected": (
+        "MAST: a partner rejected the data-sharing agreement version you drafted",
+        "A partner's approver rejected the version of the data-sharing agreement you sent for approval. "
+        "Their note says why; the version is a draft again for you to change and send.",
+    ),
+    "agreement_review_overdue": (
+        "MAST: the data-sharing agreement is past its review date",
+        "The data-sharing agreement in force is past the review date the partners agreed. It still applies, "
+        "but the partners should review it and approve a new version. You will be reminded every week.",
+    ),
     "feed_late": (
         "MAST: a partner's feed is late",
         "A partner's feed has not sent MAST a good file on its schedule, so practitioners are seeing older "

@@ -13,6 +13,7 @@ ACTIONS = {
     "search_addresses": "Searched for addresses",
     "view_person": "Looked at a person's record",
     "print_person": "Printed a person's record",
+    "break_glass": "Opened a person's restricted records (break glass)",
     "view_address": "Looked at an address",
     "send_referral": "Sent a referral",
     "send_request": "Asked another agency about a person",
@@ -35,6 +36,9 @@ ACTIONS = {
     "close_oversight_alert": "Closed an oversight alert",
     "view_who_viewed": "Read who looked at a person",
     "export_who_viewed": "Downloaded who looked at a person",
+    "export_subject_access": "Downloaded a person's subject-access pack",
+    "view_agency_use": "Read how their agency's records were used",
+    "export_agency_use": "Downloaded who looked at their agency's records",
     # Signing in (administration/sign_in_log.py) and administration (administration/*).
     "sign_in_password": "Signed in (password)",
     "sign_in_single_sign_on": "Signed in (work account)",
@@ -77,6 +81,21 @@ ACTIONS = {
     "manage_api_keys": "Managed partner API keys",
     "view_api_docs": "Read the partner API's documentation",
     "review_api_query": "Reviewed a partner system's question",
+    # The sharing agreement's versions (governance/lifecycle.py) and the IG pack.
+    "manage_agreement": "Opened the sharing agreement's versions",
+    "approve_agreement": "Opened an agreement version to approve it",
+    "view_ig_pack": "Read the IG pack",
+    "api_agreement": "A partner system read the sharing agreement",
+    "agreement_draft": "Drafted a new version of the sharing agreement",
+    "agreement_change": "Changed the terms of a draft agreement",
+    "agreement_partner_set": "Changed a partner in a draft agreement",
+    "agreement_partner_removed": "Removed a partner from a draft agreement",
+    "agreement_purposes_set": "Changed the purposes of a draft agreement",
+    "agreement_sent": "Sent an agreement version for approval",
+    "agreement_approved": "Approved an agreement version for their agency",
+    "agreement_rejected": "Rejected an agreement version for their agency",
+    "agreement_in_force": "Brought an agreement version into force (the last approval)",
+    "agreement_withdrawn": "Withdrew an agreement version",
 }
 
 TERMS = {
