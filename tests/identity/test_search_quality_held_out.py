@@ -16,7 +16,7 @@ from datetime import date
 
 import pytest
 
-from bench.practice_child import KINDS, _query
+from bench.practice_queries import KINDS, query_for
 from mast.feeds.mapping import all_mappings
 from mast.feeds.models import PartnerRecord, Source
 from mast.feeds.services import load_file, source_for_mapping
@@ -113,7 +113,7 @@ def measured(django_db_setup, django_db_blocker, tmp_path_factory):
                         continue
                     if kind == "nhs_number" and person["nhs_number"] not in valid_nhs:
                         continue  # no partner gave a valid NHS number for them: nothing to find
-                    fields = _query(kind, person, rng)
+                    fields = query_for(kind, person, rng)
                     if fields is None:
                         continue
                     taken.add(person_id)
