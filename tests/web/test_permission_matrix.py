@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 from django.utils.http import urlsafe_base64_encode
 
 from mast.access.models import AccessPurpose, Role, Team
@@ -46,11 +47,17 @@ PAGES = {
     "sign-in": ("get", False),
     "signed-out": ("get", False),
     "set-password": ("get", False),
+    "password-reset": ("get", False),
+    "password-reset-sent": ("get", False),
     "health": ("get", False),
     # The second-factor steps: someone already past them is sent on, or may set up a new phone.
     "second-factor": ("get", False),
     "second-factor-setup": ("get", False),
     "account": ("get", False),
+    # Security keys: a key's answer (none here, so the page is shown again), adding one, removing one.
+    "security-key-sign-in": ("post", False),
+    "security-key-add": ("get", False),
+    "security-key-remove": ("post", False),
     "keep-alive": ("post", False),
     "admin-users": ("get", False),
     "admin-user-new": ("get", False),
@@ -66,12 +73,16 @@ PAGES = {
     "admin-agency": ("get", False),
     "admin-agency-edit": ("get", False),
     "admin-agency-active": ("post", CHANGE),
+    # Before switching an agency off: how many users and sessions it ends (the switch itself is posted).
+    "admin-agency-switch-off": ("get", False),
+    "admin-agency-single-sign-on": ("get", False),
     "admin-team-new": ("get", False),
     "admin-team": ("get", False),
     "admin-feeds": ("get", False),
     "admin-feed-owners": ("get", False),
     "cookies": ("get", False),
     "accessibility": ("get", False),
+    "transparency": ("get", False),
     "home": ("get", False),
     # Signing out is harmless to anyone: someone not signed in is just sent on.
     "sign-out": ("post", False),
@@ -82,6 +93,11 @@ PAGES = {
     "oversight-alert": ("get", True),
     "who-viewed": ("get", True),
     "who-viewed-csv": ("get", True),
+    "subject-access-csv": ("get", True),
+    "subject-access-pdf": ("get", True),
+    # The form only; its download (tests/oversight/test_subject_access.py) needs dates, and is audited.
+    "agency-use": ("get", False),
+    "agency-use-csv": ("get", False),
     "feeds": ("get", False),
     "feed-upload": ("post", False),
     "feed-load": ("get", True),
@@ -102,6 +118,8 @@ PAGES = {
     "search-results": ("get", True),
     "person": ("get", True),
     "person-print": ("get", True),
+    # The form asks only for a reason; its POST (tests/oversight/test_break_glass.py) shows the record.
+    "break-glass": ("get", False),
     "address": ("get", True),
     "referral": ("get", True),
     "referral-sent": ("get", False),
@@ -124,6 +142,8 @@ PAGES = {
     "analytics-quality": ("get", False),
     "analytics-fairness": ("get", False),
     "analytics-csv": ("get", False),
+    "analytics-reports": ("get", False),
+    "analytics-report": ("get", False),
     # The sharing agreement's versions and the IG pack: no personal data. Drafting a version is a change
     # audited with the governance purpose; the other posts, made on a version already approved, change
     # nothing and only send the IG officer back to it.
@@ -152,6 +172,8 @@ AUDITED_AGGREGATES = {
     "analytics-quality",
     "analytics-fairness",
     "analytics-csv",
+    "analytics-reports",
+    "analytics-report",
 }
 
 
@@ -191,6 +213,7 @@ REQUEST_PAGES = ["request", "request-assign", "request-acknowledge", "request-re
 IMPLIED_PURPOSE_PAGES = {
     **dict.fromkeys(["alerts", "alert", "alert-mute", "alert-unmute"], "alerts"),
     **dict.fromkeys(["requests-sent", "requests-inbox", *REQUEST_PAGES], "targeted_request"),
+    **dict.fromkeys(["subject-access-csv", "subject-access-pdf"], "subject_access"),
 }
 
 
@@ -263,16 +286,21 @@ def world():
             default_token_generator.make_token(invited),
         ],
         **{name: [someone.pk] for name in ADMIN_USER_PAGES},
+        "security-key-remove": [1],
         "admin-agency": [police.agency.pk],
         "admin-agency-edit": [police.agency.pk],
         # Posted with nothing, it switches the agency off: the health partner's, not the administrator's own.
         "admin-agency-active": [health.agency.pk],
+        "admin-agency-switch-off": [health.agency.pk],
+        "admin-agency-single-sign-on": [police.agency.pk],
         "admin-team-new": [police.agency.pk],
         "admin-team": [police.agency.pk, team.pk],
         "admin-feed-owners": [police.pk],
         "oversight-alert": [oversight_alert.public_id],
         "who-viewed": [person.public_id],
         "who-viewed-csv": [person.public_id],
+        "subject-access-csv": [person.public_id],
+        "subject-access-pdf": [person.public_id],
         "feed-load": [load.pk],
         "feed-load-rejected": [load.pk],
         "feed-load-progress": [load.pk],
@@ -286,6 +314,7 @@ def world():
         "unlink-record": [record.link.pk],
         "person": [person.public_id],
         "person-print": [person.public_id],
+        "break-glass": [person.public_id],
         "address": [address.public_id],
         "referral": [person.public_id, involvement.pk],
         "alert": [alert.pk],
@@ -293,6 +322,8 @@ def world():
         "alert-unmute": [person.public_id],
         "request-new": [person.public_id],
         "analytics-csv": ["requests"],
+        # Made now from the figures (none are kept in a test's folder).
+        "analytics-report": [f"{timezone.localdate().replace(day=1) - timedelta(days=1):%Y-%m}"],
         **{name: [request.pk] for name in REQUEST_PAGES},
     }
     # The agreement in force, made after the records were loaded: the police share everything and the IG
@@ -412,7 +443,13 @@ def test_each_page_with_personal_data_writes_exactly_one_audit_event_with_its_pu
     before = AuditEvent.objects.count()
     response = _visit(client, world, name)
     assert response.status_code in (200, 204, 302)
-    if name in ("feed-load-rejected", "feed-load-flagged", "audit-export", "who-viewed-csv"):
+    if name in (
+        "feed-load-rejected",
+        "feed-load-flagged",
+        "audit-export",
+        "who-viewed-csv",
+        "subject-access-csv",
+    ):
         b"".join(response.streaming_content)
     events = list(AuditEvent.objects.filter(sequence__gt=before))
     if personal in (CHANGE, GOVERNANCE_CHANGE):

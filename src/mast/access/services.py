@@ -169,7 +169,8 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
         ),
         Capability(
             "See whether MAST's use falls fairly",
-            "Person pages opened and requests sent, by the sex, age band and area of the person concerned.",
+            "Person pages opened, people found by searches and requests sent, by the sex, age band and "
+            "area of the person concerned.",
             "web:analytics-fairness",
         ),
     ),

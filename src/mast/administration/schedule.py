@@ -7,11 +7,13 @@ re-queues itself for its next time when it finishes, so they repeat for as long 
 - the heartbeat the health endpoint reads, every minute (config/heartbeat.py);
 - telling feed owners about late feeds, every hour;
 - purging what is past retention, every night at 02:30;
+- the partnership board's report for the month just ended, at 06:00 on the first of each month
+  (analytics/tasks.py);
 - warning that the sharing agreement is past its review date, checked daily, sent at most weekly.
 
 Where cron or systemd timers are preferred, run `mast chase_requests`, `mast check_freshness`,
-`mast check_agreement_review` and `mast purge`
-from them and start the worker with `mast worker --no-schedule` (docs/deployment.md).
+`mast check_agreement_review`, `mast purge` and `mast analytics_report --keep` from them and start the worker
+with `mast worker --no-schedule` (docs/deployment.md).
 """
 
 from datetime import datetime, time, timedelta
@@ -20,6 +22,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from mast.access import sessions
+from mast.analytics import tasks as analytics
 from mast.config import heartbeat
 from mast.feeds.lateness import raise_late_notices
 from mast.feeds.retention import purge
@@ -77,6 +80,9 @@ def start_all() -> list[str]:
     if not _waiting(f"{__name__}.nightly_purge"):
         nightly_purge.using(run_after=next_purge()).enqueue()
         queued.append("nightly purge")
+    if not _waiting(f"{analytics.__name__}.monthly_board_report"):
+        analytics.monthly_board_report.using(run_after=analytics.next_report()).enqueue()
+        queued.append("monthly board report")
     if not _waiting(f"{__name__}.daily_agreement_review"):
         daily_agreement_review.using(run_after=timezone.now()).enqueue()
         queued.append("agreement review reminders")

@@ -90,11 +90,18 @@ def load_file(
     return run_load(load, path, progress=progress, confirmed=confirmed)
 
 
-def queue_load(source: Source, path: Path, *, user=None, file_name: str | None = None) -> Load:
-    """Record a file as received, before it is loaded (an upload is loaded later by a background task)."""
+def queue_load(
+    source: Source, path: Path, *, user=None, file_name: str | None = None, pushed: bool = False
+) -> Load:
+    """Record a file as received, before it is loaded (an upload is loaded later by a background task).
+    `pushed`: the records came through the partner API (see feeds/undo.py)."""
     path = Path(path)
     return Load.objects.create(
-        source=source, file_name=file_name or path.name, sha256=file_sha256(path), loaded_by=user
+        source=source,
+        file_name=file_name or path.name,
+        sha256=file_sha256(path),
+        loaded_by=user,
+        pushed=pushed,
     )
 
 

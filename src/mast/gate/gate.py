@@ -83,6 +83,8 @@ class Scope:
     # Involvements that ended before this date are kept (for 36 months) but not shown.
     shown_from: date
     _made_by: object
+    # Set only for Action.BREAK_GLASS: this one read shows restricted records' details too.
+    glass_broken: bool = False
 
     def __post_init__(self):
         if self._made_by is not _GATE:
@@ -90,7 +92,7 @@ class Scope:
 
     def sees_details_of(self, agency_id: int, restricted: bool) -> bool:
         """A restricted record's details are for its own agency; everyone else is told whom to contact."""
-        return not restricted or agency_id == self.agency_id
+        return not restricted or agency_id == self.agency_id or self.glass_broken
 
 
 def _purpose_of(viewer: Viewer, action: Action) -> tuple[str, str]:
@@ -157,6 +159,7 @@ def through_gate(
         today=today,
         shown_from=display_from(today),
         _made_by=_GATE,
+        glass_broken=action == Action.BREAK_GLASS,
     )
     try:
         with transaction.atomic():

@@ -15,6 +15,7 @@ class Action(StrEnum):
     SEARCH_PEOPLE = "search_people"
     SEARCH_ADDRESSES = "search_addresses"
     VIEW_PERSON = "view_person"
+    BREAK_GLASS = "break_glass"
     PRINT_PERSON = "print_person"
     VIEW_ADDRESS = "view_address"
     SEND_REFERRAL = "send_referral"
@@ -34,6 +35,9 @@ class Action(StrEnum):
     CLOSE_OVERSIGHT_ALERT = "close_oversight_alert"
     VIEW_WHO_VIEWED = "view_who_viewed"
     EXPORT_WHO_VIEWED = "export_who_viewed"
+    EXPORT_SUBJECT_ACCESS = "export_subject_access"
+    VIEW_AGENCY_USE = "view_agency_use"
+    EXPORT_AGENCY_USE = "export_agency_use"
     VIEW_ALERTS = "view_alerts"
     MUTE_ALERTS = "mute_alerts"
     VIEW_FEED_LOADS = "view_feed_loads"
@@ -67,6 +71,7 @@ class Action(StrEnum):
 # people for a case needs the practitioner to say which case and why.
 DATA_QUALITY = ("data_quality", "Keeping shared data accurate (feed and match review)")
 GOVERNANCE = ("governance", "Information-governance oversight")
+SUBJECT_ACCESS = ("subject_access", "Answering a person's request for the data held about them")
 # The alerts list is the practitioner's own work queue: every alert is addressed to them as the allocated
 # worker (or team) of an open case their own agency holds, about that case's person. The purpose is the case
 # they already hold, so making them state one first would be a formality that hides the reason. Opening the
@@ -99,6 +104,10 @@ RULES: dict[Action, tuple[frozenset[str], tuple[str, str] | None]] = {
     Action.SEARCH_ADDRESSES: (_PRACTICE, None),
     Action.VIEW_PERSON: (_PRACTICE, None),
     Action.PRINT_PERSON: (_PRACTICE, None),
+    # Opening another agency's restricted record ("break glass"): for a practitioner who cannot wait for the
+    # owning agency (a child at risk tonight). It needs a stated purpose and a written reason, and the owning
+    # agency's IG officers are told at once (oversight.rules.broke_glass).
+    Action.BREAK_GLASS: (_PRACTICE, None),
     Action.VIEW_ADDRESS: (_PRACTICE, None),
     Action.SEND_REFERRAL: (_PRACTICE, None),
     # Asking about a person is a look at them: the practitioner says which case and why. Answering one, and
@@ -123,6 +132,12 @@ RULES: dict[Action, tuple[frozenset[str], tuple[str, str] | None]] = {
     Action.CLOSE_OVERSIGHT_ALERT: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
     Action.VIEW_WHO_VIEWED: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
     Action.EXPORT_WHO_VIEWED: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
+    # Everything MAST holds about a person, and who was shown them, for answering their subject access
+    # request (UK GDPR Art. 15). The IG officer decides what to withhold before anything is disclosed.
+    Action.EXPORT_SUBJECT_ACCESS: (frozenset({Role.IG_OFFICER}), SUBJECT_ACCESS),
+    # An agency's own oversight: who was shown the people it holds records of, and what its users did.
+    Action.VIEW_AGENCY_USE: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
+    Action.EXPORT_AGENCY_USE: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
     Action.VIEW_ALERTS: (_PRACTICE, ALERTS),
     Action.MUTE_ALERTS: (_PRACTICE, ALERTS),
     # A feed's loads and their progress (counts, no one's details), and sending the feed's next file.

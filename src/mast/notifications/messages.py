@@ -58,6 +58,13 @@ KINDS: dict[str, tuple[str, str]] = {
         "Your MAST administrator sent you a link to choose a new password. It works once, for a limited "
         "time. You will still need your authenticator app to sign in.",
     ),
+    "password_reset": (
+        "MAST: reset your password",
+        "Someone asked to reset the password of your MAST account. If it was you, use the link to choose a "
+        "new one (it works once, for a limited time); you will still need your authenticator app, security "
+        "key or a recovery code to sign in. If it was not you, ignore this email: your password has not "
+        "changed.",
+    ),
     "factors_reset": (
         "MAST: your second factor was reset",
         "Your MAST administrator removed your authenticator app and recovery codes, as you asked. Use the "
