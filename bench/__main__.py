@@ -15,12 +15,15 @@ BENCHMARKS = (
     "feeds",
     "streaming",
     "synth",
+    "standardise",
     "linkage",
     "identity_quality",
     "practice",
     "search",
     "api_push",
+    "warm_linkage",
     "analytics",
+    "load",
 )
 
 

@@ -171,8 +171,9 @@ def test_targeted_requests_by_agency_pair_match_a_count_by_hand(region):
     assert table.extra == ["24.0"]
 
 
-def test_use_of_mast_by_sex_counts_pages_opened_and_requests_about_each_group(region):
-    """Person pages opened (from the audit log) and requests sent, by the sex of the person concerned."""
+def test_use_of_mast_by_sex_counts_pages_opened_searches_and_requests_about_each_group(region):
+    """Person pages opened (from the audit log), people a search listed and requests sent, by the sex of the
+    person concerned: who gets looked at, and who gets searched for."""
     from mast.analytics import fairness
     from mast.audit import chain
 
@@ -184,6 +185,11 @@ def test_use_of_mast_by_sex_counts_pages_opened_and_requests_about_each_group(re
         people_by_sex[sex].append(person)
     for person in people_by_sex["female"][:7] + people_by_sex["male"][:2]:
         chain.append(user=viewer, action="view_person", target=f"person:{person.public_id}", detail={})
+    listed = people_by_sex["female"][:5] + people_by_sex["male"][:6]
+    chain.append(
+        user=viewer, action="search_people", target="search",
+        detail={"terms": {"family_name": "x"}, "people_shown": [str(p.public_id) for p in listed]},
+    )  # fmt: skip
     for person in people_by_sex["male"][:6]:
         Request.objects.create(
             kind=Request.Kind.INFORMATION, person=person, from_user=viewer, from_agency=police.agency,
@@ -194,6 +200,8 @@ def test_use_of_mast_by_sex_counts_pages_opened_and_requests_about_each_group(re
     with facts.connect() as db:
         table = fairness.use_by(db, Filters(first_month=first, last_month=last), "sex")
     rows = dict(zip(table.rows, table.body, strict=True))
-    assert [rows["Female"][1:], rows["Male"][1:]] == [[7, 0], [2, 6]]
+    assert table.columns == ["People known (last month)", "Person pages opened", "Found by a search",
+                             "Requests about them"]  # fmt: skip
+    assert [rows["Female"][1:], rows["Male"][1:]] == [[7, 5, 0], [2, 6, 6]]
     shown = dict(zip(table.rows, table.shown().lines, strict=True))
     assert shown["Male"][1] is None, "two pages opened about men is too few to show"

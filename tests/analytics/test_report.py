@@ -101,7 +101,7 @@ def test_a_report_for_any_month_on_the_command_line(region, tmp_path):
     assert "report to the safeguarding partnership board, September 2026" in _text(
         (tmp_path / "board.pdf").read_bytes()
     )
-    with pytest.raises(CommandError, match="such as 2026-10, not .Sept"):
+    with pytest.raises(CommandError, match=r"such as 2026-10, not .Sept"):
         call_command("analytics_report", "--month", "Sept", "--keep")
 
 

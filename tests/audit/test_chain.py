@@ -112,8 +112,12 @@ def test_a_rewritten_tail_does_not_verify_against_the_chain(events):
     first = AuditEvent.objects.get(sequence=1)
     values = {name: getattr(first, name) for name in chain.HASHED_FIELDS}
     values["target"] = "person:forged"
+    values["sealed"] = chain.seal(first.salt, values)
     forged = chain.event_hash(first.previous_hash, values)
-    _tamper("UPDATE audit_auditevent SET target = 'person:forged', hash = %s WHERE sequence = 1", [forged])
+    _tamper(
+        "UPDATE audit_auditevent SET target = 'person:forged', sealed = %s, hash = %s WHERE sequence = 1",
+        [values["sealed"], forged],
+    )
     assert [(b.sequence, b.problem) for b in chain.verify()] == [
         (2, "it does not follow from the event before it")
     ]

@@ -40,10 +40,11 @@ def _rehash_from(sequence: int) -> None:
     with audit_triggers_off(), connection.cursor() as cursor:
         for row in rows:
             values = {name: getattr(row, name) for name in chain.HASHED_FIELDS}
+            values["sealed"] = chain.seal(row.salt, values)
             new = chain.event_hash(previous, values)
             cursor.execute(
-                "UPDATE audit_auditevent SET previous_hash = %s, hash = %s WHERE sequence = %s",
-                [previous, new, row.sequence],
+                "UPDATE audit_auditevent SET previous_hash = %s, hash = %s, sealed = %s WHERE sequence = %s",
+                [previous, new, values["sealed"], row.sequence],
             )
             previous = new
 

@@ -78,3 +78,16 @@ def test_lock_down_refuses_to_call_the_owner_append_only(capsys):
         (owner,) = cursor.fetchone()
     with pytest.raises(CommandError, match="can still change audit events"):
         call_command("audit_lock_down", "--role", owner)
+
+
+def test_the_application_role_redacts_old_events_only_through_the_owners_function(app_role):
+    """The retention purge runs as the application: it may redact events over a year old, nothing else."""
+    chain.append(user=make_user(), action="view_person", target="person:1", purpose_reference="CASE-1")
+    call_command("audit_lock_down", "--role", app_role)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL ROLE {APP_ROLE}")
+        cursor.execute("SELECT mast_audit_redact(now() + interval '1 day' - interval '10 years')")
+        assert cursor.fetchone() == (0,)  # nothing that old
+    with pytest.raises(DatabaseError, match="less than 12 months old are not redacted"):
+        _as_app("SELECT mast_audit_redact(now())")
+    assert AuditEvent.objects.get().purpose_reference == "CASE-1"

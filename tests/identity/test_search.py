@@ -1,121 +1,34 @@
-"""Searching for people and addresses as a practitioner does: with typos, nicknames and swapped dates, checked
-against the synthetic region's truth."""
+"""Searching for people and addresses as a practitioner does: the query read however it is typed, and people
+found with typos, nicknames and swapped dates, checked against the synthetic region's truth."""
 
 import datetime as dt
 import random
-from dataclasses import dataclass
 
 import pytest
 from django.utils import timezone
 
-from mast.feeds.mapping import all_mappings
 from mast.feeds.models import Involvement, PartnerRecord
-from mast.feeds.services import Confirmation, load_file, source_for_mapping
 from mast.identity.matching.addresses import address_key
-from mast.identity.matching.names import double_metaphone
 from mast.identity.models import (
     Address,
     InvolvementAddress,
-    Person,
     PersonLink,
     SearchKey,
 )
-from mast.identity.record_store import standardised_records
-from mast.identity.resolution import resolve_all
-from mast.identity.search import candidates as search_candidates
-from mast.identity.search import find as identity_search
-from mast.identity.search import index as search_index
 from mast.identity.search.find import (
     SearchQuery,
-    find_people,
     parse_birth_date,
     search_addresses,
     search_people,
 )
-from mast.ingest.intake import ingest_file
 from mast.people.explain import because
 from mast.synth import names
-from tests.feeds.conftest import write_feed
-from tests.identity.loaded_region import delete_everything_loaded
-from tests.synth.conftest import Region
+from tests.identity.search_region import iso, loaded, ranks_of, uk, unique_names
 from tests.synth.conftest import region as region  # the session's synthetic region, a fixture
 
 pytestmark = pytest.mark.django_db
-
-
-@dataclass
-class Loaded:
-    region: Region
-    # (source code, person_ref) → (partner record id, MAST person id)
-    records: dict[tuple[str, str], tuple[int, int]]
-
-    def people_of(self, true_person: str) -> set[int]:
-        """The MAST people the true person's records were linked to (one, when matching got it right)."""
-        return {
-            self.records[(r["source"], r["person_ref"])][1]
-            for r in self.region.records
-            if r["person_id"] == true_person
-        }
-
-    def subjects(self, want, count: int = 5) -> list[dict]:
-        """True people matching resolved into exactly one MAST person, for whom `want(person)` holds."""
-        chosen = []
-        for person_id, person in sorted(self.region.people.items()):
-            if len(self.people_of(person_id)) == 1 and want(person):
-                chosen.append(person)
-                if len(chosen) == count:
-                    break
-        assert len(chosen) == count, "the region holds too few people for this test"
-        return chosen
-
-
-@pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker, region, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("search-region")
-    patch = pytest.MonkeyPatch()
-    patch.setattr("mast.feeds.services.archive_dir", lambda: tmp / "archive")
-    patch.setattr("mast.identity.record_store.store_path", lambda: tmp / "records.arrow")
-    patch.setattr("mast.identity.model_files.models_dir", lambda: tmp / "models")
-    with django_db_blocker.unblock():
-        sources = [source_for_mapping(m.name) for m in all_mappings()]
-        try:
-            for source in sources:
-                load_file(source, region.feed(source.code))
-            resolve_all()  # the full run, which writes every record's search keys
-            records = {
-                (code, ref): (pk, person)
-                for pk, code, ref, person in PartnerRecord.objects.values_list(
-                    "pk", "source__code", "person_ref", "link__person_id"
-                )
-            }
-        except BaseException:
-            delete_everything_loaded(sources)
-            patch.undo()
-            raise
-    yield Loaded(region, records)
-    with django_db_blocker.unblock():
-        delete_everything_loaded(sources)
-    patch.undo()
-
-
-def iso(person: dict) -> dt.date:
-    return dt.date.fromisoformat(person["date_of_birth"])
-
-
-def uk(date: dt.date) -> str:
-    return f"{date:%d/%m/%Y}"
-
-
-def ranks_of(matches, people: set[int]) -> list[int]:
-    return [i for i, m in enumerate(matches, start=1) if m.person_id in people]
-
-
-def unique_names(loaded: Loaded) -> set[tuple[str, str]]:
-    counts: dict[tuple[str, str], int] = {}
-    for person in loaded.region.people.values():
-        key = (person["given_name"], person["family_name"])
-        counts[key] = counts.get(key, 0) + 1
-    return {key for key, n in counts.items() if n == 1}
+# The region, loaded once for this module.
+__all__ = ["loaded", "region"]
 
 
 # -- the query itself ----------------------------------------------------------------------------------------
@@ -391,56 +304,6 @@ def test_a_purged_record_takes_its_keys_with_it(loaded):
     assert not SearchKey.objects.filter(partner_record_id=record.pk).exists()
 
 
-# -- keeping keys up to date ---------------------------------------------------------------------------------
-
-
-def test_the_full_run_gives_every_record_the_keys_its_standardised_fields_make(loaded):
-    rows = standardised_records().to_pylist()
-    expected = {
-        (int(r["unique_id"]), key)
-        for r in rows
-        for key in search_index.record_keys(
-            r["given_name"], r["family_name_dm"], r["family_names"], r["birth_year"]
-        )
-    }
-    stored = list(SearchKey.objects.values_list("partner_record_id", "key"))
-
-    assert set(stored) == expected and len(stored) == len(expected)
-    per_record = {}
-    for record, _key in stored:
-        per_record[record] = per_record.get(record, 0) + 1
-    assert max(per_record.values()) <= 4
-    assert any(n > 2 for n in per_record.values())  # other family names (birth surnames, aliases) have keys
-
-
-def test_keys_follow_an_incremental_load(loaded, source, tmp_path, monkeypatch):
-    monkeypatch.setattr("mast.feeds.services.archive_dir", lambda: tmp_path / "archive")
-    row = "OC9001,N9001,Quilla,{family},14/02/1979,F,7 Wren Walk,zz9 9zz,,DOMESTIC,01/02/2026,,OPEN,PC Ash,,N"
-
-    ingest_file(source, write_feed(tmp_path / "day1.csv", [row.format(family="Farthingale")]))
-    found = search_people(SearchQuery(given_name="Quilla", family_name="Farthingale"))
-    record = PartnerRecord.objects.get(source=source, person_ref="N9001")
-    assert found and found[0].record_ids == (record.pk,)
-
-    # The partner corrects the surname: the record is found by the new name, not the old.
-    ingest_file(source, write_feed(tmp_path / "day2.csv", [row.format(family="Farthingdale")]))
-    assert search_people(SearchQuery(given_name="Quilla", family_name="Farthingdale"))[0].record_ids == (
-        record.pk,
-    )
-    old, new = double_metaphone("Farthingale")[0], double_metaphone("Farthingdale")[0]
-    keys = set(SearchKey.objects.filter(partner_record=record).values_list("key", flat=True))
-    assert old != new and f"n:{new}|quilla" in keys and not any(f":{old}|" in key for key in keys)
-
-    # A snapshot without the person: they are gone from search.
-    other = (
-        "OC9002,N9002,Bramwell,Oakhurst,03/02/1971,M,3 Ash Road,zz9 1aa,,ATTENDANCE,01/03/2026,,CLOSED,,,N"
-    )
-    # (It removes the whole feed, which its guard would hold: confirmed, as its feed owner would.)
-    ingest_file(source, write_feed(tmp_path / "day3.csv", [other]), confirmed=Confirmation(how="test"))
-    gone = search_people(SearchQuery(given_name="Quilla", family_name="Farthingdale", postcode="ZZ9 9ZZ"))
-    assert all(record.pk not in m.record_ids for m in gone)
-
-
 # -- addresses -----------------------------------------------------------------------------------------------
 
 
@@ -494,197 +357,3 @@ def test_one_house_is_one_address_whether_or_not_a_partner_sent_its_uprn(loaded)
         found = search_addresses(address.postcode, " ".join(filter(None, (address.line_1, address.line_2))))
         assert [a.address_id for a in found][:1] == [address.pk]
         assert len({a.address_id for a in found if a.label == found[0].label}) == 1
-
-
-# -- complete results, and one slip in any field (issue 14) --------------------------------------------------
-
-
-def _people_called(loaded: Loaded, family_name: str) -> set[int]:
-    """Everyone with a partner record in this family name, however the partner cased it."""
-    return set(
-        PartnerRecord.objects.filter(
-            family_name__iexact=family_name,
-            removed_at__isnull=True,
-            link__person__status=Person.Status.ACTIVE,
-        ).values_list("link__person_id", flat=True)
-    )
-
-
-def _commonest_family_name(loaded: Loaded) -> str:
-    counts: dict[str, int] = {}
-    for person in loaded.region.people.values():
-        counts[person["family_name"]] = counts.get(person["family_name"], 0) + 1
-    return max(sorted(counts), key=lambda name: (counts[name], len(name) >= 5))
-
-
-def test_a_family_name_alone_lists_everyone_of_that_name_not_just_a_first_page(loaded):
-    family_name = _commonest_family_name(loaded)
-    everyone = _people_called(loaded, family_name)
-    assert len(everyone) > 20  # more than one page: what the old search cut silently
-
-    found = find_people(SearchQuery(family_name=family_name))
-
-    assert not found.too_broad
-    assert everyone <= {m.person_id for m in found.matches}
-    assert found.total == len(found.matches)
-
-
-def test_a_misspelt_family_name_alone_still_lists_everyone_of_that_name(loaded):
-    family_name = _commonest_family_name(loaded)
-    everyone = _people_called(loaded, family_name)
-    rng = random.Random(14)
-    for _ in range(5):
-        slip = names.typo(rng, family_name)
-
-        found = find_people(SearchQuery(family_name=slip))
-
-        assert not found.too_broad, slip
-        assert everyone <= {m.person_id for m in found.matches}, slip
-
-
-def test_a_query_too_broad_to_rank_says_how_many_and_lists_none(loaded, monkeypatch):
-    family_name = _commonest_family_name(loaded)
-    monkeypatch.setattr(identity_search, "MAX_LISTED", 10)
-
-    found = find_people(SearchQuery(family_name=family_name))
-
-    assert found.too_broad and found.matches == ()
-    assert found.total >= len(_people_called(loaded, family_name)) > 10
-    assert search_people(SearchQuery(family_name=family_name)) == []
-
-
-def test_a_query_too_broad_to_rank_says_exactly_how_many_match(loaded, monkeypatch):
-    family_name = _commonest_family_name(loaded)
-    listed = find_people(SearchQuery(family_name=family_name))
-    assert not listed.too_broad and listed.total > 10
-    monkeypatch.setattr(identity_search, "MAX_LISTED", 10)
-
-    found = find_people(SearchQuery(family_name=family_name))
-
-    assert (found.too_broad, found.exact, found.total) == (True, True, listed.total)
-
-
-def test_a_query_whose_look_ups_meet_their_limit_is_still_counted_exactly(loaded, monkeypatch):
-    # Look-ups that bring at most 5 records each: the ranking pass cannot weigh everyone, so the search
-    # says the query is too broad, and counts the people with a larger limit.
-    family_name = _commonest_family_name(loaded)
-    listed = find_people(SearchQuery(family_name=family_name))
-    monkeypatch.setattr(search_candidates, "MAX_FOUND", 5)
-
-    found = find_people(SearchQuery(family_name=family_name))
-
-    assert (found.too_broad, found.exact, found.total) == (True, True, listed.total)
-
-
-def test_a_query_too_broad_even_to_count_says_more_than_how_many(loaded, monkeypatch):
-    family_name = _commonest_family_name(loaded)
-    listed = find_people(SearchQuery(family_name=family_name))
-    monkeypatch.setattr(search_candidates, "MAX_FOUND", 5)
-    monkeypatch.setattr(identity_search, "MAX_COUNTED", 8)
-
-    found = find_people(SearchQuery(family_name=family_name))
-
-    assert found.too_broad and not found.exact and found.matches == ()
-    assert 0 < found.total < listed.total  # a lower bound, and the page says "more than"
-
-
-def test_a_slip_in_the_given_name_finds_the_person_first(loaded):
-    rng = random.Random(15)
-    for person in loaded.subjects(lambda p: p["date_of_birth"] and len(p["given_name"]) >= 5):
-        query = SearchQuery(
-            given_name=names.typo(rng, person["given_name"]),
-            family_name=person["family_name"],
-            date_of_birth=uk(iso(person)),
-        )
-
-        assert ranks_of(search_people(query), loaded.people_of(person["person_id"]))[:1] == [1], query
-
-
-def recorded_as_they_are(loaded, p) -> bool:
-    """Some partners recorded the person under another name (swapped, a second slip, a pet form): a query
-    with one error from the true details is one error from those records only when one of them is true."""
-    return PartnerRecord.objects.filter(
-        link__person_id__in=loaded.people_of(p["person_id"]),
-        removed_at__isnull=True,
-        given_name__iexact=p["given_name"],
-        family_name__iexact=p["family_name"],
-        date_of_birth=iso(p),
-    ).exists()
-
-
-def test_a_slip_in_the_date_of_birth_finds_the_person_first(loaded):
-    for person in loaded.subjects(
-        lambda p: p["date_of_birth"] and 2 <= iso(p).day <= 8 and recorded_as_they_are(loaded, p)
-    ):
-        born = iso(person)
-        slipped = born.replace(day=born.day + 1)  # the next key along
-
-        query = SearchQuery(
-            given_name=person["given_name"], family_name=person["family_name"], date_of_birth=uk(slipped)
-        )
-
-        assert ranks_of(search_people(query), loaded.people_of(person["person_id"]))[:1] == [1], query
-
-
-def test_names_typed_the_other_way_round_find_the_person_first_and_say_so(loaded):
-    for person in loaded.subjects(lambda p: p["date_of_birth"] and p["given_name"] != p["family_name"]):
-        query = SearchQuery(
-            given_name=person["family_name"], family_name=person["given_name"], date_of_birth=uk(iso(person))
-        )
-
-        matches = search_people(query)
-
-        assert ranks_of(matches, loaded.people_of(person["person_id"]))[:1] == [1], query
-        # In the model's words (its own level, when it has one) and in plain words.
-        assert any("other way round" in r or "swapped" in r for r in matches[0].reasons), matches[0]
-        assert "first name and surname the other way round" in because(matches[0].evidence)
-
-
-def test_a_slip_in_the_postcode_with_the_family_name_finds_the_person_on_the_first_page(loaded):
-    # Not always first: others of the name at the neighbouring postcodes are as near to what was typed.
-    rng = random.Random(16)
-    checked = 0
-    for person_id, person in sorted(loaded.region.people.items()):
-        postcode = person["postcode"] or ""
-        if len(postcode) < 6 or len(loaded.people_of(person_id)) != 1:
-            continue
-        if not person["date_of_birth"] or not recorded_as_they_are(loaded, person):
-            continue
-        # A partner that recorded no postcode (or an old one) for the only record: no postcode finds it.
-        if not PartnerRecord.objects.filter(
-            link__person_id__in=loaded.people_of(person_id), removed_at__isnull=True, postcode=postcode
-        ).exists():
-            continue
-        slip = postcode[:-1] + rng.choice([c for c in "ABDEFGHJLNPQRSTUWXYZ" if c != postcode[-1]])
-        query = SearchQuery(family_name=person["family_name"], postcode=slip)
-
-        ranks = ranks_of(search_people(query), loaded.people_of(person_id))
-
-        assert ranks and ranks[0] <= 20, query
-        checked += 1
-        if checked == 5:
-            break
-    assert checked == 5
-
-
-def test_a_digit_dropped_from_the_date_of_birth_still_finds_the_person_first(loaded):
-    # '2/03/2014' typed for 27/03/2014: as a date it is another day entirely; as typing, one key missed.
-    def wanted(p):
-        return (
-            p["date_of_birth"]
-            and 13 <= iso(p).day <= 28
-            and iso(p).day % 10
-            and recorded_as_they_are(loaded, p)
-        )
-
-    for person in loaded.subjects(wanted):
-        born = iso(person)
-        typed = f"{born.day // 10}/{born:%m/%Y}"
-
-        query = SearchQuery(
-            given_name=person["given_name"], family_name=person["family_name"], date_of_birth=typed
-        )
-
-        matches = search_people(query)
-        assert ranks_of(matches, loaded.people_of(person["person_id"]))[:1] == [1], query
-        assert any("one keyed digit apart" in r for r in matches[0].reasons), matches[0].reasons

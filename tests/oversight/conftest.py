@@ -92,3 +92,25 @@ def searched(user, people, terms=None):
             purpose_code="mash_triage",
             purpose_reference="CASE-0042",
         )
+
+
+REASON = "Child disclosed at school today that she is afraid to go home; NHS safeguarding line unanswered."
+
+
+@pytest.fixture
+def restricted_person(region):
+    """Dee Moss, known to the police, with a sexual health case the NHS trust restricted."""
+    person = region.people[3]
+    record = make_person(
+        region.health, "Dee", "Moss", person.links.first().partner_record.date_of_birth, person=person
+    )
+    involve(
+        record, "sexual_health", date.today() - timedelta(days=5), restricted=True, status="open",
+        lead_practitioner="Nurse Ophelia Vale", team="Sexual Health Outreach",
+    )  # fmt: skip
+    return person
+
+
+def break_glass(client, person, reason):
+    with committed():
+        return client.post(reverse("web:break-glass", args=[person.public_id]), {"reason": reason})

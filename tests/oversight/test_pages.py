@@ -129,3 +129,20 @@ def test_every_action_the_policy_knows_has_plain_words():
     from mast.oversight.words import ACTIONS
 
     assert sorted(set(map(str, Action)) - set(ACTIONS)) == []
+
+
+def test_the_closed_alerts_stay_closed_alerts_from_page_to_page(client, region):
+    for n in range(30):
+        OversightAlert.objects.create(
+            rule=OversightAlert.Rule.OUT_OF_HOURS, agency=region.police.agency, subject=region.practitioner,
+            summary=f"Closed alert {n}", status="closed", outcome="legitimate", note="Night shift, on rota.",
+        )  # fmt: skip
+    OversightAlert.objects.create(
+        rule=OversightAlert.Rule.WATCHED, agency=region.police.agency, subject=region.practitioner,
+        summary="The one open alert",
+    )  # fmt: skip
+    signed_in_with_factor(client, region.ig)
+    first = client.get(reverse("web:oversight-alerts"), {"status": "closed"}).content.decode()
+    assert 'href="?status=closed&amp;page=2"' in first
+    second = page_text(client.get(reverse("web:oversight-alerts"), {"status": "closed", "page": 2}))
+    assert "30 closed alerts" in second and "The one open alert" not in second

@@ -152,6 +152,7 @@ def test_an_agency_with_no_ig_officer_has_its_alerts_read_by_the_partnerships_ho
     host = make_agency("Testshire MAST Partnership")
     host_ig = make_user("ig_officer", agency=host, email="ig@partnership.example")
     agreement = SharingAgreement.objects.create(
+        status=SharingAgreement.Status.APPROVED,
         title="Testshire agreement",
         reference="TS-ISA",
         start_date=date(2026, 1, 1),
@@ -159,9 +160,49 @@ def test_an_agency_with_no_ig_officer_has_its_alerts_read_by_the_partnerships_ho
     )
     AgreementPartner.objects.create(agreement=agreement, agency=host, role=AgreementPartner.Role.HOST)
     housing = make_user(agency=make_agency("Testshire Homes"), first_name="Harper", last_name="Tenancy")
+    # A party to the agreement (one that is not cannot search at all), with no IG officer of its own.
+    AgreementPartner.objects.create(
+        agreement=agreement, agency=housing.agency, role=AgreementPartner.Role.USER
+    )
+    for agency in (region.police.agency, region.health.agency):
+        AgreementPartner.objects.create(agreement=agreement, agency=agency, role=AgreementPartner.Role.USER)
     state_purpose(client, housing)
     for person in region.people[:4]:
         look(client, person)
     (alert,) = OversightAlert.objects.all()
     assert (alert.agency, alert.subject) == (host, housing)
     assert [m.to for m in mail.outbox] == [[host_ig.email]]
+
+
+def test_many_people_looked_at_with_nothing_done_after(client, region, settings):
+    settings.MAST_OVERSIGHT_NO_ACTION_LIMIT = 4
+    settings.MAST_OVERSIGHT_NO_ACTION_GRACE_HOURS = 0
+    state_purpose(client, region.practitioner)
+    searched(region.practitioner, region.people[:5])
+    for person in region.people[:3]:
+        look(client, person)
+    assert rules_raised() == []
+    look(client, region.people[3])
+    (alert,) = OversightAlert.objects.all()
+    assert alert.rule == Rule.NO_ACTION
+    assert "looked at 4 people in the 24 hours before" in alert.summary
+    assert "sent no request or referral, and wrote no note, about any of them" in alert.summary
+    assert set(alert.people) == {str(p.public_id) for p in region.people[:4]}
+
+
+def test_people_looked_at_and_then_asked_about_raise_no_follow_up_alert(client, region, settings):
+    from mast.requests.models import Request
+
+    settings.MAST_OVERSIGHT_NO_ACTION_LIMIT = 4
+    settings.MAST_OVERSIGHT_NO_ACTION_GRACE_HOURS = 0
+    state_purpose(client, region.practitioner)
+    searched(region.practitioner, region.people[:5])
+    for person in region.people[:4]:
+        if person != region.people[3]:
+            Request.objects.create(
+                kind=Request.Kind.INFORMATION, person=person, from_user=region.practitioner,
+                from_agency=region.police.agency, to_agency=region.health.agency, purpose_code="mash_triage",
+                purpose_reference="CASE-0042", question="Is this child known to your service?",
+            )  # fmt: skip
+        look(client, person)
+    assert rules_raised() == []

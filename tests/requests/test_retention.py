@@ -41,8 +41,8 @@ def test_requests_answered_before_the_retention_cut_off_go_with_their_history(be
 
     assert set(Request.objects.values_list("pk", flat=True)) == {recent.pk, still_open.pk}
     assert not RequestEvent.objects.filter(request_id__in=[old_reply.pk, old_decline.pk]).exists()
-    assert run.others_removed == {"requests": 2}
-    assert Purge.objects.get().others_removed == {"requests": 2}
+    assert run.others_removed["requests"] == 2
+    assert Purge.objects.get().others_removed["requests"] == 2
 
 
 def test_the_purge_command_reports_the_requests_it_removed(between):
@@ -51,5 +51,5 @@ def test_the_purge_command_reports_the_requests_it_removed(between):
 
     call_command("purge", stdout=out)
 
-    assert ", 1 requests." in out.getvalue()
+    assert " 1 requests" in out.getvalue()
     assert not Request.objects.exists()

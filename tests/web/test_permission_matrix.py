@@ -18,9 +18,11 @@ from django.utils.http import urlsafe_base64_encode
 from mast.access.models import AccessPurpose, Role, Team
 from mast.alerts.models import Alert
 from mast.audit.models import AuditEvent
+from mast.canonical import FIELD_NAMES
 from mast.feeds.models import Involvement, Load, RejectedRow
 from mast.gate.policy import RULES, Action
 from mast.gate.purpose import SESSION_KEY
+from mast.governance.models import AgreementPartner, SharingAgreement
 from mast.identity.models import Address, InvolvementAddress, MatchDecision, Person, PersonLink
 from mast.oversight.models import OversightAlert
 from mast.requests.models import Request
@@ -40,15 +42,22 @@ EVERYONE = frozenset(Role.values)
 # url name: (method, shows personal data).
 # The third column's other value: an administrative change, which writes one audit event of its own.
 CHANGE = "change"
+GOVERNANCE_CHANGE = "governance change"
 PAGES = {
     "sign-in": ("get", False),
     "signed-out": ("get", False),
     "set-password": ("get", False),
+    "password-reset": ("get", False),
+    "password-reset-sent": ("get", False),
     "health": ("get", False),
     # The second-factor steps: someone already past them is sent on, or may set up a new phone.
     "second-factor": ("get", False),
     "second-factor-setup": ("get", False),
     "account": ("get", False),
+    # Security keys: a key's answer (none here, so the page is shown again), adding one, removing one.
+    "security-key-sign-in": ("post", False),
+    "security-key-add": ("get", False),
+    "security-key-remove": ("post", False),
     "keep-alive": ("post", False),
     "admin-users": ("get", False),
     "admin-user-new": ("get", False),
@@ -64,12 +73,16 @@ PAGES = {
     "admin-agency": ("get", False),
     "admin-agency-edit": ("get", False),
     "admin-agency-active": ("post", CHANGE),
+    # Before switching an agency off: how many users and sessions it ends (the switch itself is posted).
+    "admin-agency-switch-off": ("get", False),
+    "admin-agency-single-sign-on": ("get", False),
     "admin-team-new": ("get", False),
     "admin-team": ("get", False),
     "admin-feeds": ("get", False),
     "admin-feed-owners": ("get", False),
     "cookies": ("get", False),
     "accessibility": ("get", False),
+    "transparency": ("get", False),
     "home": ("get", False),
     # Signing out is harmless to anyone: someone not signed in is just sent on.
     "sign-out": ("post", False),
@@ -80,6 +93,11 @@ PAGES = {
     "oversight-alert": ("get", True),
     "who-viewed": ("get", True),
     "who-viewed-csv": ("get", True),
+    "subject-access-csv": ("get", True),
+    "subject-access-pdf": ("get", True),
+    # The form only; its download (tests/oversight/test_subject_access.py) needs dates, and is audited.
+    "agency-use": ("get", False),
+    "agency-use-csv": ("get", False),
     "feeds": ("get", False),
     "feed-upload": ("post", False),
     "feed-load": ("get", True),
@@ -100,6 +118,8 @@ PAGES = {
     "search-results": ("get", True),
     "person": ("get", True),
     "person-print": ("get", True),
+    # The form asks only for a reason; its POST (tests/oversight/test_break_glass.py) shows the record.
+    "break-glass": ("get", False),
     "address": ("get", True),
     "referral": ("get", True),
     "referral-sent": ("get", False),
@@ -124,6 +144,24 @@ PAGES = {
     "analytics-csv": ("get", False),
     "analytics-reports": ("get", False),
     "analytics-report": ("get", False),
+    # The sharing agreement's versions and the IG pack: no personal data. Drafting a version is a change
+    # audited with the governance purpose; the other posts, made on a version already approved, change
+    # nothing and only send the IG officer back to it.
+    "agreement-versions": ("get", False),
+    "agreement-draft": ("post", GOVERNANCE_CHANGE),
+    "agreement-compare": ("get", False),
+    "agreement-version": ("get", False),
+    "agreement-details": ("get", False),
+    "agreement-purposes": ("get", False),
+    "agreement-partner": ("get", False),
+    "agreement-send": ("post", False),
+    "agreement-withdraw": ("post", False),
+    "agreement-decide": ("get", False),
+    "agreement-json": ("get", False),
+    "ig-pack": ("get", False),
+    "ig-pack-data-flow": ("get", False),
+    "ig-pack-document": ("get", False),
+    "ig-pack-download": ("get", False),
 }
 
 # Pages that show no personal data yet write one audit event each (purpose "analysis"), so the partnership
@@ -175,6 +213,7 @@ REQUEST_PAGES = ["request", "request-assign", "request-acknowledge", "request-re
 IMPLIED_PURPOSE_PAGES = {
     **dict.fromkeys(["alerts", "alert", "alert-mute", "alert-unmute"], "alerts"),
     **dict.fromkeys(["requests-sent", "requests-inbox", *REQUEST_PAGES], "targeted_request"),
+    **dict.fromkeys(["subject-access-csv", "subject-access-pdf"], "subject_access"),
 }
 
 
@@ -247,16 +286,21 @@ def world():
             default_token_generator.make_token(invited),
         ],
         **{name: [someone.pk] for name in ADMIN_USER_PAGES},
+        "security-key-remove": [1],
         "admin-agency": [police.agency.pk],
         "admin-agency-edit": [police.agency.pk],
         # Posted with nothing, it switches the agency off: the health partner's, not the administrator's own.
         "admin-agency-active": [health.agency.pk],
+        "admin-agency-switch-off": [health.agency.pk],
+        "admin-agency-single-sign-on": [police.agency.pk],
         "admin-team-new": [police.agency.pk],
         "admin-team": [police.agency.pk, team.pk],
         "admin-feed-owners": [police.pk],
         "oversight-alert": [oversight_alert.public_id],
         "who-viewed": [person.public_id],
         "who-viewed-csv": [person.public_id],
+        "subject-access-csv": [person.public_id],
+        "subject-access-pdf": [person.public_id],
         "feed-load": [load.pk],
         "feed-load-rejected": [load.pk],
         "feed-load-progress": [load.pk],
@@ -270,6 +314,7 @@ def world():
         "unlink-record": [record.link.pk],
         "person": [person.public_id],
         "person-print": [person.public_id],
+        "break-glass": [person.public_id],
         "address": [address.public_id],
         "referral": [person.public_id, involvement.pk],
         "alert": [alert.pk],
@@ -281,7 +326,47 @@ def world():
         "analytics-report": [f"{timezone.localdate().replace(day=1) - timedelta(days=1):%Y-%m}"],
         **{name: [request.pk] for name in REQUEST_PAGES},
     }
-    return {"users": users, "args": args, "purpose": purpose}
+    # The agreement in force, made after the records were loaded: the police share everything and the IG
+    # officer approves for them.
+    agreement = SharingAgreement.objects.create(
+        status=SharingAgreement.Status.APPROVED,
+        title="Testshire agreement",
+        reference="TS-ISA",
+        version="1.0",
+        start_date=date.today() - timedelta(days=30),
+        review_date=date.today() + timedelta(days=300),
+        lawful_basis="UK GDPR Article 6(1)(e)",
+        special_category_condition="UK GDPR Article 9(2)(g)",
+    )
+    AgreementPartner.objects.create(
+        agreement=agreement,
+        agency=police.agency,
+        role=AgreementPartner.Role.PROVIDER_AND_USER,
+        fields_shared=list(FIELD_NAMES),
+        approver=users[Role.IG_OFFICER],
+        decision=AgreementPartner.Decision.APPROVED,
+    )
+    args.update(
+        {
+            **{
+                name: [agreement.pk]
+                for name in [
+                    "agreement-version",
+                    "agreement-details",
+                    "agreement-purposes",
+                    "agreement-send",
+                    "agreement-withdraw",
+                    "agreement-decide",
+                    "agreement-json",
+                ]
+            },
+            "agreement-partner": [agreement.pk, police.agency.pk],
+            "ig-pack-document": ["dpia"],
+            "ig-pack-download": ["dpia"],
+        }
+    )
+    queries = {"agreement-compare": f"?from={agreement.pk}&to={agreement.pk}"}
+    return {"users": users, "args": args, "purpose": purpose, "queries": queries}
 
 
 SAVED_SEARCH = "a-search-of-theirs"
@@ -301,7 +386,7 @@ def _client_as(client, world, role):
 
 def _visit(client, world, name):
     method, _ = PAGES[name]
-    url = reverse(f"web:{name}", args=world["args"].get(name, []))
+    url = reverse(f"web:{name}", args=world["args"].get(name, [])) + world["queries"].get(name, "")
     return getattr(client, method)(url)
 
 
@@ -358,12 +443,18 @@ def test_each_page_with_personal_data_writes_exactly_one_audit_event_with_its_pu
     before = AuditEvent.objects.count()
     response = _visit(client, world, name)
     assert response.status_code in (200, 204, 302)
-    if name in ("feed-load-rejected", "feed-load-flagged", "audit-export", "who-viewed-csv"):
+    if name in (
+        "feed-load-rejected",
+        "feed-load-flagged",
+        "audit-export",
+        "who-viewed-csv",
+        "subject-access-csv",
+    ):
         b"".join(response.streaming_content)
     events = list(AuditEvent.objects.filter(sequence__gt=before))
-    if personal == CHANGE:
+    if personal in (CHANGE, GOVERNANCE_CHANGE):
         assert len(events) == 1, f"{name} wrote {len(events)} audit events"
-        assert events[0].purpose_code == "administration"
+        assert events[0].purpose_code == ("administration" if personal == CHANGE else "governance")
         assert events[0].username == world["users"][role].username
         return
     if name in AUDITED_AGGREGATES:

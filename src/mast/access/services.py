@@ -114,6 +114,18 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
             "Which partners share which fields, for which purpose, on which lawful basis and for how long.",
             "web:agreement",
         ),
+        Capability(
+            "Draft, approve and compare versions of the agreement",
+            "Draft a new version, send it to every partner's approver, approve or reject one sent to you, "
+            "and see what changed between any two.",
+            "web:agreement-versions",
+        ),
+        Capability(
+            "Read the IG pack",
+            "The agreement, a DPIA, the Article 30 record and a privacy notice, generated from the agreement "
+            "in force and how MAST is configured.",
+            "web:ig-pack",
+        ),
     ),
     Role.ADMINISTRATOR: (
         Capability(
@@ -157,7 +169,8 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
         ),
         Capability(
             "See whether MAST's use falls fairly",
-            "Person pages opened and requests sent, by the sex, age band and area of the person concerned.",
+            "Person pages opened, people found by searches and requests sent, by the sex, age band and "
+            "area of the person concerned.",
             "web:analytics-fairness",
         ),
     ),

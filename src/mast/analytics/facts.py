@@ -11,8 +11,9 @@ one file, which the dashboard then asks in milliseconds (ADR 0020):
   rows instead of counting millions of person-months). Counts only: no id, name or date of birth;
 - `new_involvements`: one row per involvement that started in the window, with its agency, feed, category,
   the person's area, age band and sex, and whether another agency had the person's case open when it began;
-- `uses`: one row per person page a practitioner opened and per targeted request sent, with the month and the
-  person's area, age band and sex, to see whether MAST's use falls fairly (analytics.fairness).
+- `uses`: one row per person page a practitioner opened, per person a search listed (oversight's index of the
+  audit log) and per targeted request sent, with the month and the person's area, age band and sex, to see
+  whether MAST's use falls fairly (analytics.fairness): who gets looked at, and who gets searched for.
 
 The file is written beside the old one and moved into place, so a page never reads half a refresh. Purged
 data leaves it at the next refresh, which the retention purge is followed by too.
@@ -36,6 +37,7 @@ from mast.audit.models import AuditEvent
 from mast.config.paths import private_dir, private_file
 from mast.feeds.models import Involvement
 from mast.identity.models import Person
+from mast.oversight.models import Shown
 from mast.requests.models import Request
 
 FILE_NAME = "facts.duckdb"
@@ -124,8 +126,8 @@ def _involvements(first_day: date) -> pa.Table:
 
 
 def _uses(first_day: date) -> pa.Table:
-    """Person pages opened (from the audit log: what was shown, not what was searched) and targeted requests
-    sent, in the window, as (person, day, kind)."""
+    """Person pages opened (from the audit log), people listed by a search (oversight's index of it) and
+    targeted requests sent, in the window, as (person, day, kind)."""
     person_ids = {}
     opened = []
     events = AuditEvent.objects.filter(
@@ -133,13 +135,20 @@ def _uses(first_day: date) -> pa.Table:
     ).values_list("target", "at")
     for target, at in events.iterator(chunk_size=20_000):
         opened.append((target.removeprefix("person:"), timezone.localdate(at)))
-    wanted = {public_id for public_id, _ in opened}
+    found = [
+        (str(subject), timezone.localdate(at))
+        for subject, at in Shown.objects.filter(how=Shown.How.SEARCH_RESULT, at__date__gte=first_day)
+        .values_list("subject", "at")
+        .iterator(chunk_size=20_000)
+    ]
+    wanted = {public_id for public_id, _ in opened} | {public_id for public_id, _ in found}
     for chunk in _chunks(sorted(wanted), 5_000):
         person_ids.update(
             (str(u), pk)
             for u, pk in Person.objects.filter(public_id__in=chunk).values_list("public_id", "pk")
         )
     rows = [(person_ids[u], day, "Person pages opened") for u, day in opened if u in person_ids]
+    rows += [(person_ids[u], day, "Found by a search") for u, day in found if u in person_ids]
     requests = Request.objects.filter(sent_at__date__gte=first_day).values_list("person_id", "sent_at")
     rows += [(pk, timezone.localdate(at), "Requests about them") for pk, at in requests.iterator()]
     return pa.table(

@@ -11,7 +11,7 @@ from mast.analytics.filters import Filters
 from mast.analytics.tables import Table
 
 DIMENSIONS = {"sex": "Sex", "age_band": "Age band", "district": "Area"}
-USES = ("Person pages opened", "Requests about them")
+USES = ("Person pages opened", "Found by a search", "Requests about them")
 
 
 def _where(filters: Filters, *, skip: str) -> tuple[str, list]:

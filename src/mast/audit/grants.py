@@ -4,7 +4,8 @@ them: not through MAST, and not through a shell opened with the application's cr
 The triggers in migration 0002 refuse changes for everyone, but a trigger can be switched off (the maintenance
 setting) or dropped by whoever owns the table. So the schema is owned by a migration role that the running
 application does not use, and the application's role is granted SELECT and INSERT on the audit table and
-nothing more (ASVS 16.4.2). Only the owner, or a superuser, can then change the log, and the signed
+nothing more, but the right to call the owner's `mast_audit_redact`, the retention purge's redaction of
+events over a year old (ASVS 16.4.2). Only the owner, or a superuser, can then change the log, and the signed
 checkpoints outside the database catch even them (mast.audit.checkpoint).
 """
 
@@ -42,6 +43,10 @@ def lock_down(role: str) -> RoleRights:
             sql.SQL("REVOKE ALL ON {} FROM PUBLIC").format(table),
             sql.SQL("REVOKE ALL ON {} FROM {}").format(table, name),
             sql.SQL("GRANT SELECT, INSERT ON {} TO {}").format(table, name),
+            # The retention purge's redaction (mast.audit.redaction) runs as the owner through this one
+            # function (migration 0004), which redacts only events over a year old: no UPDATE is granted.
+            sql.SQL("REVOKE ALL ON FUNCTION mast_audit_redact(timestamptz) FROM PUBLIC"),
+            sql.SQL("GRANT EXECUTE ON FUNCTION mast_audit_redact(timestamptz) TO {}").format(name),
             sql.SQL("GRANT USAGE, SELECT ON SEQUENCE {} TO {}").format(sql.SQL(sequence), name),
         ):
             cursor.execute(statement)

@@ -50,6 +50,12 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True, editable=False)
     previous_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The seal of the personal fields (mast.audit.chain.seal) and its salt; null on events written before
+    # seals. The retention purge empties the personal fields, drops the salt and sets `redacted_at`.
+    # Null, not blank: a nullable column is added to SQLite without rebuilding the table (and its triggers).
+    sealed = models.CharField(max_length=64, null=True, editable=False)  # noqa: DJ001
+    salt = models.CharField(max_length=32, null=True, editable=False)  # noqa: DJ001
+    redacted_at = models.DateTimeField(null=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 

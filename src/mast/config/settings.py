@@ -6,6 +6,7 @@ Production (MAST_ENVIRONMENT=production) refuses to start without SECRET_KEY, AL
 
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 
 import dj_database_url
@@ -125,6 +126,7 @@ MIDDLEWARE = [
     "mast.web.middleware.NotFoundMiddleware",
     # A search or look over the user's rate limit gets a page that says when they may go on.
     "mast.web.middleware.ThrottledMiddleware",
+    "mast.web.middleware.OutsideAgreementMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the "try again later" page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -275,6 +277,19 @@ MAST_RETENTION_MONTHS = int(os.environ.get("MAST_RETENTION_MONTHS", "36"))
 # Analytics (docs/analytics.md): counts from 1 to MAST_SUPPRESS_BELOW - 1 are never shown, and the facts its
 # figures are computed from are rebuilt after each load into one DuckDB file here (0600, like the database).
 MAST_SUPPRESS_BELOW = int(os.environ.get("MAST_SUPPRESS_BELOW", "5"))
+
+# The public transparency page (/transparency/, docs/audit-and-oversight.md): the date of the partnership's
+# data protection impact assessment (ISO date; blank says "not recorded") and where a person asks for the
+# data MAST holds about them.
+MAST_DPIA_DATE = os.environ.get("MAST_DPIA_DATE", "")
+if MAST_DPIA_DATE:
+    try:
+        date.fromisoformat(MAST_DPIA_DATE)
+    except ValueError:
+        raise ImproperlyConfigured("MAST_DPIA_DATE must be a date like 2026-03-31.") from None
+MAST_SUBJECT_ACCESS_CONTACT = os.environ.get(
+    "MAST_SUBJECT_ACCESS_CONTACT", "the data protection officer of any partner agency"
+)
 MAST_ANALYTICS_DIR = Path(os.environ.get("MAST_ANALYTICS_DIR", VAR_DIR / "analytics"))
 
 # The largest feed file a feed owner may upload through the browser; bigger files go through `mast load`.
@@ -338,6 +353,10 @@ MAST_VIEWS_PER_HOUR = int(os.environ.get("MAST_VIEWS_PER_HOUR", "200"))
 MAST_OVERSIGHT_VOLUME_FLOOR = int(os.environ.get("MAST_OVERSIGHT_VOLUME_FLOOR", "60"))
 MAST_OVERSIGHT_VOLUME_FACTOR = float(os.environ.get("MAST_OVERSIGHT_VOLUME_FACTOR", "3"))
 MAST_OVERSIGHT_UNSEARCHED_LIMIT = int(os.environ.get("MAST_OVERSIGHT_UNSEARCHED_LIMIT", "5"))
+# NO_ACTION_LIMIT people looked at in a day with no request, referral or note about any of them raise an
+# alert; looks in the last NO_ACTION_GRACE_HOURS are not counted yet (time to act on them).
+MAST_OVERSIGHT_NO_ACTION_LIMIT = int(os.environ.get("MAST_OVERSIGHT_NO_ACTION_LIMIT", "50"))
+MAST_OVERSIGHT_NO_ACTION_GRACE_HOURS = float(os.environ.get("MAST_OVERSIGHT_NO_ACTION_GRACE_HOURS", "4"))
 MAST_WORKING_HOURS = os.environ.get("MAST_WORKING_HOURS", "07:00-19:00")
 MAST_WORKING_WEEKENDS = os.environ.get("MAST_WORKING_WEEKENDS", "") == "1"
 

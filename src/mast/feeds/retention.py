@@ -4,6 +4,9 @@ An involvement is kept while it is open and for `retention_months` after it ende
 after it started). A partner record with no involvements left goes with it; so do rejected rows and archived
 files of loads older than the period. Each run is recorded as counts, never contents.
 
+The audit log's events older than the cut-off keep their place in the chain and lose whom and what they were
+about (mast.audit.redaction): the chain still verifies.
+
 What other parts of MAST keep about people (requests and their replies) sits above `feeds`, which may not
 import it: they purge their own on the `purged` signal, in the same transaction, and return their counts.
 
@@ -21,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.dispatch import Signal
 from django.utils import timezone
 
+from mast.audit.redaction import YOUNGEST_MONTHS, redact_before
 from mast.feeds.models import Involvement, Load, PartnerRecord, Purge, RejectedRow
 from mast.governance import services as governance
 
@@ -57,7 +61,11 @@ def purge(*, today: date | None = None, retention_months: int | None = None, use
     _, deleted_records = orphans.delete()
     old_loads = Load.objects.filter(started_at__date__lt=cutoff)
     _, deleted_rejects = RejectedRow.objects.filter(load__in=old_loads).delete()
-    others: dict[str, int] = {}
+    # The audit log keeps a year's detail however short the retention period (mast.audit.redaction).
+    audit = redact_before(min(cutoff, months_before(timezone.localdate(), YOUNGEST_MONTHS + 1)))
+    others: dict[str, int] = {"audit events redacted": audit.redacted}
+    if audit.kept_unsealed:
+        others["audit events kept whole (written before seals)"] = audit.kept_unsealed
     for _receiver, counts in purged.send(sender=Purge, cutoff=cutoff, today=today):
         for what, count in (counts or {}).items():
             others[what] = others.get(what, 0) + count

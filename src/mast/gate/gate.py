@@ -20,7 +20,8 @@ from mast.access.models import AccessPurpose
 from mast.audit import chain
 from mast.audit.models import AuditEvent
 from mast.feeds.retention import display_from
-from mast.gate.policy import Action, allows, implied_purpose
+from mast.gate.policy import SENDS_UNDER_AGREEMENT, USES_AGREEMENT, Action, allows, implied_purpose
+from mast.governance.standing import Standing, standing
 
 T = TypeVar("T")
 _GATE = object()
@@ -48,6 +49,16 @@ class Throttled(PermissionDenied):
         self.retry_after_seconds = retry_after_seconds
 
 
+class OutsideAgreement(PermissionDenied):
+    """The sharing agreement does not let this user's agency do this today: none in force, or the agency not
+    (or no longer) a party, or not one that shares data. Web answers with a page saying why and
+    whom to ask."""
+
+    def __init__(self, said: Standing):
+        super().__init__(said.why)
+        self.standing = said
+
+
 # Sent before every read the policy allows, with `viewer` and `action`: a receiver may refuse it by raising
 # Throttled. The gate sits below oversight, so it asks through a signal rather than importing the rules.
 reading = Signal()
@@ -72,6 +83,8 @@ class Scope:
     # Involvements that ended before this date are kept (for 36 months) but not shown.
     shown_from: date
     _made_by: object
+    # Set only for Action.BREAK_GLASS: this one read shows restricted records' details too.
+    glass_broken: bool = False
 
     def __post_init__(self):
         if self._made_by is not _GATE:
@@ -79,7 +92,7 @@ class Scope:
 
     def sees_details_of(self, agency_id: int, restricted: bool) -> bool:
         """A restricted record's details are for its own agency; everyone else is told whom to contact."""
-        return not restricted or agency_id == self.agency_id
+        return not restricted or agency_id == self.agency_id or self.glass_broken
 
 
 def _purpose_of(viewer: Viewer, action: Action) -> tuple[str, str]:
@@ -111,6 +124,11 @@ def refuse_unless_allowed(viewer: Viewer, action: Action, *, target: str = "", d
     if not allows(viewer.user, action):
         _audit_refusal(viewer, action, "role", target, detail)
         raise PermissionDenied("Your role does not allow this.")
+    if action in USES_AGREEMENT or action in SENDS_UNDER_AGREEMENT:
+        said = standing(viewer.user.agency, sending=action in SENDS_UNDER_AGREEMENT)
+        if not said.allowed:
+            _audit_refusal(viewer, action, "agreement", target, {**(detail or {}), "why": said.why})
+            raise OutsideAgreement(said)
 
 
 def through_gate(
@@ -141,6 +159,7 @@ def through_gate(
         today=today,
         shown_from=display_from(today),
         _made_by=_GATE,
+        glass_broken=action == Action.BREAK_GLASS,
     )
     try:
         with transaction.atomic():

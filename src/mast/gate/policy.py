@@ -15,6 +15,7 @@ class Action(StrEnum):
     SEARCH_PEOPLE = "search_people"
     SEARCH_ADDRESSES = "search_addresses"
     VIEW_PERSON = "view_person"
+    BREAK_GLASS = "break_glass"
     PRINT_PERSON = "print_person"
     VIEW_ADDRESS = "view_address"
     SEND_REFERRAL = "send_referral"
@@ -34,6 +35,9 @@ class Action(StrEnum):
     CLOSE_OVERSIGHT_ALERT = "close_oversight_alert"
     VIEW_WHO_VIEWED = "view_who_viewed"
     EXPORT_WHO_VIEWED = "export_who_viewed"
+    EXPORT_SUBJECT_ACCESS = "export_subject_access"
+    VIEW_AGENCY_USE = "view_agency_use"
+    EXPORT_AGENCY_USE = "export_agency_use"
     VIEW_ALERTS = "view_alerts"
     MUTE_ALERTS = "mute_alerts"
     VIEW_FEED_LOADS = "view_feed_loads"
@@ -53,12 +57,21 @@ class Action(StrEnum):
     MANAGE_API_KEYS = "manage_api_keys"
     VIEW_API_DOCS = "view_api_docs"
     REVIEW_API_QUERY = "review_api_query"
+    # The sharing agreement's versions: IG officers draft and send them; each partner's nominated approver
+    # (an IG officer of that agency — which version and partner is checked by governance.lifecycle) decides.
+    MANAGE_AGREEMENT = "manage_agreement"
+    APPROVE_AGREEMENT = "approve_agreement"
+    # The IG pack generated from the agreement in force: no personal data, only what the service does.
+    VIEW_IG_PACK = "view_ig_pack"
+    # The agreement in force as JSON (MAIS), for a partner's own systems through its API key.
+    API_AGREEMENT = "api_agreement"
 
 
 # Work on the data itself (reviewing matches, fixing a feed) has one purpose, implied by the work; looking at
 # people for a case needs the practitioner to say which case and why.
 DATA_QUALITY = ("data_quality", "Keeping shared data accurate (feed and match review)")
 GOVERNANCE = ("governance", "Information-governance oversight")
+SUBJECT_ACCESS = ("subject_access", "Answering a person's request for the data held about them")
 # The alerts list is the practitioner's own work queue: every alert is addressed to them as the allocated
 # worker (or team) of an open case their own agency holds, about that case's person. The purpose is the case
 # they already hold, so making them state one first would be a formality that hides the reason. Opening the
@@ -91,6 +104,10 @@ RULES: dict[Action, tuple[frozenset[str], tuple[str, str] | None]] = {
     Action.SEARCH_ADDRESSES: (_PRACTICE, None),
     Action.VIEW_PERSON: (_PRACTICE, None),
     Action.PRINT_PERSON: (_PRACTICE, None),
+    # Opening another agency's restricted record ("break glass"): for a practitioner who cannot wait for the
+    # owning agency (a child at risk tonight). It needs a stated purpose and a written reason, and the owning
+    # agency's IG officers are told at once (oversight.rules.broke_glass).
+    Action.BREAK_GLASS: (_PRACTICE, None),
     Action.VIEW_ADDRESS: (_PRACTICE, None),
     Action.SEND_REFERRAL: (_PRACTICE, None),
     # Asking about a person is a look at them: the practitioner says which case and why. Answering one, and
@@ -115,6 +132,12 @@ RULES: dict[Action, tuple[frozenset[str], tuple[str, str] | None]] = {
     Action.CLOSE_OVERSIGHT_ALERT: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
     Action.VIEW_WHO_VIEWED: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
     Action.EXPORT_WHO_VIEWED: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
+    # Everything MAST holds about a person, and who was shown them, for answering their subject access
+    # request (UK GDPR Art. 15). The IG officer decides what to withhold before anything is disclosed.
+    Action.EXPORT_SUBJECT_ACCESS: (frozenset({Role.IG_OFFICER}), SUBJECT_ACCESS),
+    # An agency's own oversight: who was shown the people it holds records of, and what its users did.
+    Action.VIEW_AGENCY_USE: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
+    Action.EXPORT_AGENCY_USE: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
     Action.VIEW_ALERTS: (_PRACTICE, ALERTS),
     Action.MUTE_ALERTS: (_PRACTICE, ALERTS),
     # A feed's loads and their progress (counts, no one's details), and sending the feed's next file.
@@ -135,7 +158,29 @@ RULES: dict[Action, tuple[frozenset[str], tuple[str, str] | None]] = {
     Action.MANAGE_API_KEYS: (frozenset({Role.FEED_OWNER, Role.ADMINISTRATOR}), PARTNER_API),
     Action.VIEW_API_DOCS: (frozenset({Role.FEED_OWNER, Role.ADMINISTRATOR}), PARTNER_API),
     Action.REVIEW_API_QUERY: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
+    Action.MANAGE_AGREEMENT: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
+    Action.APPROVE_AGREEMENT: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
+    Action.VIEW_IG_PACK: (frozenset({Role.IG_OFFICER, Role.ADMINISTRATOR}), GOVERNANCE),
+    Action.API_AGREEMENT: (frozenset({API_PUSH_KEY, API_QUERY_KEY}), PARTNER_API),
 }
+
+
+# Actions the sharing agreement must allow the user's agency, on top of its role (governance/standing.py):
+# looking at people needs the agency to be a party in good standing; sending data needs it to share data.
+# The partner API's questions are decided against the agreement by api/decision.py, which answers DENY in
+# the MAIS way rather than refusing the call.
+USES_AGREEMENT = frozenset(
+    {
+        Action.SEARCH_PEOPLE,
+        Action.SEARCH_ADDRESSES,
+        Action.VIEW_PERSON,
+        Action.PRINT_PERSON,
+        Action.VIEW_ADDRESS,
+        Action.SEND_REFERRAL,
+        Action.SEND_REQUEST,
+    }
+)
+SENDS_UNDER_AGREEMENT = frozenset({Action.UPLOAD_FEED, Action.API_PUSH})
 
 
 def allows(user, action: Action) -> bool:

@@ -21,6 +21,7 @@ class Shown(models.Model):
     class How(models.TextChoices):
         VIEWED = "viewed", "Looked at their record"
         PRINTED = "printed", "Printed their record"
+        BROKE_GLASS = "broke_glass", "Opened their restricted records (break glass)"
         SEARCH_RESULT = "search_result", "Shown in search results"
         AT_ADDRESS = "at_address", "Shown on an address page"
         FAMILY = "family", "Shown as family on another person's page"
@@ -110,6 +111,8 @@ class OversightAlert(models.Model):
         RESTRICTED = "restricted", "A look at a person with a restricted record of this agency"
         OUT_OF_HOURS = "out_of_hours", "Looks outside the user's working hours"
         THROTTLED = "throttled", "Searches or looks faster than the limit"
+        BROKE_GLASS = "broke_glass", "A restricted record opened by breaking the glass"
+        NO_ACTION = "no_action", "Many people looked at with nothing done after"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"

@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from statistics import median
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Min
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
@@ -23,13 +23,13 @@ from mast.identity.matching.names import normalise_name
 from mast.identity.matching.postcodes import normalise_postcode
 from mast.oversight.alerts import raise_alert
 from mast.oversight.models import OversightAlert, Shown, UserProfile, WatchedPerson
-from mast.requests.models import Request
+from mast.requests.models import Request, RequestEvent
 
 Rule = OversightAlert.Rule
 How = Shown.How
-LOOKS = ("view_person", "print_person", "view_address")
+LOOKS = ("view_person", "print_person", "view_address", "break_glass")
 PRACTICE = (*LOOKS, "search_people", "send_referral", "send_request")
-SEEN = (How.VIEWED, How.PRINTED, How.SEARCH_RESULT, How.AT_ADDRESS, How.FAMILY)
+SEEN = (How.VIEWED, How.PRINTED, How.BROKE_GLASS, How.SEARCH_RESULT, How.AT_ADDRESS, How.FAMILY)
 # What shows a person or address to a user, so that opening it next is following a lead, not walking ids.
 LEADS = (How.SEARCH_RESULT, How.AT_ADDRESS, How.FAMILY, How.ADDRESS_LISTED)
 LEAD_HOURS = 8
@@ -58,7 +58,7 @@ def check_event(sequence: int) -> list[OversightAlert]:
 
 
 def _person_of(event: AuditEvent) -> str | None:
-    if event.action in ("view_person", "print_person", "send_referral", "send_request"):
+    if event.action in ("view_person", "print_person", "break_glass", "send_referral", "send_request"):
         return event.target.split(":", 1)[1] if event.target.startswith("person:") else None
     return None
 
@@ -154,6 +154,50 @@ def _led_to(user: User, subject, at: datetime) -> bool:
         Alert.objects.filter(recipient=user, person__public_id=subject).exists()
         or Request.objects.filter(person__public_id=subject, to_agency_id=user.agency_id).exists()
     )
+
+
+def no_later_action(event: AuditEvent, user: User) -> list[Finding]:
+    """Many people looked at with nothing done after: no request or referral sent about them, and no note
+    written on a request about them, by this user. Looks from the day before the last GRACE hours count, so
+    that a practitioner has had time to act; a MASH worker who finds most people "not known" looks at far
+    fewer than the limit in a day."""
+    if event.action not in ("view_person", "print_person", "break_glass"):
+        return []
+    until = event.at - timedelta(hours=settings.MAST_OVERSIGHT_NO_ACTION_GRACE_HOURS)
+    since = until - timedelta(hours=24)
+    limit = settings.MAST_OVERSIGHT_NO_ACTION_LIMIT
+    viewed = dict(
+        Shown.objects.filter(
+            user=user, at__gte=since, at__lte=until, how__in=(How.VIEWED, How.PRINTED, How.BROKE_GLASS)
+        )
+        .values_list("subject")
+        .annotate(first=Min("at"))
+    )
+    if len(viewed) < limit:
+        return []
+    acted = set(
+        Request.objects.filter(from_user=user, person__public_id__in=viewed, sent_at__gte=since).values_list(
+            "person__public_id", flat=True
+        )
+    )
+    acted.update(
+        RequestEvent.objects.filter(user=user, request__person__public_id__in=viewed, at__gte=since)
+        .exclude(note="")
+        .values_list("request__person__public_id", flat=True)
+    )
+    idle = [subject for subject in viewed if subject not in acted]
+    if len(idle) < limit:
+        return []
+    local = timezone.localtime(until)
+    return [
+        Finding(
+            Rule.NO_ACTION,
+            f"{_name(user)} looked at {len(idle):,} people in the 24 hours before {local:%H:%M on %-d %B} "
+            "and sent no request or referral, and wrote no note, about any of them.",
+            user.agency_id,
+            people=[str(subject) for subject in idle],
+        )
+    ]
 
 
 # -- curiosity -----------------------------------------------------------------------------------------------
@@ -252,18 +296,24 @@ def watched(event: AuditEvent, user: User) -> list[Finding]:
     ]
 
 
-def restricted(event: AuditEvent, user: User) -> list[Finding]:
-    """A look at a person another agency has restricted a record of: that agency's IG officers are told."""
-    person = _person_of(event)
-    if not person or event.action not in LOOKS:
-        return []
-    owners = set(
+def _restricting_agencies(person: str, user: User) -> set[int]:
+    """The agencies other than the user's own that restricted a record of this person."""
+    return set(
         PartnerRecord.objects.filter(
             link__person__public_id=person, removed_at__isnull=True, involvements__restricted=True
         )
         .exclude(source__agency_id=user.agency_id)
         .values_list("source__agency_id", flat=True)
     )
+
+
+def restricted(event: AuditEvent, user: User) -> list[Finding]:
+    """A look at a person another agency has restricted a record of: that agency's IG officers are told.
+    (Breaking the glass to read the details is `broke_glass`'s.)"""
+    person = _person_of(event)
+    if not person or event.action not in LOOKS or event.action == "break_glass":
+        return []
+    owners = _restricting_agencies(person, user)
     return [
         Finding(
             Rule.RESTRICTED,
@@ -274,6 +324,27 @@ def restricted(event: AuditEvent, user: User) -> list[Finding]:
             per_person=True,
         )
         for agency_id in sorted(owners)
+    ]
+
+
+def broke_glass(event: AuditEvent, user: User) -> list[Finding]:
+    """Every break glass, always: the owning agency's IG officers read the reason given and judge it. The
+    summary quotes the reason because that is what they must judge; the email names no one."""
+    person = _person_of(event)
+    if event.action != "break_glass" or not person:
+        return []
+    reason = (event.detail or {}).get("reason", "")
+    case = event.purpose_reference or "(none given)"
+    return [
+        Finding(
+            Rule.BROKE_GLASS,
+            f"{_name(user)} ({user.agency}) broke the glass and read the details of a record your agency "
+            f'restricted, for case {case}, giving the reason: "{reason}".',
+            agency_id,
+            people=[person],
+            per_person=True,
+        )
+        for agency_id in sorted(_restricting_agencies(person, user))
     ]
 
 
@@ -302,4 +373,14 @@ def out_of_hours(event: AuditEvent, user: User) -> list[Finding]:
     ]
 
 
-RULES = (volume, unsearched, own_family, mast_user, watched, restricted, out_of_hours)
+RULES = (
+    volume,
+    unsearched,
+    no_later_action,
+    own_family,
+    mast_user,
+    watched,
+    restricted,
+    broke_glass,
+    out_of_hours,
+)

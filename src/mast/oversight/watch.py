@@ -21,6 +21,7 @@ How = Shown.How
 _TARGET_HOW = {
     "view_person": How.VIEWED,
     "print_person": How.PRINTED,
+    "break_glass": How.BROKE_GLASS,
     "send_referral": How.REFERRAL,
     "send_request": How.REQUEST,
     "view_address": How.ADDRESS_VIEWED,

@@ -39,6 +39,9 @@ class Look:
     reference: str
     terms: str
     ip_address: str
+    # The reason written when breaking the glass on a restricted record; blank for every other look.
+    reason: str = ""
+    subject: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,11 @@ def subject(scope: Scope, public_id: uuid.UUID) -> Subject:
     )
     name = f"{record.given_name} {record.family_name}".strip() if record else "(no records held now)"
     return Subject(person.public_id, name, record.date_of_birth if record else None, merged)
+
+
+def looks_of(rows) -> list[Look]:
+    """Shown rows, in names and plain words (oversight.agency_use reads them too)."""
+    return _looks(rows)
 
 
 def _looks(rows) -> list[Look]:
@@ -93,6 +101,8 @@ def _looks(rows) -> list[Look]:
                 reference=event.purpose_reference,
                 terms=words.terms(event.detail) if event.action == "search_people" else "",
                 ip_address=event.ip_address or "",
+                reason=(event.detail or {}).get("reason", "") if event.action == "break_glass" else "",
+                subject=str(row.subject),
             )
         )
     return looks

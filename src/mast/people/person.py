@@ -78,6 +78,15 @@ class PersonSummary:
     def public_id(self) -> uuid.UUID:
         return self.person.public_id
 
+    @property
+    def has_restricted(self) -> bool:
+        """Whether anything here is withheld from this viewer as another agency's restricted record."""
+        return (
+            self.addresses_withheld
+            or any(item.restricted for item in (*self.open_cases, *self.timeline, *self.records))
+            or any(older.restricted for older in self.older)
+        )
+
 
 def find_person(public_id: uuid.UUID) -> Person:
     """The active person with this id, following merges; PersonNotFound if there is none."""

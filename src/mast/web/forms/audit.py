@@ -35,3 +35,19 @@ class AuditFilterForm(GovukForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", "Anything"), *((a, words.action(a)) for a in map(str, Action))]
+
+
+class AgencyUseForm(GovukForm):
+    """The dates an agency's IG officer downloads who looked at their records for (both days included)."""
+
+    since = _date_field("From")
+    until = _date_field("To")
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", "The end date must be the same as or after the start date")
+        elif since and until and (until - since).days > 366:
+            self.add_error("until", "Choose dates no more than a year apart")
+        return cleaned

@@ -12,9 +12,8 @@ from mast.access import factors, sessions
 from mast.access.models import User
 from mast.administration import accounts, user_import
 from mast.administration.actor import Actor, RefusedChange
-from mast.administration.user_details import UserDetails
 from mast.gate.policy import Action
-from mast.web.forms.administration import ImportForm, UserSearchForm, error_summary
+from mast.web.forms.administration import ImportForm, UserForm, UserSearchForm
 from mast.web.permissions import requires
 
 IMPORT_SESSION_KEY = "mast_user_import"
@@ -34,7 +33,7 @@ def users(request: HttpRequest) -> HttpResponse:
 @requires(Action.MANAGE_USERS)
 def user_new(request: HttpRequest) -> HttpResponse:
     actor = Actor.of(request)
-    form = UserDetails(request.POST or None, auto_id="%s")
+    form = UserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = accounts.create(actor, form.cleaned_data)
         messages.success(
@@ -44,7 +43,7 @@ def user_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/administration/user_form.html",
-        {"form": form, "errors": error_summary(form), "editing": None},
+        {"form": form, "errors": form.error_summary(), "editing": None},
     )
 
 
@@ -68,7 +67,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = Actor.of(request)
     someone = get_object_or_404(User, pk=pk)
     initial = {name: getattr(someone, name) for name in accounts.CHANGEABLE}
-    form = UserDetails(request.POST or None, initial=initial, editing=someone, auto_id="%s")
+    form = UserForm(request.POST or None, initial=initial, editing=someone)
     if request.method == "POST" and form.is_valid():
         try:
             changed = accounts.change(actor, someone, form.cleaned_data)
@@ -77,7 +76,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Changes saved." if changed else "Nothing was changed.")
             return redirect("web:admin-user", pk=someone.pk)
-    context = {"form": form, "errors": error_summary(form), "editing": someone}
+    context = {"form": form, "errors": form.error_summary(), "editing": someone}
     return render(request, "web/administration/user_form.html", context)
 
 
@@ -185,7 +184,7 @@ def users_import(request: HttpRequest) -> HttpResponse:
             return render(request, "web/administration/import_preview.html", {"preview": preview})
     context = {
         "form": form,
-        "errors": error_summary(form),
+        "errors": form.error_summary(),
         "columns": user_import.REQUIRED + user_import.OPTIONAL,
     }
     return render(request, "web/administration/import.html", context)

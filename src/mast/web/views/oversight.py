@@ -1,23 +1,30 @@
 """Oversight pages for IG officers: the alerts the misuse rules raise (and closing them with an outcome), and
-who looked at a person and why (on screen and as CSV). Every page reads through the gate, so reading them is
+who looked at a person and why (on screen and as CSV), their subject-access pack (CSV and PDF), and who looked
+at the agency's own records. Every page reads through the gate, so reading them is
 audited too; the logic is in mast.oversight."""
 
 import uuid
+from datetime import timedelta
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mast.gate.gate import through_gate
 from mast.gate.policy import Action
+from mast.oversight import agency_use as agency_use_module
 from mast.oversight import alerts as oversight_alerts
-from mast.oversight import queue, who_viewed
+from mast.oversight import exports, queue, subject_access, who_viewed
 from mast.oversight.exports import who_viewed_csv
 from mast.oversight.models import OversightAlert
+from mast.web.forms.audit import AgencyUseForm
 from mast.web.forms.practice import GovukForm
 from mast.web.permissions import requires
+from mast.web.presenters.subject_access_pdf import render_pdf
 from mast.web.viewer import viewer_of
 
 
@@ -118,4 +125,76 @@ def person_looks_csv(request: HttpRequest, public_id: uuid.UUID) -> StreamingHtt
     )
     response = StreamingHttpResponse(who_viewed_csv(looks), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="who-looked-{person.public_id}.csv"'
+    return response
+
+
+# -- subject access ------------------------------------------------------------------------------------------
+
+
+def _pack(request: HttpRequest, public_id: uuid.UUID, form: str):
+    return through_gate(
+        viewer_of(request),
+        Action.EXPORT_SUBJECT_ACCESS,
+        lambda scope: subject_access.pack(scope, public_id),
+        target=f"person:{public_id}",
+        detail={"format": form},
+    )
+
+
+@requires(Action.EXPORT_SUBJECT_ACCESS)
+@require_GET
+def subject_access_csv(request: HttpRequest, public_id: uuid.UUID) -> StreamingHttpResponse:
+    pack = _pack(request, public_id, "csv")
+    response = StreamingHttpResponse(exports.subject_access_csv(pack), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="subject-access-{pack.subject.public_id}.csv"'
+    return response
+
+
+@requires(Action.EXPORT_SUBJECT_ACCESS)
+@require_GET
+def subject_access_pdf(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    pack = _pack(request, public_id, "pdf")
+    response = HttpResponse(render_pdf(pack), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="subject-access-{pack.subject.public_id}.pdf"'
+    return response
+
+
+# -- an agency's own oversight -------------------------------------------------------------------------------
+
+
+def _agency_page(request: HttpRequest, form: AgencyUseForm) -> HttpResponse:
+    agency = request.user.agency
+    context = {"form": form, "agency": agency, "audit_query": urlencode({"agency": agency.name})}
+    return render(request, "web/oversight/agency_use.html", context)
+
+
+@requires(Action.VIEW_AGENCY_USE)
+@require_GET
+def agency_use(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    initial = {
+        "since": (today - timedelta(days=30)).strftime("%d/%m/%Y"),
+        "until": today.strftime("%d/%m/%Y"),
+    }
+    return _agency_page(request, AgencyUseForm(initial=initial))
+
+
+@requires(Action.EXPORT_AGENCY_USE)
+@require_GET
+def agency_looks_csv(request: HttpRequest) -> HttpResponse:
+    form = AgencyUseForm(request.GET)
+    if not form.is_valid() or not (form.cleaned_data["since"] and form.cleaned_data["until"]):
+        if form.is_valid():
+            form.add_error("since", "Enter the dates to download, like 1/11/2026 and 30/11/2026")
+        return _agency_page(request, form)
+    since, until = form.cleaned_data["since"], form.cleaned_data["until"]
+    looks = through_gate(
+        viewer_of(request),
+        Action.EXPORT_AGENCY_USE,
+        lambda scope: agency_use_module.looks_at_our_records(scope, since, until),
+        target=f"agency:{request.user.agency_id}",
+        detail={"since": since.isoformat(), "until": until.isoformat()},
+    )
+    response = StreamingHttpResponse(exports.agency_looks_csv(looks), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="who-looked-at-our-records-{since}-{until}.csv"'
     return response

@@ -1,10 +1,12 @@
-"""The general pages: home, sign-in, cookies and the accessibility statement."""
+"""The general pages: home, sign-in, cookies, the accessibility statement and the transparency page."""
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from mast.access.services import capabilities
+from mast.oversight.transparency import transparency as transparency_page
 from mast.web.permissions import public, signed_in
 
 
@@ -29,3 +31,9 @@ def cookies(request: HttpRequest) -> HttpResponse:
 @public
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "web/accessibility.html")
+
+
+@public
+@require_GET
+def transparency(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/transparency.html", {"page": transparency_page()})

@@ -167,12 +167,12 @@ def _read_person(
         lambda scope: person_summary(scope, public_id),
         target=f"person:{public_id}",
         detail=detail,
-        describe=lambda found: _shown_with(found, public_id),
+        describe=lambda found: shown_with(found, public_id),
     )
     return viewer, summary
 
 
-def _shown_with(found: PersonSummary, public_id: uuid.UUID) -> dict:
+def shown_with(found: PersonSummary, public_id: uuid.UUID) -> dict:
     """The others a person page showed (family, household), so "who saw this child" includes those pages."""
     shown = {
         "family_shown": [str(m.person.public_id) for m in found.family],
