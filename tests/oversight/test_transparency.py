@@ -35,6 +35,7 @@ def test_anyone_reads_the_partnership_its_agreement_and_how_to_ask_for_their_dat
     settings.MAST_DPIA_DATE = "2026-03-31"
     settings.MAST_SUBJECT_ACCESS_CONTACT = "dpo@testshire.example"
     agreement = SharingAgreement.objects.create(
+        status=SharingAgreement.Status.APPROVED,
         title="Testshire safeguarding agreement", reference="TS-ISA", version="2",
         start_date=date(2026, 1, 1), review_date=date(2027, 1, 1),
         lawful_basis="UK GDPR Article 6(1)(e): public task",
