@@ -180,6 +180,7 @@ def main() -> None:
         + "&last="
         + today.strftime("%Y-%m"),
         "people, one agency, area, age band": f"/analytics/?agency={agency}&area=NS3&age_band=25+to+64",
+        "people, one category at one agency": f"/analytics/?agency={agency}&category=domestic_abuse",
         "demand": "/analytics/demand/",
         "data quality": "/analytics/data-quality/",
         "CSV of people known": "/analytics/tables/known.csv",

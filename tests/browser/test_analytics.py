@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from mast.access.models import Role
 from mast.analytics import facts
@@ -71,3 +72,28 @@ def test_a_month_range_the_wrong_way_round_is_explained(page: Page, analyst):
         "The last month must be the same as or after"
     )
     assert_accessible(page)
+
+
+def test_an_analyst_filters_by_category_and_makes_the_boards_report(page: Page, analyst):
+    sign_in(page, analyst)
+    page.get_by_role("link", name="See trends over three years").click()
+    page.get_by_text("Filter the figures").click()
+    page.get_by_label("Category", exact=True).select_option(label="Police attendance")
+    page.get_by_role("button", name="Show figures").click()
+    expect(page.get_by_label("Category", exact=True)).to_have_value("police_attendance")
+    expect(page.get_by_text("people were known to any agency")).to_be_visible()
+
+    page.get_by_role("link", name="Board reports").click()
+    expect(
+        page.get_by_role("heading", level=1, name="Monthly reports for the partnership board")
+    ).to_be_visible()
+    assert_accessible(page)
+    month = page.get_by_label("Month").locator("option").first.inner_text()
+    # Drawing the PDF takes seconds, more on a busy machine.
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="Make the report (PDF)").click(timeout=120_000)
+    assert download.value.suggested_filename.startswith("mast-board-report-")
+    pages = PdfReader(download.value.path()).pages
+    assert f"report to the safeguarding partnership board, {month}" in pages[0].extract_text().replace(
+        "\n", " "
+    )
