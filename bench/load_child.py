@@ -20,7 +20,7 @@ def setup(plan_path: str, accounts: str, people: str) -> None:
     from mast.feeds.models import PartnerRecord, Source
     from mast.gate import purpose
     from mast.identity.models import Person
-    from mast.synth import demo
+    from mast.synth import demo_users
 
     # The practitioners sit in an agency that sends data, as front-door staff do.
     agency = Agency.objects.filter(pk__in=Source.objects.values("agency")).order_by("pk").first()
@@ -41,7 +41,7 @@ def setup(plan_path: str, accounts: str, people: str) -> None:
             },
         )
         users.append(user)
-    demo.ensure_demo_second_factors(users)
+    demo_users.ensure_demo_second_factors(users)
     shape = agency.case_reference_shapes.first()
     rng = random.Random(16)
     ids = list(Person.objects.filter(links__isnull=False).values_list("pk", flat=True).distinct()[:200_000])
@@ -57,7 +57,7 @@ def setup(plan_path: str, accounts: str, people: str) -> None:
     plan = {
         "accounts": [u.username for u in users],
         "password": PASSWORD,
-        "totp_secret": demo.demo_totp_secret(),
+        "totp_secret": demo_users.demo_totp_secret(),
         "reason": purpose.reasons()[0][0],
         "reference": shape.example if shape else "LOAD-0001",
         "people": plan_people,

@@ -5,7 +5,7 @@ from mast.access.models import AgencyKind, Role, User
 from mast.feeds.models import Involvement, Load, PartnerRecord
 from mast.identity.models import Person
 from mast.requests.demo import DEMO_REQUESTS
-from mast.synth import demo
+from mast.synth import demo, demo_users
 
 
 @pytest.fixture
@@ -40,8 +40,8 @@ def test_the_demo_sets_up_a_region_and_users_and_can_be_run_again(demo_dirs, cap
     for output in (first, again):
         # Requests in every state between the demo practitioners (tests/requests/test_demo.py), made once.
         assert f"Requests between the demo practitioners: {len(DEMO_REQUESTS)}" in output
-        assert demo.DEFAULT_PASSWORD in output
-        assert all(spec.username in output for spec in demo.DEMO_USERS)
+        assert demo_users.DEFAULT_PASSWORD in output
+        assert all(spec.username in output for spec in demo_users.DEMO_USERS)
 
 
 @pytest.mark.django_db
@@ -53,4 +53,4 @@ def test_there_is_a_practitioner_for_every_kind_of_agency_and_each_other_role(de
     assert {u.role for u in User.objects.all()} == set(Role.values)
     feed_owner = User.objects.get(username="feed.owner")
     assert feed_owner.owned_sources.exists()
-    assert User.objects.get(username="mash.worker").check_password(demo.DEFAULT_PASSWORD)
+    assert User.objects.get(username="mash.worker").check_password(demo_users.DEFAULT_PASSWORD)

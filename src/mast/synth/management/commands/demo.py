@@ -4,7 +4,7 @@ from django.utils import timezone
 from mast.ingest.management.commands.load import summary
 from mast.requests import tasks as chasing
 from mast.requests.demo import ensure_demo_requests
-from mast.synth import demo
+from mast.synth import demo, demo_users
 
 
 class Command(BaseCommand):
@@ -20,10 +20,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Synthetic region: {out}")
         for load in demo.load_region(out, sources):
             self.stdout.write(summary(load))
-        password = demo.demo_password()
-        users = demo.ensure_demo_users(password)
-        workers = demo.ensure_allocated_workers(password)
-        demo.ensure_demo_second_factors(users + workers)
+        password = demo_users.demo_password()
+        users = demo_users.ensure_demo_users(password) + demo.ensure_demo_approvers(password)
+        workers = demo_users.ensure_allocated_workers(password)
+        demo_users.ensure_demo_second_factors(users + workers)
         self.stdout.write(f"Alerts for the demo practitioners: {demo.ensure_demo_alerts(sources)}")
         self.stdout.write(f"Requests between the demo practitioners: {ensure_demo_requests()}")
         # The database worker that `make demo` starts chases overdue requests from now on.
@@ -40,8 +40,8 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             "\nEvery demo user also needs a code from an authenticator app (MAST requires a second factor). "
-            f"Add this secret to any authenticator app once: {demo.demo_totp_secret()}\n"
-            f"  (or scan/open {demo.demo_totp_uri()})\n"
+            f"Add this secret to any authenticator app once: {demo_users.demo_totp_secret()}\n"
+            f"  (or scan/open {demo_users.demo_totp_uri()})\n"
             "or run `mast demo_code` for the current code."
         )
         self.stdout.write("\nOpen http://127.0.0.1:8000 and sign in as one of them.")

@@ -6,7 +6,7 @@ Only in the demo (MAST_DEMO on): a real installation's users each have their own
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from mast.synth import demo
+from mast.synth import demo_users
 
 
 class Command(BaseCommand):
@@ -17,4 +17,4 @@ class Command(BaseCommand):
             raise CommandError(
                 "mast demo_code works only in the demo (MAST_DEMO=1): real users have their own apps."
             )
-        self.stdout.write(demo.current_demo_code())
+        self.stdout.write(demo_users.current_demo_code())
