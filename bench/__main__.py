@@ -21,6 +21,7 @@ BENCHMARKS = (
     "search",
     "api_push",
     "analytics",
+    "audit_log",
 )
 
 
