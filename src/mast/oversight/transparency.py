@@ -9,7 +9,7 @@ is whatever would give it away).
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.cache import cache
