@@ -8,7 +8,7 @@ DEMO_PEOPLE ?= 3000
 DEMO_SEED ?= 2026
 PG_BIN := $(shell ls -d /usr/lib/postgresql/15/bin 2>/dev/null)
 
-.PHONY: demo test lint format bench mutate setup assets postgres-binaries chromium pango clean
+.PHONY: demo test lint format bench mutate setup assets postgres-binaries chromium pdf-libraries clean
 
 setup: $(VENV)/.installed assets
 
@@ -42,17 +42,17 @@ chromium:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-# Pango for WeasyPrint, which draws the subject-access pack as a PDF; installed from Debian when missing.
-pango:
-	@if ! /sbin/ldconfig -p | grep -q libpangoft2-1.0.so.0; then \
-		echo "Installing Pango for PDFs (Debian packages libpango-1.0-0 libpangoft2-1.0-0)"; \
+# Pango and a sans-serif font for WeasyPrint, which draws the board's monthly report as a PDF (pyproject.toml).
+pdf-libraries:
+	@if ! /sbin/ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || ! fc-list 2>/dev/null | grep -qi 'sans'; then \
+		echo "Installing Pango and fonts for PDF reports (Debian packages libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation)"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-liberation >/dev/null; \
 	fi
 
 # The demo's emails (alerts, requests) are written to var/mail/, one file each, instead of sent.
 demo: export MAST_EMAIL_BACKEND ?= file
-demo: setup pango
+demo: setup pdf-libraries
 	$(MAST) migrate --no-input
 	$(MAST) collectstatic --no-input --verbosity 0
 	$(MAST) demo --people $(DEMO_PEOPLE) --seed $(DEMO_SEED)
@@ -70,7 +70,7 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: setup postgres-binaries chromium pango lint
+test: setup postgres-binaries chromium pdf-libraries lint
 	$(MAST) collectstatic --no-input --verbosity 0
 	@echo "== test suite on SQLite =="
 	$(BIN)/pytest

@@ -15,13 +15,16 @@ BENCHMARKS = (
     "feeds",
     "streaming",
     "synth",
+    "standardise",
     "linkage",
     "identity_quality",
     "practice",
     "search",
     "api_push",
+    "warm_linkage",
     "analytics",
     "audit_log",
+    "load",
 )
 
 

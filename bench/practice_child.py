@@ -347,6 +347,7 @@ def to_postgres(sqlite_path: str) -> None:
 # -- measure -------------------------------------------------------------------------------------------------
 
 JOINT_FIRST = re.compile(r'id="joint-first" data-count="(\d+)"')
+PEOPLE_FOUND = re.compile(r"<strong>(\d+) (?:person|people) found</strong>")
 PERSON_LINK = re.compile(r"/people/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/")
 
 
@@ -376,7 +377,8 @@ def _client():
 
 def _search(client, url: str, search: dict) -> tuple[float, float, list]:
     """Seconds taken, seconds of this process's CPU (the whole request on SQLite), and whether the true
-    person was [on the first page, first, the query found too broad]. A search is posted and its results
+    person was [on the first page, first, the query found too broad, first among those matching equally
+    well], and how many people the page lists. A search is posted and its results
     read with GET, as a browser does: both requests are timed."""
     started, cpu = time.perf_counter(), time.process_time()
     response = client.post(url, search["fields"], follow=True)
@@ -390,6 +392,7 @@ def _search(client, url: str, search: dict) -> tuple[float, float, list]:
     # person among them is as first as the query can make them.
     joint = JOINT_FIRST.search(html)
     leading = found[: int(joint.group(1)) if joint else 1]
+    listed = PEOPLE_FOUND.search(html)
     return (
         elapsed,
         cpu,
@@ -398,6 +401,8 @@ def _search(client, url: str, search: dict) -> tuple[float, float, list]:
             bool(found[:1] and found[0] in expected),
             "too-broad" in html,
             bool(set(leading) & expected),
+            # How many people the page lists: what a looser search costs every practitioner who reads it.
+            int(listed.group(1)) if listed else 0,
         ],
     )
 

@@ -11,6 +11,7 @@ MAST_COMMANDS = {
     "link": "link people across canonical-format CSV files, with no database (--output OUT.csv)",
     "undo_load": "put a feed back as it was before one of its last loads (--list SOURCE)",
     "check_freshness": "tell feed owners and IG officers about late feeds (for cron)",
+    "check_agreement_review": "warn when the sharing agreement is past its review date (weekly; for cron)",
     "backup": "write a consistent copy of everything MAST holds into a new folder",
     "restore": "bring a backup back into an empty install",
     "demo": "set up the demo: migrate, synthetic region, loads and demo users",

@@ -34,6 +34,8 @@ EXPECTED = {
         "See how quickly requests are answered",
         "See the partnership's figures",
         "Read the data-sharing agreement",
+        "Draft, approve and compare versions of the agreement",
+        "Read the IG pack",
     ],
     Role.ADMINISTRATOR: [
         "Manage partner systems' API keys",

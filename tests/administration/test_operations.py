@@ -50,6 +50,8 @@ def test_the_worker_timetable_is_queued_once_however_often_it_starts():
         "heartbeat",
         "late-feed checks",
         "nightly purge",
+        "monthly board report",
+        "agreement review reminders",
     ]
     assert schedule.start_all() == []
 

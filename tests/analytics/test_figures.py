@@ -11,7 +11,8 @@ from mast.access.models import Role
 from mast.analytics import demand, facts, people
 from mast.analytics.filters import Filters, month_label, next_month
 from mast.canonical import CATEGORIES
-from mast.identity.models import Person
+from mast.feeds.models import Involvement
+from mast.identity.models import Person, PersonLink
 from mast.requests.models import Request
 from tests.factories.access import make_user
 from tests.factories.analytics import TODAY, region
@@ -33,17 +34,20 @@ def _active(start, end, month) -> bool:
 
 
 def _known_by_hand(truth, filters: Filters) -> list[list[int]]:
+    """Each month: the people with an involvement live that the filters pick out (of the agency chosen, of
+    the category chosen), by how many agencies knew them in all that month."""
     rows = []
     for month in filters.months:
         agencies: dict[int, set] = {}
-        for person, agency, _, start, end, district, _ in truth:
+        picked = set()
+        for person, agency, category, start, end, district, _ in truth:
             if filters.district and district != filters.district:
                 continue
             if _active(start, end, month):
                 agencies.setdefault(person, set()).add(agency)
-        if filters.agency_id is not None:
-            agencies = {p: a for p, a in agencies.items() if filters.agency_id in a}
-        counts = Counter(min(len(a), 3) for a in agencies.values())
+                if filters.agency_id in (None, agency) and filters.category in ("", category):
+                    picked.add(person)
+        counts = Counter(min(len(agencies[p]), 3) for p in picked)
         rows.append([counts[1], counts[2], counts[3]])
     return rows
 
@@ -59,6 +63,47 @@ def test_people_known_to_one_two_or_three_agencies_match_a_count_by_hand(region,
     assert table.rows == [month_label(m) for m in filters.months] and len(table.rows) == 36
     assert table.body == _known_by_hand(region["truth"], filters)
     assert sum(map(sum, table.body)) > 100, "the region should know a good many people over three years"
+
+
+def _domestic_abuse_too(region) -> list:
+    """Domestic abuse involvements recorded by the police and by health for some people already known, so a
+    category is no longer the same as an agency; the truth with them."""
+    police, _, health = region["sources"]
+    truth = list(region["truth"])
+    for n, link in enumerate(PersonLink.objects.filter(partner_record__source__in=[police, health])):
+        if n % 3:
+            continue
+        record = link.partner_record
+        start = TODAY - timedelta(days=40 * n % 900)
+        end = start + timedelta(days=90)
+        Involvement.objects.create(
+            source=record.source, record_id=f"DA{n}", partner_record=record, involvement_type="DA",
+            category="domestic_abuse", start_date=start, end_date=end, status="closed", content_hash="0" * 64,
+            first_load=record.first_load, changed_load=record.first_load,
+        )  # fmt: skip
+        district = record.postcode.split()[0]
+        truth.append((link.person_id, record.source.agency_id, "domestic_abuse", start, end, district, ""))
+    facts.refresh(TODAY)
+    return truth
+
+
+@pytest.mark.parametrize("narrowed", ["one category", "one category at one agency", "category and district"])
+def test_the_category_filter_narrows_the_people_known_to_those_with_that_kind_of_involvement(
+    region, narrowed
+):
+    truth = _domestic_abuse_too(region)
+    police = region["sources"][0]
+    more = {
+        "one category": {},
+        "one category at one agency": {"agency_id": police.agency_id},
+        "category and district": {"district": "ZZ1"},
+    }[narrowed]
+    filters = _filters(category="domestic_abuse", **more)
+    with facts.connect() as db:
+        table = people.known_to_agencies(db, filters)
+        everyone = people.known_to_agencies(db, _filters(**more))
+    assert table.body == _known_by_hand(truth, filters)
+    assert 0 < sum(map(sum, table.body)) < sum(map(sum, everyone.body)), "narrower than without the category"
 
 
 def test_new_involvements_by_agency_and_category_match_a_count_by_hand(region):

@@ -22,6 +22,7 @@ ENDPOINTS = {
     "records": ("post", Action.API_PUSH),
     "record": ("delete", Action.API_WITHDRAW),
     "match": ("post", Action.API_MATCH),
+    "agreement": ("get", Action.API_AGREEMENT),
     "schema": ("get", PUBLIC),
     "docs": ("get", Action.VIEW_API_DOCS),
     "keys": ("get", Action.MANAGE_API_KEYS),

@@ -64,6 +64,7 @@ def test_the_agreement_in_force_sets_the_display_window_and_the_retention_period
     rows = [row("ENDED-30-MONTHS-AGO", "P1", "01/04/2024", "24/05/2024"), row("RECENT", "P2", "01/01/2026")]
     load_file(source, write_feed(tmp_path / "feed.csv", rows))
     SharingAgreement.objects.create(
+        status=SharingAgreement.Status.APPROVED,
         title="Testshire agreement",
         reference="TS-1",
         version="1",

@@ -28,6 +28,7 @@ def make_agreement(**fields) -> SharingAgreement:
         "review_date": date(2027, 1, 1),
         "lawful_basis": "UK GDPR Article 6(1)(e)",
         "special_category_condition": "UK GDPR Article 9(2)(g)",
+        "status": SharingAgreement.Status.APPROVED,
         **fields,
     }
     return SharingAgreement.objects.create(**values)

@@ -48,22 +48,22 @@ def test_automatic_links_are_precise_and_almost_nothing_is_left_without_a_trace(
     # Measured: precision 99.96 %, recall 95.74 %, linked or in review 99.16 %.
     assert held_out.precision >= 0.999
     assert held_out.recall >= 0.95
-    assert held_out.recall_with_review >= 0.99
+    assert held_out.recall_with_review >= 0.992  # 99.33 %
 
 
 def test_every_kind_of_error_is_linked_or_in_review(held_out):
     # Linked automatically, then linked or in review, as measured; the floors sit a little below.
     floors = {
-        "nickname": (0.84, 0.93),  # 87.1 %, 94.3 %
-        "variant_unseen": (0.66, 0.9),  # 70.6 %, 93.1 %: variants no list of the matcher's holds
+        "nickname": (0.84, 0.95),  # 87.1 %, 96.5 %
+        "variant_unseen": (0.66, 0.92),  # 70.6 %, 94.4 %: variants no list of the matcher's holds
         "spelling": (0.88, 0.97),  # 90.4 %, 98.6 %
-        "typo": (0.91, 0.96),  # 93.6 %, 97.8 %
+        "typo": (0.91, 0.96),  # 93.6 %, 98.1 %
         "moved": (0.93, 0.96),  # 95.7 %, 98.6 %
         "married_name": (0.77, 0.91),  # 80.5 %, 94.0 %
         "date_of_birth_error": (0.82, 0.94),  # 84.9 %, 96.2 %
-        "duplicate_within_partner": (0.94, 0.98),  # 95.9 %, 99.6 %
+        "duplicate_within_partner": (0.94, 0.98),  # 95.9 %, 99.8 %
         "known_by_middle_name": (0.72, 0.92),  # 75.0 %, 94.3 %
-        "names_swapped": (0.78, 0.86),  # 81.1 %, 88.9 %
+        "names_swapped": (0.78, 0.93),  # 81.1 %, 95.6 %
         "two_slips": (0.9, 0.95),  # 93.6 %, 97.1 %
         "ocr_misread": (0.8, 0.95),  # 84.6 %, 100 %
         "date_of_birth_wrong": (0.25, 0.75),  # 31.4 %, 80.0 %
@@ -86,7 +86,7 @@ def test_every_kind_of_error_is_linked_or_in_review(held_out):
 
 
 def test_the_review_queue_stays_workable(held_out):
-    # Measured: 226 pairs for 13,739 partner records, 76 % of them one person.
+    # Measured: 235 pairs for 13,739 partner records, 76 % of them one person.
     true = sum(score.true for score in held_out.by_reason.values())
     assert held_out.review_pairs <= 300
     assert true / held_out.review_pairs >= 0.5

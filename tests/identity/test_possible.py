@@ -111,6 +111,41 @@ def test_a_name_spelt_another_way_is_possible_even_with_a_middle_name_on_one_rec
     assert reasons == {frozenset(("health|A", "police|B")): possible.TWINS_OR_MIDDLE_NAME}
 
 
+@pytest.mark.parametrize(
+    ("given", "slipped"),
+    [
+        # A spelling with a slip in it, and a spelling with another first letter: Jaro-Winkler 0.75 or more.
+        ("Hana", "Hqnnah"),
+        ("Zachery", "Zakary"),
+        # Pet forms no list holds, taken from inside the name rather than its start.
+        ("Georgina", "Gina"),
+        ("Albert", "Bertie"),
+    ],
+)
+def test_a_name_keyed_or_shortened_past_what_the_lists_know_is_possible_beside_a_middle_name(given, slipped):
+    # Everything else agrees and the model scores the pair as one person; only the given names differ, and
+    # the middle name on one record rules out a person known by their middle name, not these. Before, such a
+    # pair was dropped with no trace (issue 12: strong pairs MAST cannot link go to a person, never silence).
+    together, reasons = link(
+        record("health|A", given, "Hartley", "1985-09-14", sex="female", middle_names="Rose"),
+        record("police|B", slipped, "Hartley", "1985-09-14", sex="female"),
+    )
+
+    assert not together("health|A", "police|B")
+    assert reasons == {frozenset(("health|A", "police|B")): possible.TWINS_OR_MIDDLE_NAME}
+
+
+def test_both_names_different_at_the_same_house_and_street_are_possible():
+    # Married, and known by a pet form no list holds, at the same house; one partner gives no postcode.
+    together, reasons = link(
+        record("health|A", "Susan", "Lucas", "1982-05-08", sex="female", middle_names="Ann"),
+        record("police|B", "Suzy", "Pemberton", "1982-05-08", sex="female", postcode=""),
+    )
+
+    assert not together("health|A", "police|B")
+    assert reasons == {frozenset(("health|A", "police|B")): possible.BOTH_NAMES_DIFFERENT}
+
+
 def test_alike_names_without_a_date_of_birth_are_possible_and_other_names_are_not():
     together, reasons = link(
         record("health|A", "Leah", "Hartley", "1973-11-14", sex="female"),

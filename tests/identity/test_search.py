@@ -1,5 +1,5 @@
-"""Searching for people as a practitioner does: the query read however it is typed, and people found with
-typos, nicknames and swapped dates, checked against the synthetic region's truth."""
+"""Searching for people and addresses as a practitioner does: the query read however it is typed, and people
+found with typos, nicknames and swapped dates, checked against the synthetic region's truth."""
 
 import datetime as dt
 import random
@@ -8,7 +8,10 @@ import pytest
 from django.utils import timezone
 
 from mast.feeds.models import Involvement, PartnerRecord
+from mast.identity.matching.addresses import address_key
 from mast.identity.models import (
+    Address,
+    InvolvementAddress,
     PersonLink,
     SearchKey,
 )
@@ -299,3 +302,58 @@ def test_a_purged_record_takes_its_keys_with_it(loaded):
     record.delete()
 
     assert not SearchKey.objects.filter(partner_record_id=record.pk).exists()
+
+
+# -- addresses -----------------------------------------------------------------------------------------------
+
+
+def _some_dwellings(count: int = 5) -> list[Involvement]:
+    chosen = []
+    for involvement in (
+        Involvement.objects.filter(removed_at__isnull=True).exclude(postcode="").order_by("pk")[::37]
+    ):
+        lines = (involvement.address_line_1, involvement.address_line_2, involvement.address_line_3)
+        if address_key(*lines, involvement.postcode):
+            chosen.append(involvement)
+        if len(chosen) == count:
+            break
+    return chosen
+
+
+def test_a_postcode_alone_finds_the_addresses_there_however_it_is_typed(loaded):
+    for involvement in _some_dwellings():
+        address = involvement.standard_address.address
+        typed = involvement.postcode.replace(" ", "").lower()
+
+        found = search_addresses(typed)
+
+        assert address.pk in [a.address_id for a in found], involvement.postcode
+        assert all(a.label.endswith(involvement.postcode) for a in found)
+        count = InvolvementAddress.objects.filter(
+            address=address, involvement__removed_at__isnull=True
+        ).count()
+        assert next(a for a in found if a.address_id == address.pk).involvements == count
+
+
+def test_the_address_words_put_the_right_house_first(loaded):
+    for involvement in _some_dwellings():
+        address = involvement.standard_address.address
+        # The address as the partner wrote it, every line ("Flat 1" alone is any first flat in the postcode).
+        lines = " ".join(filter(None, (involvement.address_line_1, involvement.address_line_2)))
+        words = lines.replace("Road", "Rd").replace("Street", "St").upper()
+
+        found = search_addresses(f" {involvement.postcode.lower()} ", words)
+
+        assert found[0].address_id == address.pk, (involvement.postcode, words)
+
+
+def test_one_house_is_one_address_whether_or_not_a_partner_sent_its_uprn(loaded):
+    with_uprn = Address.objects.filter(involvements__involvement__uprn__gt="").distinct()
+    mixed = with_uprn.filter(involvements__involvement__uprn="").distinct()
+
+    assert mixed.exists()
+    for address in mixed[:20]:
+        # Every line of the address, as it is written ("Flat 1" alone is any first flat in the postcode).
+        found = search_addresses(address.postcode, " ".join(filter(None, (address.line_1, address.line_2))))
+        assert [a.address_id for a in found][:1] == [address.pk]
+        assert len({a.address_id for a in found if a.label == found[0].label}) == 1

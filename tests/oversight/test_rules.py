@@ -152,6 +152,7 @@ def test_an_agency_with_no_ig_officer_has_its_alerts_read_by_the_partnerships_ho
     host = make_agency("Testshire MAST Partnership")
     host_ig = make_user("ig_officer", agency=host, email="ig@partnership.example")
     agreement = SharingAgreement.objects.create(
+        status=SharingAgreement.Status.APPROVED,
         title="Testshire agreement",
         reference="TS-ISA",
         start_date=date(2026, 1, 1),
@@ -159,6 +160,12 @@ def test_an_agency_with_no_ig_officer_has_its_alerts_read_by_the_partnerships_ho
     )
     AgreementPartner.objects.create(agreement=agreement, agency=host, role=AgreementPartner.Role.HOST)
     housing = make_user(agency=make_agency("Testshire Homes"), first_name="Harper", last_name="Tenancy")
+    # A party to the agreement (one that is not cannot search at all), with no IG officer of its own.
+    AgreementPartner.objects.create(
+        agreement=agreement, agency=housing.agency, role=AgreementPartner.Role.USER
+    )
+    for agency in (region.police.agency, region.health.agency):
+        AgreementPartner.objects.create(agreement=agreement, agency=agency, role=AgreementPartner.Role.USER)
     state_purpose(client, housing)
     for person in region.people[:4]:
         look(client, person)

@@ -108,6 +108,7 @@ def test_the_agreement_page_states_the_due_times(client):
     from tests.factories.access import make_user
 
     SharingAgreement.objects.create(
+        status=SharingAgreement.Status.APPROVED,
         title="Test agreement",
         reference="T-1",
         version="1",

@@ -9,9 +9,9 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from mast.access.models import Team
+from mast.access.models import Agency, Team
 from mast.gate.policy import Action
-from mast.governance.models import SharingAgreement
+from mast.governance.models import AgreementPartner, SharingAgreement
 from mast.requests import actions, chasing, dashboard, lists
 from mast.requests.models import Request, RequestEvent
 from mast.web.templatetags.mast_requests import duration
@@ -159,7 +159,8 @@ def test_overdue_then_escalated_to_the_team_manager(between, clock, django_captu
 
 
 def test_the_agreement_sets_due_times_and_the_escalation_delay(between, clock):
-    SharingAgreement.objects.create(
+    agreement = SharingAgreement.objects.create(
+        status=SharingAgreement.Status.APPROVED,
         title="Test agreement",
         reference="T-1",
         version="1",
@@ -170,6 +171,9 @@ def test_the_agreement_sets_due_times_and_the_escalation_delay(between, clock):
         red_due_hours=2,
         escalate_after_hours=1,
     )
+    # Every agency here a party to it: one that is not could not send a request at all.
+    for agency in Agency.objects.all():
+        AgreementPartner.objects.create(agreement=agreement, agency=agency, role=AgreementPartner.Role.USER)
     clock.set(2026, 11, 27, 22, 0)
     request = send(between, priority="red")
     assert request.due_at == at(2026, 11, 28, 0, 0)

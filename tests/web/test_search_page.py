@@ -196,7 +196,12 @@ def test_every_person_found_is_reachable_page_by_page(client, practitioner, fami
     first = page_text(client.get(url))
     third = client.get(url, {"page": "3"})
 
-    assert "45 people found , the closest match first — showing 1 to 20" in first
+    # All 45 score the same here: no "closest match" is claimed, and the page says their order means nothing.
+    assert "45 people found — showing 1 to 20" in first and "closest match" not in first
+    assert (
+        "All of them match what you entered equally well, so the order they are listed in says nothing"
+        in first
+    )
     assert "Next page" in first and "at least 40% as strongly" in first
     assert "showing 41 to 45" in page_text(third) and "Next page" not in page_text(third)
     events = new_events(before)
@@ -244,3 +249,23 @@ def test_people_who_match_equally_well_at_the_top_are_said_to(client, practition
     text = page_text(client.get(search_url(client, {"family_name": "Barker", "postcode": "NS1 1AA"})))
 
     assert "The first 2 match what you entered equally well: their order says nothing" in text
+    assert "3 people found , the closest match first" in text
+
+
+@pytest.mark.parametrize(("found", "words"), [(2, "Both match"), (31, "All of them match")])
+def test_people_who_all_match_equally_well_are_not_said_to_have_a_closest_match(
+    client, practitioner, family, monkeypatch, found, words
+):
+    tyler, ruby = (PartnerRecord.objects.get(person_ref=ref) for ref in ("C1", "C2"))
+    matches = tuple(
+        SimpleNamespace(person_id=record.link.person_id, record_ids=(record.pk,), score=0.5, reasons=("x",))
+        for record in ([tyler, ruby] * 16)[:found]
+    )
+    monkeypatch.setattr(
+        "mast.people.search.identity_search.find_people", lambda query: PeopleFound(matches, found)
+    )
+
+    text = page_text(client.get(search_url(client, {"family_name": "Barker", "postcode": "NS1 1AA"})))
+
+    assert f"{found} people found" in text and "closest match" not in text
+    assert f"{words} what you entered equally well, so the order they are listed in says nothing" in text

@@ -17,7 +17,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mast.access import signals
-from mast.access.models import RecoveryCodes, User, hash_recovery_code
+from mast.access.models import RecoveryCodes, SecurityKey, User, hash_recovery_code
 
 RECOVERY_CODE_COUNT = 10
 # No 0/O or 1/I: a code is read off paper and typed in.
@@ -27,7 +27,13 @@ _SIX_DIGITS = re.compile(r"^\d{6}$")
 
 
 def has_second_factor(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return factor_count(user) > 0
+
+
+def factor_count(user: User) -> int:
+    """Authenticator apps and security keys (recovery codes are a way back in, not a factor of their own)."""
+    apps = TOTPDevice.objects.filter(user=user, confirmed=True).count()
+    return apps + SecurityKey.objects.filter(user=user, confirmed=True).count()
 
 
 def totp_device(user: User) -> TOTPDevice | None:
@@ -86,6 +92,14 @@ def confirm_totp(user: User, code: str, *, request=None) -> tuple[TOTPDevice, li
     return device, codes
 
 
+def first_recovery_codes(user: User) -> list[str] | None:
+    """Recovery codes for someone who has just set up their first factor (a security key), or None if
+    they have codes already."""
+    if RecoveryCodes.objects.filter(user=user).exists():
+        return None
+    return _new_recovery_codes(user)
+
+
 def new_recovery_codes(user: User, *, request=None) -> list[str]:
     """A fresh set of recovery codes; the old ones stop working."""
     codes = _new_recovery_codes(user)
@@ -139,5 +153,6 @@ def reset(user: User, *, by: User, request=None) -> None:
     """Remove every second factor: at their next sign-in the user sets one up again."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
+        SecurityKey.objects.filter(user=user).delete()
         RecoveryCodes.objects.filter(user=user).delete()
     signals.factors_reset.send(User, user=user, by=by, factor="all", request=request)

@@ -179,3 +179,52 @@ class CaseReferenceShape(models.Model):
         from mast.access.case_reference import check_shape
 
         check_shape(self.pattern, self.example)
+
+
+class SecurityKey(ThrottlingMixin, Device):
+    """A security key or passkey (WebAuthn) a user registered as a second factor, beside or instead of an
+    authenticator app. Only the credential's id and public key are kept: the private key never leaves the
+    key, and a sign-in is the key signing a fresh challenge (access/security_keys.py). A django-otp device,
+    so a session signed in with one counts as having passed the second factor like any other."""
+
+    credential_id = models.CharField(
+        max_length=1400, unique=True, help_text="base64url, as the browser sends it"
+    )
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def verify_token(self, token) -> bool:
+        # A key answers a challenge, not a typed code: see access/security_keys.verify.
+        return False
+
+    def get_throttle_factor(self) -> int:
+        return 1
+
+
+class SingleSignOn(models.Model):
+    """An agency's own identity provider (Microsoft Entra ID, or any OpenID Connect provider): its people
+    sign in to MAST with their work account instead of a MAST password. Nobody is created by it: the
+    provider's verified email must belong to an account an administrator made, in this agency, at one of
+    the allowed email domains. The client secret is never stored: `secret_variable` names the environment
+    variable that holds it, so it lives with the server's other secrets (docs/deployment.md)."""
+
+    agency = models.OneToOneField(Agency, on_delete=models.CASCADE, related_name="single_sign_on")
+    issuer = models.URLField(help_text="https://login.microsoftonline.com/<tenant id>/v2.0")
+    client_id = models.CharField(max_length=200)
+    secret_variable = models.CharField(
+        max_length=100, help_text="The environment variable that holds the client secret"
+    )
+    email_domains = models.CharField(max_length=500, help_text="Comma-separated: police.example, nhs.example")
+    enabled = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"Single sign-on for {self.agency}"
+
+    @property
+    def domains(self) -> list[str]:
+        return [d.strip().lower().lstrip("@") for d in self.email_domains.split(",") if d.strip()]

@@ -120,6 +120,18 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
             "Which partners share which fields, for which purpose, on which lawful basis and for how long.",
             "web:agreement",
         ),
+        Capability(
+            "Draft, approve and compare versions of the agreement",
+            "Draft a new version, send it to every partner's approver, approve or reject one sent to you, "
+            "and see what changed between any two.",
+            "web:agreement-versions",
+        ),
+        Capability(
+            "Read the IG pack",
+            "The agreement, a DPIA, the Article 30 record and a privacy notice, generated from the agreement "
+            "in force and how MAST is configured.",
+            "web:ig-pack",
+        ),
     ),
     Role.ADMINISTRATOR: (
         Capability(

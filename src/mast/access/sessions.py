@@ -56,6 +56,13 @@ def end_all(users) -> int:
     return len(rows)
 
 
+def live_for(users) -> int:
+    """How many sessions of these users are live now (signed in and not yet expired): what switching them
+    off would end, as its confirmation page says before anyone presses the button."""
+    rows = SignedInSession.objects.filter(user__in=users).values_list("session_key", flat=True)
+    return sum(1 for key in rows if _store(key).load())
+
+
 def live_count(user: User) -> int:
     return SignedInSession.objects.filter(user=user).count()
 

@@ -6,10 +6,14 @@ re-queues itself for its next time when it finishes, so they repeat for as long 
 - chasing overdue requests, every MAST_CHASE_EVERY_MINUTES (requests/tasks.py);
 - the heartbeat the health endpoint reads, every minute (config/heartbeat.py);
 - telling feed owners about late feeds, every hour;
-- purging what is past retention, every night at 02:30.
+- purging what is past retention, every night at 02:30;
+- the partnership board's report for the month just ended, at 06:00 on the first of each month
+  (analytics/tasks.py);
+- warning that the sharing agreement is past its review date, checked daily, sent at most weekly.
 
-Where cron or systemd timers are preferred, run `mast chase_requests`, `mast check_freshness` and `mast purge`
-from them and start the worker with `mast worker --no-schedule` (docs/deployment.md).
+Where cron or systemd timers are preferred, run `mast chase_requests`, `mast check_freshness`,
+`mast check_agreement_review`, `mast purge` and `mast analytics_report --keep` from them and start the worker
+with `mast worker --no-schedule` (docs/deployment.md).
 """
 
 from datetime import datetime, time, timedelta
@@ -18,13 +22,16 @@ from django.utils import timezone
 from django_tasks import task
 
 from mast.access import sessions
+from mast.analytics import tasks as analytics
 from mast.config import heartbeat
 from mast.feeds.lateness import raise_late_notices
 from mast.feeds.retention import purge
+from mast.governance.review import warn_if_review_overdue
 from mast.requests import tasks as chasing
 
 PURGE_AT = time(2, 30)
 FRESHNESS_EVERY = timedelta(hours=1)
+REVIEW_CHECK_EVERY = timedelta(days=1)
 
 
 def _waiting(task_path: str) -> bool:
@@ -54,6 +61,12 @@ def hourly_freshness() -> int:
     return len(raise_late_notices())
 
 
+@task()
+def daily_agreement_review() -> int:
+    daily_agreement_review.using(run_after=timezone.now() + REVIEW_CHECK_EVERY).enqueue()
+    return warn_if_review_overdue()
+
+
 def start_all() -> list[str]:
     """Queue every job that is not already waiting; the names of those queued now."""
     queued = []
@@ -67,4 +80,10 @@ def start_all() -> list[str]:
     if not _waiting(f"{__name__}.nightly_purge"):
         nightly_purge.using(run_after=next_purge()).enqueue()
         queued.append("nightly purge")
+    if not _waiting(f"{analytics.__name__}.monthly_board_report"):
+        analytics.monthly_board_report.using(run_after=analytics.next_report()).enqueue()
+        queued.append("monthly board report")
+    if not _waiting(f"{__name__}.daily_agreement_review"):
+        daily_agreement_review.using(run_after=timezone.now()).enqueue()
+        queued.append("agreement review reminders")
     return queued

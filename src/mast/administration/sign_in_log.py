@@ -31,8 +31,23 @@ def _who(username: str):
 
 
 def signed_in(sender, request, user, **kwargs) -> None:
+    # The first step was a MAST password, or the agency's own identity provider (access/single_sign_on.py).
+    action = (
+        "sign_in_single_sign_on" if getattr(request, "mast_single_sign_on", False) else "sign_in_password"
+    )
+    chain.append(user=user, action=action, target=f"user:{user.username}", ip_address=_ip(request))
+
+
+def single_sign_on_refused(sender, agency, reason, request=None, **kwargs) -> None:
+    """Nobody is named: the provider's answer did not lead to an account (or was not believed)."""
+    who = SimpleNamespace(username="", pk=None, agency=agency, role="")
     chain.append(
-        user=user, action="sign_in_password", target=f"user:{user.username}", ip_address=_ip(request)
+        user=who,
+        action="sign_in_failed",
+        outcome=DENIED,
+        target=f"agency:{agency.code}",
+        detail={"reason": f"single sign-on: {reason}"},
+        ip_address=_ip(request),
     )
 
 
@@ -87,6 +102,7 @@ factor_added = _factor_event("second_factor_added")
 factor_used = _factor_event("sign_in_second_factor")
 factor_failed = _factor_event("second_factor_failed", DENIED)
 factors_reset = _factor_event("second_factors_reset")
+factor_removed = _factor_event("second_factor_removed")
 
 
 def connect() -> None:
@@ -98,3 +114,7 @@ def connect() -> None:
     access_signals.factor_used.connect(factor_used, dispatch_uid="mast-audit-factor-used")
     access_signals.factor_failed.connect(factor_failed, dispatch_uid="mast-audit-factor-failed")
     access_signals.factors_reset.connect(factors_reset, dispatch_uid="mast-audit-factors-reset")
+    access_signals.factor_removed.connect(factor_removed, dispatch_uid="mast-audit-factor-removed")
+    access_signals.single_sign_on_refused.connect(
+        single_sign_on_refused, dispatch_uid="mast-audit-sso-refused"
+    )

@@ -12,7 +12,11 @@ from django.utils.safestring import SafeString
 from mast.analytics.tables import Shown
 
 WIDTH, HEIGHT = 720, 280
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 40
+LEFT, RIGHT, TOP, BOTTOM = 64, 40, 16, 40
+# Drawn with attributes as well as the page's classes: the board's PDF (WeasyPrint) styles SVG from its
+# attributes only.
+GRID = SafeString(' stroke="#b1b4b6" stroke-width="1"')
+AXIS = SafeString(' fill="#0b0c0c" font-size="13"')
 STYLES = (("#1d70b8", ""), ("#d4351c", "8 4"), ("#00703c", "2 3"), ("#4c2c92", "12 4 2 4"))
 
 
@@ -42,18 +46,28 @@ def line_chart(shown: Shown, title: str, columns: list[int] | None = None) -> Sa
 
     grid = format_html_join(
         "",
-        '<line x1="{}" x2="{}" y1="{}" y2="{}" class="mast-chart__grid"/>'
-        '<text x="{}" y="{}" class="mast-chart__axis" text-anchor="end">{}</text>',
+        '<line x1="{}" x2="{}" y1="{}" y2="{}" class="mast-chart__grid"{}/>'
+        '<text x="{}" y="{}" class="mast-chart__axis" text-anchor="end"{}>{}</text>',
         (
-            (LEFT, WIDTH - RIGHT, f"{y(v):.1f}", f"{y(v):.1f}", LEFT - 6, f"{y(v) + 4:.1f}", f"{v:,}")
+            (
+                LEFT,
+                WIDTH - RIGHT,
+                f"{y(v):.1f}",
+                f"{y(v):.1f}",
+                GRID,
+                LEFT - 6,
+                f"{y(v) + 4:.1f}",
+                AXIS,
+                f"{v:,}",
+            )
             for v in (0, top // 2, top)
         ),
     )
     step = max(1, n // 6)
     labels = format_html_join(
         "",
-        '<text x="{}" y="{}" class="mast-chart__axis" text-anchor="middle">{}</text>',
-        ((f"{x(i):.1f}", HEIGHT - BOTTOM + 18, shown.table.rows[i]) for i in range(0, n, step)),
+        '<text x="{}" y="{}" class="mast-chart__axis" text-anchor="middle"{}>{}</text>',
+        ((f"{x(i):.1f}", HEIGHT - BOTTOM + 18, AXIS, shown.table.rows[i]) for i in range(0, n, step)),
     )
     lines = []
     for k, column in enumerate(columns):

@@ -7,9 +7,11 @@ age band, sex and category filters describe people and involvements; they do not
 
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from mast.access.models import Agency
@@ -29,13 +31,35 @@ def _outcome(status: str, due_at, answered_at) -> str:
     return OUTCOMES[3]
 
 
+def _either_side(found, filters: Filters):
+    """Requests and referrals an agency chosen sent or was sent."""
+    if filters.agency_id is None:
+        return found
+    return found.filter(Q(from_agency_id=filters.agency_id) | Q(to_agency_id=filters.agency_id))
+
+
 def _requests(filters: Filters):
     found = Request.objects.filter(
         kind=Request.Kind.INFORMATION, sent_at__gte=filters.starts, sent_at__lt=filters.ends
     )
-    if filters.agency_id is not None:
-        found = found.filter(from_agency_id=filters.agency_id) | found.filter(to_agency_id=filters.agency_id)
-    return found.values_list("from_agency_id", "to_agency_id", "status", "due_at", "sent_at", "answered_at")
+    return _either_side(found, filters).values_list(
+        "from_agency_id", "to_agency_id", "status", "due_at", "sent_at", "answered_at"
+    )
+
+
+def _monthly(filters: Filters, dated: Iterable[tuple[datetime, str]], *, columns, **table) -> Table:
+    """A table with a row per month chosen, counting each (moment, column) in `dated` in its month."""
+    by_month: dict[str, Counter] = defaultdict(Counter)
+    for at, column in dated:
+        by_month[month_label(timezone.localtime(at))][column] += 1
+    months = [month_label(m) for m in filters.months]
+    return Table(
+        row_heading="Month",
+        rows=months,
+        columns=list(columns),
+        body=[[by_month[m][c] for c in columns] for m in months],
+        **table,
+    )
 
 
 def requests_by_pair(filters: Filters) -> Table:
@@ -67,17 +91,15 @@ def requests_by_pair(filters: Filters) -> Table:
 
 
 def requests_by_month(filters: Filters) -> Table:
-    by_month: dict[str, Counter] = defaultdict(Counter)
-    for _, _, status, due_at, sent_at, answered_at in _requests(filters):
-        by_month[month_label(timezone.localtime(sent_at))][_outcome(status, due_at, answered_at)] += 1
-    labels = [month_label(m) for m in filters.months]
-    return Table(
+    return _monthly(
+        filters,
+        (
+            (sent_at, _outcome(status, due_at, answered_at))
+            for _, _, status, due_at, sent_at, answered_at in _requests(filters)
+        ),
+        columns=OUTCOMES,
         key="requests-by-month",
         caption="Targeted requests by month sent, and how they were answered",
-        row_heading="Month",
-        rows=labels,
-        columns=list(OUTCOMES),
-        body=[[by_month[m][o] for o in OUTCOMES] for m in labels],
         total_label="Sent",
     )
 
@@ -85,46 +107,35 @@ def requests_by_month(filters: Filters) -> Table:
 def referrals_by_month(filters: Filters) -> Table:
     """Referrals about an open case: sent straight to its allocated worker (assigned to them as it was sent),
     or to the team's inbox."""
-    labels = ["Straight to the allocated worker", "To the team's inbox"]
+    straight, inbox = "Straight to the allocated worker", "To the team's inbox"
     assigned_later = RequestEvent.objects.filter(request=OuterRef("pk"), kind=RequestEvent.Kind.ASSIGNED)
     found = Request.objects.filter(
         kind=Request.Kind.REFERRAL, sent_at__gte=filters.starts, sent_at__lt=filters.ends
     ).annotate(assigned_later=Exists(assigned_later))
-    if filters.agency_id is not None:
-        found = found.filter(from_agency_id=filters.agency_id) | found.filter(to_agency_id=filters.agency_id)
-    by_month: dict[str, Counter] = defaultdict(Counter)
-    for sent_at, assignee, later in found.values_list("sent_at", "assignee_id", "assigned_later"):
-        by_month[month_label(timezone.localtime(sent_at))][
-            labels[0] if assignee and not later else labels[1]
-        ] += 1
-    months = [month_label(m) for m in filters.months]
-    return Table(
+    referrals = _either_side(found, filters).values_list("sent_at", "assignee_id", "assigned_later")
+    return _monthly(
+        filters,
+        ((sent_at, straight if assignee and not later else inbox) for sent_at, assignee, later in referrals),
+        columns=(straight, inbox),
         key="referrals",
         caption="Referrals about an open case, by month: straight to the allocated worker or to the team",
-        row_heading="Month",
-        rows=months,
-        columns=labels,
-        body=[[by_month[m][c] for c in labels] for m in months],
         total_label="Referrals",
     )
 
 
 def alerts_by_month(filters: Filters) -> Table:
     """Alerts to allocated workers, by month raised: opened by the worker, or not yet."""
-    labels = ["Opened", "Not yet opened"]
     found = Alert.objects.filter(created_at__gte=filters.starts, created_at__lt=filters.ends)
     if filters.agency_id is not None:
         found = found.filter(recipient__agency_id=filters.agency_id)
-    by_month: dict[str, Counter] = defaultdict(Counter)
-    for created_at, read_at in found.values_list("created_at", "read_at"):
-        by_month[month_label(timezone.localtime(created_at))][labels[0] if read_at else labels[1]] += 1
-    months = [month_label(m) for m in filters.months]
-    return Table(
+    return _monthly(
+        filters,
+        (
+            (created_at, "Opened" if read_at else "Not yet opened")
+            for created_at, read_at in found.values_list("created_at", "read_at")
+        ),
+        columns=("Opened", "Not yet opened"),
         key="alerts",
         caption="Alerts raised to allocated workers, by month, and whether they were opened",
-        row_heading="Month",
-        rows=months,
-        columns=labels,
-        body=[[by_month[m][c] for c in labels] for m in months],
         total_label="Alerts raised",
     )

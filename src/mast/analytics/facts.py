@@ -2,12 +2,13 @@
 
 Counting people known to two agencies in a month means looking at every involvement MAST holds (a million
 in a large region), which no page can do while someone waits. So after each load (and by `mast
-analytics_refresh`) the involvements are read once, in order, and DuckDB turns them into two small tables in
+analytics_refresh`) the involvements are read once, in order, and DuckDB turns them into a few tables in
 one file, which the dashboard then asks in milliseconds (ADR 0020):
 
-- `person_months`: one row per person per month they were known to any agency in the last 36 months, with
-  the agencies, their area (postcode district), age band that month and sex — and no id, name or date of
-  birth: the rows cannot be joined back to anyone;
+- `known_counts`: how many people were known in each month of the last 36, by area (postcode district), sex,
+  age band that month and how many agencies knew them — for everyone, and again for each agency, each
+  category of involvement, and each agency and category together (a summary: the page sums a few hundred
+  rows instead of counting millions of person-months). Counts only: no id, name or date of birth;
 - `new_involvements`: one row per involvement that started in the window, with its agency, feed, category,
   the person's area, age band and sex, and whether another agency had the person's case open when it began;
 - `uses`: one row per person page a practitioner opened, per person a search listed (oversight's index of the
@@ -164,10 +165,12 @@ def _chunks(items: list, size: int):
         yield items[start : start + size]
 
 
-# The SQL that turns involvements into facts. Ongoing means no end date and not closed: active to this month.
+# The SQL that turns involvements into facts. Whatever holds a person's id or date of birth is a TEMP table:
+# it lives in memory (or DuckDB's spill folder beside the file) and is gone when the build closes, so not even
+# the file's free blocks keep it. Ongoing means no end date and not closed: active to this month.
 # A closed involvement with no end date is counted in the month it started only.
 _BUILD = """
-CREATE TABLE person AS
+CREATE TEMP TABLE person AS
 SELECT person_id,
        coalesce(max(lower(sex)) FILTER (WHERE lower(sex) IN ('female', 'male', 'other')), 'Not known') AS sex,
        min(date_of_birth) AS date_of_birth,
@@ -176,24 +179,64 @@ SELECT person_id,
                 'Not known') AS district
 FROM involvements GROUP BY person_id;
 
-CREATE TABLE spans AS
+CREATE TEMP TABLE spans AS
 SELECT i.*, date_trunc('month', start_date)::DATE AS first_month,
        date_trunc('month', coalesce(end_date,
            CASE WHEN status = 'closed' THEN start_date ELSE $last_month END))::DATE AS last_month
 FROM involvements i;
 
-CREATE TABLE months AS
+CREATE TEMP TABLE months AS
 SELECT unnest(generate_series($first_month, $last_month, INTERVAL 1 MONTH))::DATE AS month;
 
-CREATE TABLE person_months AS
-WITH known AS (
-    SELECT DISTINCT s.person_id, m.month, s.agency_id
-    FROM spans s JOIN months m ON m.month BETWEEN s.first_month AND s.last_month
+-- Who was known to which agency, for what, in each month (a person with two open involvements of one agency
+-- and category counts once).
+CREATE TEMP TABLE live AS
+SELECT DISTINCT s.person_id, m.month, s.agency_id, s.category
+FROM spans s JOIN months m ON m.month BETWEEN s.first_month AND s.last_month;
+
+-- Each person-month's cell: the area, sex, age band and number of agencies it is counted under, as a small
+-- number so that the counting below hashes integers, not strings.
+CREATE TEMP TABLE agency_counts AS
+SELECT person_id, month, least(count(DISTINCT agency_id), 3) AS agencies FROM live GROUP BY ALL;
+
+CREATE TEMP TABLE described AS
+SELECT a.person_id, a.month, p.district, p.sex, {age_band} AS age_band, a.agencies
+FROM agency_counts a JOIN person p USING (person_id);
+
+CREATE TEMP TABLE cells AS
+SELECT row_number() OVER () AS cell, *
+FROM (SELECT DISTINCT district, sex, age_band, agencies FROM described);
+
+CREATE TEMP TABLE person_months AS
+SELECT d.person_id, d.month, c.cell FROM described d JOIN cells c USING (district, sex, age_band, agencies);
+
+-- Each live agency and category with its person-month's cell, joined once for the four counts below.
+CREATE TEMP TABLE live_cells AS
+SELECT l.person_id, l.month, l.agency_id, l.category, pm.cell
+FROM live l JOIN person_months pm USING (person_id, month);
+
+-- The people known each month, counted once for everyone (agency 0, category ''), once for each agency that
+-- knew them, each category they were known for, and each agency and category together, in each cell.
+-- "Known to two agencies" is a distinct count that does not add up across agencies or categories, so each is
+-- counted here rather than summed on the page. Within one of them the rows do add up across areas, sexes and
+-- age bands, which is all a filter asks. Sorted so that a page's question reads only the blocks of its agency
+-- and category.
+CREATE TABLE known_counts AS
+WITH counted AS (
+    SELECT 0::BIGINT AS agency_id, '' AS category, month, cell, count(*) AS people
+    FROM person_months GROUP BY ALL
+    UNION ALL
+    SELECT agency_id, '', month, cell, count(*)
+    FROM (SELECT DISTINCT person_id, month, agency_id, cell FROM live_cells) GROUP BY ALL
+    UNION ALL
+    SELECT 0, category, month, cell, count(*)
+    FROM (SELECT DISTINCT person_id, month, category, cell FROM live_cells) GROUP BY ALL
+    UNION ALL
+    SELECT agency_id, category, month, cell, count(*) FROM live_cells GROUP BY ALL
 )
-SELECT k.month, p.district, p.sex, {age_band} AS age_band,
-       list(k.agency_id ORDER BY k.agency_id) AS agencies, count(*) AS agency_count
-FROM known k JOIN person p USING (person_id)
-GROUP BY k.person_id, k.month, p.district, p.sex, p.date_of_birth;
+SELECT k.agency_id, k.category, k.month, c.district, c.sex, c.age_band, c.agencies, k.people
+FROM counted k JOIN cells c USING (cell)
+ORDER BY k.agency_id, k.category, k.month;
 
 CREATE TABLE new_involvements AS
 SELECT s.first_month AS month, s.agency_id, s.source_id, s.category, p.district, p.sex,
@@ -206,10 +249,12 @@ SELECT s.first_month AS month, s.agency_id, s.source_id, s.category, p.district,
                  >= s.start_date
        ) AS open_elsewhere
 FROM spans s JOIN person p USING (person_id)
-WHERE s.first_month >= $first_month;
+WHERE s.first_month >= $first_month
+ORDER BY month, s.agency_id;
 
 -- The filter form's areas, read on every page: kept small rather than found again among millions of rows.
-CREATE TABLE districts AS SELECT DISTINCT district FROM person_months;
+CREATE TABLE districts AS SELECT DISTINCT district FROM cells;
+
 
 CREATE TABLE uses AS
 SELECT date_trunc('month', u.at)::DATE AS month, u.kind, p.district, p.sex,
@@ -249,14 +294,14 @@ def refresh(today: date | None = None) -> Refreshed:
     building = target.with_name(f".{FILE_NAME}.{os.getpid()}.building")
     building.unlink(missing_ok=True)
     sql = _BUILD.format(
-        age_band=_age_band("k.month", "p.date_of_birth"),
+        age_band=_age_band("a.month", "p.date_of_birth"),
         age_band_at_start=_age_band("s.start_date", "p.date_of_birth"),
         age_band_at_use=_age_band("u.at", "p.date_of_birth"),
     )
     uses = _uses(first_month)
     with duckdb.connect(str(building)) as db:
         db.register("involvements_arrow", involvements)
-        db.execute("CREATE TABLE involvements AS SELECT * FROM involvements_arrow")
+        db.execute("CREATE TEMP TABLE involvements AS SELECT * FROM involvements_arrow")
         db.unregister("involvements_arrow")
         db.register("uses_arrow", uses)
         parameters = {"first_month": first_month, "last_month": last_month, "refreshed_at": as_of_now}
@@ -264,7 +309,6 @@ def refresh(today: date | None = None) -> Refreshed:
             used = {k: v for k, v in parameters.items() if f"${k}" in statement}
             db.execute(statement, used)
         db.unregister("uses_arrow")
-        db.execute("DROP TABLE involvements; DROP TABLE spans; DROP TABLE person")
         person_months = db.execute("SELECT count(*) FROM person_months").fetchone()[0]
         db.execute("CHECKPOINT")
     private_file(building)

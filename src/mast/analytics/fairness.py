@@ -27,12 +27,14 @@ def use_by(db, filters: Filters, dimension: str = "age_band") -> Table:
     """Rows: each value of `dimension`; columns: people known in the last month chosen, pages opened and
     requests sent over the months chosen; and, beside them, pages opened per 100 people known."""
     where, values = _where(filters, skip=dimension)
-    known = dict(
-        db.execute(
-            f"SELECT {dimension}, count(*) FROM person_months WHERE {where} AND month = ? GROUP BY 1",  # noqa: S608
+    known = {
+        value: int(n)
+        for value, n in db.execute(
+            f"SELECT {dimension}, sum(people) FROM known_counts WHERE {where} AND month = ? "  # noqa: S608
+            "AND agency_id = 0 AND category = '' GROUP BY 1",
             [*values, filters.last_month],
         ).fetchall()
-    )
+    }
     used = {
         (value, kind): n
         for value, kind, n in db.execute(

@@ -11,13 +11,17 @@ from mast.analytics.tables import Table
 from mast.canonical import CATEGORIES
 
 BANDS = ("1 agency", "2 agencies", "3 or more agencies")
+FRONT_DOOR_COLUMNS = ("Open case elsewhere", "No open case elsewhere")
 
 
-def _where(filters: Filters, *, agency_list: bool) -> tuple[str, list]:
+def _where(filters: Filters, *, summary: bool) -> tuple[str, list]:
+    """The filters as SQL over `known_counts` (summary: every agency and every category are rows of their
+    own, agency 0 and category '') or over `new_involvements` (a row per involvement)."""
     clauses, values = ["month BETWEEN ? AND ?"], [filters.first_month, filters.last_month]
-    if filters.agency_id is not None:
-        clauses.append("list_contains(agencies, ?)" if agency_list else "agency_id = ?")
-        values.append(filters.agency_id)
+    for column, value, every in (("agency_id", filters.agency_id, 0), ("category", filters.category, "")):
+        if value or summary:
+            clauses.append(f"{column} = ?")
+            values.append(value or every)
     for column in ("district", "age_band", "sex"):
         if getattr(filters, column):
             clauses.append(f"{column} = ?")
@@ -25,47 +29,84 @@ def _where(filters: Filters, *, agency_list: bool) -> tuple[str, list]:
     return " AND ".join(clauses), values
 
 
-def _by_month(rows, months: list[date], columns: list[str]) -> list[list[int]]:
+def _monthly(
+    db, filters: Filters, source: str, *, column_sql: str, count_sql: str, columns, extra_where="", **table
+) -> Table:
+    """A table with a row per month chosen, from the facts table `source` (known_counts or new_involvements):
+    `column_sql` says which column a fact counts in, `count_sql` how it counts."""
+    where, values = _where(filters, summary=source == "known_counts")
+    rows = db.execute(
+        f"SELECT month, {column_sql}, {count_sql} FROM {source} WHERE {where}{extra_where} GROUP BY ALL",  # noqa: S608 (the clauses are ours; values bound)
+        values,
+    ).fetchall()
     counts: dict[date, dict[str, int]] = defaultdict(dict)
     for month, column, n in rows:
-        counts[month][column] = n
-    return [[counts[m].get(c, 0) for c in columns] for m in months]
+        counts[month][column] = int(n)
+    months = filters.months
+    return Table(
+        row_heading="Month",
+        rows=[month_label(m) for m in months],
+        columns=list(columns),
+        body=[[counts[m].get(c, 0) for c in columns] for m in months],
+        **table,
+    )
 
 
 def known_to_agencies(db, filters: Filters) -> Table:
-    """People known to 1, 2, and 3 or more agencies each month (with an agency chosen: known to it, and how
-    many agencies in all)."""
-    where, values = _where(filters, agency_list=True)
-    rows = db.execute(
-        f"""SELECT month, CASE WHEN agency_count >= 3 THEN '{BANDS[2]}'
-                   WHEN agency_count = 2 THEN '{BANDS[1]}' ELSE '{BANDS[0]}' END AS band, count(*)
-            FROM person_months WHERE {where} GROUP BY ALL""",  # noqa: S608 (the clauses are ours; values bound)
-        values,
-    ).fetchall()
-    months = filters.months
-    return Table(
+    """People known to 1, 2, and 3 or more agencies each month. With an agency chosen: known to it, by how
+    many agencies know them in all; with a category: with an involvement of that category live in the month
+    (of that agency's, if one is chosen too)."""
+    bands = " ".join(f"WHEN {n} THEN '{band}'" for n, band in enumerate(BANDS, start=1))
+    return _monthly(
+        db,
+        filters,
+        "known_counts",
+        column_sql=f"CASE agencies {bands} END",
+        count_sql="sum(people)",
+        columns=BANDS,
         key="known",
         caption="People known to one, two, or three or more agencies, by month",
-        row_heading="Month",
-        rows=[month_label(m) for m in months],
-        columns=list(BANDS),
-        body=_by_month(rows, months, list(BANDS)),
         column_totals=False,
         total_label="People known",
     )
 
 
-def _involvement_where(filters: Filters) -> tuple[str, list]:
-    where, values = _where(filters, agency_list=False)
-    if filters.category:
-        where += " AND category = ?"
-        values.append(filters.category)
-    return where, values
+def new_involvements_by_month(db, filters: Filters) -> Table:
+    return _monthly(
+        db,
+        filters,
+        "new_involvements",
+        column_sql="'New involvements'",
+        count_sql="count(*)",
+        columns=["New involvements"],
+        key="involvements-by-month",
+        caption="New involvements by month",
+        row_totals=False,
+    )
+
+
+def front_door(db, filters: Filters) -> Table:
+    """Contacts and referrals at a front door, by month: about someone whose case another agency had open at
+    the time, or not."""
+    categories = ", ".join(f"'{c}'" for c in facts.FRONT_DOOR)
+    opened, not_opened = FRONT_DOOR_COLUMNS
+    return _monthly(
+        db,
+        filters,
+        "new_involvements",
+        extra_where=f" AND category IN ({categories})",
+        column_sql=f"CASE WHEN open_elsewhere THEN '{opened}' ELSE '{not_opened}' END",
+        count_sql="count(*)",
+        columns=FRONT_DOOR_COLUMNS,
+        key="front-door",
+        caption="Contacts and referrals about people with an open case at another agency, by month",
+        total_label="Contacts and referrals",
+    )
 
 
 def new_involvements(db, filters: Filters) -> Table:
     """New involvements that started in the months chosen, by agency and category."""
-    where, values = _involvement_where(filters)
+    where, values = _where(filters, summary=False)
     rows = db.execute(
         f"SELECT agency_id, category, count(*) FROM new_involvements WHERE {where} GROUP BY ALL",  # noqa: S608
         values,
@@ -81,47 +122,6 @@ def new_involvements(db, filters: Filters) -> Table:
         rows=[CATEGORIES[c] for c in categories],
         columns=[names.get(a, f"Agency {a}") for a in agencies],
         body=[[cells.get((a, c), 0) for a in agencies] for c in categories],
-    )
-
-
-def new_involvements_by_month(db, filters: Filters) -> Table:
-    where, values = _involvement_where(filters)
-    rows = db.execute(
-        f"SELECT month, 'New involvements', count(*) FROM new_involvements WHERE {where} GROUP BY ALL",  # noqa: S608
-        values,
-    ).fetchall()
-    months = filters.months
-    return Table(
-        key="involvements-by-month",
-        caption="New involvements by month",
-        row_heading="Month",
-        rows=[month_label(m) for m in months],
-        columns=["New involvements"],
-        body=_by_month(rows, months, ["New involvements"]),
-        row_totals=False,
-    )
-
-
-def front_door(db, filters: Filters) -> Table:
-    """Contacts and referrals at a front door, by month: about someone whose case another agency had open at
-    the time, or not."""
-    where, values = _involvement_where(filters)
-    categories = ", ".join(f"'{c}'" for c in facts.FRONT_DOOR)
-    labels = ["Open case elsewhere", "No open case elsewhere"]
-    rows = db.execute(
-        f"""SELECT month, CASE WHEN open_elsewhere THEN '{labels[0]}' ELSE '{labels[1]}' END, count(*)
-            FROM new_involvements WHERE {where} AND category IN ({categories}) GROUP BY ALL""",  # noqa: S608
-        values,
-    ).fetchall()
-    months = filters.months
-    return Table(
-        key="front-door",
-        caption="Contacts and referrals about people with an open case at another agency, by month",
-        row_heading="Month",
-        rows=[month_label(m) for m in months],
-        columns=labels,
-        body=_by_month(rows, months, labels),
-        total_label="Contacts and referrals",
     )
 
 

@@ -13,7 +13,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.throttling import SimpleRateThrottle
 
 from mast.api.keys import KeyHolder, key_for_secret
-from mast.gate.gate import Viewer, refuse_unless_allowed
+from mast.gate.gate import OutsideAgreement, Viewer, refuse_unless_allowed
 
 NOT_ACCEPTED = (
     "The API key is not accepted: it is wrong, expired or revoked. Ask your feed owner for a new one."
@@ -62,6 +62,9 @@ class AllowedByPolicy(BasePermission):
                 target=f"source:{holder.key.source.code}",
                 detail={"api_key": holder.key.key_id},
             )
+        except OutsideAgreement as refused:
+            self.message = refused.standing.why
+            return False
         except PermissionDenied:
             return False
         return True

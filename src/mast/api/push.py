@@ -124,6 +124,7 @@ def push_records(holder: KeyHolder, records: list[dict], idempotency_key: str = 
             key.source,
             path,
             file_name=f"Partner API push: {len(records)} record(s) (key {key.key_id})",
+            pushed=True,
         )
         result = ingest_queued(load, path, mapping=mapping)
     finally:

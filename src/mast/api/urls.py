@@ -8,6 +8,7 @@ urlpatterns = [
     path("v1/records/", views.Records.as_view(), name="records"),
     path("v1/records/<str:record_id>/", views.Record.as_view(), name="record"),
     # FHIR names an operation with a "$": a literal here.
+    path("v1/agreement/", views.Agreement.as_view(), name="agreement"),
     re_path(r"^v1/Patient/\$match$", views.Match.as_view(), name="match"),
     # The description is public (it holds no data); the browsable docs are for feed owners and admins.
     path(

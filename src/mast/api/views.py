@@ -13,6 +13,7 @@ from mast.api.problems import problem
 from mast.api.serializers import ProblemSerializer, PushResultSerializer, PushSerializer
 from mast.feeds.withdrawal import NotHeld
 from mast.gate.policy import Action
+from mast.governance import mais
 
 PROBLEM = "application/problem+json"
 FHIR = "application/fhir+json"
@@ -199,3 +200,33 @@ class Match(PartnerView):
                 queryId=str(answer.query.pk),
             )
         return Response(answer.parameters, status=answer.status_code, content_type="application/fhir+json")
+
+
+class Agreement(PartnerView):
+    policy_actions = {"GET": Action.API_AGREEMENT}
+
+    @extend_schema(
+        operation_id="sharing_agreement",
+        summary="The data-sharing agreement in force (MAIS SharingPolicy)",
+        description=(
+            "The agreement MAST decides every question against, in the MAIS information-governance "
+            "standard's SharingPolicy form (dsa.json), with MAST's own terms under `mast`. A key of either "
+            "direction may read it."
+        ),
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="The SharingPolicy."),
+            **{code: response for code, response in PROBLEMS.items() if code[0] != 400},
+            (404, PROBLEM): OpenApiResponse(ProblemSerializer, description="No version is in force."),
+        },
+    )
+    def get(self, request):
+        document = mais.in_force_document()
+        if document is None:
+            return problem(
+                404,
+                "No agreement is in force",
+                "No version of the data-sharing agreement is in force: MAST answers no questions and takes "
+                "no records until one is.",
+                "no-agreement",
+            )
+        return Response(document)

@@ -126,6 +126,7 @@ MIDDLEWARE = [
     "mast.web.middleware.NotFoundMiddleware",
     # A search or look over the user's rate limit gets a page that says when they may go on.
     "mast.web.middleware.ThrottledMiddleware",
+    "mast.web.middleware.OutsideAgreementMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the "try again later" page.
     "axes.middleware.AxesMiddleware",
 ]

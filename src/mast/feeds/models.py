@@ -86,6 +86,9 @@ class Load(models.Model):
     worker = models.CharField(
         max_length=120, blank=True, help_text="host:pid of the process running it, to spot one that died."
     )
+    # Records pushed (or withdrawn) through the partner API, not a file: many a day, each its own load, so
+    # they do not count towards how many of a feed's loads can be undone (feeds/undo.py).
+    pushed = models.BooleanField(default=False, help_text="Received through the partner API, not a file.")
 
     class Meta:
         ordering = ["-started_at"]

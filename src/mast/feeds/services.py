@@ -27,6 +27,7 @@ from mast.feeds.mapping import Mapping, MappingError, load_mapping
 from mast.feeds.models import Load, Source
 from mast.feeds.plan import make_plan
 from mast.feeds.readers import FileRefused
+from mast.feeds.sharing import dropped_note, within_agreement
 from mast.feeds.undo import forget_older_than_undoable
 from mast.feeds.writing import write_flagged, write_plan, write_rejections
 
@@ -89,11 +90,18 @@ def load_file(
     return run_load(load, path, progress=progress, confirmed=confirmed)
 
 
-def queue_load(source: Source, path: Path, *, user=None, file_name: str | None = None) -> Load:
-    """Record a file as received, before it is loaded (an upload is loaded later by a background task)."""
+def queue_load(
+    source: Source, path: Path, *, user=None, file_name: str | None = None, pushed: bool = False
+) -> Load:
+    """Record a file as received, before it is loaded (an upload is loaded later by a background task).
+    `pushed`: the records came through the partner API (see feeds/undo.py)."""
     path = Path(path)
     return Load.objects.create(
-        source=source, file_name=file_name or path.name, sha256=file_sha256(path), loaded_by=user
+        source=source,
+        file_name=file_name or path.name,
+        sha256=file_sha256(path),
+        loaded_by=user,
+        pushed=pushed,
     )
 
 
@@ -131,7 +139,7 @@ def run_load(
     started = time.monotonic()
     checked = None
     try:
-        mapping = mapping or load_mapping(source.mapping)
+        mapping, dropped = within_agreement(mapping or load_mapping(source.mapping), source.agency)
         checked = check_file(path, mapping, load, progress, note_stage)
         load.rows_read = checked.rows_read
         load.rows_rejected = checked.rejections.count
@@ -155,7 +163,11 @@ def run_load(
                 after_write(load, changed)
             if reasons:
                 _audit(load, "apply_held_feed_load", confirmed.user, {"confirmed_by": confirmed.how})
-            _finish(load, Load.Status.LOADED, f"Loaded in {time.monotonic() - started:.1f} s.")
+            _finish(
+                load,
+                Load.Status.LOADED,
+                f"Loaded in {time.monotonic() - started:.1f} s.{dropped_note(dropped)}",
+            )
             forget_older_than_undoable(source)
     except (FileRefused, MappingError) as exc:
         return _finish(load, Load.Status.REFUSED, str(exc))

@@ -3,10 +3,11 @@
 A wrong file that was confirmed anyway, or a partner's export that was right in shape and wrong in content,
 must be reversible without restoring a backup over everyone else's data. So while a load writes, the records
 it changes are kept as they were (`PriorVersion`, written by feeds/writing.py), for the source's last
-`MAST_UNDO_LOADS` applied loads. Undoing load K undoes every later load of the source too, newest first (a
-later snapshot was built on K's): each one's changed records get their prior values back and the records it
-created are marked removed (not deleted: alerts and links may point at them). The loads are marked undone,
-and the undo is audited. The caller (ingest.intake) re-runs matching for the records returned.
+`MAST_UNDO_LOADS` applied files with the partner API pushes since them (`undo_window_start`). Undoing load
+K undoes every later load of the source too, newest first (a later snapshot was built on K's): each one's
+changed records get their prior values back and the records it created are marked removed (not deleted:
+alerts and links may point at them). The loads are marked undone, and the undo is audited. The caller
+(ingest.intake) re-runs matching for the records returned.
 """
 
 import json
@@ -52,23 +53,55 @@ def save_prior_versions(load: Load, kind: str, pks: list[int]) -> None:
         )
 
 
-def undoable_loads(source) -> list[Load]:
-    """The source's latest applied loads that can still be undone, newest first."""
+def undo_window_start(source) -> int | None:
+    """The oldest of the source's applied loads that can still be undone (its id), or None if none can.
+
+    The window holds the source's last `MAST_UNDO_LOADS` applied loads, and its last `MAST_UNDO_LOADS`
+    loads of *files* with every load after them. A partner pushing through the API makes a load of each
+    push, hundreds a day; counted like files they would leave the feed owner unable to undo yesterday's
+    file. Undoing a file undoes the pushes after it too (they were applied on top of it), so those stay
+    undoable with it.
+    """
     applied = Load.objects.filter(source=source, kind=Load.Kind.RECORDS, status=Load.Status.LOADED)
-    return list(applied.order_by("-pk")[: settings.MAST_UNDO_LOADS])
+    keep = settings.MAST_UNDO_LOADS
+    if keep <= 0:
+        return None
+    starts = [
+        ids[-1]
+        for ids in (
+            list(applied.order_by("-pk").values_list("pk", flat=True)[:keep]),
+            list(applied.filter(pushed=False).order_by("-pk").values_list("pk", flat=True)[:keep]),
+        )
+        if ids
+    ]
+    return min(starts) if starts else None
+
+
+def undoable_loads(source) -> list[Load]:
+    """The source's applied loads that can still be undone, newest first (see `undo_window_start`)."""
+    start = undo_window_start(source)
+    if start is None:
+        return []
+    applied = Load.objects.filter(source=source, kind=Load.Kind.RECORDS, status=Load.Status.LOADED)
+    return list(applied.filter(pk__gte=start).order_by("-pk"))
 
 
 def forget_older_than_undoable(source) -> None:
     """Prior versions are kept only for the loads that can still be undone."""
-    keep = [load.pk for load in undoable_loads(source)]
-    PriorVersion.objects.filter(load__source=source).exclude(load__in=keep).delete()
+    start = undo_window_start(source)
+    older = PriorVersion.objects.filter(load__source=source)
+    (older if start is None else older.filter(load__pk__lt=start)).delete()
 
 
 def why_not(load: Load) -> str:
     if load.kind != Load.Kind.RECORDS or load.status != Load.Status.LOADED:
         return "Only an applied load of records can be undone."
-    if load not in undoable_loads(load.source):
-        return f"Only the last {settings.MAST_UNDO_LOADS} applied loads of a feed can be undone."
+    start = undo_window_start(load.source)
+    if start is None or load.pk < start:
+        return (
+            f"Only a feed's last {settings.MAST_UNDO_LOADS} applied files (with the partner API pushes "
+            "since them) can be undone."
+        )
     return ""
 
 

@@ -19,7 +19,7 @@ class NotHeld(LookupError):
 
 
 @transaction.atomic
-def withdraw(source: Source, record_id: str, *, label: str) -> Load:
+def withdraw(source: Source, record_id: str, *, label: str, pushed: bool = True) -> Load:
     """Mark the source's record removed; returns the load that did it. Raises NotHeld if there is none."""
     involvement = (
         Involvement.objects.select_for_update()
@@ -40,6 +40,7 @@ def withdraw(source: Source, record_id: str, *, label: str) -> Load:
         finished_at=now,
         records_removed=1,
         message=f"Record {record_id} withdrawn by the partner.",
+        pushed=pushed,
     )
     save_prior_versions(load, PriorVersion.Kind.INVOLVEMENT, [involvement.pk])
     Involvement.objects.filter(pk=involvement.pk).update(removed_at=now, changed_load=load)

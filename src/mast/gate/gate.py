@@ -20,7 +20,8 @@ from mast.access.models import AccessPurpose
 from mast.audit import chain
 from mast.audit.models import AuditEvent
 from mast.feeds.retention import display_from
-from mast.gate.policy import Action, allows, implied_purpose
+from mast.gate.policy import SENDS_UNDER_AGREEMENT, USES_AGREEMENT, Action, allows, implied_purpose
+from mast.governance.standing import Standing, standing
 
 T = TypeVar("T")
 _GATE = object()
@@ -46,6 +47,16 @@ class Throttled(PermissionDenied):
     def __init__(self, message: str, retry_after_seconds: int):
         super().__init__(message)
         self.retry_after_seconds = retry_after_seconds
+
+
+class OutsideAgreement(PermissionDenied):
+    """The sharing agreement does not let this user's agency do this today: none in force, or the agency not
+    (or no longer) a party, or not one that shares data. Web answers with a page saying why and
+    whom to ask."""
+
+    def __init__(self, said: Standing):
+        super().__init__(said.why)
+        self.standing = said
 
 
 # Sent before every read the policy allows, with `viewer` and `action`: a receiver may refuse it by raising
@@ -113,6 +124,11 @@ def refuse_unless_allowed(viewer: Viewer, action: Action, *, target: str = "", d
     if not allows(viewer.user, action):
         _audit_refusal(viewer, action, "role", target, detail)
         raise PermissionDenied("Your role does not allow this.")
+    if action in USES_AGREEMENT or action in SENDS_UNDER_AGREEMENT:
+        said = standing(viewer.user.agency, sending=action in SENDS_UNDER_AGREEMENT)
+        if not said.allowed:
+            _audit_refusal(viewer, action, "agreement", target, {**(detail or {}), "why": said.why})
+            raise OutsideAgreement(said)
 
 
 def through_gate(

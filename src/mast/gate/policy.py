@@ -57,6 +57,14 @@ class Action(StrEnum):
     MANAGE_API_KEYS = "manage_api_keys"
     VIEW_API_DOCS = "view_api_docs"
     REVIEW_API_QUERY = "review_api_query"
+    # The sharing agreement's versions: IG officers draft and send them; each partner's nominated approver
+    # (an IG officer of that agency — which version and partner is checked by governance.lifecycle) decides.
+    MANAGE_AGREEMENT = "manage_agreement"
+    APPROVE_AGREEMENT = "approve_agreement"
+    # The IG pack generated from the agreement in force: no personal data, only what the service does.
+    VIEW_IG_PACK = "view_ig_pack"
+    # The agreement in force as JSON (MAIS), for a partner's own systems through its API key.
+    API_AGREEMENT = "api_agreement"
 
 
 # Work on the data itself (reviewing matches, fixing a feed) has one purpose, implied by the work; looking at
@@ -150,7 +158,29 @@ RULES: dict[Action, tuple[frozenset[str], tuple[str, str] | None]] = {
     Action.MANAGE_API_KEYS: (frozenset({Role.FEED_OWNER, Role.ADMINISTRATOR}), PARTNER_API),
     Action.VIEW_API_DOCS: (frozenset({Role.FEED_OWNER, Role.ADMINISTRATOR}), PARTNER_API),
     Action.REVIEW_API_QUERY: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
+    Action.MANAGE_AGREEMENT: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
+    Action.APPROVE_AGREEMENT: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
+    Action.VIEW_IG_PACK: (frozenset({Role.IG_OFFICER, Role.ADMINISTRATOR}), GOVERNANCE),
+    Action.API_AGREEMENT: (frozenset({API_PUSH_KEY, API_QUERY_KEY}), PARTNER_API),
 }
+
+
+# Actions the sharing agreement must allow the user's agency, on top of its role (governance/standing.py):
+# looking at people needs the agency to be a party in good standing; sending data needs it to share data.
+# The partner API's questions are decided against the agreement by api/decision.py, which answers DENY in
+# the MAIS way rather than refusing the call.
+USES_AGREEMENT = frozenset(
+    {
+        Action.SEARCH_PEOPLE,
+        Action.SEARCH_ADDRESSES,
+        Action.VIEW_PERSON,
+        Action.PRINT_PERSON,
+        Action.VIEW_ADDRESS,
+        Action.SEND_REFERRAL,
+        Action.SEND_REQUEST,
+    }
+)
+SENDS_UNDER_AGREEMENT = frozenset({Action.UPLOAD_FEED, Action.API_PUSH})
 
 
 def allows(user, action: Action) -> bool:

@@ -98,7 +98,11 @@ def ensure_demo_agreement(
     `providers` maps each sharing agency's code to the canonical fields it sends; `users` are agencies that
     use MAST but send nothing; `host` runs MAST for the partnership. A partner no longer named is removed.
     """
-    ensure_purposes()
+    terms = [
+        {"code": p.code, "label": p.label, "legislation": p.legislation}
+        for p in ensure_purposes()
+        if p.is_active
+    ]
     agreement, _ = SharingAgreement.objects.update_or_create(
         reference="NSP-ISA-001",
         version="1.0",
@@ -111,6 +115,11 @@ def ensure_demo_agreement(
             "lawful_basis": LAWFUL_BASIS,
             "special_category_condition": SPECIAL_CATEGORY_CONDITION,
             "criminal_offence_condition": CRIMINAL_OFFENCE_CONDITION,
+            "purpose_terms": terms,
+            "contact_name": "Northshire MAST Partnership information-governance team",
+            "contact_email": "ig@northshire-mast.example",
+            # The demo's first version was signed before MAST kept approvals: recorded as approved by all.
+            "status": SharingAgreement.Status.APPROVED,
         },
     )
     agreement.full_clean()
@@ -128,4 +137,5 @@ def ensure_demo_agreement(
         raise ValueError(f"No agency with code {', '.join(missing)}: create the partners first.")
     kept = [partner_entry(agreement, agencies[code], role, fields).pk for code, role, fields in entries]
     agreement.partners.exclude(pk__in=kept).delete()
+    agreement.partners.update(decision=AgreementPartner.Decision.APPROVED)
     return agreement

@@ -5,6 +5,7 @@ The rest of MAST reads these figures through mast.governance.services, so the ag
 officer signs and the behaviour of the service cannot drift apart.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -14,8 +15,20 @@ from mast.canonical import FIELD_NAMES
 
 
 class SharingAgreement(models.Model):
-    """One version of the partnership's information-sharing agreement."""
+    """One version of the partnership's information-sharing agreement.
 
+    A version is drafted by an IG officer, sent to every partner's nominated approver, and comes into force
+    on its start date once every one of them has approved it (governance/lifecycle.py). Only a draft can be
+    changed: a version sent for approval, approved or replaced is the record of what was agreed.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        AWAITING = "awaiting", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     title = models.CharField(max_length=200)
     reference = models.CharField(max_length=60, help_text="The partnership's own reference, e.g. NSP-ISA-01.")
     version = models.CharField(max_length=20)
@@ -57,6 +70,22 @@ class SharingAgreement(models.Model):
     criminal_offence_condition = models.TextField(
         blank=True, help_text="UK GDPR Article 10 and DPA 2018 section 10(5): the condition for offence data."
     )
+    # The purposes this version allows, each with the law it rests on as the partners agreed it:
+    # [{"code", "label", "legislation"}]. Kept with the version (not only on Purpose) so an old version
+    # still says what was agreed; coming into force brings the Purpose rows in line (lifecycle.py).
+    purpose_terms = models.JSONField(default=list, blank=True)
+    # Whom a practitioner should contact when no agreement is in force (the page that stops searches).
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
+    change_note = models.TextField(blank=True, help_text="What this version changes, and why.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # The last week a review-overdue warning went out for this version (governance/review.py).
+    review_warned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-start_date", "-pk"]
@@ -111,6 +140,24 @@ class AgreementPartner(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices)
     # Canonical field names (mast.canonical.FIELD_NAMES), in that order.
     fields_shared = models.JSONField(default=list, blank=True)
+    # The partner's data protection officer (or whoever it names): an IG officer of this agency.
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The last day this partner takes part; after it, its people cannot search and its feeds cannot send.
+    participation_ends = models.DateField(null=True, blank=True)
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decision_note = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["agency__name"]

@@ -58,22 +58,36 @@ FIELD_LABELS: dict[str, str] = {
 
 
 def current_agreement(today: date | None = None) -> SharingAgreement | None:
-    """The agreement in force on `today`: the latest to have started and not ended; None if there is none."""
+    """The agreement in force on `today`: the latest version every partner approved that has started and not
+    ended; None if there is none. A draft, or a version still waiting for a partner, is never in force."""
     today = today or timezone.localdate()
     return (
-        SharingAgreement.objects.filter(start_date__lte=today)
+        SharingAgreement.objects.filter(status=SharingAgreement.Status.APPROVED, start_date__lte=today)
         .exclude(end_date__lt=today)
         .order_by("-start_date", "-pk")
         .first()
     )
 
 
-def purposes() -> QuerySet[Purpose]:
+def purposes(today: date | None = None) -> QuerySet[Purpose]:
     """The purposes a practitioner may give for looking, in the order the agreement lists them.
 
-    Only active ones: a purpose the partners withdrew is kept (audit events name it) but no longer offered.
+    Those the agreement in force names, and only active ones: a purpose the partners withdrew is kept (audit
+    events name it) but no longer offered. An agreement recorded without purposes (before versions named
+    theirs) allows every active one.
     """
-    return Purpose.objects.filter(is_active=True).order_by("order", "label")
+    chosen = Purpose.objects.filter(is_active=True)
+    agreement = current_agreement(today)
+    if agreement is not None and agreement.purpose_terms:
+        chosen = chosen.filter(code__in=[term["code"] for term in agreement.purpose_terms])
+    return chosen.order_by("order", "label")
+
+
+def purpose_terms(agreement: SharingAgreement) -> list[dict]:
+    """The purposes a version allows with the law each rests on, as that version records them."""
+    if agreement.purpose_terms:
+        return list(agreement.purpose_terms)
+    return [{"code": p.code, "label": p.label, "legislation": p.legislation} for p in purposes()]
 
 
 def display_window_months(today: date | None = None) -> int:
@@ -111,6 +125,16 @@ def request_times(today: date | None = None) -> RequestTimes:
     )
 
 
+def fields_shared_by(agency, today: date | None = None) -> list[str] | None:
+    """The canonical fields `agency` shares under the agreement in force; None when no agreement is in force
+    or it does not name the agency (whether it may send at all is governance.standing's question)."""
+    agreement = current_agreement(today)
+    if agreement is None:
+        return None
+    entry = agreement.partners.filter(agency=agency).first()
+    return list(entry.fields_shared) if entry else None
+
+
 def field_label(name: str) -> str:
     return FIELD_LABELS.get(name, name.replace("_", " "))
 
@@ -145,7 +169,7 @@ class PartnerSummary:
 class AgreementSummary:
     agreement: SharingAgreement
     review_overdue: bool
-    purposes: list[Purpose]
+    purposes: list[dict]
     providers: list[PartnerSummary]
     users: list[PartnerSummary]
 
@@ -163,7 +187,11 @@ def agreement_summary(today: date | None = None) -> AgreementSummary | None:
     return AgreementSummary(
         agreement=agreement,
         review_overdue=agreement.review_date < today,
-        purposes=list(purposes()),
+        purposes=[
+            t
+            for t in purpose_terms(agreement)
+            if t["code"] in set(purposes(today).values_list("code", flat=True))
+        ],
         providers=[p for p in partners if p.shares],
         users=[p for p in partners if not p.shares],
     )

@@ -10,6 +10,7 @@ server's disk does not notice.
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -23,6 +24,7 @@ from mast.config.paths import VAR_DIR, private_dir
 from mast.feeds.models import PartnerRecord
 from mast.identity.matching.linkage import SCHEMA, model_row
 from mast.identity.matching.paused_gc import paused_gc
+from mast.identity.record_store_sql import standardise_queryset
 
 FIELDS = (
     "pk",
@@ -84,18 +86,40 @@ def _row(v: dict) -> dict:
     return row
 
 
+@dataclass(frozen=True)
+class Refreshed:
+    """The store after a load's records were redone, and how it got there from the store as it was read:
+    what a warm linker (identity/warm_linker.py) needs to change by the delta instead of starting again."""
+
+    table: pa.Table
+    # The store as read before the delta, or None when every record was checked (no delta to speak of).
+    base: pa.Table | None = None
+    dropped: tuple[str, ...] = ()
+    fresh: pa.Table | None = None
+
+
 def standardised_records(changed: list[int] | None = None) -> pa.Table:
     """Standardised rows of every active partner record, from the store where fresh.
 
     With `changed` (the records a load has just written), only those are redone and records marked removed
     are dropped: what a daily load needs. Without it every record's timestamp is checked against the store.
     """
+    return refreshed_records(changed).table
+
+
+def refreshed_records(changed: list[int] | None = None) -> Refreshed:
+    """`standardised_records`, with the delta that led to the table when there was one."""
     path = store_path()
     if changed is not None and path.exists():
-        table = _refresh(_read(path), [int(pk) for pk in changed], path)
+        base = _read(path)
+        refreshed = _refresh(base, [int(pk) for pk in changed], path)
         # A store that disagrees with the database (restored from a backup, say) is checked record by record.
-        if table.num_rows == PartnerRecord.objects.filter(removed_at__isnull=True).count():
-            return table
+        if refreshed.table.num_rows == PartnerRecord.objects.filter(removed_at__isnull=True).count():
+            return refreshed
+    return Refreshed(_check_every_record(path))
+
+
+def _check_every_record(path: Path) -> pa.Table:
     queryset = PartnerRecord.objects.filter(removed_at__isnull=True)
     current = dict(_annotated(queryset).values_list("pk", "marker"))
     stored = _read(path) if path.exists() else STORE_SCHEMA.empty_table()
@@ -109,12 +133,12 @@ def standardised_records(changed: list[int] | None = None) -> pa.Table:
         stale_ids = pa.array([str(pk) for pk in stale])
         stored = stored.filter(pc.invert(pc.is_in(stored.column("unique_id"), value_set=stale_ids)))
         if len(stale) > len(current) // 2:
-            # Most are stale (a first run): one pass over the table beats many lookups by id.
-            wanted = set(stale)
-            values = (v for v in _values(queryset).iterator(chunk_size=20_000) if v["pk"] in wanted)
+            # Most are stale (a first run): one pass over the table beats many lookups by id, and one SQL
+            # pass over all of them beats standardising each (record_store_sql; the same rows).
+            fresh = standardise_queryset(_annotated(queryset), set(stale))
         else:
-            values = _values_of(stale)
-        stored = pa.concat_tables([stored, pa.Table.from_pylist(_rows(list(values)), schema=STORE_SCHEMA)])
+            fresh = pa.Table.from_pylist(_rows(list(_values_of(stale))), schema=STORE_SCHEMA)
+        stored = pa.concat_tables([stored, fresh])
     if stale or len(stored_at) != stored.num_rows:
         _write(stored, path)
     return stored
@@ -126,21 +150,37 @@ def _values_of(ids: list[int]):
         yield from _values(queryset.filter(pk__in=ids[start : start + CHUNK]))
 
 
-def _refresh(stored: pa.Table, changed: list[int], path: Path) -> pa.Table:
+def _refresh(base: pa.Table, changed: list[int], path: Path) -> Refreshed:
     removed = set(PartnerRecord.objects.filter(removed_at__isnull=False).values_list("pk", flat=True))
-    drop = pa.array([str(pk) for pk in {*changed, *removed}], type=pa.string())
-    stored = stored.filter(pc.invert(pc.is_in(stored.column("unique_id"), value_set=drop)))
+    dropped = tuple(str(pk) for pk in {*changed, *removed})
+    drop = pa.array(dropped, type=pa.string())
+    stored = base.filter(pc.invert(pc.is_in(base.column("unique_id"), value_set=drop)))
     fresh = pa.Table.from_pylist(_rows(list(_values_of(changed))), schema=STORE_SCHEMA)
     stored = pa.concat_tables([stored, fresh])
     _write(stored, path)
-    return stored
+    return Refreshed(stored, base, dropped, fresh)
+
+
+# The store as this process last read or wrote it, and the file it came from (inode, size, time): a worker
+# that wrote the store reads it back from memory, not disk, until another process replaces the file.
+_last: tuple[tuple, pa.Table] | None = None
+
+
+def _file_key(path: Path) -> tuple:
+    status = path.stat()
+    return (str(path), status.st_ino, status.st_size, status.st_mtime_ns)
 
 
 def _read(path: Path) -> pa.Table:
+    global _last
+    key = _file_key(path)
+    if _last is not None and _last[0] == key:
+        return _last[1]
     table = feather.read_table(path)
     if table.schema != STORE_SCHEMA:
         # Written by another version of MAST: redo every record rather than trust it.
         return STORE_SCHEMA.empty_table()
+    _last = (key, table)
     return table
 
 
@@ -171,6 +211,8 @@ def _replace(table: pa.Table, path: Path) -> None:
     partial = path.with_suffix(f".{time.monotonic_ns()}.tmp")
     feather.write_feather(table, partial, compression="lz4")
     partial.replace(path)
+    global _last
+    _last = (_file_key(path), table)
     # Stores of earlier versions of standardisation are never read again.
     for old in path.parent.glob("records-v*.*"):
         if old != path and not old.name.endswith(".tmp"):

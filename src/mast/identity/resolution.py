@@ -22,14 +22,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from mast.feeds.bulk import insert_rows, update_rows
-from mast.identity import model_files
-from mast.identity.matching.clustering import cluster
+from mast.identity import model_files, warm_linker
+from mast.identity.matching.bulk_clustering import cluster_in_bulk
 from mast.identity.matching.linkage import Linker, ScoredPair
 from mast.identity.matching.paused_gc import paused_gc
 from mast.identity.matching.possible import told_apart_in
 from mast.identity.matching.triage import triage
 from mast.identity.models import IdentityEvent, MatchCandidate, MatchDecision, Person, PersonLink
-from mast.identity.record_store import standardised_records
+from mast.identity.record_store import refreshed_records, standardised_records
 from mast.identity.related import related_records
 from mast.identity.search import index as search_index
 
@@ -65,6 +65,8 @@ def resolve_all(*, retrain: bool = False, progress: Progress | None = None) -> R
 
 def _resolve_all(retrain: bool, progress: Progress | None) -> ResolutionSummary:
     progress = progress or (lambda message: None)
+    # The full run builds its own linker over every record: the warm one's memory is better given to it.
+    warm_linker.forget()
     started = time.perf_counter()
     table = standardised_records()
     seconds = {"standardise": time.perf_counter() - started}
@@ -93,21 +95,24 @@ def _resolve_records(record_ids: list[int], progress: Progress | None) -> Resolu
     if not record_ids:
         return ResolutionSummary()
     started = time.perf_counter()
-    table = standardised_records(changed=record_ids)
+    refreshed = refreshed_records(changed=record_ids)
+    table = refreshed.table
     seconds = {"standardise": time.perf_counter() - started}
-    present = set(table.column("unique_id").to_pylist())
+    # Which of them are still active: the fresh rows say, without a pass over a million ids.
+    present = set((table if refreshed.fresh is None else refreshed.fresh).column("unique_id").to_pylist())
     new_ids = [str(i) for i in record_ids if str(i) in present]
     if not new_ids:
         return ResolutionSummary(seconds=seconds)
-    linker = Linker(table, models_dir=model_files.models_dir(), progress=progress)
-    try:
+    # The process's warm linker, changed by this delta, or built afresh when it cannot be trusted
+    # (identity/warm_linker.py): the same pairs either way, without paying a cold start for every push.
+    with warm_linker.linker_for(refreshed, progress) as linker:
         pairs = linker.predict_between(new_ids)
         scope = _scope([int(i) for i in new_ids], pairs)
         pairs = linker.predict_within([str(i) for i in scope])
         summary = _apply(sorted(scope), pairs, linker, progress)
-        summary.seconds.update(search_index.index_records(record_ids, table=table).seconds)
-    finally:
-        linker.close()
+    # The fresh rows are these records' standardised rows: no need to pick them out of every record.
+    indexed = table if refreshed.fresh is None else refreshed.fresh
+    summary.seconds.update(search_index.index_records(record_ids, table=indexed).seconds)
     summary.seconds = {**seconds, **linker.timings.seconds, **summary.seconds}
     return summary
 
@@ -155,7 +160,8 @@ def _apply(ids: list[int], pairs: list[ScoredPair], linker: Linker, progress: Pr
     facts = linker.record_facts(ids)
     born = {record: dob for record, (dob, _number, _source) in facts.items() if dob}
     numbers = {record: number for record, (_dob, number, _source) in facts.items() if number}
-    clustering = cluster(ids, links, cannot, must, prefer=together_now, born=born, numbers=numbers)
+    # The same people as clustering.cluster, in bulk: only components where a rule bites go link by link.
+    clustering = cluster_in_bulk(ids, links, cannot, must, prefer=together_now, born=born, numbers=numbers)
     sorted_pairs.after_clustering(clustering, _told_apart(clustering, sorted_pairs, facts, decisions))
     review = sorted_pairs.review
 

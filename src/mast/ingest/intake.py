@@ -16,8 +16,13 @@ from mast.feeds import undo
 from mast.feeds.mapping import Mapping
 from mast.feeds.models import Load, Source
 from mast.feeds.services import Confirmation, Progress, note_stage, queue_load, run_load
+from mast.governance.standing import standing
 from mast.identity.record_store import writes_on_commit
 from mast.identity.resolution import ResolutionSummary, resolve_records
+
+
+class OutsideAgreement(Exception):
+    """The sharing agreement does not let this source's agency send data today (governance/standing.py)."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,9 @@ def ingest_file(
     progress: Progress | None = None,
     confirmed: Confirmation | None = None,
 ) -> IngestResult:
+    said = standing(source.agency, sending=True)
+    if not said.allowed:
+        raise OutsideAgreement(said.why)
     load = queue_load(source, path, user=user, file_name=file_name)
     return ingest_queued(load, path, progress=progress, confirmed=confirmed)
 

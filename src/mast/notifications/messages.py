@@ -58,6 +58,13 @@ KINDS: dict[str, tuple[str, str]] = {
         "Your MAST administrator sent you a link to choose a new password. It works once, for a limited "
         "time. You will still need your authenticator app to sign in.",
     ),
+    "password_reset": (
+        "MAST: reset your password",
+        "Someone asked to reset the password of your MAST account. If it was you, use the link to choose a "
+        "new one (it works once, for a limited time); you will still need your authenticator app, security "
+        "key or a recovery code to sign in. If it was not you, ignore this email: your password has not "
+        "changed.",
+    ),
     "factors_reset": (
         "MAST: your second factor was reset",
         "Your MAST administrator removed your authenticator app and recovery codes, as you asked. Use the "
@@ -68,6 +75,21 @@ KINDS: dict[str, tuple[str, str]] = {
         "MAST: an oversight alert for your agency",
         "MAST's oversight rules have raised an alert about how someone in your agency, or someone looking at "
         "your agency's records, is using MAST. It needs an IG officer to look and close it with an outcome.",
+    ),
+    "agreement_approval": (
+        "MAST: a data-sharing agreement version is waiting for your approval",
+        "A new version of the partnership's data-sharing agreement has been sent to you, as your agency's "
+        "nominated approver. Read it, then approve it or reject it with a note.",
+    ),
+    "agreement_rejected": (
+        "MAST: a partner rejected the data-sharing agreement version you drafted",
+        "A partner's approver rejected the version of the data-sharing agreement you sent for approval. "
+        "Their note says why; the version is a draft again for you to change and send.",
+    ),
+    "agreement_review_overdue": (
+        "MAST: the data-sharing agreement is past its review date",
+        "The data-sharing agreement in force is past the review date the partners agreed. It still applies, "
+        "but the partners should review it and approve a new version. You will be reminded every week.",
     ),
     "feed_late": (
         "MAST: a partner's feed is late",

@@ -43,6 +43,7 @@ _PLAIN = (
     ("address", "one keyed", "postcode one character different"),
     ("address", "same postcode", "same postcode"),
     ("names", "other way round", "first name and surname the other way round"),
+    ("names", "another family name", "recorded under another surname (she may have married)"),
     ("reference", "", "the partner reference searched for"),
 )
 

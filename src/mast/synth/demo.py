@@ -298,7 +298,42 @@ def ensure_demo_users(password: str) -> list[User]:
             for source in Source.objects.filter(agency=agency):
                 source.owners.add(user)
         users.append(user)
-    return users
+    return users + ensure_demo_approvers(password)
+
+
+def ensure_demo_approvers(password: str) -> list[User]:
+    """Each partner's data protection officer, an IG officer of that agency (usernames like `dpo.police`),
+    named as its approver in the demo agreement; the partnership's own approver is `ig.officer`. A version an
+    IG officer has drafted keeps whoever they named."""
+    agreement = SharingAgreement.objects.filter(reference="NSP-ISA-001", version="1.0").first()
+    if agreement is None:
+        return []
+    approvers = []
+    for entry in agreement.partners.select_related("agency"):
+        agency = entry.agency
+        if agency.code == HOST_AGENCY:
+            approver = User.objects.get(username="ig.officer")
+        else:
+            username = "dpo." + agency.code.removeprefix("northshire-")
+            approver, _ = User.objects.update_or_create(
+                username=username,
+                defaults={
+                    "first_name": "Dana",
+                    "last_name": f"Protection ({agency.name.removeprefix('Northshire ')})",
+                    "email": f"{username}@{agency.code}.example",
+                    "agency": agency,
+                    "role": Role.IG_OFFICER,
+                    "job_title": "Data protection officer",
+                    "is_active": True,
+                },
+            )
+            approver.set_password(password)
+            approver.save(update_fields=["password"])
+            approvers.append(approver)
+        if entry.approver_id is None:
+            entry.approver = approver
+            entry.save(update_fields=["approver"])
+    return approvers
 
 
 @transaction.atomic

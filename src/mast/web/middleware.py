@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from mast.gate.gate import NotFound, PurposeRequired, Throttled
+from mast.gate.gate import NotFound, OutsideAgreement, PurposeRequired, Throttled
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
@@ -96,3 +96,21 @@ class FriendlyErrorsMiddleware:
         friendly = render(request, "405.html", status=405)
         friendly["Allow"] = response.get("Allow", "")
         return friendly
+
+
+class OutsideAgreementMiddleware:
+    """Searching or sending that the sharing agreement does not allow today gets a page that says why and whom
+    to contact (403), not the bare "not allowed" of a role refusal."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OutsideAgreement):
+            return None
+        from django.shortcuts import render
+
+        return render(request, "web/governance/outside.html", {"standing": exception.standing}, status=403)

@@ -30,6 +30,8 @@ SECOND_FACTOR_PAGES = frozenset(
     {
         "web:second-factor",
         "web:second-factor-setup",
+        "web:security-key-sign-in",
+        "web:security-key-add",
         "web:recovery-codes",
         "web:sign-out",
         "web:sign-in",
@@ -37,6 +39,8 @@ SECOND_FACTOR_PAGES = frozenset(
         "web:cookies",
         "web:accessibility",
         "web:set-password",
+        "web:password-reset",
+        "web:password-reset-sent",
         "web:health",
     }
 )

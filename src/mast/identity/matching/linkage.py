@@ -25,6 +25,7 @@ import pyarrow as pa
 
 from mast.identity.matching import fellegi_sunter as fs_model
 from mast.identity.matching import possible
+from mast.identity.matching.engine_settings import duckdb_config
 from mast.identity.matching.standardise import model_columns
 
 # Above LINK_AT a pair is linked; from REVIEW_FROM up to LINK_AT it goes to a person to decide. Chosen on two
@@ -184,7 +185,8 @@ class Linker:
 
         self.progress = progress or (lambda message: None)
         self.timings = Timings()
-        self.connection = duckdb.connect()
+        # Memory, threads and spill folder as configured (engine_settings): a full run spills, not fails.
+        self.connection = duckdb.connect(config=duckdb_config())
         self.connection.register("records_arrow", table)
         self.connection.execute("CREATE TABLE records AS SELECT * FROM records_arrow")
         self.connection.unregister("records_arrow")

@@ -22,7 +22,8 @@ from pathlib import Path
 from mast.canonical import FIELD_NAMES, REQUIRED_FIELDS
 from mast.feeds import safe_csv
 from mast.feeds.validation import normalise_nhs_number, normalise_postcode
-from mast.identity.matching.clustering import Clustering, cluster
+from mast.identity.matching.bulk_clustering import cluster_in_bulk
+from mast.identity.matching.clustering import Clustering
 from mast.identity.matching.linkage import Linker, ScoredPair, model_row, to_table
 from mast.identity.matching.possible import told_apart_in
 from mast.identity.matching.triage import triage
@@ -332,7 +333,7 @@ def link_records(
         for key, record in records.items()
     }
     numbers = {key: number for key, (number, _source) in facts.items() if number}
-    clustering = cluster(records, sorted_pairs.links, sorted_pairs.cannot, born=born, numbers=numbers)
+    clustering = cluster_in_bulk(records, sorted_pairs.links, sorted_pairs.cannot, born=born, numbers=numbers)
     sorted_pairs.after_clustering(clustering, told_apart_in(clustering, facts, related=relationships))
     seconds["cluster"] = time.perf_counter() - started
     return Linked(

@@ -26,8 +26,6 @@ written by `search_index`, which identity resolution calls whenever it matches r
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -42,15 +40,11 @@ from mast.identity.matching.names import normalise_name
 from mast.identity.matching.postcodes import normalise_postcode
 from mast.identity.models import Address, InvolvementAddress, Person
 from mast.identity.record_store import FIELDS
-from mast.identity.search.candidates import (
-    MAX_COUNTED,
-    candidates,
-    one_slip_away,
-    postcodes_one_slip_away,
-)
+from mast.identity.search.candidates import MAX_COUNTED, candidates
 from mast.identity.search.index import CHUNK, standardised_row
 from mast.identity.search.query import MAX_LENGTH, BirthDate, SearchQuery, parse_birth_date
 from mast.identity.search.scoring import scorer
+from mast.identity.search.slips import one_slip, postcodes_one_slip_away, typed_digits
 
 # The query (`SearchQuery`, and reading a date of birth) is in `search_query`; named here for callers.
 __all__ = [
@@ -97,6 +91,8 @@ class AddressMatch:
 # birth with another family name (she may have married) is listed; "Smith" and a postcode does not list
 # every Smith elsewhere, nor a name with a different date of birth. Stated on the results page.
 THRESHOLD = 0.4
+# Said of a woman listed though her records give another family name (`Scorer.another_family_name`).
+ANOTHER_FAMILY_NAME = "Recorded under another family name: she may have married"
 # People listed at most: beyond this a ranking says little, and the page asks for one more detail instead.
 MAX_LISTED = 200
 # Records scored per search at most, those found by most look-ups first (`Found.ranked`).
@@ -229,8 +225,8 @@ def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], fo
     postcode = query.normalised_postcode
     neighbours = postcodes_one_slip_away(postcode) if " " in postcode else set()
     near = {row["unique_id"] for row in rows if row["postcode"] in neighbours}
-    typed = re.sub(r"\D", "", query.date_of_birth)
-    slipped_dates = {row["unique_id"] for row in rows if typed and _date_one_slip(typed, row.get("dob"))}
+    typed = typed_digits(query.date_of_birth)
+    slipped_dates = {row["unique_id"] for row in rows if typed and one_slip(typed, row.get("dob"))}
     as_typed = model.score(query_row, rows)
     readings = [(as_typed, ())]
     if swapped_row is not None:
@@ -252,6 +248,9 @@ def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], fo
                 levels = model.postcode_slip(levels)
             if unique_id in slipped_dates:
                 levels = model.date_slip(levels)
+            married = model.another_family_name(levels)
+            if married is not None:
+                levels, note = married, (*note, ANOTHER_FAMILY_NAME)
             reasons = [*note, *model.reasons(levels)]
             by_reference = record in found.by_reference
             if by_reference:
@@ -261,28 +260,12 @@ def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], fo
                 continue  # nothing agreed, or too little: found by a neighbouring key, not a match
             probability = 1.0 if by_reference else model.probability(levels)
             evidence = model.counted(levels)
-            if note:
-                evidence.append(("names", note[0], 0.0))
+            evidence += [("names", words, 0.0) for words in note]
             if by_reference:
                 evidence.insert(0, ("reference", "the reference searched for", 100.0))
             if record not in weighed or (exact, probability) > weighed[record][:2]:
                 weighed[record] = (exact, probability, reasons, evidence)
     return weighed
-
-
-def _date_one_slip(typed: str, iso: str | None) -> bool:
-    """Whether the digits typed for a date of birth are one keying slip from a recorded date's (ISO, as
-    standardised), written day first with or without leading zeros, or year first."""
-    try:
-        recorded = dt.date.fromisoformat(iso or "")
-    except ValueError:
-        return False
-    forms = {
-        f"{recorded:%d%m%Y}",
-        f"{recorded.day}{recorded.month}{recorded.year}",
-        f"{recorded:%Y%m%d}",
-    }
-    return typed not in forms and any(typed in one_slip_away(form, "0123456789") for form in forms)
 
 
 # -- addresses -----------------------------------------------------------------------------------------------

@@ -105,6 +105,14 @@ class Scorer:
             None,
         )
 
+        names = {c.name: c for c in self.comparisons}
+        given, family = names.get("given_name"), names.get("family_name")
+        # The given name's strongest level ("Same given name"); the family name's "a woman's" level.
+        self._same_given = max(given.levels.values(), key=lambda lv: lv.gamma) if given else None
+        self._womans_family = next(
+            (lv for lv in (family.levels.values() if family else ()) if "a woman's" in lv.label), None
+        )
+
     def _connection(self) -> duckdb.DuckDBPyConnection:
         con = getattr(self._local, "connection", None)
         if con is None:
@@ -166,6 +174,30 @@ class Scorer:
         for a date as typed one digit dropped, added, changed or swapped from the record's: the model
         compares whole dates, so '2/03/1987' for 27/03/1987 would otherwise be a different date."""
         return self._raise(levels, "date_of_birth", self._date_slip)
+
+    def another_family_name(self, levels: Sequence[_Level]) -> list[_Level] | None:
+        """The levels with a woman's different family name counting for nothing, when her given name is the
+        same as typed and her date of birth agrees (the same, or one slip out); None otherwise.
+
+        The model weighs a woman's different family name at about four bits against: she may have married,
+        but most women with another family name are other women. Beside the same given name and the same
+        date that still lists her; beside a date keyed one digit out it does not, and "not known" would be
+        said of a woman known under her married name. A given name and a date of birth one slip out are
+        rare enough together to list (a handful of people at a million records, below the name matches).
+        Not a link: search only."""
+        if self._same_given is None or self._womans_family is None:
+            return None
+        by_name = {c.name: level for c, level in zip(self.comparisons, levels, strict=True)}
+        if (
+            by_name.get("given_name") != self._same_given
+            or by_name.get("family_name") != self._womans_family
+            or by_name.get("date_of_birth", _NULL).weight <= 0
+        ):
+            return None
+        return [
+            _NULL if comparison.name == "family_name" else level
+            for comparison, level in zip(self.comparisons, levels, strict=True)
+        ]
 
     def _raise(self, levels: Sequence[_Level], name: str, to: _Level | None) -> list[_Level]:
         if to is None:

@@ -2,6 +2,8 @@
 by mast.administration.user_details, shared with the CSV import and `mast create_administrator`, shown here
 on the GOV.UK base). Ids are the field names (auto_id="%s")."""
 
+import re
+
 from django import forms
 
 from mast.access.models import Agency, AgencyKind, Team, User
@@ -105,3 +107,51 @@ class OwnersForm(GovukForm):
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owners"].queryset = candidates
+
+
+_LOOPBACK = ("http://127.0.0.1", "http://localhost", "http://[::1]")
+
+
+class SingleSignOnForm(GovukForm):
+    issuer = forms.URLField(
+        label="Issuer",
+        max_length=200,
+        assume_scheme="https",
+        error_messages={"required": "Enter the issuer", "invalid": "Enter the issuer as a web address"},
+    )
+    client_id = forms.CharField(
+        label="Client ID", max_length=200, error_messages={"required": "Enter the client ID"}
+    )
+    secret_variable = forms.RegexField(
+        label="Environment variable with the client secret",
+        regex=r"^[A-Z][A-Z0-9_]{2,99}$",
+        error_messages={
+            "required": "Enter the name of the environment variable",
+            "invalid": "Use capital letters, numbers and underscores, like MAST_SSO_SECRET_POLICE",
+        },
+    )
+    email_domains = forms.CharField(
+        label="Allowed email domains",
+        max_length=500,
+        error_messages={"required": "Enter at least one email domain"},
+    )
+    enabled = forms.TypedChoiceField(
+        label="Can the agency's users sign in with it?",
+        choices=[("yes", "Yes"), ("no", "No, not yet")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+
+    def clean_issuer(self):
+        issuer = self.cleaned_data["issuer"].rstrip("/")
+        if not issuer.startswith("https://") and not issuer.startswith(_LOOPBACK):
+            raise forms.ValidationError("The issuer must start with https://")
+        return issuer
+
+    def clean_email_domains(self):
+        domains = [d.strip().lower().lstrip("@") for d in self.cleaned_data["email_domains"].split(",")]
+        domains = [d for d in domains if d]
+        bad = [d for d in domains if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", d)]
+        if bad or not domains:
+            raise forms.ValidationError(f"“{(bad or [''])[0]}” is not an email domain, like police.example")
+        return ", ".join(domains)

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from mast.web.forms.base import FieldError
+from mast.web.forms.base import FieldError, GovukForm
 
 
 class SignInForm(AuthenticationForm):
@@ -51,3 +51,14 @@ class SecondFactorForm(forms.Form):
 
     def error_summary(self) -> list[FieldError]:
         return [FieldError("code", self.errors["code"][0])] if "code" in self.errors else []
+
+
+class PasswordResetForm(GovukForm):
+    email = forms.EmailField(
+        label="Your work email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter your work email address",
+            "invalid": "Enter an email address in the right format, like name@police.example",
+        },
+    )

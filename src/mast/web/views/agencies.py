@@ -6,12 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from mast.access import sessions
 from mast.access.models import Agency, Team
-from mast.administration import agencies, feed_owners
+from mast.administration import agencies, feed_owners, single_sign_on
 from mast.administration.actor import Actor, RefusedChange
 from mast.feeds.models import Source
 from mast.gate.policy import Action
-from mast.web.forms.administration import AgencyForm, OwnersForm, TeamForm
+from mast.web.forms.administration import AgencyForm, OwnersForm, SingleSignOnForm, TeamForm
 from mast.web.permissions import requires
 
 
@@ -49,8 +50,47 @@ def agency(request: HttpRequest, pk: int) -> HttpResponse:
         "teams": agency.teams.select_related("manager"),
         "sources": agency.sources.order_by("name"),
         "active_users": agency.users.filter(is_active=True).count(),
+        "single_sign_on": single_sign_on.of(agency),
     }
     return render(request, "web/administration/agency.html", context)
+
+
+@requires(Action.MANAGE_AGENCIES)
+def agency_switch_off(request: HttpRequest, pk: int) -> HttpResponse:
+    """Before an agency is switched off: how many people it stops and how many sessions it ends, now."""
+    agency = get_object_or_404(Agency, pk=pk)
+    if not agency.is_active:
+        return redirect("web:admin-agency", pk=agency.pk)
+    users = agency.users.filter(is_active=True)
+    context = {
+        "agency": agency,
+        "active_users": users.count(),
+        "live_sessions": sessions.live_for(users),
+        "own_agency": request.user.agency_id == agency.pk,
+    }
+    return render(request, "web/administration/agency_switch_off.html", context)
+
+
+@requires(Action.MANAGE_AGENCIES)
+def single_sign_on_form(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = get_object_or_404(Agency, pk=pk)
+    sso = single_sign_on.of(agency)
+    initial = {f: getattr(sso, f) for f in single_sign_on.FIELDS} if sso else {"enabled": True}
+    initial["enabled"] = "yes" if initial["enabled"] else "no"
+    form = SingleSignOnForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        single_sign_on.save(Actor.of(request), agency, form.cleaned_data)
+        messages.success(request, f"Single sign-on for {agency.name} saved.")
+        return redirect("web:admin-agency", pk=agency.pk)
+    # Whether this server has the saved variable (never its value): shown for what is saved, not for what
+    # was just typed into a form with errors.
+    context = {
+        "form": form,
+        "agency": agency,
+        "saved": sso,
+        "secret_is_set": single_sign_on.secret_is_set(sso),
+    }
+    return render(request, "web/administration/single_sign_on_form.html", context)
 
 
 @requires(Action.MANAGE_AGENCIES)

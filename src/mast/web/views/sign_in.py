@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
-from mast.access import factors, sessions
+from mast.access import factors, security_keys, sessions, single_sign_on
 from mast.administration import accounts, links
 from mast.web.forms.sign_in import SecondFactorForm, SignInForm
 from mast.web.permissions import public, signed_in
@@ -38,6 +38,10 @@ class SignInView(LoginView):
     template_name = "web/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # Agencies whose people may use their work account instead of a MAST password.
+        return {**super().get_context_data(**kwargs), "single_sign_on": single_sign_on.available()}
 
     def form_valid(self, form):
         super().form_valid(form)
@@ -80,7 +84,10 @@ def second_factor(request: HttpRequest) -> HttpResponse:
                 )
             return redirect(_next(request))
         form.refuse(throttled=factors.throttled(user))
-    return render(request, "web/sign_in_code.html", {"form": form, "next": _next(request)})
+    context = {"form": form, "next": _next(request), "has_app": factors.totp_device(user) is not None}
+    if security_keys.keys_of(user).exists():
+        context["key_options"] = security_keys.authentication_options(request, user)
+    return render(request, "web/sign_in_code.html", context)
 
 
 @signed_in
@@ -117,6 +124,7 @@ def account(request: HttpRequest) -> HttpResponse:
     context = {
         "recovery_codes_left": factors.recovery_codes_left(request.user),
         "device": factors.totp_device(request.user),
+        "keys": security_keys.keys_of(request.user),
     }
     return render(request, "web/account.html", context)
 

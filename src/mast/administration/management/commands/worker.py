@@ -9,7 +9,8 @@ from mast.administration import schedule
 class Command(BaseCommand):
     help = (
         "Run the background worker. It first queues the repeating jobs (chasing, heartbeat, late feeds, "
-        "nightly purge) unless --no-schedule, for installations that run those from cron instead."
+        "nightly purge, the board's monthly report) unless --no-schedule, for installations that run "
+        "those from cron instead."
     )
 
     def add_arguments(self, parser):

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from mast.feeds import registry
 from mast.feeds.models import Load
 from mast.feeds.services import Confirmation
-from mast.ingest.intake import ingest_file
+from mast.ingest.intake import OutsideAgreement, ingest_file
 
 
 class Command(BaseCommand):
@@ -40,7 +40,10 @@ class Command(BaseCommand):
         confirmed = (
             Confirmation(how="command line (mast load --confirm-removals)") if confirm_removals else None
         )
-        result = ingest_file(source_obj, file, progress=progress, confirmed=confirmed)
+        try:
+            result = ingest_file(source_obj, file, progress=progress, confirmed=confirmed)
+        except OutsideAgreement as refused:
+            raise CommandError(f"Not loaded: {refused}") from None
         load = result.load
         self.stderr.write("")
         self.stdout.write(summary(load))

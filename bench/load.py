@@ -1,0 +1,217 @@
+"""The load test: MAST as production runs it (`mast serve`, gunicorn with production settings, on PostgreSQL)
+under locust's virtual practitioners at a steady rate — signing in (password and code), searching, opening
+person pages and reading the request inbox — all on loopback, for a bounded time.
+
+Target (issue 16): 50 requests a second for 5 minutes with 0 errors, and person-page p95 ≤ 300 ms on this
+2-core machine, with a region of a million partner records. Printed: per kind of request, its count,
+failures, p50/p95/p99; then the rate achieved and the machine's load before and after.
+
+The region is, by default, the linkage bench's resolved million-record region (var/bench/region-1420000,
+made by `python -m bench linkage` if missing), copied into a throwaway PostgreSQL cluster as the practice
+bench does. BENCH_LOAD_DEMO_PEOPLE=N instead builds a small region with `mast demo --people N` (minutes, not
+hours: for a machine that is busy or for trying the test itself; the figures then say so).
+BENCH_LOAD_RATE (requests a second, 50), BENCH_LOAD_SECONDS (300), BENCH_LOAD_USERS (30 virtual users).
+
+The per-person search and view limits (MAST_SEARCHES_PER_MINUTE and the rest) are raised for the server under
+test: they exist to stop one person trawling, and 30 virtual users sharing 400 accounts would trip them by
+design, which is not what this measures.
+"""
+
+import csv
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from bench import linkage
+from bench.practice import TunedCluster, child
+
+ROOT = Path(__file__).resolve().parent.parent
+PERSON_PAGE_P95_MS = 300
+# Requests each task makes, on average, for the task mix in bench/load_locustfile.py (search 3: page and
+# results; person page 4; inbox 2; a new sign-in 1: page, password, code).
+REQUESTS_PER_TASK = (3 * 2 + 4 * 1 + 2 * 1 + 1 * 3) / 10
+UNLIMITED = "1000000"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _server_env(database_url: str, var_dir: Path, base: str) -> dict:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "MAST_ENVIRONMENT": "production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": database_url,
+        "BEHIND_TLS_PROXY": "1",
+        "MAST_TRUSTED_PROXIES": "127.0.0.1/32",
+        "CSRF_TRUSTED_ORIGINS": base,
+        "MAST_BASE_URL": base,
+        "MAST_VAR_DIR": str(var_dir),
+        "MAST_HEALTH_NEEDS_WORKER": "0",
+        "MAST_EMAIL_BACKEND": "console",
+        "LOG_LEVEL": "WARNING",
+    }
+    for limit in ("SEARCHES_PER_MINUTE", "SEARCHES_PER_HOUR", "VIEWS_PER_MINUTE", "VIEWS_PER_HOUR"):
+        env[f"MAST_{limit}"] = UNLIMITED
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+def _mast(env: dict, *args: str, timeout: int = 7200) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "mast.cli", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if done.returncode:
+        print(done.stderr[-3000:])
+        raise SystemExit(f"load benchmark: `mast {' '.join(args)}` failed")
+    return done.stdout
+
+
+def _region(env: dict, var_dir: Path, judge) -> str:
+    """Fill the database; a description of the region for the report."""
+    demo_people = os.environ.get("BENCH_LOAD_DEMO_PEOPLE")
+    if demo_people:
+        _mast(env, "migrate", "--no-input", "-v0")
+        _mast(env, "demo", "--people", demo_people)
+        return f"a small demo region (`mast demo --people {demo_people}`)"
+    people = int(os.environ.get("BENCH_LOAD_PEOPLE", "1420000"))
+    out = linkage.region(people)
+    resolved = linkage.resolved_dir(out)
+    if not (resolved / "DONE").exists():
+        print(f"no resolved database in {resolved}: running the linkage bench to make one", flush=True)
+        linkage.run(judge)
+    database = var_dir.parent / "mast.sqlite3"
+    shutil.copyfile(resolved / "mast.sqlite3", database)
+    shutil.copytree(resolved / "var" / "identity", var_dir / "identity")
+    copied = child("to-postgres", str(database), database_url=env["DATABASE_URL"], var_dir=var_dir)
+    database.unlink()
+    print(
+        f"load preparation: {copied['rows']:,} rows copied into PostgreSQL in {copied['seconds']:.0f} s",
+        flush=True,
+    )
+    return f"the resolved region of {people:,} people"
+
+
+def _wait_for(url: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"mast serve stopped: {server.stdout.read()[-3000:]}")
+        try:
+            request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})  # noqa: S310
+            with urllib.request.urlopen(request, timeout=5):  # noqa: S310 (loopback)
+                return
+        except OSError:
+            time.sleep(1)
+    raise SystemExit("mast serve did not answer /health/ within 2 minutes")
+
+
+def _locust(base: str, plan: Path, prefix: Path, rate: float, seconds: int, users: int) -> None:
+    env = {
+        **os.environ,
+        "MAST_LOAD_PLAN": str(plan),
+        "MAST_LOAD_TASKS_PER_USER": f"{rate / users / REQUESTS_PER_TASK:.4f}",
+        "PYTHONPATH": str(ROOT / "src"),
+    }
+    command = [
+        sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "load_locustfile.py"), "--headless",
+        "--users", str(users), "--spawn-rate", str(max(1, users // 10)), "--run-time", f"{seconds}s",
+        "--host", base, "--csv", str(prefix), "--only-summary", "--stop-timeout", "30",
+        "--loglevel", "WARNING",
+    ]  # fmt: skip
+    subprocess.run(command, env=env, cwd=ROOT, check=False, timeout=seconds + 600)
+
+
+def _read_stats(prefix: Path) -> list[dict]:
+    with open(f"{prefix}_stats.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def report(judge, rows: list[dict], region: str, records: int, seconds: int, load: tuple) -> None:
+    print(f"load test: {region}, {records:,} partner records; gunicorn + PostgreSQL, {seconds} s", flush=True)
+    print(f"  {'request':<22} {'count':>7} {'errors':>6} {'p50':>7} {'p95':>7} {'p99':>7}")
+    total = None
+    for row in rows:
+        if row["Name"] == "Aggregated":
+            total = row
+            continue
+        print(
+            f"  {row['Name']:<22} {int(row['Request Count']):>7,} {int(row['Failure Count']):>6} "
+            f"{row['50%']:>5}ms {row['95%']:>5}ms {row['99%']:>5}ms",
+            flush=True,
+        )
+    rate = int(total["Request Count"]) / seconds
+    print(
+        f"  {'all':<22} {int(total['Request Count']):>7,} {int(total['Failure Count']):>6} "
+        f"{total['50%']:>5}ms {total['95%']:>5}ms {total['99%']:>5}ms — {rate:.1f} requests a second; "
+        f"machine load {load[0]:.1f} before, {load[1]:.1f} after ({os.cpu_count()} cores)",
+        flush=True,
+    )
+    person = next((r for r in rows if r["Name"] == "person page"), None)
+    judge.holds("load: no errors", int(total["Failure Count"]) == 0)
+    judge.at_least("load: requests a second", rate, 0.95 * float(os.environ.get("BENCH_LOAD_RATE", "50")))
+    judge.at_most(
+        "load: person page p95", float(person["95%"]) if person else float("inf"), PERSON_PAGE_P95_MS, "ms"
+    )
+
+
+def run(judge) -> None:
+    rate = float(os.environ.get("BENCH_LOAD_RATE", "50"))
+    seconds = int(os.environ.get("BENCH_LOAD_SECONDS", "300"))
+    users = int(os.environ.get("BENCH_LOAD_USERS", "30"))
+    with tempfile.TemporaryDirectory(prefix="mast-bench-load-") as tmp:
+        work = Path(tmp)
+        var_dir = work / "var"
+        var_dir.mkdir()
+        cluster = TunedCluster().start()
+        server = None
+        try:
+            port = _free_port()
+            base = f"http://127.0.0.1:{port}"
+            env = _server_env(f"postgres://{cluster.user}@127.0.0.1:{cluster.port}/postgres", var_dir, base)
+            region = _region(env, var_dir, judge)
+            _mast(env, "migrate", "--no-input", "-v0")
+            _mast(env, "collectstatic", "--no-input", "-v0")
+            plan = work / "plan.json"
+            done = subprocess.run(
+                [sys.executable, "-m", "bench.load_child", "setup", str(plan), "400", "300"],
+                env={**env, "DJANGO_SETTINGS_MODULE": "mast.config.settings"}, cwd=ROOT, capture_output=True,
+                text=True, check=False,
+            )  # fmt: skip
+            if done.returncode:
+                print(done.stderr[-3000:])
+                raise SystemExit("load benchmark: setting up the accounts failed")
+            records = json.loads(done.stdout.strip().splitlines()[-1])["records"]
+            server = subprocess.Popen(
+                [sys.executable, "-m", "mast.cli", "serve", "--bind", f"127.0.0.1:{port}"],
+                env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            )  # fmt: skip
+            _wait_for(f"{base}/health/", server)
+            before = os.getloadavg()[0]
+            _locust(base, plan, work / "locust", rate, seconds, users)
+            report(
+                judge, _read_stats(work / "locust"), region, records, seconds, (before, os.getloadavg()[0])
+            )
+        finally:
+            if server is not None:
+                server.terminate()
+                server.wait(timeout=60)
+            cluster.stop()

@@ -1,0 +1,136 @@
+"""A linker kept warm between incremental runs, so that a push of one record pays for one record.
+
+Building a `Linker` costs the same whatever the delta: copying every standardised record into DuckDB,
+marking the given names several records share as known, reading the model, setting up Splink and counting
+name frequencies over every record. At a county's size that is seconds, while scoring one new record against
+the rest is a few hundredths. So a long-lived process (the web server answering pushes, the background
+worker loading files) keeps one linker and changes it by the delta instead of building it again:
+
+- the records a load redid or dropped are deleted from the DuckDB table and the redone ones inserted;
+- given names whose count the delta changed are marked known (or not) again, from each record's own
+  standardised flag and the new count, exactly as `Linker` marks them over every record;
+- name frequencies are kept as counts per name, changed by the delta, and Splink's term-frequency tables
+  (count ÷ non-empty values, Splink's own formula) are rebuilt from the counts — a table of names, not of
+  records.
+
+The result is the linker a cold run would build over the same records (tests/identity/matching/test_warm.py
+compares every scored pair, frequency and flag). Whether the linker may be reused — the same model, the
+store it mirrors unchanged by anyone else — is the caller's to decide (identity/warm_linker.py; ADR 0021).
+"""
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyarrow as pa
+
+from mast.identity.matching.linkage import REAL_NAME_COUNT, Linker, Progress
+
+# The columns Splink weighs by how common their value is; `Linker` computes their tables at start.
+TF_COLUMNS = ("given_name", "family_name")
+
+
+class WarmLinker(Linker):
+    """A `Linker` that can be brought up to date with a delta of standardised records."""
+
+    def __init__(self, table: pa.Table, *, models_dir: Path, progress: Progress | None = None):
+        super().__init__(table, models_dir=models_dir, progress=progress)
+        self.generation = 0
+        # Each record's given_name_known as standardising set it, before names shared by several records
+        # were marked: what a name's flag falls back to when the delta leaves it with fewer records.
+        self.connection.register("mast_known_arrow", table.select(["unique_id", "given_name_known"]))
+        self.connection.execute(
+            "CREATE TABLE mast_known AS SELECT unique_id, given_name_known AS known FROM mast_known_arrow"
+        )
+        self.connection.unregister("mast_known_arrow")
+        for column in TF_COLUMNS:
+            # Column names are this module's own constants, never input.
+            self.connection.execute(
+                f"CREATE TABLE mast_counts_{column} AS SELECT {column} AS term, count(*) AS n "  # noqa: S608
+                f"FROM records WHERE {column} IS NOT NULL GROUP BY {column}"
+            )
+
+    def apply_delta(self, dropped: Iterable[str], fresh: pa.Table) -> None:
+        """Drop these records (those redone, withdrawn or undone) and add the fresh rows (the redone ones,
+        standardised, without the known-name marking: as the record store holds them)."""
+        dropped = sorted({str(i) for i in dropped} | set(fresh.column("unique_id").to_pylist()))
+        self.generation += 1
+        db = self.connection
+        db.register("mast_drop_arrow", pa.table({"unique_id": pa.array(dropped, type=pa.string())}))
+        db.execute("CREATE OR REPLACE TEMP TABLE mast_drop AS SELECT unique_id FROM mast_drop_arrow")
+        db.unregister("mast_drop_arrow")
+        db.register("mast_fresh_arrow", fresh.select(self._columns_of_records()))
+        db.execute("CREATE OR REPLACE TEMP TABLE mast_fresh AS SELECT * FROM mast_fresh_arrow")
+        db.unregister("mast_fresh_arrow")
+        # The names whose counts change: those of the records leaving and of those arriving.
+        db.execute(
+            "CREATE OR REPLACE TEMP TABLE mast_names AS "
+            "SELECT given_name FROM records WHERE unique_id IN (SELECT unique_id FROM mast_drop) "
+            "AND given_name IS NOT NULL "
+            "UNION SELECT given_name FROM mast_fresh WHERE given_name IS NOT NULL"
+        )
+        for column in TF_COLUMNS:
+            self._count(
+                column, "(SELECT * FROM records WHERE unique_id IN (SELECT unique_id FROM mast_drop))", -1
+            )
+        db.execute("DELETE FROM records WHERE unique_id IN (SELECT unique_id FROM mast_drop)")
+        db.execute("DELETE FROM mast_known WHERE unique_id IN (SELECT unique_id FROM mast_drop)")
+        db.execute("INSERT INTO records SELECT * FROM mast_fresh")
+        db.execute("INSERT INTO mast_known SELECT unique_id, given_name_known FROM mast_fresh")
+        for column in TF_COLUMNS:
+            self._count(column, "mast_fresh", 1)
+        self._mark_known_names()
+        self._register_term_frequencies()
+        self.count = db.execute("SELECT count(*) FROM records").fetchall()[0][0]
+        # Splink's own results over the old records (none are kept between calls but the frequencies) and
+        # this class's memo of the columns of its tables are no longer true.
+        self._columns = {}
+
+    def _columns_of_records(self) -> list[str]:
+        return [row[0] for row in self.connection.execute("DESCRIBE records").fetchall()]
+
+    def _count(self, column: str, rows: str, sign: int) -> None:
+        """Add (sign 1) or take away (sign -1) these rows' values of `column` from its counts."""
+        counts = f"mast_counts_{column}"
+        # `column`, `rows` and `counts` are this module's own SQL, never input.
+        self.connection.execute(
+            f"CREATE OR REPLACE TEMP TABLE mast_change AS SELECT {column} AS term, count(*) AS n "  # noqa: S608
+            f"FROM {rows} WHERE {column} IS NOT NULL GROUP BY {column}"
+        )
+        self.connection.execute(
+            f"INSERT INTO {counts} SELECT term, 0 FROM mast_change "  # noqa: S608
+            f"WHERE term NOT IN (SELECT term FROM {counts})"
+        )
+        self.connection.execute(
+            f"UPDATE {counts} SET n = {counts}.n + {sign} * c.n FROM mast_change c "  # noqa: S608
+            f"WHERE {counts}.term = c.term"
+        )
+        self.connection.execute(f"DELETE FROM {counts} WHERE n = 0")  # noqa: S608
+
+    def _mark_known_names(self) -> None:
+        # As `Linker` does over every record, for the names the delta touched only: a name held by
+        # REAL_NAME_COUNT records or more is known; otherwise each record keeps its own standardised flag.
+        self.connection.execute(
+            "UPDATE records SET given_name_known = u.known FROM ("
+            "  SELECT r.unique_id, k.known OR coalesce(c.n >= ?, false) AS known"
+            "  FROM records r JOIN mast_known k ON k.unique_id = r.unique_id"
+            "  LEFT JOIN mast_counts_given_name c ON c.term = r.given_name"
+            "  WHERE r.given_name IN (SELECT given_name FROM mast_names)"
+            ") u WHERE records.unique_id = u.unique_id",
+            [REAL_NAME_COUNT],
+        )
+
+    def _register_term_frequencies(self) -> None:
+        """Splink's term-frequency tables from the counts, registered over the ones it computed at start."""
+        for column in TF_COLUMNS:
+            table = f"mast_tf_{column}_{self.generation}"
+            # Splink's formula (splink/internals/term_frequencies.py): count ÷ count of non-empty values,
+            # as float8, so that every weight is the one a cold run computes.
+            self.connection.execute(
+                f"CREATE TABLE {table} AS SELECT term AS {column}, "  # noqa: S608
+                f"cast(n AS float8) / (SELECT sum(n)::BIGINT FROM mast_counts_{column}) AS tf_{column} "
+                f"FROM mast_counts_{column}"
+            )
+            registered = self.db_api.register(table, table_name=table)
+            self.linker.table_management.register_term_frequency_lookup(registered, column)
+            if self.generation > 1:
+                self.connection.execute(f"DROP TABLE IF EXISTS mast_tf_{column}_{self.generation - 1}")
