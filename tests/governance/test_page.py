@@ -75,7 +75,7 @@ def test_with_no_agreement_recorded_the_page_says_so(client):
     response = client.get(reverse("web:agreement"))
 
     assert response.status_code == 200
-    assert "No data-sharing agreement has been recorded in MAST yet." in page_text(response)
+    assert "No version of the data-sharing agreement is in force in MAST" in page_text(response)
 
 
 def test_someone_not_signed_in_is_sent_to_sign_in(client):

@@ -16,7 +16,7 @@ from datetime import date
 
 import pytest
 
-from bench.practice_child import KINDS, _query
+from bench.practice_queries import KINDS, query_for
 from mast.feeds.mapping import all_mappings
 from mast.feeds.models import PartnerRecord, Source
 from mast.feeds.services import load_file, source_for_mapping
@@ -36,9 +36,10 @@ PAGE = 20
 # region's 4,000 people make fewer partner records than matching trains a model on (5,000), so the starter
 # model scores: a small estate's search. Postcode queries (family name and postcode) find the household but
 # put the person strictly first about half the time: others of the name live there, and the page says they
-# match equally well ("joint first"). Date-of-birth slips missed, on the bench's region, mostly people a
-# partner recorded under another family name: a given name with a date one digit out is too little to list
-# (decision 0010).
+# match equally well ("joint first"). Date-of-birth slips: since decision 0025 a separator in the wrong place
+# counts as the slip it is, and a woman under another family name is found by her given name and a date one
+# slip from the one typed; what is still missed is mostly a record with its own error, two slips from the
+# query.
 FLOORS = {
     "exact": (0.95, 0.95, 0.95),  # 100.0%, 100.0%, 100.0%
     "misspelt": (0.95, 0.95, 0.95),  # 100.0%, 100.0%, 100.0%
@@ -55,10 +56,10 @@ FLOORS = {
     "given_insert": (0.9, 0.9, 0.9),  # 95.0%, 95.0%, 95.0%
     "given_delete": (0.925, 0.925, 0.925),  # 97.5%, 97.5%, 97.5%
     "given_substitute": (0.95, 0.95, 0.95),  # 100.0%, 100.0%, 100.0%
-    "dob_transpose": (0.825, 0.825, 0.825),  # 87.5%, 87.5%, 87.5%
-    "dob_insert": (0.7, 0.7, 0.7),  # 75.0%, 75.0%, 75.0%
-    "dob_delete": (0.825, 0.825, 0.825),  # 87.5%, 87.5%, 87.5%
-    "dob_substitute": (0.825, 0.825, 0.825),  # 87.5%, 87.5%, 87.5%
+    "dob_transpose": (0.925, 0.925, 0.925),  # 95.0%, 95.0%, 95.0% (was 87.5 % before decision 0025)
+    "dob_insert": (0.9, 0.9, 0.9),  # 92.5%, 92.5%, 92.5% (was 75.0 %)
+    "dob_delete": (0.925, 0.925, 0.925),  # 95.0%, 95.0%, 95.0% (was 87.5 %)
+    "dob_substitute": (0.9, 0.9, 0.9),  # 92.5%, 92.5%, 92.5% (was 87.5 %)
     "postcode_transpose": (0.875, 0.5, 0.875),  # 92.5%, 55.0%, 92.5%
     "postcode_insert": (0.875, 0.575, 0.875),  # 92.5%, 62.5%, 92.5%
     "postcode_delete": (0.85, 0.325, 0.8),  # 90.0%, 37.5%, 85.0%
@@ -112,7 +113,7 @@ def measured(django_db_setup, django_db_blocker, tmp_path_factory):
                         continue
                     if kind == "nhs_number" and person["nhs_number"] not in valid_nhs:
                         continue  # no partner gave a valid NHS number for them: nothing to find
-                    fields = _query(kind, person, rng)
+                    fields = query_for(kind, person, rng)
                     if fields is None:
                         continue
                     taken.add(person_id)

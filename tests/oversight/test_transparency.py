@@ -35,7 +35,8 @@ def test_anyone_reads_the_partnership_its_agreement_and_how_to_ask_for_their_dat
     settings.MAST_DPIA_DATE = "2026-03-31"
     settings.MAST_SUBJECT_ACCESS_CONTACT = "dpo@testshire.example"
     agreement = SharingAgreement.objects.create(
-        title="Testshire safeguarding agreement", reference="TS-ISA", version="2", status="approved",
+        status=SharingAgreement.Status.APPROVED,
+        title="Testshire safeguarding agreement", reference="TS-ISA", version="2",
         start_date=date(2026, 1, 1), review_date=date(2027, 1, 1),
         lawful_basis="UK GDPR Article 6(1)(e): public task",
         special_category_condition="Article 9(2)(g) with DPA 2018 Schedule 1 paragraph 18",

@@ -15,7 +15,7 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 from django.utils.http import urlsafe_base64_encode
 
-from mast.access.models import AccessPurpose, Role, Team
+from mast.access.models import AccessPurpose, Role, SingleSignOn, Team
 from mast.alerts.models import Alert
 from mast.audit.models import AuditEvent
 from mast.canonical import FIELD_NAMES
@@ -48,6 +48,9 @@ PAGES = {
     "signed-out": ("get", False),
     "set-password": ("get", False),
     "password-reset": ("get", False),
+    # Single sign-on's two steps (someone signed in already is just sent on).
+    "single-sign-on": ("get", False),
+    "single-sign-on-back": ("get", False),
     "password-reset-sent": ("get", False),
     "health": ("get", False),
     # The second-factor steps: someone already past them is sent on, or may set up a new phone.
@@ -266,6 +269,13 @@ def world():
         question="Is this child known to you?",
     )
     team = Team.objects.create(agency=police.agency, name="Response")
+    SingleSignOn.objects.create(
+        agency=police.agency,
+        issuer="https://login.example/tenant/v2.0",
+        client_id="mast",
+        secret_variable="MAST_MATRIX_SECRET_NEVER_SET",
+        email_domains="police.example",
+    )
     someone = users[Role.PRACTITIONER]
     someone.email = "sam.practitioner@police.example"
     someone.save()
@@ -287,6 +297,8 @@ def world():
         ],
         **{name: [someone.pk] for name in ADMIN_USER_PAGES},
         "security-key-remove": [1],
+        "single-sign-on": [police.agency.code],
+        "single-sign-on-back": [police.agency.code],
         "admin-agency": [police.agency.pk],
         "admin-agency-edit": [police.agency.pk],
         # Posted with nothing, it switches the agency off: the health partner's, not the administrator's own.
@@ -400,7 +412,15 @@ def test_every_page_declares_who_may_open_it():
     assert all(isinstance(_declared(n), Action) or _declared(n) in (PUBLIC, SIGNED_IN) for n in PAGES)
 
 
+# Single sign-on for someone not signed in, here with no provider to talk to (the real one is in
+# tests/browser/test_single_sign_on.py): the start says signing in that way is not working, and the way back
+# refuses an answer that never came. Neither asks anyone to sign in first.
+WITHOUT_A_PROVIDER = {"single-sign-on": "status 503", "single-sign-on-back": "refused"}
+
+
 def _expected(name: str, role: str) -> str:
+    if role == ANONYMOUS and name in WITHOUT_A_PROVIDER:
+        return WITHOUT_A_PROVIDER[name]
     who = _who_may(name)
     if who == PUBLIC or (role != ANONYMOUS and role in who):
         return "allowed"

@@ -9,8 +9,15 @@ ROW = 56
 BOX_W = 300
 
 
+def _fit(name: str, most: int = 34) -> str:
+    """A name short enough for its box, cut at a word with an ellipsis rather than running over the edge."""
+    if len(name) <= most:
+        return name
+    return name[:most].rsplit(" ", 1)[0] + "…"
+
+
 def _box(x: int, y: int, w: int, h: int, title: str, note: str = "", fill: str = "#f3f2f1") -> str:
-    text = f'<text x="{x + 10}" y="{y + 22}" font-size="15" font-weight="bold">{escape(title)}</text>'
+    text = f'<text x="{x + 10}" y="{y + 22}" font-size="14" font-weight="bold">{escape(_fit(title))}</text>'
     if note:
         text += f'<text x="{x + 10}" y="{y + 40}" font-size="12">{escape(note)}</text>'
     return f'<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{fill}" stroke="#0b0c0c"/>{text}'
@@ -53,11 +60,11 @@ def data_flow_svg(facts: Facts) -> str:
         )
     for i, feed in enumerate(feeds):
         y = 40 + i * ROW
-        parts.append(_box(10, y, BOX_W, ROW - 16, feed.agency[:38], f"{len(feed.sends)} fields"))
+        parts.append(_box(10, y, BOX_W, ROW - 16, feed.agency, f"{len(feed.sends)} fields"))
         parts.append(_arrow(10 + BOX_W, y + 20, mast_x, mast_y + 20 + i * ROW * 0.6))
     for i, partner in enumerate(users):
         y = 40 + i * ROW
-        parts.append(_box(770, y, BOX_W, ROW - 16, partner.name[:38]))
+        parts.append(_box(770, y, BOX_W, ROW - 16, partner.name))
         parts.append(_arrow(mast_x + 240, mast_y + 20 + i * ROW * 0.6, 770, y + 20))
     parts.append("</svg>")
     return "".join(parts)

@@ -9,7 +9,9 @@ from mast.governance.models import AgreementPartner
 from mast.governance.services import field_label
 from mast.web.forms.base import GovukForm
 
-DATE_ERRORS = {"invalid": "Enter a real date, like 2027-04-01", "required": "Enter a date"}
+
+def _date_errors(what: str) -> dict:
+    return {"invalid": f"Enter the {what} as a real date, like 2027-04-01", "required": f"Enter the {what}"}
 
 
 def _months(label: str) -> forms.IntegerField:
@@ -19,9 +21,9 @@ def _months(label: str) -> forms.IntegerField:
         max_value=120,
         error_messages={
             "required": f"Enter the {label.lower()}",
-            "invalid": "Enter a whole number",
-            "min_value": "Enter at least 1",
-            "max_value": "Enter 120 or fewer",
+            "invalid": f"{label} must be a whole number",
+            "min_value": f"{label} must be between 1 and 120",
+            "max_value": f"{label} must be between 1 and 120",
         },
     )
 
@@ -34,9 +36,11 @@ class DetailsForm(GovukForm):
     version = forms.CharField(
         label="Version", max_length=20, error_messages={"required": "Enter the version"}
     )
-    start_date = forms.DateField(label="Start date", error_messages=DATE_ERRORS)
-    end_date = forms.DateField(label="End date (optional)", required=False, error_messages=DATE_ERRORS)
-    review_date = forms.DateField(label="Review date", error_messages=DATE_ERRORS)
+    start_date = forms.DateField(label="Start date", error_messages=_date_errors("start date"))
+    end_date = forms.DateField(
+        label="End date (optional)", required=False, error_messages=_date_errors("end date")
+    )
+    review_date = forms.DateField(label="Review date", error_messages=_date_errors("review date"))
     display_window_months = _months("Display window in months")
     retention_months = _months("Retention period in months")
     red_due_hours = _months("Hours to answer a red request")
@@ -101,7 +105,9 @@ class PartnerForm(GovukForm):
         label="Who approves the agreement for this partner", queryset=None, required=False
     )
     participation_ends = forms.DateField(
-        label="Last day of participation (optional)", required=False, error_messages=DATE_ERRORS
+        label="Last day of participation (optional)",
+        required=False,
+        error_messages=_date_errors("last day of participation"),
     )
 
     def __init__(self, *args, agency, **kwargs):

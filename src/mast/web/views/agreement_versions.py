@@ -2,6 +2,8 @@
 approver approves or rejects it; anyone with the role reads earlier versions and compares two. The rules are
 mast.governance.lifecycle's; these views only carry forms to it and show what it says."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +22,11 @@ from mast.web.permissions import requires
 
 def _ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
+
+
+def _as_typed(value):
+    """A date as a date input holds it (YYYY-MM-DD), whatever the site's display format; else as it is."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _number(value: str | None) -> int:
@@ -110,7 +117,7 @@ def details(request: HttpRequest, pk: int) -> HttpResponse:
     shown = _draft_or_back(request, pk)
     if isinstance(shown, HttpResponse):
         return shown
-    initial = {name: getattr(shown, name) for name in lifecycle.DETAIL_FIELDS}
+    initial = {name: _as_typed(getattr(shown, name)) for name in lifecycle.DETAIL_FIELDS}
     form = DetailsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -136,7 +143,7 @@ def partner(request: HttpRequest, pk: int, agency_pk: int) -> HttpResponse:
             "role": entry.role,
             "fields_shared": entry.fields_shared,
             "approver": entry.approver_id,
-            "participation_ends": entry.participation_ends,
+            "participation_ends": _as_typed(entry.participation_ends),
         }
         if entry
         else {"role": AgreementPartner.Role.USER}

@@ -42,6 +42,9 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
 @public
 def back(request: HttpRequest, code: str) -> HttpResponse:
     sso = _sso(code)
+    if request.user.is_authenticated:
+        # Signed in already (the back button, a second tab): nothing to finish.
+        return redirect("web:home")
     try:
         user = single_sign_on.finish(request, sso)
     except single_sign_on.SignOnRefused as refused:

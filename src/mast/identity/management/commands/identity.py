@@ -1,5 +1,6 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from mast.identity.matching.engine_settings import EngineSettingError
 from mast.identity.resolution import resolve_all
 
 
@@ -18,7 +19,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, retrain, **options):
-        summary = resolve_all(retrain=retrain, progress=lambda message: self.stderr.write(f"  {message}"))
+        try:
+            summary = resolve_all(retrain=retrain, progress=lambda message: self.stderr.write(f"  {message}"))
+        except EngineSettingError as exc:  # a wrong MAST_DUCKDB_* setting: say which, not a traceback
+            raise CommandError(str(exc)) from None
         self.stdout.write(summary.line())
         timings = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in summary.seconds.items())
         self.stdout.write(f"  took {timings}")

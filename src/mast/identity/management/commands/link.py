@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from mast.identity.matching.engine_settings import EngineSettingError
 from mast.identity.matching.offline import CanonicalFileError, link_files, read_relationships, write_outputs
 
 
@@ -71,7 +72,7 @@ class Command(BaseCommand):
                 relationships=related,
                 progress=lambda message: self.stderr.write(f"  {message}"),
             )
-        except CanonicalFileError as exc:
+        except (CanonicalFileError, EngineSettingError) as exc:
             raise CommandError(str(exc)) from None
         people, review = write_outputs(result, output)
         self.stdout.write(result.summary())
