@@ -23,6 +23,7 @@ BENCHMARKS = (
     "api_push",
     "warm_linkage",
     "analytics",
+    "audit_log",
     "load",
 )
 

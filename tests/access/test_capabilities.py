@@ -29,6 +29,7 @@ EXPECTED = {
         "Review uncertain matches",
         "Oversight alerts",
         "Read the audit log",
+        "How your agency's records were used",
         "Decide partner systems' questions held for review",
         "See how quickly requests are answered",
         "See the partnership's figures",

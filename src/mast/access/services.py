@@ -84,8 +84,8 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
         ),
         Capability(
             "Oversight alerts",
-            "Possible misuse as it happens: harvesting, looks at family, colleagues or watched people, and "
-            "restricted records. Look into each and close it with what you found.",
+            "Possible misuse as it happens: harvesting, looks at family, colleagues or watched people, "
+            "restricted records and break glass. Look into each and close it with what you found.",
             "web:oversight-alerts",
         ),
         Capability(
@@ -93,6 +93,12 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
             "Every search, view, export and change in MAST: who made it, and when; who looked at a person, "
             "and why.",
             "web:audit-log",
+        ),
+        Capability(
+            "How your agency's records were used",
+            "Download who looked at the people your agency holds records of, including any break glass, and "
+            "what your agency's own users did.",
+            "web:agency-use",
         ),
         Capability(
             "Decide partner systems' questions held for review",

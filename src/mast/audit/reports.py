@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from mast.access.models import User
 from mast.audit.models import AuditEvent
 
 
@@ -26,7 +27,11 @@ def events(filters: EventFilter) -> QuerySet[AuditEvent]:
     """The events matching every filter given, newest first."""
     found = AuditEvent.objects.order_by("-sequence")
     if filters.username:
-        found = found.filter(username__iexact=filters.username)
+        # Exact names through the (username, sequence) index, not a case-blind scan of every event: the
+        # accounts table says which spelling the typed name is (the log keeps a leaver's name as it was).
+        typed = filters.username.strip()
+        names = {typed, *User.objects.filter(username__iexact=typed).values_list("username", flat=True)}
+        found = found.filter(username__in=names)
     if filters.agency:
         found = found.filter(agency__iexact=filters.agency)
     if filters.person:

@@ -55,9 +55,14 @@ SHOWN = "Shown to someone"
 _OVERSIGHT_ACTIONS = ("view_who_viewed", "export_who_viewed", "export_subject_access", "unlink_record")
 
 
+_LABELS = {"nhs_number": "NHS number"}
+
+
 def _pairs(**values) -> tuple[tuple[str, str], ...]:
     return tuple(
-        (name.replace("_", " ").capitalize(), str(v)) for name, v in values.items() if v not in ("", None)
+        (_LABELS.get(name, name.replace("_", " ").capitalize()), str(v))
+        for name, v in values.items()
+        if v not in ("", None)
     )
 
 

@@ -9,7 +9,7 @@ is whatever would give it away).
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -62,9 +62,7 @@ def searches_by_agency(today: date | None = None) -> Table:
         AuditEvent.objects.filter(
             action="search_people",
             outcome=AuditEvent.Outcome.ALLOWED,
-            at__gte=timezone.make_aware(
-                timezone.datetime.combine(months[0], timezone.datetime.min.time()), zone
-            ),
+            at__gte=timezone.make_aware(datetime.combine(months[0], time.min), zone),
         )
         .annotate(month=TruncMonth("at", tzinfo=zone))
         .values("agency", "month")
