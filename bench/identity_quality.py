@@ -82,11 +82,10 @@ def plain_splink(records: dict[str, dict]):
     """A Splink 5 model as its documentation sets one up: default comparisons, no rules of MAST's."""
     import duckdb
     import pyarrow as pa
-    from splink import DuckDBAPI, Linker, SettingsCreator
-    from splink import comparison_library as cl
+    from splink import DuckDBAPI, Linker
 
+    from bench.plain_splink import settings as plain_settings
     from mast.identity.matching.fellegi_sunter import (
-        BLOCKING_RULES,
         PRIOR_RECALL,
         PRIOR_RULES,
         TRAINING_BLOCKS,
@@ -121,21 +120,7 @@ def plain_splink(records: dict[str, dict]):
     connection.register("records_arrow", pa.Table.from_pylist(rows))
     connection.execute("CREATE TABLE records AS SELECT * FROM records_arrow")
     db_api = DuckDBAPI(connection=connection)
-    settings = SettingsCreator(
-        link_type="dedupe_only",
-        comparisons=[
-            cl.NameComparison("given_name"),
-            cl.NameComparison("family_name"),
-            cl.DateOfBirthComparison("dob", input_is_string=True),
-            cl.PostcodeComparison("postcode"),
-            cl.LevenshteinAtThresholds("address_line_1", [1, 3]),
-            cl.ExactMatch("sex"),
-            cl.ExactMatch("nhs_number"),
-        ],
-        # The same fields as MAST's blocking rules, so the two see the same candidate pairs.
-        blocking_rules_to_generate_predictions=list(BLOCKING_RULES),
-        retain_matching_columns=False,
-    )
+    settings = plain_settings("address_line_1")
     linker = Linker(db_api.register("records", table_name="plain_records"), settings, log_level=logging.ERROR)
     linker.training.estimate_probability_two_random_records_match(PRIOR_RULES, recall=PRIOR_RECALL)
     linker.training.estimate_u_using_random_sampling(max_pairs=min(2e6, max(1e5, len(rows) * 20)), seed=1)

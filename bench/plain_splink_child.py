@@ -22,11 +22,10 @@ def peak_mib() -> float:
 
 
 def dedupe(store: str) -> dict:
-    from splink import DuckDBAPI, Linker, SettingsCreator
-    from splink import comparison_library as cl
+    from splink import DuckDBAPI, Linker
 
+    from bench.plain_splink import settings as plain_settings
     from mast.identity.matching.fellegi_sunter import (
-        BLOCKING_RULES,
         PRIOR_RECALL,
         PRIOR_RULES,
         TRAINING_BLOCKS,
@@ -43,20 +42,7 @@ def dedupe(store: str) -> dict:
     del table
     stages: dict[str, float] = {}
     started = time.perf_counter()
-    settings = SettingsCreator(
-        link_type="dedupe_only",
-        comparisons=[
-            cl.NameComparison("given_name"),
-            cl.NameComparison("family_name"),
-            cl.DateOfBirthComparison("dob", input_is_string=True),
-            cl.PostcodeComparison("postcode"),
-            cl.LevenshteinAtThresholds("street", [1, 3]),
-            cl.ExactMatch("sex"),
-            cl.ExactMatch("nhs_number"),
-        ],
-        blocking_rules_to_generate_predictions=list(BLOCKING_RULES),
-        retain_matching_columns=False,
-    )
+    settings = plain_settings("street")
     db_api = DuckDBAPI(connection=connection)
     linker = Linker(db_api.register("records", table_name="plain_records"), settings, log_level=logging.ERROR)
     count = connection.execute("SELECT count(*) FROM records").fetchall()[0][0]
