@@ -12,8 +12,6 @@ from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories.access import make_agency, make_user
 from tests.factories.governance import make_agreement, make_partner
 
-TODAY = date.today()
-
 
 def _sign_out(page: Page) -> None:
     page.context.clear_cookies()
@@ -21,7 +19,9 @@ def _sign_out(page: Page) -> None:
 
 def test_draft_approved_by_two_partners_in_force_then_lapsed(page: Page):
     police, childrens = make_agency("Testshire Police"), make_agency("Testshire Children's Services")
-    ended = make_agreement(end_date=TODAY - timedelta(days=1), start_date=TODAY - timedelta(days=400))
+    ended = make_agreement(
+        end_date=date.today() - timedelta(days=1), start_date=date.today() - timedelta(days=400)
+    )
     make_partner(ended, police, approver=make_user(Role.IG_OFFICER, agency=police, username="police.dpo"))
     make_partner(ended, childrens, approver=make_user(Role.IG_OFFICER, agency=childrens, username="csc.dpo"))
     make_user(Role.IG_OFFICER, agency=make_agency("Testshire MAST"), username="ig.officer")
@@ -44,13 +44,13 @@ def test_draft_approved_by_two_partners_in_force_then_lapsed(page: Page):
     expect(page.get_by_role("heading", name="TS-ISA version 1.1")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Change the agreement's terms").click()
-    page.get_by_label("Start date").fill(TODAY.isoformat())
-    page.get_by_label("Review date").fill((TODAY - timedelta(days=1)).isoformat())
+    page.get_by_label("Start date").fill(date.today().isoformat())
+    page.get_by_label("Review date").fill((date.today() - timedelta(days=1)).isoformat())
     page.get_by_label("Retention period in months").fill("24")
     page.get_by_role("button", name="Save the terms").click()
     expect(page.get_by_role("link", name="The review date must be after the start date")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Review date").fill((TODAY + timedelta(days=365)).isoformat())
+    page.get_by_label("Review date").fill((date.today() + timedelta(days=365)).isoformat())
     page.get_by_label("What this version changes, and why").fill("Keep data for 24 months, not 36.")
     page.get_by_role("button", name="Save the terms").click()
     expect(page.get_by_text("The agreement's terms are saved.")).to_be_visible()
@@ -88,6 +88,6 @@ def test_draft_approved_by_two_partners_in_force_then_lapsed(page: Page):
     expect(page.get_by_role("heading", name="No data-sharing agreement is in force")).to_have_count(0)
 
     # It lapses: searching stops again.
-    SharingAgreement.objects.filter(pk=version.pk).update(end_date=TODAY - timedelta(days=1))
+    SharingAgreement.objects.filter(pk=version.pk).update(end_date=date.today() - timedelta(days=1))
     page.goto("/search/")
     expect(page.get_by_role("heading", name="No data-sharing agreement is in force")).to_be_visible()

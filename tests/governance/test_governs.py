@@ -18,7 +18,6 @@ from tests.governance.test_page import page_text as raw_text
 from tests.signing_in import signed_in_with_factor
 
 pytestmark = pytest.mark.django_db
-TODAY = date.today()
 
 
 @pytest.fixture
@@ -46,14 +45,14 @@ def test_a_party_in_good_standing_may_search(client, police):
 
 
 def test_with_no_version_in_force_nobody_searches_and_the_page_says_why_and_whom_to_ask(client, police):
-    make_partner(make_agreement(end_date=TODAY - timedelta(days=1)), police)
+    make_partner(make_agreement(end_date=date.today() - timedelta(days=1)), police)
 
     response = _search_as(client, police)
 
     assert response.status_code == 403
     text = page_text(response)
     assert "No data-sharing agreement is in force" in text
-    assert f"ended on {TODAY - timedelta(days=1):%-d %B %Y}" in text
+    assert f"ended on {date.today() - timedelta(days=1):%-d %B %Y}" in text
     assert "Testshire IG team" in text and "ig@testshire.example" in text
     refused = AuditEvent.objects.get(action="search_people")
     assert refused.outcome == "denied" and refused.detail["refused"] == "agreement"
@@ -62,7 +61,7 @@ def test_with_no_version_in_force_nobody_searches_and_the_page_says_why_and_whom
 def test_a_partner_whose_participation_ended_cannot_search_but_the_others_can(client, police):
     childrens = make_agency("Testshire Children's Services")
     agreement = make_agreement()
-    make_partner(agreement, police, participation_ends=TODAY - timedelta(days=1))
+    make_partner(agreement, police, participation_ends=date.today() - timedelta(days=1))
     make_partner(agreement, childrens)
 
     refused = _search_as(client, police)
@@ -82,7 +81,7 @@ def test_an_agency_not_party_to_the_agreement_cannot_search(client, police):
 
 
 def test_a_review_overdue_warns_ig_officers_and_approvers_once_a_week(police):
-    agreement = make_agreement(review_date=TODAY - timedelta(days=1))
+    agreement = make_agreement(review_date=date.today() - timedelta(days=1))
     approver = make_user(Role.IG_OFFICER, agency=police, email="dpo@police.test")
     make_partner(agreement, police, approver=approver)
     make_user(Role.IG_OFFICER, agency=make_agency("Testshire MAST"), email="ig@mast.test")
@@ -97,7 +96,7 @@ def test_a_review_overdue_warns_ig_officers_and_approvers_once_a_week(police):
 
 
 def test_no_warning_before_the_review_date(police):
-    make_partner(make_agreement(review_date=TODAY + timedelta(days=1)), police)
+    make_partner(make_agreement(review_date=date.today() + timedelta(days=1)), police)
     make_user(Role.IG_OFFICER, agency=police, email="dpo@police.test")
 
     assert warn_if_review_overdue() == 0

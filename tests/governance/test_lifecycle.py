@@ -17,7 +17,6 @@ from tests.factories.access import make_agency, make_user
 from tests.factories.governance import make_agreement, make_partner
 
 pytestmark = pytest.mark.django_db
-TODAY = date.today()
 
 
 @pytest.fixture
@@ -67,7 +66,7 @@ def test_approved_by_every_partner_it_comes_into_force_on_its_start_date(
 ):
     ig, v1 = partnership["ig"], partnership["v1"]
     draft = lifecycle.start_draft(ig)
-    starts = TODAY + timedelta(days=5)
+    starts = date.today() + timedelta(days=5)
     lifecycle.change_details(draft, ig, {"retention_months": 24, "start_date": starts})
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -83,7 +82,7 @@ def test_approved_by_every_partner_it_comes_into_force_on_its_start_date(
     assert draft.status == "approved"
     # Version 1.0 runs until the day before; 1.1 is in force, with its retention, from its start date.
     assert v1.end_date == starts - timedelta(days=1)
-    assert current_agreement(TODAY) == v1 and retention_months(TODAY) == 36
+    assert current_agreement(date.today()) == v1 and retention_months(date.today()) == 36
     assert current_agreement(starts) == draft and retention_months(starts) == 24
     assert _actions() == [
         "agreement_draft",
@@ -132,7 +131,7 @@ def test_a_draft_that_cannot_be_sent_says_why(partnership):
     AgreementPartner.objects.filter(agreement=draft, agency=police).update(
         approver=None, fields_shared=["record_id"]
     )
-    lifecycle.change_details(draft, ig, {"start_date": TODAY + timedelta(days=1)})
+    lifecycle.change_details(draft, ig, {"start_date": date.today() + timedelta(days=1)})
 
     with pytest.raises(AgreementError) as refused:
         lifecycle.send_for_approval(draft, ig)
@@ -161,7 +160,7 @@ def test_the_purposes_a_version_names_are_the_ones_offered_once_it_is_in_force(p
     ig = partnership["ig"]
     draft = lifecycle.start_draft(ig)
     lifecycle.set_purposes(draft, ig, {"mash_triage": "Children Act 2004, section 11"})
-    lifecycle.change_details(draft, ig, {"start_date": TODAY})
+    lifecycle.change_details(draft, ig, {"start_date": date.today()})
     lifecycle.send_for_approval(draft, ig)
     assert "adult_at_risk" in purposes().values_list("code", flat=True)
 
@@ -183,7 +182,7 @@ def test_the_difference_between_two_versions_names_each_changed_term(partnership
         role=entry.role,
         fields_shared=[f for f in entry.fields_shared if f != "contact_phone"],
         approver=entry.approver,
-        participation_ends=TODAY + timedelta(days=90),
+        participation_ends=date.today() + timedelta(days=90),
     )
 
     draft.refresh_from_db()
