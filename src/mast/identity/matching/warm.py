@@ -19,12 +19,21 @@ store it mirrors unchanged by anyone else — is the caller's to decide (identit
 """
 
 import functools
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
 import pyarrow as pa
 
-from mast.identity.matching.linkage import REAL_NAME_COUNT, Linker, Progress
+from mast.identity.matching.candidates import CandidateScorer
+from mast.identity.matching.linkage import (
+    KEEP_FROM,
+    REAL_NAME_COUNT,
+    Linker,
+    Progress,
+    ScoredPair,
+    explain_vetoes,
+)
 
 # The columns Splink weighs by how common their value is; `Linker` computes their tables at start.
 TF_COLUMNS = ("given_name", "family_name")
@@ -73,6 +82,24 @@ class WarmLinker(Linker):
                 f"CREATE TABLE mast_counts_{column} AS SELECT {column} AS term, count(*) AS n "  # noqa: S608
                 f"FROM records WHERE {column} IS NOT NULL GROUP BY {column}"
             )
+        # Records are found by id through an index, not a pass over every record (candidates.py).
+        self.connection.execute("CREATE INDEX mast_records_id ON records (unique_id)")
+        # Deltas are scored by their candidate pairs only, with SQL generated once (candidates.py).
+        self.scorer = CandidateScorer(self.linker, self.connection, KEEP_FROM)
+        self.scorer.frequencies_changed()
+
+    def predict_between(self, new_ids: list[str]) -> list[ScoredPair]:
+        """As `Linker.predict_between` (the same pairs and scores), over the delta's candidate pairs only."""
+        started = time.perf_counter()
+        new_ids = [str(i) for i in new_ids]
+        pairs = self._pairs(self.scorer.between(new_ids))
+        pairs += self.predict_within(new_ids)
+        self.timings.add("predict", started)
+        return pairs
+
+    def predict_within(self, ids: list[str], subset=None) -> list[ScoredPair]:
+        """As `Linker.predict_within`: the pairs among these records, scored."""
+        return explain_vetoes(self._pairs(self.scorer.within([str(i) for i in ids])))
 
     def apply_delta(self, dropped: Iterable[str], fresh: pa.Table) -> None:
         """Drop these records (those redone, withdrawn or undone) and add the fresh rows (the redone ones,
@@ -100,6 +127,7 @@ class WarmLinker(Linker):
         db.execute("DELETE FROM records WHERE unique_id IN (SELECT unique_id FROM mast_drop)")
         db.execute("DELETE FROM mast_known WHERE unique_id IN (SELECT unique_id FROM mast_drop)")
         db.execute("INSERT INTO records SELECT * FROM mast_fresh")
+        self.scorer.records_added("mast_fresh")
         db.execute("INSERT INTO mast_known SELECT unique_id, given_name_known FROM mast_fresh")
         for column in TF_COLUMNS:
             self._count(column, "mast_fresh", 1)
@@ -157,5 +185,8 @@ class WarmLinker(Linker):
             )
             registered = self.db_api.register(table, table_name=table)
             self.linker.table_management.register_term_frequency_lookup(registered, column)
+        # The candidate scorer's views follow the new tables before the old ones go.
+        self.scorer.frequencies_changed()
+        for column in TF_COLUMNS:
             if self.generation > 1:
                 self.connection.execute(f"DROP TABLE IF EXISTS mast_tf_{column}_{self.generation - 1}")
