@@ -96,10 +96,11 @@ def _resolve_records(record_ids: list[int], progress: Progress | None) -> Resolu
         return ResolutionSummary()
     started = time.perf_counter()
     refreshed = refreshed_records(changed=record_ids)
-    table = refreshed.table
     seconds = {"standardise": time.perf_counter() - started}
+    # The fresh rows are these records' standardised rows: no need to put every record's together.
+    table = refreshed.table if refreshed.fresh is None else refreshed.fresh
     # Which of them are still active: the fresh rows say, without a pass over a million ids.
-    present = set((table if refreshed.fresh is None else refreshed.fresh).column("unique_id").to_pylist())
+    present = set(table.column("unique_id").to_pylist())
     new_ids = [str(i) for i in record_ids if str(i) in present]
     if not new_ids:
         return ResolutionSummary(seconds=seconds)
@@ -110,9 +111,7 @@ def _resolve_records(record_ids: list[int], progress: Progress | None) -> Resolu
         scope = _scope([int(i) for i in new_ids], pairs)
         pairs = linker.predict_within([str(i) for i in scope])
         summary = _apply(sorted(scope), pairs, linker, progress)
-    # The fresh rows are these records' standardised rows: no need to pick them out of every record.
-    indexed = table if refreshed.fresh is None else refreshed.fresh
-    summary.seconds.update(search_index.index_records(record_ids, table=indexed).seconds)
+    summary.seconds.update(search_index.index_records(record_ids, table=table).seconds)
     summary.seconds = {**seconds, **linker.timings.seconds, **summary.seconds}
     return summary
 

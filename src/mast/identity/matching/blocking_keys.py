@@ -78,7 +78,7 @@ class BlockingKeys:
         for number, keys in enumerate(self.keys):
             if keys:
                 self.connection.execute(
-                    f"CREATE OR REPLACE TABLE mast_block_{number} AS "  # noqa: S608 (own names)
+                    f"CREATE OR REPLACE TABLE mast_block_{number} AS "
                     f"{self._key_sql(number, 1, 'records')} ORDER BY key"
                 )
         self.rows = sum(
@@ -94,7 +94,7 @@ class BlockingKeys:
         for number, keys in enumerate(self.keys):
             if keys:
                 inserted = self.connection.execute(
-                    f"INSERT INTO mast_block_{number} {self._key_sql(number, 1, table)}"  # noqa: S608
+                    f"INSERT INTO mast_block_{number} {self._key_sql(number, 1, table)}"
                 ).fetchall()
                 self.appended += inserted[0][0]
         if self.appended > RESORT_AFTER * max(self.rows, 1):

@@ -148,9 +148,9 @@ class CandidateScorer:
     def _score(self, blocking_sql: str, sources: tuple[str, ...]) -> str:
         db = self.connection
         started = time.perf_counter()
-        db.execute(f"CREATE OR REPLACE TEMP TABLE {PAIRS} AS {blocking_sql}")  # noqa: S608 (Splink's SQL)
+        db.execute(f"CREATE OR REPLACE TEMP TABLE {PAIRS} AS {blocking_sql}")
         # The rows the pairs are scored from: the delta's and its candidates' (a few dozen for one record).
-        rows = " UNION ALL ".join(f"SELECT * FROM {table}" for table in sources)
+        rows = " UNION ALL ".join(f"SELECT * FROM {table}" for table in sources)  # noqa: S608 (own names)
         db.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS}_plain AS {rows}")
         db.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS} AS {self.rows_sql}")
         db.execute(f"CREATE OR REPLACE TEMP TABLE {SCORED} AS {self.scoring_sql}")
