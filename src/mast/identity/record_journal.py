@@ -99,11 +99,19 @@ class StoreState:
         return [i for i, hit in zip(ids, found.tolist(), strict=True) if hit] if len(self.ids) else []
 
     def with_entry(self, entry: Entry) -> "StoreState":
-        """This state with one more delta: only the delta's ids are looked at."""
+        """This state with one more delta: the delta's ids found by binary search, the array copied once
+        each way (a few milliseconds at a million), never sorted or hashed whole."""
+        ids = self.ids
         gone = np.array(sorted(int(i) for i in entry.touched), dtype=np.int64)
-        ids = self.ids[~np.isin(self.ids, gone, assume_unique=True)] if len(gone) else self.ids
-        fresh = np.array([int(i) for i in entry.fresh.column("unique_id").to_pylist()], dtype=np.int64)
-        return StoreState(self.base, (*self.entries, entry), np.union1d(ids, fresh))
+        if len(gone) and len(ids):
+            where = np.searchsorted(ids, gone)
+            inside = where < len(ids)
+            where = where[inside][ids[where[inside]] == gone[inside]]
+            ids = np.delete(ids, where)
+        fresh = [int(i) for i in entry.fresh.column("unique_id").to_pylist()]
+        fresh = np.sort(np.array(fresh, dtype=np.int64))
+        ids = np.insert(ids, np.searchsorted(ids, fresh), fresh)
+        return StoreState(self.base, (*self.entries, entry), ids)
 
     def needs_compacting(self) -> bool:
         rows = sum(entry.fresh.num_rows + len(entry.dropped) for entry in self.entries)
