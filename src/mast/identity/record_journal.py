@@ -184,14 +184,14 @@ def write_snapshot(snapshot: Path, table: pa.Table, folded: list[str]) -> None:
 
 
 @contextmanager
-def compacting(snapshot: Path) -> Iterator[bool]:
-    """One compaction at a time across processes (a lock file beside the journal); yields False at once
-    when another is compacting, rather than waiting for it."""
+def compacting(snapshot: Path, wait: bool = False) -> Iterator[bool]:
+    """One writer of the snapshot at a time across processes (a lock file beside the journal). Without
+    `wait`, yields False at once when another is compacting, rather than waiting for it."""
     folder = journal_dir(snapshot)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     with open(folder / "compacting.lock", "w") as lock:
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(lock, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             yield False
             return

@@ -252,7 +252,8 @@ def _replace(path: Path, state: StoreState, folded: list[str]) -> None:
     """Write the whole store as a new snapshot (after a check of every record)."""
     global _last
     private_dir(path.parent)
-    record_journal.write_snapshot(path, state.table, folded)
+    with record_journal.compacting(path, wait=True):  # not under a compaction's feet
+        record_journal.write_snapshot(path, state.table, folded)
     with _last_lock:
         _last = (_disk_key(path), state)
     # Stores of earlier versions of standardisation are never read again.
