@@ -11,8 +11,8 @@ that was two to three seconds of a push, while the pairs themselves are a few do
    date by each delta (blocking_keys.py). The delta's own keys (as the left-hand record) are joined to it:
    DuckDB pushes the few keys down as a filter and skips every block of the sorted table that cannot hold
    them, so one record costs a few lookups per rule, not a pass over a million rows per rule;
-2. **Splink's blocking on the candidates** — Splink's own blocking SQL (`block_using_rules_sqls`: the
-   model's rules in their order, each pair once with its first rule's match key) between the delta and the
+2. **the rules on the candidates** — the model's blocking rules as Splink applies them (each rule's join,
+   Splink's condition on the ids, each pair once with its first rule's match key) between the delta and the
    candidate records only. A hash can only add candidates (different values sharing one), never lose one,
    and this step keeps exactly the pairs the rules make;
 3. **the rows of those pairs** — only the records the pairs name, with their name frequencies joined as
@@ -46,12 +46,13 @@ class CandidateScorer:
     """Blocking and scoring SQL for one Splink linker and its model, generated once."""
 
     def __init__(self, linker, connection, keep_from: float):
-        from splink.internals.blocking import block_using_rules_sqls
+        from splink.internals.blocking import _sql_gen_where_condition
         from splink.internals.comparison_vector_values import (
             compute_comparison_vector_values_from_id_pairs_sqls,
         )
         from splink.internals.predict import predict_from_comparison_vectors_sqls_using_settings
         from splink.internals.term_frequencies import _join_tf_to_input_table_sql
+        from splink.internals.unique_id_concat import _composite_unique_id_from_nodes_sql
 
         self.connection = connection
         self.linker = linker
@@ -61,16 +62,24 @@ class CandidateScorer:
         self.tf_columns = [c.name.strip('"') for c in settings._term_frequency_columns]
         rules = settings._blocking_rules_to_generate_predictions
 
+        unique_ids = info.unique_id_input_columns
+        id_l = _composite_unique_id_from_nodes_sql(unique_ids, "l")
+        id_r = _composite_unique_id_from_nodes_sql(unique_ids, "r")
+
         def blocking(left: str, right: str, link_type: str) -> str:
-            return _as_one_query(
-                block_using_rules_sqls(
-                    input_tablename_l=left,
-                    input_tablename_r=right,
-                    blocking_rules=rules,
-                    link_type=link_type,
-                    source_dataset_input_column=info.source_dataset_input_column,
-                    unique_id_input_column=info.unique_id_input_column,
-                )
+            # Splink's blocking, each pair once with the first rule that makes it — written as each rule's
+            # join on its own and the lowest match key per pair, rather than Splink's form, where each rule
+            # repeats every earlier rule negated: the same pairs, but that query is twenty times longer and
+            # DuckDB spent longer planning it than running it.
+            where = _sql_gen_where_condition(link_type, unique_ids)
+            joins = " UNION ALL ".join(
+                f"SELECT {rule.match_key} AS match_key, {id_l} AS join_key_l, {id_r} AS join_key_r "  # noqa: S608
+                f"FROM {left} AS l INNER JOIN {right} AS r ON ({rule.blocking_rule_sql}) {where}"
+                for rule in rules
+            )
+            return (
+                "SELECT CAST(min(match_key) AS VARCHAR) AS match_key, join_key_l, join_key_r "  # noqa: S608
+                f"FROM ({joins}) GROUP BY join_key_l, join_key_r"
             )
 
         # New against the others: the new record on the left, as predict_between puts it.
