@@ -118,8 +118,9 @@ class CandidateScorer:
         """These rows (a table or view of the record table's columns) joined the records: key them."""
         self.keys.add(table)
 
-    def between(self, new_ids: list[str]) -> str:
-        """Score the pairs between these records and every other; the name of the table of scored pairs."""
+    def between(self, new_ids: list[str]) -> str | None:
+        """Score the pairs between these records and every other: the name of the table of scored pairs, or
+        None when the rules make none."""
         started = time.perf_counter()
         self._rows_of(NEW, new_ids)
         candidates = [i for i in self.keys.candidates(NEW) if i not in set(new_ids)]
@@ -127,8 +128,10 @@ class CandidateScorer:
         self._add("candidates", started)
         return self._score(self.between_sql, (NEW, OTHERS))
 
-    def within(self, ids: list[str]) -> str:
+    def within(self, ids: list[str]) -> str | None:
         """Score the pairs among these records only."""
+        if len(set(ids)) < 2:
+            return None  # one record makes no pair (a single push's own records)
         self._rows_of(SCOPE, ids)
         return self._score(self.within_sql, (SCOPE,))
 

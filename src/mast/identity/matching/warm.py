@@ -93,14 +93,16 @@ class WarmLinker(Linker):
         """As `Linker.predict_between` (the same pairs and scores), over the delta's candidate pairs only."""
         started = time.perf_counter()
         new_ids = [str(i) for i in new_ids]
-        pairs = self._pairs(self.scorer.between(new_ids))
+        scored = self.scorer.between(new_ids)
+        pairs = self._pairs(scored) if scored else []
         pairs += self.predict_within(new_ids)
         self.timings.add("predict", started)
         return pairs
 
     def predict_within(self, ids: list[str], subset=None) -> list[ScoredPair]:
         """As `Linker.predict_within`: the pairs among these records, scored."""
-        return explain_vetoes(self._pairs(self.scorer.within([str(i) for i in ids])))
+        scored = self.scorer.within([str(i) for i in ids])
+        return explain_vetoes(self._pairs(scored)) if scored else []
 
     def apply_delta(self, dropped: Iterable[str], fresh: pa.Table) -> None:
         """Drop these records (those redone, withdrawn or undone) and add the fresh rows (the redone ones,
