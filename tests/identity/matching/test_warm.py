@@ -95,10 +95,16 @@ def test_a_warm_linker_after_deltas_scores_as_a_cold_one_over_the_same_records(r
         warm.close()
 
 
-def test_a_delta_finds_by_its_blocking_keys_every_pair_a_full_run_scores_for_it(region, tmp_path):
+@pytest.mark.parametrize("lookup_at_most", [2000, 5], ids=["ids looked up", "ids joined (a large delta)"])
+def test_a_delta_finds_by_its_blocking_keys_every_pair_a_full_run_scores_for_it(
+    region, tmp_path, monkeypatch, lookup_at_most
+):
     """The candidates a delta's blocking keys find, scored, are the pairs a full run over every record
     scores between the delta and the rest and within the delta: none missing, none extra, the same
-    scores — whichever of the model's rules found each pair."""
+    scores — whichever of the model's rules found each pair, and whether the delta's records are looked up
+    by id or (a large delta) joined."""
+    monkeypatch.setattr("mast.identity.matching.candidates.LOOKUP_AT_MOST", lookup_at_most)
+    monkeypatch.setattr("mast.identity.matching.warm.LOOKUP_AT_MOST", lookup_at_most)
     ids = region.column("unique_id").to_pylist()
     delta = set(ids[::7])
     warm = WarmLinker(region, models_dir=tmp_path / "models")
@@ -114,6 +120,13 @@ def test_a_delta_finds_by_its_blocking_keys_every_pair_a_full_run_scores_for_it(
         }
         assert found == full
         assert len(found) > len(delta)  # enough pairs for the comparison to mean something
+        # And changed by a delta through the same path: the delta's records withdrawn and back again.
+        back = only(region, sorted(delta))
+        warm.apply_delta(sorted(delta), back)
+        assert {
+            (frozenset((p.left, p.right)), p.probability, p.match_weight, p.evidence)
+            for p in warm.predict_between(sorted(delta))
+        } == full
         warm.scorer.between(sorted(delta))
         rules = warm.connection.execute(f"SELECT count(DISTINCT match_key) FROM {PAIRS}").fetchall()  # noqa: S608
         assert rules[0][0] >= 10  # most of the model's rules found some pair first
