@@ -123,7 +123,8 @@ class CandidateScorer:
         None when the rules make none."""
         started = time.perf_counter()
         self._rows_of(NEW, new_ids)
-        candidates = [i for i in self.keys.candidates(NEW) if i not in set(new_ids)]
+        new = set(new_ids)
+        candidates = [i for i in self.keys.candidates(NEW) if i not in new]
         self._rows_of(OTHERS, candidates)
         self._add("candidates", started)
         return self._score(self.between_sql, (NEW, OTHERS))
