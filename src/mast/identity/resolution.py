@@ -30,7 +30,7 @@ from mast.identity.matching.possible import told_apart_in
 from mast.identity.matching.triage import triage
 from mast.identity.models import IdentityEvent, MatchCandidate, MatchDecision, Person, PersonLink
 from mast.identity.record_store import refreshed_records, standardised_records
-from mast.identity.related import related_records
+from mast.identity.related import related_records, services_seen
 from mast.identity.search import index as search_index
 
 BATCH = 2000
@@ -185,7 +185,11 @@ def _told_apart(clustering, sorted_pairs, facts: dict, decisions: dict):
     different = [key for key, same in decisions.items() if not same]
     # told_apart_in reads (NHS number, source): the facts without the date of birth.
     return told_apart_in(
-        clustering, {record: facts[record][1:] for record in members}, different, related_records(members)
+        clustering,
+        {record: facts[record][1:] for record in members},
+        different,
+        related_records(members),
+        services_seen({record: facts[record][0] for record in members}),
     )
 
 
