@@ -5,9 +5,24 @@ still put to a reviewer."""
 
 from datetime import date
 
+import pytest
+
 from mast.identity.matching import possible
 from mast.identity.matching.ages_served import AgesKnown, Seen, apart_by_age, serves
+from mast.identity.models import MatchCandidate
+from mast.identity.resolution import resolve_all
+from tests.factories.identity import (
+    identity_state_in_tmp,
+    make_record,
+    make_source,
+    make_strangers,
+    person_of,
+    tasks_run_at_once,
+)
 from tests.factories.linking import link, record
+
+# The autouse fixtures (matching state in a temporary directory, queued tasks run at once) apply here.
+__all__ = ["identity_state_in_tmp", "tasks_run_at_once"]
 
 
 def known(born: str | None, *seen: tuple[str, str]) -> AgesKnown:
@@ -113,3 +128,47 @@ def test_a_date_of_birth_keyed_wrongly_by_a_service_seeing_anyone_is_still_put_t
 
     assert not together("childrens|A", "police|B")
     assert reasons == {frozenset(("childrens|A", "police|B")): possible.SAME_NAME_BORN_APART}
+
+
+# -- on the server: the involvements MAST holds for each record ---------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_server_reads_each_records_involvements_and_asks_no_one_about_a_mother_and_her_baby():
+    maternity, health, police = (
+        make_source("Testshire Hospitals"),
+        make_source("Testshire NHS"),
+        make_source(),
+    )
+    make_strangers(police)
+    lisa = {"given_name": "Lisa", "family_name": "Stokes", "sex": "female"}
+    baby = make_record(
+        health,
+        date_of_birth=date(2025, 4, 2),
+        date_of_birth_raw="02/04/2025",
+        involvements=[("health_visiting", date(2025, 4, 12))],
+        **lisa,
+    )
+    mother = make_record(
+        maternity,
+        date_of_birth=None,
+        date_of_birth_raw="",
+        involvements=[("maternity", date(2024, 8, 1))],
+        **lisa,
+    )
+    # The same name at the same address without a date of birth, known only to the police (who see anyone).
+    unknown = make_record(
+        police,
+        date_of_birth=None,
+        date_of_birth_raw="",
+        involvements=[("domestic_abuse", date(2025, 9, 1))],
+        **lisa,
+    )
+
+    resolve_all()
+
+    assert person_of(baby) != person_of(mother) and person_of(baby) != person_of(unknown)
+    open_pairs = MatchCandidate.objects.filter(status=MatchCandidate.Status.OPEN)
+    asked = {frozenset((c.record_a_id, c.record_b_id)): c.reason for c in open_pairs}
+    assert asked.get(frozenset((baby.pk, unknown.pk))) == possible.CHILD_OR_NAMESAKE_PARENT
+    assert frozenset((baby.pk, mother.pk)) not in asked

@@ -88,6 +88,9 @@ def test_a_name_spelt_another_way_is_possible_even_with_a_middle_name_on_one_rec
         # Pet forms no list holds, taken from inside the name rather than its start.
         ("Georgina", "Gina"),
         ("Albert", "Bertie"),
+        # A pet form keeping only the first letter, and that with a slip.
+        ("Susan", "Suzy"),
+        ("Susan", "Syzy"),
     ],
 )
 def test_a_name_keyed_or_shortened_past_what_the_lists_know_is_possible_beside_a_middle_name(given, slipped):
