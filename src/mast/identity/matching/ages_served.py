@@ -18,7 +18,7 @@ Pure: no Django. Callers hand in each record's date of birth and its involvement
 """
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -44,6 +44,9 @@ AGES_SERVED: dict[str, tuple[int | None, int | None]] = {
     "maternity": (12, None),
     "fire_home_safety_visit": (16, None),
 }
+
+
+ADULT = 20  # a service whose oldest is below this works with children (school nursing runs to 19)
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,39 @@ def serves(seen: Seen, born: date) -> bool:
     youngest, oldest = AGES_SERVED.get(seen.category, (None, None))
     age = age_on(born, seen.start)
     return (youngest is None or age >= youngest) and (oldest is None or age <= oldest)
+
+
+def only_a_child(seen: Iterable[Seen], child_born: date) -> bool:
+    """Whether a record without a date of birth is a child's: each of its involvements with a service that
+    works with one age group is with a children's service (one that stops before adulthood), and each fits a
+    child born on `child_born`. A same-named parent cannot be the subject of these; so the record held back
+    from the child as maybe the parent's (possible.CHILD_OR_NAMESAKE_PARENT) is the child's."""
+    banded = [s for s in seen if s.category in AGES_SERVED]
+    return bool(banded) and all(
+        AGES_SERVED[s.category][1] is not None
+        and AGES_SERVED[s.category][1] < ADULT
+        and serves(s, child_born)
+        for s in banded
+    )
+
+
+def the_child_in(born: Mapping, seen: Mapping) -> Callable[[tuple], bool]:
+    """`only_a_child` for a pair of records (triage's `the_child`): `born` is record → whole date of birth
+    (or None), `seen` record → its involvements. True when one record has no date of birth and is, by its
+    services, a child of the other's date of birth."""
+
+    def check(pair_key: tuple) -> bool:
+        a, b = pair_key
+        for without, child in ((a, b), (b, a)):
+            if (
+                born.get(without) is None
+                and born.get(child)
+                and only_a_child(seen.get(without, ()), born[child])
+            ):
+                return True
+        return False
+
+    return check
 
 
 def apart_by_age(left: AgesKnown, right: AgesKnown) -> bool:

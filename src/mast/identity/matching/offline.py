@@ -22,7 +22,7 @@ from pathlib import Path
 from mast.canonical import CATEGORIES, FIELD_NAMES, REQUIRED_FIELDS
 from mast.feeds import safe_csv
 from mast.feeds.validation import normalise_nhs_number, normalise_postcode
-from mast.identity.matching.ages_served import Seen
+from mast.identity.matching.ages_served import Seen, the_child_in
 from mast.identity.matching.bulk_clustering import cluster_in_bulk
 from mast.identity.matching.clustering import Clustering
 from mast.identity.matching.linkage import Linker, ScoredPair, model_row, to_table
@@ -333,18 +333,21 @@ def link_records(
             seconds.update(linker.timings.seconds)
 
     started = time.perf_counter()
-    sorted_pairs = triage(pairs, key=str)
+    ages = {
+        key: (record.get("date_of_birth"), (Seen(record["category"], record["start_date"]),))
+        for key, record in records.items()
+        if record.get("category") and record.get("start_date")
+    }
+    the_child = the_child_in(
+        {key: r.get("date_of_birth") for key, r in records.items()}, {key: s for key, (_b, s) in ages.items()}
+    )
+    sorted_pairs = triage(pairs, key=str, the_child=the_child)
     born = {key: r["date_of_birth"].isoformat() for key, r in records.items() if r.get("date_of_birth")}
     facts = {
         key: (record["nhs_number"] if record.get("nhs_number_valid") else None, record.get("source"))
         for key, record in records.items()
     }
     numbers = {key: number for key, (number, _source) in facts.items() if number}
-    ages = {
-        key: (record.get("date_of_birth"), (Seen(record["category"], record["start_date"]),))
-        for key, record in records.items()
-        if record.get("category") and record.get("start_date")
-    }
     clustering = cluster_in_bulk(records, sorted_pairs.links, sorted_pairs.cannot, born=born, numbers=numbers)
     sorted_pairs.after_clustering(
         clustering, told_apart_in(clustering, facts, related=relationships, ages=ages)
