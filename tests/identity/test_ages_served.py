@@ -19,7 +19,7 @@ from tests.factories.identity import (
     person_of,
     tasks_run_at_once,
 )
-from tests.factories.linking import link, record
+from tests.factories.linking import STRANGERS, link, record
 
 # The autouse fixtures (matching state in a temporary directory, queued tasks run at once) apply here.
 __all__ = ["identity_state_in_tmp", "tasks_run_at_once"]
@@ -110,6 +110,29 @@ def test_a_child_and_a_record_without_a_date_of_birth_from_a_service_seeing_anyo
     assert reasons == {frozenset(("health|A", "police|B")): possible.CHILD_OR_NAMESAKE_PARENT}
 
 
+def test_a_child_in_need_record_without_a_date_of_birth_is_the_same_named_childs_and_is_linked():
+    # Only children's services could have recorded it, at the child's age: not the same-named mother's.
+    together, reasons = link(
+        dated("health|A", "Lisa", "Stokes", "2019-04-02", "school_nursing", "2025-01-12", sex="female"),
+        dated("childrens|B", "Lisa", "Stokes", "", "child_in_need", "2025-03-01", sex="female"),
+    )
+
+    assert together("health|A", "childrens|B")
+    assert reasons == {}
+
+
+def test_a_childrens_services_record_that_does_not_fit_the_childs_age_is_still_held():
+    # A child-protection plan started before the child with the date of birth was born (not an unborn
+    # child's: years before): that is not this child's record for certain, so a reviewer decides.
+    together, reasons = link(
+        dated("health|A", "Lisa", "Stokes", "2025-04-02", "health_visiting", "2025-04-12", sex="female"),
+        dated("childrens|B", "Lisa", "Stokes", "", "child_protection", "2005-03-01", sex="female"),
+    )
+
+    assert not together("health|A", "childrens|B")
+    assert reasons == {frozenset(("health|A", "childrens|B")): possible.CHILD_OR_NAMESAKE_PARENT}
+
+
 def test_a_father_in_adult_care_and_his_son_in_school_nursing_are_not_asked_about():
     together, reasons = link(
         dated("adults|A", "David", "Okafor", "1975-01-20", "adult_care_assessment", "2025-02-01", sex="male"),
@@ -172,3 +195,39 @@ def test_the_server_reads_each_records_involvements_and_asks_no_one_about_a_moth
     asked = {frozenset((c.record_a_id, c.record_b_id)): c.reason for c in open_pairs}
     assert asked.get(frozenset((baby.pk, unknown.pk))) == possible.CHILD_OR_NAMESAKE_PARENT
     assert frozenset((baby.pk, mother.pk)) not in asked
+
+
+@pytest.mark.django_db
+def test_the_server_links_a_record_only_childrens_services_hold_to_the_same_named_child():
+    health, childrens = make_source("Testshire NHS"), make_source("Testshire Children's Services")
+    # Enough other people that two records' shared name is rare evidence, as in a real feed.
+    for given, family, born, line_1, postcode in STRANGERS:
+        make_record(
+            health,
+            given_name=given,
+            family_name=family,
+            date_of_birth=date.fromisoformat(born),
+            date_of_birth_raw=born,
+            address_line_1=line_1,
+            postcode=postcode,
+        )
+    lisa = {"given_name": "Lisa", "family_name": "Stokes", "sex": "female"}
+    child = make_record(
+        health,
+        date_of_birth=date(2019, 4, 2),
+        date_of_birth_raw="02/04/2019",
+        involvements=[("school_nursing", date(2025, 1, 12))],
+        **lisa,
+    )
+    plan = make_record(
+        childrens,
+        date_of_birth=None,
+        date_of_birth_raw="",
+        involvements=[("csc_contact", date(2024, 11, 1)), ("child_in_need", date(2025, 3, 1))],
+        **lisa,
+    )
+
+    resolve_all()
+
+    assert person_of(child) == person_of(plan)
+    assert not MatchCandidate.objects.filter(status=MatchCandidate.Status.OPEN).exists()

@@ -47,10 +47,11 @@ def services_seen(
         ).values_list("partner_record_id", "category", "start_date")
         for record, category, started in rows:
             seen[record].append(Seen(category, started))
-    return {record: (_whole_date(born.get(record)), tuple(kinds)) for record, kinds in seen.items()}
+    return {record: (whole_date(born.get(record)), tuple(kinds)) for record, kinds in seen.items()}
 
 
-def _whole_date(text: str | None) -> date | None:
+def whole_date(text: str | None) -> date | None:
+    """An ISO date of birth as the record store keeps it, or None (none, or not a whole date)."""
     try:
         return date.fromisoformat(text) if text else None
     except ValueError:
