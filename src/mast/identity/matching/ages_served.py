@@ -23,20 +23,20 @@ from dataclasses import dataclass, field
 from datetime import date
 
 # Age in whole years at an involvement's start that each service works with: (youngest, oldest), None for
-# no bound. Children's social care assesses unborn children (a start before birth), so its youngest is
-# None; it stops at 18 (care leavers' support after that is not one of these categories). Health visiting
-# is birth to five; school nursing the school years. Adult social care and probation are 18 and over (youth
-# justice is not probation). Maternity is the mother, never the baby: 12 and over to leave room for the
-# youngest mothers. A fire home-safety visit is arranged with the occupier of the home, 16 and over (the
-# youngest who can hold a tenancy); the children of the house are not its subject. Categories that see
-# anyone (police, emergency department, a fire incident) are not listed.
+# no bound. Children's social care assesses unborn children (a start in the year before birth), so its
+# youngest is -1; it stops at 18 (care leavers' support after that is not one of these categories). Health
+# visiting is from the antenatal visit to five; school nursing the school years. Adult social care and
+# probation are 18 and over (youth justice is not probation). Maternity is the mother, never the baby: 12
+# and over to leave room for the youngest mothers. A fire home-safety visit is arranged with the occupier of
+# the home, 16 and over (the youngest who can hold a tenancy); the children of the house are not its
+# subject. Categories that see anyone (police, emergency department, a fire incident) are not listed.
 AGES_SERVED: dict[str, tuple[int | None, int | None]] = {
-    "csc_contact": (None, 17),
-    "csc_assessment": (None, 17),
-    "child_in_need": (None, 17),
-    "child_protection": (None, 17),
-    "looked_after": (None, 17),
-    "health_visiting": (None, 5),
+    "csc_contact": (-1, 17),
+    "csc_assessment": (-1, 17),
+    "child_in_need": (-1, 17),
+    "child_protection": (-1, 17),
+    "looked_after": (-1, 17),
+    "health_visiting": (-1, 5),
     "school_nursing": (4, 19),
     "adult_safeguarding_enquiry": (18, None),
     "adult_care_assessment": (18, None),
