@@ -78,11 +78,14 @@ def main(events: int) -> None:
     call_command("migrate", verbosity=0)
     from django.core.paginator import Paginator
 
+    from mast.access.models import Agency
     from mast.audit.reports import EventFilter
     from mast.audit.reports import events as filtered
     from mast.oversight import who_viewed
     from mast.oversight.models import Shown
 
+    for n in range(12):
+        Agency.objects.get_or_create(code=f"agency-{n}", defaults={"name": f"Agency {n}", "kind": "other"})
     rng = random.Random(2026)
     people = [str(uuid.UUID(int=rng.getrandbits(128))) for _ in range(PEOPLE)]
     write_s, shown = fill(events, people)
@@ -102,6 +105,8 @@ def main(events: int) -> None:
         "newest page": lambda: page(EventFilter()),
         "one user's page": lambda: page(EventFilter(username=f"user{rng.randrange(USERS):04d}")),
         "one person's events": lambda: page(EventFilter(person=rng.choice(people))),
+        # Typed as an IG officer might, in another case: matched to the log's spelling, then the index.
+        "one agency's page": lambda: page(EventFilter(agency=f"agency {rng.randrange(12)}")),
         "one action, one week": lambda: page(
             EventFilter(action="print_person", since=day, until=day + timedelta(days=7))
         ),
