@@ -7,12 +7,14 @@ from playwright.sync_api import Page, expect
 
 from mast.oversight.models import OversightAlert
 from tests.browser.conftest import assert_accessible, sign_in
-from tests.oversight.conftest import REASON, purposes, region, restricted_person
+from tests.oversight.conftest import REASON, named, purposes, region, restricted_person
 
-__all__ = ["purposes", "region", "restricted_person"]
+__all__ = ["named", "purposes", "region", "restricted_person"]
 
 
-def test_break_glass_from_the_reason_to_the_owning_agencys_who_viewed(page: Page, region, restricted_person):
+def test_break_glass_from_the_reason_to_the_owning_agencys_who_viewed(
+    page: Page, region, restricted_person, named
+):
     sign_in(page, region.practitioner)
     page.goto(f"/people/{restricted_person.public_id}/")
     page.get_by_label("Referral or case reference").fill("CASE-0042")
