@@ -33,7 +33,7 @@ def _ip(request: HttpRequest) -> str | None:
 def break_glass_named(request: HttpRequest) -> HttpResponse:
     by = request.user
     candidates = list(break_glass_grants.candidates(by))
-    form = NameForBreakGlassForm(request.POST or None, candidates=candidates)
+    form = NameForBreakGlassForm(request.POST if request.method == "POST" else None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         user = next(u for u in candidates if str(u.pk) == form.cleaned_data["user"])
         try:
@@ -90,7 +90,7 @@ def user_details(request: HttpRequest, pk: int) -> HttpResponse:
     profile = UserProfile.objects.filter(user=someone).first()
     fields = ("home_postcode", "home_line_1", "works_from", "works_until", "works_weekends")
     initial = {name: getattr(profile, name) for name in fields} if profile else {}
-    form = UserOversightForm(request.POST or None, initial=initial)
+    form = UserOversightForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             changed = user_oversight.set_profile(request.user, someone, form.cleaned_data, _ip(request))
@@ -119,7 +119,7 @@ def team_hours(request: HttpRequest, pk: int) -> HttpResponse:
         if current
         else {}
     )
-    form = TeamHoursForm(request.POST or None, initial=initial)
+    form = TeamHoursForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         changed = user_oversight.set_team_hours(request.user, team, form.cleaned_data, _ip(request))
         messages.success(request, f"{team.name}: {'Saved.' if changed else 'Nothing was changed.'}")
@@ -142,7 +142,7 @@ def watched_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def watch_person(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     viewer, target = viewer_of(request), f"person:{public_id}"
-    form = WatchForm(request.POST or None)
+    form = WatchForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         reason, note = form.cleaned_data["reason"], form.cleaned_data["note"]
         try:
