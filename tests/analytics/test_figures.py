@@ -245,4 +245,4 @@ def test_people_found_by_a_search_month_by_month_beside_the_people_known(region)
     rates = {"Female": 100 * 5 / known["female"], "Male": 100 * 6 / known["male"]}
     most = max(rates, key=rates.get)
     assert extras[this_month] == f"{most}: {rates[most]:.1f}"
-    assert {extras[m] for m in table.rows if m != this_month} == {"[c]"}
+    assert {extras[m] for m in table.rows if m != this_month} == {"—"}

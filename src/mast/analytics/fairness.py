@@ -116,6 +116,7 @@ def _most_searched(month, groups, known, found, dimension) -> str:
         if known.get((month, g), 0) >= SMALLEST and found.get((month, g), 0) >= SMALLEST
     ]
     if not rates:
-        return "[c]"
+        # Nobody found that month: nothing to compare; someone found, but too few to show: hidden.
+        return "[c]" if any(found.get((month, g), 0) for g in groups) else "—"
     rate, group = max(rates)
     return f"{group.capitalize() if dimension == 'sex' else group}: {rate:.1f}"
