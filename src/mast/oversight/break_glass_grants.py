@@ -47,12 +47,13 @@ def _record(by: User, user: User, change: str, ip_address: str | None, **detail)
 
 @transaction.atomic
 def grant(by: User, user: User, why: str, ip_address: str | None = None) -> BreakGlassGrant:
+    # Locked before the check, so two IG officers naming the same person at once make one grant, not two
+    # (and the database's one-live-grant constraint stands behind it).
+    User.objects.select_for_update().filter(pk=user.pk).first()
     if not candidates(by).filter(pk=user.pk).exists():
         if BreakGlassGrant.objects.filter(user=user, withdrawn_at__isnull=True).exists():
             raise ValidationError({"user": f"{user} may already break glass"})
         raise ValidationError({"user": "Choose an active practitioner in your agency"})
-    # Locked with the check, so two IG officers naming the same person at once make one grant, not two.
-    User.objects.select_for_update().filter(pk=user.pk).first()
     made = BreakGlassGrant.objects.create(user=user, why=why, granted_by=by)
     _record(by, user, "named", ip_address, why=why)
     return made
