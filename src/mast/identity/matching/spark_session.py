@@ -9,6 +9,7 @@ MAST's comparisons call, and Arrow turned on, because records cross between Spar
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sys
@@ -26,6 +27,8 @@ def spark_session(master: str | None = None):
         raise EngineSettingError(
             "MAST_MATCHING_ENGINE=spark needs pyspark 4 (pip install 'pyspark>=4,<5') and Java 17"
         ) from missing
+    # py4j says "closing down" at exit, after pytest or a command has closed its streams: noise, not news.
+    logging.getLogger("py4j").setLevel(logging.WARNING)
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
@@ -51,5 +54,6 @@ def spark_session(master: str | None = None):
         # A small local run needs a handful of partitions, not Spark's default of 200 per shuffle.
         .config("spark.sql.shuffle.partitions", "8" if local else "200")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
     )
