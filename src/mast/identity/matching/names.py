@@ -119,19 +119,20 @@ def _local_variants() -> list[tuple[str, str]]:
     return rows
 
 
-# A pet form ending in -y is written -ie, -i or -ey as often (Vicky, Vickie, Vicki; Tilly, Tillie): each
-# spelling of a listed pet form stands for what the listed one does, unless it is a name of its own already.
-_PET_ENDINGS = ("y", "ie", "i", "ey")
-_PET_FORM = re.compile(r"^(?P<stem>[a-z]{2,})(?:y|ie|i|ey)$")
+# A pet form of the commonest English shape, a doubled consonant and -y or -ie, is written with the other
+# ending, or -i, as often (Vicky, Vickie, Vicki; Tilly, Tillie; Sammy, Sammie, Sammi): each spelling of a
+# listed pet form of that shape stands for what the listed one does, unless it is a name of its own already.
+_PET_FORM = re.compile(r"^(?P<stem>[a-z]+(?:bb|ck|dd|ff|gg|kk|ll|mm|nn|pp|rr|ss|tt|zz))(?:ie|y)$")
+_PET_ENDINGS = ("y", "ie", "i")
 
 
 def _other_endings(canonicals: dict[str, set[str]]) -> dict[str, set[str]]:
-    """Pet forms' other spellings, each with the canonical names of the forms it is a spelling of."""
+    """Short pet forms' other spellings, each with the canonical names of the forms it is a spelling of."""
     known = set(canonicals) | {c for cands in canonicals.values() for c in cands}
     spelt: dict[str, set[str]] = {}
     for name, cands in canonicals.items():
         match = _PET_FORM.match(name)
-        if not match or not cands or len(name) > 7:
+        if not match or not cands or len(name) > 6:
             continue
         for ending in _PET_ENDINGS:
             other = match["stem"] + ending
