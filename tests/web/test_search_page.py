@@ -250,13 +250,13 @@ def test_people_who_match_equally_well_at_the_top_are_said_to(client, practition
     response = client.get(search_url(client, {"family_name": "Barker", "postcode": "NS1 1AA"}))
     text = page_text(response)
 
-    said = "The first 2 match what you entered equally well, so they are all numbered 1 and listed by family"
+    said = "The first 2 match what you entered equally well, so they are listed by family name, each marked"
     assert said in text
     assert "3 people found , the closest match first" in text
-    # Ties shown as ties: both numbered 1, each tagged, in the order of their names (Ruby before Tyler,
+    # Ties shown as ties: both list number 1, each tagged, in the order of their names (Ruby before Tyler,
     # though Tyler came first from the search), and the person after them numbered 2.
     html = response.content.decode()
-    assert html.count('value="1"') == 2 and text.count("Equally good match") == 2
+    assert html.count('value="1"') == 2 and html.count('govuk-tag--grey">Equally good match<') == 2
     names = [name for name in re.findall(r"(Ruby|Tyler) Barker", text) if name]
     assert names[:2] == ["Ruby", "Tyler"]
 
@@ -264,7 +264,7 @@ def test_people_who_match_equally_well_at_the_top_are_said_to(client, practition
 @pytest.mark.parametrize(
     ("found", "words"),
     [
-        (2, "Both match what you entered equally well, so they are all numbered 1 and listed by family name"),
+        (2, "Both match what you entered equally well, so they are listed by family name, each marked"),
         (31, "All of them match what you entered equally well: the order they are listed in says nothing"),
     ],
 )

@@ -48,7 +48,7 @@ class PersonResult:
     # How a practitioner should see the date of birth: "recorded as '31/02/2015' (not a valid date)" when
     # the partner recorded one that is not a date (feeds/problems.py).
     date_of_birth_shown: str = ""
-    # One of the people at the top who match equally well: numbered 1 like the others, never "first".
+    # One of the people at the top who match equally well: tagged so, and list number 1 like the others.
     joint_first: bool = False
 
 
