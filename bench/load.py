@@ -12,6 +12,13 @@ bench does. BENCH_LOAD_DEMO_PEOPLE=N instead builds a small region with `mast de
 hours: for a machine that is busy or for trying the test itself; the figures then say so).
 BENCH_LOAD_RATE (requests a second, 50), BENCH_LOAD_SECONDS (300), BENCH_LOAD_USERS (30 virtual users).
 
+The server runs as docs/deployment.md sets it up: database connections kept for 60 s
+(DATABASE_CONN_MAX_AGE=60; without it each request opened a PostgreSQL connection and a fresh backend), its
+log written to a file in the run's directory (it was an undrained pipe, which stalls gunicorn once 64 KB of
+access log are waiting). Printed besides the latencies: the CPU the server (gunicorn's workers and
+PostgreSQL's backends) spent per request, which does not depend on what else the machine is doing, and the
+rate two cores could serve at that cost — on a shared machine the latencies alone say little.
+
 The per-person search and view limits (MAST_SEARCHES_PER_MINUTE and the rest) are raised for the server under
 test: they exist to stop one person trawling, and 30 virtual users sharing 400 accounts would trip them by
 design, which is not what this measures.
@@ -35,9 +42,9 @@ from bench.practice import TunedCluster, child
 
 ROOT = Path(__file__).resolve().parent.parent
 PERSON_PAGE_P95_MS = 300
-# Requests each task makes, on average, for the task mix in bench/load_locustfile.py (search 3: page and
-# results; person page 4; inbox 2; a new sign-in 1: page, password, code).
-REQUESTS_PER_TASK = (3 * 2 + 4 * 1 + 2 * 1 + 1 * 3) / 10
+# Requests each task makes, on average, for the task mix in bench/load_locustfile.py (weights: search 15,
+# two requests, page and results; person page 20; inbox 10; a new sign-in 1: page, password, code).
+REQUESTS_PER_TASK = (15 * 2 + 20 * 1 + 10 * 1 + 1 * 3) / 46
 UNLIMITED = "1000000"
 
 
@@ -63,6 +70,7 @@ def _server_env(database_url: str, var_dir: Path, base: str) -> dict:
         "MAST_HEALTH_NEEDS_WORKER": "0",
         "MAST_EMAIL_BACKEND": "console",
         "LOG_LEVEL": "WARNING",
+        "DATABASE_CONN_MAX_AGE": "60",
     }
     for limit in ("SEARCHES_PER_MINUTE", "SEARCHES_PER_HOUR", "VIEWS_PER_MINUTE", "VIEWS_PER_HOUR"):
         env[f"MAST_{limit}"] = UNLIMITED
@@ -110,11 +118,11 @@ def _region(env: dict, var_dir: Path, judge) -> str:
     return f"the resolved region of {people:,} people"
 
 
-def _wait_for(url: str, server: subprocess.Popen) -> None:
+def _wait_for(url: str, server: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit(f"mast serve stopped: {server.stdout.read()[-3000:]}")
+            raise SystemExit(f"mast serve stopped: {log.read_text(encoding='utf-8')[-3000:]}")
         try:
             request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})  # noqa: S310
             with urllib.request.urlopen(request, timeout=5):  # noqa: S310 (loopback)
@@ -140,12 +148,38 @@ def _locust(base: str, plan: Path, prefix: Path, rate: float, seconds: int, user
     subprocess.run(command, env=env, cwd=ROOT, check=False, timeout=seconds + 600)
 
 
+def _cpu_seconds(parents: set[int]) -> float:
+    """CPU seconds (user and system) spent so far by the children of these processes — gunicorn's workers,
+    PostgreSQL's backends and its own helpers —, those still running and those that ended (a worker recycled
+    after max_requests, a backend whose connection closed)."""
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[1]) in parents:
+            ticks += int(fields[11]) + int(fields[12])
+        if int(entry.name) in parents:
+            ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _postmaster(cluster) -> int:
+    return int((cluster.data / "postmaster.pid").read_text().split()[0])
+
+
 def _read_stats(prefix: Path) -> list[dict]:
     with open(f"{prefix}_stats.csv", encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
-def report(judge, rows: list[dict], region: str, records: int, seconds: int, load: tuple) -> None:
+def report(
+    judge, rows: list[dict], region: str, records: int, seconds: int, load: tuple, cpu_seconds: float
+) -> None:
     print(f"load test: {region}, {records:,} partner records; gunicorn + PostgreSQL, {seconds} s", flush=True)
     print(f"  {'request':<22} {'count':>7} {'errors':>6} {'p50':>7} {'p95':>7} {'p99':>7}")
     total = None
@@ -163,6 +197,13 @@ def report(judge, rows: list[dict], region: str, records: int, seconds: int, loa
         f"  {'all':<22} {int(total['Request Count']):>7,} {int(total['Failure Count']):>6} "
         f"{total['50%']:>5}ms {total['95%']:>5}ms {total['99%']:>5}ms — {rate:.1f} requests a second; "
         f"machine load {load[0]:.1f} before, {load[1]:.1f} after ({os.cpu_count()} cores)",
+        flush=True,
+    )
+    per_request = cpu_seconds / max(1, int(total["Request Count"]))
+    print(
+        f"  server CPU per request: {per_request * 1000:.0f} ms (gunicorn workers and PostgreSQL); "
+        f"{os.cpu_count()} cores to itself could serve about {os.cpu_count() / per_request:.0f} requests "
+        "a second",
         flush=True,
     )
     person = next((r for r in rows if r["Name"] == "person page"), None)
@@ -200,18 +241,29 @@ def run(judge) -> None:
                 print(done.stderr[-3000:])
                 raise SystemExit("load benchmark: setting up the accounts failed")
             records = json.loads(done.stdout.strip().splitlines()[-1])["records"]
+            server_log = (work / "server.log").open("w", encoding="utf-8")
             server = subprocess.Popen(
                 [sys.executable, "-m", "mast.cli", "serve", "--bind", f"127.0.0.1:{port}"],
-                env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                env=env, cwd=ROOT, stdout=server_log, stderr=subprocess.STDOUT, text=True,
             )  # fmt: skip
-            _wait_for(f"{base}/health/", server)
+            _wait_for(f"{base}/health/", server, work / "server.log")
+            parents = {server.pid, _postmaster(cluster)}
             before = os.getloadavg()[0]
+            cpu_before = _cpu_seconds(parents)
             _locust(base, plan, work / "locust", rate, seconds, users)
+            cpu = _cpu_seconds(parents) - cpu_before
             report(
-                judge, _read_stats(work / "locust"), region, records, seconds, (before, os.getloadavg()[0])
+                judge,
+                _read_stats(work / "locust"),
+                region,
+                records,
+                seconds,
+                (before, os.getloadavg()[0]),
+                cpu,
             )
         finally:
             if server is not None:
                 server.terminate()
                 server.wait(timeout=60)
+                server_log.close()
             cluster.stop()

@@ -71,6 +71,16 @@ def test_a_partner_whose_participation_ended_cannot_search_but_the_others_can(cl
     assert _search_as(client, childrens).status_code in (200, 302)
 
 
+def test_an_agency_named_in_the_plural_is_refused_in_plain_english(client):
+    homes = make_agency("Testshire Homes")
+    make_partner(make_agreement(), homes, participation_ends=date.today() - timedelta(days=1))
+
+    text = page_text(_search_as(client, homes))
+
+    assert "Testshire Homes' participation in the data-sharing agreement ended" in text
+    assert "Homes's" not in text
+
+
 def test_an_agency_not_party_to_the_agreement_cannot_search(client, police):
     make_partner(make_agreement(), police)
 

@@ -173,6 +173,22 @@ def test_the_navigation_shows_who_is_signed_in_and_a_sign_out_form(client):
     assert 'name="csrfmiddlewaretoken"' in html
 
 
+@pytest.mark.parametrize("step", ["web:second-factor", "web:second-factor-setup"])
+def test_with_only_a_password_given_the_navigation_offers_only_sign_out(client, step):
+    user = make_user(role=Role.PRACTITIONER, first_name="Jo", last_name="Bloggs")
+    if step == "web:second-factor":
+        give_second_factor(user)
+    sign_in(client, user.username, DEFAULT_PASSWORD)
+
+    html = client.get(reverse(step)).content.decode()
+
+    assert f'<form class="mast-sign-out" method="post" action="{reverse("web:sign-out")}">' in html
+    # Home, Search, Requests, Alerts and the account page would each lead back to this page.
+    for leads_back in ("web:home", "web:search", "web:requests-inbox", "web:alerts", "web:account"):
+        assert f'class="govuk-service-navigation__link" href="{reverse(leads_back)}"' not in html
+    assert "Jo Bloggs" not in html
+
+
 def test_what_a_user_typed_is_escaped(client):
     agency = make_agency("<b>Agency</b>")
     signed_in_with_factor(

@@ -20,6 +20,7 @@ from requests import RequestException
 
 from mast.access import signals
 from mast.access.models import SingleSignOn, User
+from mast.wording import possessive
 
 logger = logging.getLogger(__name__)
 SCOPES = "openid email profile"
@@ -116,7 +117,7 @@ def _account(request: HttpRequest, sso: SingleSignOn) -> User:
         )
     if email.rpartition("@")[2] not in sso.domains:
         raise SignOnRefused(
-            f"{sso.agency.name}'s sign-in is only for email addresses at "
+            f"{possessive(sso.agency.name)} sign-in is only for email addresses at "
             f"{', '.join(sso.domains)}. Ask your MAST administrator.",
             "email domain not allowed",
         )

@@ -10,14 +10,10 @@ log = logging.getLogger(__name__)
 
 
 def refresh() -> facts.Refreshed:
+    """The caller says what was done: `mast analytics_refresh` prints it, the worker logs it (a log line here
+    as well printed the command's summary twice)."""
     refreshed = facts.refresh()
     quality.take_snapshot()
-    log.info(
-        "Analytics refreshed: %d involvements, %d person-months in %.1f s",
-        refreshed.involvements,
-        refreshed.person_months,
-        refreshed.seconds,
-    )
     return refreshed
 
 
@@ -25,11 +21,18 @@ def refresh_after_load() -> None:
     """A load is done whatever becomes of the figures: a failure here is logged for the operator, and the
     dashboard keeps showing the last refresh and says when that was."""
     try:
-        refresh()
+        refreshed = refresh()
     except Exception:
         log.exception(
             "Analytics could not be refreshed after a load; the dashboard shows the previous refresh"
         )
+        return
+    log.info(
+        "Analytics refreshed: %d involvements, %d person-months in %.1f s",
+        refreshed.involvements,
+        refreshed.person_months,
+        refreshed.seconds,
+    )
 
 
 def refresh_unless_newer(asked_at: datetime) -> bool:

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from mast.governance import mais
 from mast.governance.models import Purpose
+from mast.wording import possessive
 
 LEGISLATION = "https://www.legislation.gov.uk/"
 PURPOSE_PREFIX = "urn:mast:purpose:"
@@ -63,7 +64,7 @@ def decide(agency, reason: str, today: date | None = None) -> Decision:
         return Decision("DENY", f"{agency.name} is not a party to {label}.", label)
     ends = party["mast"]["participationEnds"]
     if ends and date.fromisoformat(ends) < today:
-        return Decision("DENY", f"{agency.name}'s participation in {label} ended on {ends}.", label)
+        return Decision("DENY", f"{possessive(agency.name)} participation in {label} ended on {ends}.", label)
     code = purpose_for(reason)
     if code is None:
         if reason.startswith(LEGISLATION):

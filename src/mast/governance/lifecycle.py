@@ -19,6 +19,7 @@ from mast.canonical import FIELD_NAMES, REQUIRED_FIELDS
 from mast.governance.models import AgreementPartner, Purpose, SharingAgreement
 from mast.governance.services import field_label
 from mast.notifications.services import send_to_users
+from mast.wording import possessive
 
 Status = SharingAgreement.Status
 Decision = AgreementPartner.Decision
@@ -166,7 +167,10 @@ def approver_problem(agency: Agency, approver: User | None) -> str | None:
     if approver is None:
         return f"Name who approves the agreement for {agency.name}."
     if approver.agency_id != agency.pk or approver.role != Role.IG_OFFICER or not approver.is_active:
-        return f"{agency.name}'s approver must be an active information-governance officer of {agency.name}."
+        return (
+            f"{possessive(agency.name)} approver must be an active information-governance officer of "
+            f"{agency.name}."
+        )
     return None
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from mast.governance.models import AgreementPartner, SharingAgreement
 from mast.governance.services import current_agreement
+from mast.wording import possessive
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def standing(agency, *, sending: bool = False, today: date | None = None) -> Sta
     if entry.participation_ends is not None and entry.participation_ends < today:
         return _refused(
             agreement,
-            f"{name}'s participation in the data-sharing agreement ended on "
+            f"{possessive(name)} participation in the data-sharing agreement ended on "
             f"{entry.participation_ends:%-d %B %Y}.",
         )
     if sending and entry.role != AgreementPartner.Role.PROVIDER_AND_USER:

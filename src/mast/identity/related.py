@@ -1,8 +1,12 @@
-"""What partners' relationship files say about their own records, as matching reads it. Apart from family.py
-(which loads the files and then re-matches, through resolution) so that resolution can read it without a
-cycle."""
+"""What partners' relationship files say about their own records, and which of their services know each
+record, as matching reads it. Apart from family.py (which loads the files and then re-matches, through
+resolution) so that resolution can read it without a cycle."""
 
-from mast.feeds.models import PartnerRecord
+from collections import defaultdict
+from datetime import date
+
+from mast.feeds.models import Involvement, PartnerRecord
+from mast.identity.matching.ages_served import AGES_SERVED, Seen
 from mast.identity.models import Relationship
 
 
@@ -26,3 +30,29 @@ def related_records(record_ids: list[int], chunk: int = 20_000) -> list[tuple[in
             if left is not None and right is not None and left != right:
                 pairs.append((left, right))
     return pairs
+
+
+def services_seen(
+    born: dict[int, str | None], chunk: int = 20_000
+) -> dict[int, tuple[date | None, tuple[Seen, ...]]]:
+    """These partner records' involvements with a service that works with one age group (ages_served.py),
+    with each record's date of birth: `born` is record → ISO date of birth or None. Records with none of
+    those involvements are left out (they say nothing about age). Removed involvements count too: a partner
+    that ended an involvement still worked with that person at that age."""
+    seen: dict[int, list[Seen]] = defaultdict(list)
+    ids = sorted(born)
+    for start in range(0, len(ids), chunk):
+        rows = Involvement.objects.filter(
+            partner_record_id__in=ids[start : start + chunk], category__in=list(AGES_SERVED)
+        ).values_list("partner_record_id", "category", "start_date")
+        for record, category, started in rows:
+            seen[record].append(Seen(category, started))
+    return {record: (whole_date(born.get(record)), tuple(kinds)) for record, kinds in seen.items()}
+
+
+def whole_date(text: str | None) -> date | None:
+    """An ISO date of birth as the record store keeps it, or None (none, or not a whole date)."""
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None  # a partial date of birth says nothing exact about age

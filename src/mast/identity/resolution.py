@@ -23,14 +23,15 @@ from django.utils import timezone
 
 from mast.feeds.bulk import insert_rows, update_rows
 from mast.identity import model_files, warm_linker
+from mast.identity.matching.ages_served import the_child_in
 from mast.identity.matching.bulk_clustering import cluster_in_bulk
 from mast.identity.matching.linkage import Linker, ScoredPair
 from mast.identity.matching.paused_gc import paused_gc
-from mast.identity.matching.possible import told_apart_in
+from mast.identity.matching.possible import CHILD_OR_NAMESAKE_PARENT, told_apart_in
 from mast.identity.matching.triage import triage
 from mast.identity.models import IdentityEvent, MatchCandidate, MatchDecision, Person, PersonLink
 from mast.identity.record_store import refreshed_records, standardised_records
-from mast.identity.related import related_records
+from mast.identity.related import related_records, services_seen, whole_date
 from mast.identity.search import index as search_index
 
 BATCH = 2000
@@ -96,10 +97,11 @@ def _resolve_records(record_ids: list[int], progress: Progress | None) -> Resolu
         return ResolutionSummary()
     started = time.perf_counter()
     refreshed = refreshed_records(changed=record_ids)
-    table = refreshed.table
     seconds = {"standardise": time.perf_counter() - started}
+    # The fresh rows are these records' standardised rows: no need to put every record's together.
+    table = refreshed.table if refreshed.fresh is None else refreshed.fresh
     # Which of them are still active: the fresh rows say, without a pass over a million ids.
-    present = set((table if refreshed.fresh is None else refreshed.fresh).column("unique_id").to_pylist())
+    present = set(table.column("unique_id").to_pylist())
     new_ids = [str(i) for i in record_ids if str(i) in present]
     if not new_ids:
         return ResolutionSummary(seconds=seconds)
@@ -110,9 +112,7 @@ def _resolve_records(record_ids: list[int], progress: Progress | None) -> Resolu
         scope = _scope([int(i) for i in new_ids], pairs)
         pairs = linker.predict_within([str(i) for i in scope])
         summary = _apply(sorted(scope), pairs, linker, progress)
-    # The fresh rows are these records' standardised rows: no need to pick them out of every record.
-    indexed = table if refreshed.fresh is None else refreshed.fresh
-    summary.seconds.update(search_index.index_records(record_ids, table=indexed).seconds)
+    summary.seconds.update(search_index.index_records(record_ids, table=table).seconds)
     summary.seconds = {**seconds, **linker.timings.seconds, **summary.seconds}
     return summary
 
@@ -147,7 +147,8 @@ def _apply(ids: list[int], pairs: list[ScoredPair], linker: Linker, progress: Pr
     id_set = set(ids)
     decisions = _decisions(id_set)
     in_scope = [p for p in pairs if int(p.left) in id_set and int(p.right) in id_set]
-    sorted_pairs = triage(in_scope, key=int, skip=decisions.keys())
+    facts = linker.record_facts(ids)
+    sorted_pairs = triage(in_scope, key=int, skip=decisions.keys(), the_child=_the_child(in_scope, facts))
     links, best = sorted_pairs.links, sorted_pairs.best
     must = [key for key, same in decisions.items() if same]
     cannot = sorted_pairs.cannot + [key for key, same in decisions.items() if not same]
@@ -157,7 +158,6 @@ def _apply(ids: list[int], pairs: list[ScoredPair], linker: Linker, progress: Pr
         return a in current and current.get(a) == current.get(b)
 
     # Among equally strong links, those that keep today's people together go first: a re-run moves nobody.
-    facts = linker.record_facts(ids)
     born = {record: dob for record, (dob, _number, _source) in facts.items() if dob}
     numbers = {record: number for record, (_dob, number, _source) in facts.items() if number}
     # The same people as clustering.cluster, in bulk: only components where a rule bites go link by link.
@@ -173,6 +173,17 @@ def _apply(ids: list[int], pairs: list[ScoredPair], linker: Linker, progress: Pr
     return summary
 
 
+def _the_child(pairs: list[ScoredPair], facts: dict):
+    """triage's `the_child` for this run: the services of only the records held back from a same-named
+    child (a few), read from their involvements."""
+    held = {int(r) for p in pairs if p.possible == CHILD_OR_NAMESAKE_PARENT for r in (p.left, p.right)}
+    seen = services_seen({record: facts[record][0] for record in held if record in facts})
+    born = {record: born for record, (born, _seen) in seen.items()}
+    for record in held - born.keys():
+        born[record] = whole_date(facts.get(record, (None,))[0])
+    return the_child_in(born, {record: kinds for record, (_born, kinds) in seen.items()})
+
+
 def _told_apart(clustering, sorted_pairs, facts: dict, decisions: dict):
     """`possible.told_apart` for the possible pairs of this run. Only the people those pairs touch are looked
     at: a handful, not the million."""
@@ -185,7 +196,11 @@ def _told_apart(clustering, sorted_pairs, facts: dict, decisions: dict):
     different = [key for key, same in decisions.items() if not same]
     # told_apart_in reads (NHS number, source): the facts without the date of birth.
     return told_apart_in(
-        clustering, {record: facts[record][1:] for record in members}, different, related_records(members)
+        clustering,
+        {record: facts[record][1:] for record in members},
+        different,
+        related_records(members),
+        services_seen({record: facts[record][0] for record in members}),
     )
 
 

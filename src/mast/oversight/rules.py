@@ -6,6 +6,8 @@ Every threshold is a setting (docs/audit-and-oversight.md). A rule that fires ra
 oversight alert for the IG officers of the user's agency, or of the agency whose restricted record was seen.
 """
 
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from statistics import median
@@ -131,7 +133,10 @@ def unsearched(event: AuditEvent, user: User) -> list[Finding]:
             user=user, at__gt=hour_ago, at__lte=event.at, how__in=(How.VIEWED, How.ADDRESS_VIEWED)
         ).values_list("subject", "at")
     )
-    without = [subject for subject, at in opened if not _led_to(user, subject, at)]
+    if len({subject for subject, _ in opened}) < settings.MAST_OVERSIGHT_UNSEARCHED_LIMIT:
+        return []
+    led = _led_to(user, opened)
+    without = [subject for subject, at in opened if not led(subject, at)]
     if len(set(without)) < settings.MAST_OVERSIGHT_UNSEARCHED_LIMIT:
         return []
     return [
@@ -145,15 +150,33 @@ def unsearched(event: AuditEvent, user: User) -> list[Finding]:
     ]
 
 
-def _led_to(user: User, subject, at: datetime) -> bool:
-    if Shown.objects.filter(
-        user=user, subject=subject, how__in=LEADS, at__gte=at - timedelta(hours=LEAD_HOURS), at__lte=at
-    ).exists():
-        return True
-    return (
-        Alert.objects.filter(recipient=user, person__public_id=subject).exists()
-        or Request.objects.filter(person__public_id=subject, to_agency_id=user.agency_id).exists()
+def _led_to(user: User, opened: list[tuple]) -> Callable[[object, datetime], bool]:
+    """Whether something had shown each opened subject to the user before they opened it — read in three
+    queries for all of the last hour's openings (it was three queries for each opening: a practitioner's
+    hundredth person page of the hour made three hundred)."""
+    subjects = {subject for subject, _ in opened}
+    earliest = min(at for _, at in opened) - timedelta(hours=LEAD_HOURS)
+    shown_at: dict = defaultdict(list)
+    for subject, at in Shown.objects.filter(
+        user=user, subject__in=subjects, how__in=LEADS, at__gte=earliest, at__lte=max(at for _, at in opened)
+    ).values_list("subject", "at"):
+        shown_at[subject].append(at)
+    always = set(
+        Alert.objects.filter(recipient=user, person__public_id__in=subjects).values_list(
+            "person__public_id", flat=True
+        )
+    ) | set(
+        Request.objects.filter(person__public_id__in=subjects, to_agency_id=user.agency_id).values_list(
+            "person__public_id", flat=True
+        )
     )
+
+    def led(subject, at: datetime) -> bool:
+        return subject in always or any(
+            at - timedelta(hours=LEAD_HOURS) <= lead <= at for lead in shown_at.get(subject, ())
+        )
+
+    return led
 
 
 def no_later_action(event: AuditEvent, user: User) -> list[Finding]:

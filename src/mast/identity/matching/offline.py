@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from mast.canonical import FIELD_NAMES, REQUIRED_FIELDS
+from mast.canonical import CATEGORIES, FIELD_NAMES, REQUIRED_FIELDS
 from mast.feeds import safe_csv
 from mast.feeds.validation import normalise_nhs_number, normalise_postcode
+from mast.identity.matching.ages_served import Seen, the_child_in
 from mast.identity.matching.bulk_clustering import cluster_in_bulk
 from mast.identity.matching.clustering import Clustering
 from mast.identity.matching.linkage import Linker, ScoredPair, model_row, to_table
@@ -135,6 +136,12 @@ def canonical_record(values: dict[str, str], *, source: str, record_id: str, tod
         "uprn": uprn if uprn.isdigit() and len(uprn) <= 12 else "",
         "nhs_number": digits[:10] if digits else "",
         "nhs_number_valid": nhs_valid,
+        # The involvement's kind, when the file gives MAST's shared category (a partner's own label means
+        # nothing here without its mapping), and its start: the ages its service works with (ages_served.py).
+        "category": values.get("involvement_type", "")
+        if values.get("involvement_type") in CATEGORIES
+        else "",
+        "start_date": parse_date(values.get("start_date", "")),
     }
 
 
@@ -326,7 +333,15 @@ def link_records(
             seconds.update(linker.timings.seconds)
 
     started = time.perf_counter()
-    sorted_pairs = triage(pairs, key=str)
+    ages = {
+        key: (record.get("date_of_birth"), (Seen(record["category"], record["start_date"]),))
+        for key, record in records.items()
+        if record.get("category") and record.get("start_date")
+    }
+    the_child = the_child_in(
+        {key: r.get("date_of_birth") for key, r in records.items()}, {key: s for key, (_b, s) in ages.items()}
+    )
+    sorted_pairs = triage(pairs, key=str, the_child=the_child)
     born = {key: r["date_of_birth"].isoformat() for key, r in records.items() if r.get("date_of_birth")}
     facts = {
         key: (record["nhs_number"] if record.get("nhs_number_valid") else None, record.get("source"))
@@ -334,7 +349,9 @@ def link_records(
     }
     numbers = {key: number for key, (number, _source) in facts.items() if number}
     clustering = cluster_in_bulk(records, sorted_pairs.links, sorted_pairs.cannot, born=born, numbers=numbers)
-    sorted_pairs.after_clustering(clustering, told_apart_in(clustering, facts, related=relationships))
+    sorted_pairs.after_clustering(
+        clustering, told_apart_in(clustering, facts, related=relationships, ages=ages)
+    )
     seconds["cluster"] = time.perf_counter() - started
     return Linked(
         clustering=clustering,

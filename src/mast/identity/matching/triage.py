@@ -42,8 +42,16 @@ class Triage:
                 del self.review[key]
 
 
-def triage(pairs: Iterable[ScoredPair], key: Callable[[object], object], skip=frozenset()) -> Triage:
-    """Sort scored pairs by their decisions; pairs in `skip` (decided by a reviewer) are left out."""
+def triage(
+    pairs: Iterable[ScoredPair],
+    key: Callable[[object], object],
+    skip=frozenset(),
+    the_child: Callable[[tuple], bool] | None = None,
+) -> Triage:
+    """Sort scored pairs by their decisions; pairs in `skip` (decided by a reviewer) are left out.
+    `the_child(pair_key)`: whether a pair held as a child and a same-named adult without a date of birth is
+    the child after all, because the record without one comes from a service that works only with children
+    (ages_served.only_a_child); such a pair the model would link is linked, not held."""
     sorted_pairs = Triage()
     for pair in pairs:
         pair_key = tuple(sorted((key(pair.left), key(pair.right))))
@@ -51,6 +59,15 @@ def triage(pairs: Iterable[ScoredPair], key: Callable[[object], object], skip=fr
             continue
         sorted_pairs.best[pair_key] = pair
         decision = pair.decision
+        if (
+            decision == "possible"
+            and pair.possible == possible.CHILD_OR_NAMESAKE_PARENT
+            and pair.probability >= LINK_AT
+            and not pair.veto
+            and the_child is not None
+            and the_child(pair_key)
+        ):
+            decision = "link"
         if decision == "link":
             sorted_pairs.links.append((*pair_key, 1.0 if pair.nhs_agrees else pair.probability))
         elif decision == "review":

@@ -18,6 +18,7 @@ from mast.governance.models import AgreementPartner, Purpose, SharingAgreement
 from mast.governance.services import current_agreement, fields_by_group, purpose_terms
 from mast.web.forms.governance import DecisionForm, DetailsForm, PartnerForm
 from mast.web.permissions import requires
+from mast.wording import possessive
 
 
 def _ip(request: HttpRequest) -> str | None:
@@ -166,7 +167,7 @@ def partner(request: HttpRequest, pk: int, agency_pk: int) -> HttpResponse:
             for problem in error.problems:
                 form.add_error(None, problem)
         else:
-            messages.success(request, f"{agency.name}'s part in the agreement is saved.")
+            messages.success(request, f"{possessive(agency.name)} part in the agreement is saved.")
             return redirect("web:agreement-version", pk=shown.pk)
     context = {
         "form": form,

@@ -12,7 +12,9 @@ class Command(BaseCommand):
         "Link people across canonical-format CSV files, without a database or server: "
         "`mast link police.csv health.csv --output people.csv`. Each file is one source, named by the file's "
         "stem. OUT gets one row per input row (source, record_id, person), where the same person label means "
-        "the same person; OUT.review.csv lists the pairs a person would have to decide."
+        "the same person; OUT.review.csv lists the pairs a person would have to decide. A row whose "
+        "involvement_type is one of MAST's shared category codes (child_in_need, maternity, ...) tells "
+        "matching the ages its service works with (docs/feed-format.md); a partner's own label does not."
     )
     # Never touches the database: no system checks (they may query it), no migration check.
     requires_system_checks = []
