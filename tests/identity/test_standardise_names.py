@@ -7,6 +7,7 @@ from importlib.resources import files
 import pytest
 
 from mast.identity.matching.names import (
+    LOCAL_LISTS,
     double_metaphone,
     given_name_groups,
     name_tokens,
@@ -157,6 +158,21 @@ def test_name_tokens_split_double_barrelled_surnames():
         ("Mike", "Michael"),
         ("Mick", "Michael"),
         ("MRS Katie", "catherine"),
+        # British pet forms the US-made nicknames list lacks (identity/data/uk_pet_forms.csv)
+        ("Nicky", "Nicola"),
+        ("Nikki", "Nicola"),
+        ("Suzy", "Susan"),
+        ("Suzie", "Susan"),
+        ("Pippa", "Philippa"),
+        ("Gill", "Gillian"),
+        ("Tash", "Natasha"),
+        ("Gaz", "Gareth"),
+        ("Mags", "Margaret"),
+        # a listed pet form's other spellings (-y, -ie, -i, -ey)
+        ("Tillie", "Matilda"),
+        ("Vickie", "Victoria"),
+        ("Sammie", "Samantha"),
+        ("Jacki", "Jacqueline"),
     ],
 )
 def test_nicknames_and_variants_are_equivalent(a, b):
@@ -213,6 +229,13 @@ def test_nicknames_and_variants_are_equivalent(a, b):
         ("Kayla", "Kayleigh"),
         ("Catherine", "Cathleen"),
         ("Oliver", "Olive"),
+        # a pet form stands for a man's and a woman's name; the two full names stay apart
+        ("Nicola", "Nicholas"),
+        ("Nicola", "Nicole"),
+        ("Philippa", "Philip"),
+        ("Susan", "Suzanne"),
+        # a spelling that is a name of its own keeps its own groups: Toni is Antonia's, not Anthony's
+        ("Toni", "Anthony"),
     ],
 )
 def test_different_names_are_not_equivalent(a, b):
@@ -244,8 +267,9 @@ def test_a_name_is_equivalent_to_itself_even_when_unknown_to_the_lists():
     assert not names_equivalent("Quillon", "Quilla")
 
 
-def test_the_local_variants_file_is_well_formed_and_every_row_takes_effect():
-    text = files("mast.identity").joinpath("data", "name_variants.csv").read_text(encoding="utf-8")
+@pytest.mark.parametrize("name", LOCAL_LISTS)
+def test_the_local_variants_files_are_well_formed_and_every_row_takes_effect(name):
+    text = files("mast.identity").joinpath("data", name).read_text(encoding="utf-8")
     rows = list(csv.DictReader(text.splitlines()))
     assert rows and set(rows[0]) == {"canonical", "variant"}
     for row in rows:

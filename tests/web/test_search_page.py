@@ -198,9 +198,10 @@ def test_every_person_found_is_reachable_page_by_page(client, practitioner, fami
 
     # All 45 score the same here: no "closest match" is claimed, and the page says their order means nothing.
     assert "45 people found — showing 1 to 20" in first and "closest match" not in first
+    # More of them than a page holds: they cannot all be shown as joint first, so the page says the order
+    # means nothing.
     assert (
-        "All of them match what you entered equally well, so the order they are listed in says nothing"
-        in first
+        "All of them match what you entered equally well: the order they are listed in says nothing" in first
     )
     assert "Next page" in first and "at least 40% as strongly" in first
     assert "showing 41 to 45" in page_text(third) and "Next page" not in page_text(third)
@@ -246,13 +247,27 @@ def test_people_who_match_equally_well_at_the_top_are_said_to(client, practition
         "mast.people.search.identity_search.find_people", lambda query: PeopleFound(matches, 3)
     )
 
-    text = page_text(client.get(search_url(client, {"family_name": "Barker", "postcode": "NS1 1AA"})))
+    response = client.get(search_url(client, {"family_name": "Barker", "postcode": "NS1 1AA"}))
+    text = page_text(response)
 
-    assert "The first 2 match what you entered equally well: their order says nothing" in text
+    said = "The first 2 match what you entered equally well, so they are listed by family name, each marked"
+    assert said in text
     assert "3 people found , the closest match first" in text
+    # Ties shown as ties: both list number 1, each tagged, in the order of their names (Ruby before Tyler,
+    # though Tyler came first from the search), and the person after them numbered 2.
+    html = response.content.decode()
+    assert html.count('value="1"') == 2 and html.count('govuk-tag--grey">Equally good match<') == 2
+    names = [name for name in re.findall(r"(Ruby|Tyler) Barker", text) if name]
+    assert names[:2] == ["Ruby", "Tyler"]
 
 
-@pytest.mark.parametrize(("found", "words"), [(2, "Both match"), (31, "All of them match")])
+@pytest.mark.parametrize(
+    ("found", "words"),
+    [
+        (2, "Both match what you entered equally well, so they are listed by family name, each marked"),
+        (31, "All of them match what you entered equally well: the order they are listed in says nothing"),
+    ],
+)
 def test_people_who_all_match_equally_well_are_not_said_to_have_a_closest_match(
     client, practitioner, family, monkeypatch, found, words
 ):
@@ -268,4 +283,4 @@ def test_people_who_all_match_equally_well_are_not_said_to_have_a_closest_match(
     text = page_text(client.get(search_url(client, {"family_name": "Barker", "postcode": "NS1 1AA"})))
 
     assert f"{found} people found" in text and "closest match" not in text
-    assert f"{words} what you entered equally well, so the order they are listed in says nothing" in text
+    assert words in text

@@ -3,7 +3,7 @@ them in the display window, and whether a case is open — page by page through 
 lists, or, when it finds the query too broad, how many and a request for one more detail. Matching itself is
 identity's (identity.search)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.core.paginator import Page, Paginator
@@ -48,6 +48,8 @@ class PersonResult:
     # How a practitioner should see the date of birth: "recorded as '31/02/2015' (not a valid date)" when
     # the partner recorded one that is not a date (feeds/problems.py).
     date_of_birth_shown: str = ""
+    # One of the people at the top who match equally well: tagged so, and list number 1 like the others.
+    joint_first: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,11 +89,20 @@ def search_people(scope: Scope, query: SearchQuery, *, page: int | str = 1) -> P
     """The page asked for (the last, if it is past the end) of everyone identity's search lists."""
     found = identity_search.find_people(query)
     pages = Paginator(found.matches, PER_PAGE, allow_empty_first_page=True).get_page(page)
-    people = tuple(_results(scope, list(pages.object_list)))
+    joint = _joint_first(found.matches)
+    people = _results(scope, list(pages.object_list))
+    if pages.number == 1 and 1 < joint <= len(people):
+        people = _ties_as_ties(people, joint)
     exact = getattr(found, "exact", True)
-    return PeopleResults(
-        people, found.total, found.too_broad, pages, exact=exact, joint_first=_joint_first(found.matches)
-    )
+    return PeopleResults(tuple(people), found.total, found.too_broad, pages, exact=exact, joint_first=joint)
+
+
+def _ties_as_ties(people: list[PersonResult], joint: int) -> list[PersonResult]:
+    """The people who lead the list matching equally well (a household, for a family name and a postcode),
+    in the order of their names and each marked as joint first: nothing typed tells them apart, so the page
+    must not seem to rank them. Decision 0031."""
+    tied = sorted(people[:joint], key=lambda p: (p.name.casefold().split()[-1:], p.name.casefold()))
+    return [replace(p, joint_first=True) for p in tied] + people[joint:]
 
 
 def _joint_first(matches) -> int:

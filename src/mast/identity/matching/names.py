@@ -101,14 +101,44 @@ _DIFFERENT_NAMES = (
 _NOT_EQUIVALENT = frozenset(frozenset(pair.split("/")) for pair in _DIFFERENT_SEXES + _DIFFERENT_NAMES)
 
 
+# The MAST team's own lists (canonical,variant), for what the US-made `nicknames` list lacks:
+# `name_variants.csv`, other spellings and pet forms of names common in the UK (Mohammed/Muhammad); and
+# `uk_pet_forms.csv`, British pet forms, most of them of names the list holds only in a man's form or not at
+# all (Nicola/Nicky, Philippa/Pippa, Gillian/Gill) or in clipped forms it does not know (Gaz, Mags, Tash).
+LOCAL_LISTS = ("name_variants.csv", "uk_pet_forms.csv")
+
+
 def _local_variants() -> list[tuple[str, str]]:
-    text = files("mast.identity").joinpath("data", "name_variants.csv").read_text(encoding="utf-8")
     rows = []
-    for row in csv.DictReader(text.splitlines()):
-        canonical, variant = normalise_name(row["canonical"]), normalise_name(row["variant"])
-        if canonical and variant and canonical != variant:
-            rows.append((canonical, variant))
+    for name in LOCAL_LISTS:
+        text = files("mast.identity").joinpath("data", name).read_text(encoding="utf-8")
+        for row in csv.DictReader(text.splitlines()):
+            canonical, variant = normalise_name(row["canonical"]), normalise_name(row["variant"])
+            if canonical and variant and canonical != variant:
+                rows.append((canonical, variant))
     return rows
+
+
+# A pet form of the commonest English shape, a doubled consonant and -y or -ie, is written with the other
+# ending, or -i, as often (Vicky, Vickie, Vicki; Tilly, Tillie; Sammy, Sammie, Sammi): each spelling of a
+# listed pet form of that shape stands for what the listed one does, unless it is a name of its own already.
+_PET_FORM = re.compile(r"^(?P<stem>[a-z]+(?:bb|ck|dd|ff|gg|kk|ll|mm|nn|pp|rr|ss|tt|zz))(?:ie|y)$")
+_PET_ENDINGS = ("y", "ie", "i")
+
+
+def _other_endings(canonicals: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Short pet forms' other spellings, each with the canonical names of the forms it is a spelling of."""
+    known = set(canonicals) | {c for cands in canonicals.values() for c in cands}
+    spelt: dict[str, set[str]] = {}
+    for name, cands in canonicals.items():
+        match = _PET_FORM.match(name)
+        if not match or not cands or len(name) > 6:
+            continue
+        for ending in _PET_ENDINGS:
+            other = match["stem"] + ending
+            if other not in known:
+                spelt.setdefault(other, set()).update(cands)
+    return spelt
 
 
 @cache
@@ -133,6 +163,8 @@ def _build_canonicals() -> dict[str, frozenset[str]]:
             canonicals[name] = kept
     for canonical, variant in _local_variants():
         canonicals.setdefault(variant, set()).add(canonical)
+    for other, cands in _other_endings(canonicals).items():
+        canonicals[other] = cands
     return {
         name: frozenset(c for c in cands if frozenset((name, c)) not in _NOT_EQUIVALENT)
         for name, cands in canonicals.items()
@@ -174,6 +206,12 @@ def _known_names() -> frozenset[str]:
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def known_given_names() -> frozenset[str]:
+    """Every given name the lists hold, standardised: what search looks up for the names a name may stand
+    for."""
+    return _known_names()
 
 
 def _one_edit(word: str) -> set[str]:

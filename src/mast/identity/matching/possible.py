@@ -111,7 +111,7 @@ ALIKE_GIVEN_NAMES = (
 # "Bertie" and "Albert": the short name's stem, three letters or more, found in the longer). Before, these
 # pairs were dropped with no trace though the model scored them as one person. On the tuning regions (seeds
 # 1, 3, 4) this made 6 more possible pairs, all truly one person: twins' names are not this alike there.
-# And a pet form that keeps only the name's first letter ("Suzy" and "Susan", "Syzy" with a slip): 4 more
+# And a pet form that keeps only the name's first letter ("Dodie" and "Dorothy", "Dpdie" with a slip): 4 more
 # pairs on those seeds, all one person, none twins (issue 12, fourth pass). Twins given names that begin
 # alike (Sophie and Sarah) are put to a reviewer by this, not linked; told apart by any of `told_apart`.
 # Not for the shape without a date of birth: there, names this alike are mostly a brother and sister
@@ -146,7 +146,7 @@ SHAPES = (
         {"family_name": FAMILY_CLOSE, "date_of_birth": DOB_CLOSE, "address": NEARBY},
         no_middle_names=True,
     ),
-    # A spelling or pet form no list holds ("Tel" and "Terence", "Suzy" and "Susan"), with no date of birth
+    # A spelling or pet form no list holds ("Dodie" and "Dorothy", "Bertie", "Albert"), with no date of birth
     # on one side to say whether these are one person or two children of one family. Only alike names: a
     # brother and sister with different names at one address are every household with children.
     Shape(
@@ -157,7 +157,7 @@ SHAPES = (
         sql=ALIKE_GIVEN_NAMES,
     ),
     # The same dwelling, not only the very same address line: a married woman known by a pet form no list
-    # holds ("Suzy Pemberton" and "Susan Lucas"), one partner without the postcode. On seeds 1, 3, 4 this
+    # holds ("Detta Pemberton", "Bernadette Lucas"), one partner without the postcode. On seeds 1, 3, 4 this
     # added 10 pairs, 9 truly one person.
     Shape(
         BOTH_NAMES_DIFFERENT,

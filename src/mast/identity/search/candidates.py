@@ -21,7 +21,13 @@ from functools import cache
 from django.db import connection
 
 from mast.feeds.models import Involvement, PartnerRecord, Source
-from mast.identity.matching.names import double_metaphone, given_name_groups, normalise_name
+from mast.identity.matching.names import (
+    double_metaphone,
+    given_name_groups,
+    known_given_names,
+    names_equivalent,
+    normalise_name,
+)
 from mast.identity.models import SearchKey
 from mast.identity.search.index import CHUNK, NAME, YEAR, search_key
 from mast.identity.search.slips import (
@@ -41,21 +47,11 @@ MAX_COUNTED = 5000
 
 @cache
 def _names_by_group() -> dict[str, frozenset[str]]:
-    """Group name → every known given name whose groups include it: the reverse of `given_name_groups`."""
-    from importlib.resources import files
-
-    from nicknames import NickNamer
-
-    # The standardiser's own sources: the nicknames package and the UK variants kept with it.
-    universe = set()
-    for name, canonicals in NickNamer().canonical_lookup.items():
-        universe.add(name)
-        universe.update(canonicals)
-    variants = files("mast.identity").joinpath("data", "name_variants.csv").read_text(encoding="utf-8")
-    for line in variants.splitlines()[1:]:
-        universe.update(line.split(","))
+    """Group name → every known given name whose groups include it: the reverse of `given_name_groups`, over
+    every name the standardiser's lists hold (its own and the nicknames package's, and their pet forms'
+    other spellings)."""
     names_by_group: dict[str, set[str]] = defaultdict(set)
-    for raw in universe:
+    for raw in known_given_names():
         name = normalise_name(raw).split(" ", 1)[0]
         for group in given_name_groups(name):
             names_by_group[group].add(name)
@@ -184,20 +180,23 @@ def candidates(query, row: dict, swapped_row: dict | None = None, *, limit: int 
 def _by_given_name_near_date(query, row: dict, exact: set[dt.date], limit: int) -> list[int]:
     """Records born on a date one slip from the one typed, with a given name the one typed may stand for.
 
-    The name keys need the family name to sound the same; this finds the woman recorded under a married or
-    former name whose date of birth the practitioner keyed one digit out. Some fifty dates, a few dozen
-    records each at a million: the given name is checked here rather than in SQL, where partners' spellings
-    ('RENÉE', 'Renee') would each need a form of their own."""
-    names = equivalent_given_names(row["given_name"])
+    The name keys need the family name to sound the same, and the record's given name as the partner wrote
+    it; this finds the woman recorded under a married or former name whose date of birth the practitioner
+    keyed one digit out, and the record whose given name the partner mistyped ('Jmaie' for Jamie, so James)
+    where the practitioner mistyped the date. Some fifty dates, a few dozen records each at a million: the
+    given name is checked here, by the standardiser's name groups (a name no list holds, one slip from one
+    that a list does, stands for that name), rather than in SQL, where partners' spellings ('RENÉE',
+    'Renee') would each need a form of their own."""
+    given = row["given_name"]
     dates = sorted(dates_one_slip_away(typed_digits(query.date_of_birth)) - exact)
-    if not names or not dates:
+    if not given or not dates:
         return []
     current = PartnerRecord.objects.filter(removed_at__isnull=True)
     found: list[int] = []
     for start in range(0, len(dates), CHUNK):
         chunk = current.filter(date_of_birth__in=dates[start : start + CHUNK])
-        for pk, given in chunk.values_list("pk", "given_name")[: limit * 10]:
-            if normalise_name(given).split(" ", 1)[0] in names:
+        for pk, recorded in chunk.values_list("pk", "given_name")[: limit * 10]:
+            if names_equivalent(given, recorded):
                 found.append(pk)
     return found[:limit]
 

@@ -221,6 +221,9 @@ def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], fo
     model = scorer()
     best = model.score(query_row, [dict(query_row, unique_id="self")]).get("self", [])
     wanted = THRESHOLD * model.evidence(best)
+    # A woman listed under another family name: her family name counts for nothing, so neither does the
+    # query's in the bar she is held to (`Scorer.another_family_name`).
+    wanted_married = THRESHOLD * model.without(best, "family_name")
     exact_nhs = found.by_nhs_number if query.nhs_number_valid else set()
     postcode = query.normalised_postcode
     neighbours = postcodes_one_slip_away(postcode) if " " in postcode else set()
@@ -241,22 +244,24 @@ def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], fo
         swapped = {k: v for k, v in model.score(swapped_row, rows).items() if k not in both_fit}
         readings.append((swapped, ("Given and family names the other way round",)))
     weighed: dict[int, tuple[bool, float, list[str], list]] = {}
-    for scores, note in readings:
+    for scores, reading in readings:
         for unique_id, levels in scores.items():
             record = int(unique_id)
+            note = reading  # what is said of this record alone: one married woman's note is not the next
             if unique_id in near:
                 levels = model.postcode_slip(levels)
             if unique_id in slipped_dates:
                 levels = model.date_slip(levels)
             married = model.another_family_name(levels)
+            bar = wanted
             if married is not None:
-                levels, note = married, (*note, ANOTHER_FAMILY_NAME)
+                levels, note, bar = married, (*note, ANOTHER_FAMILY_NAME), wanted_married
             reasons = [*note, *model.reasons(levels)]
             by_reference = record in found.by_reference
             if by_reference:
                 reasons.insert(0, "Partner reference: the reference searched for")
             exact = by_reference or (record in exact_nhs and model.agrees(levels, "nhs_number"))
-            if not exact and (len(reasons) == len(note) or model.evidence(levels) < max(wanted, 1e-9)):
+            if not exact and (len(reasons) == len(note) or model.evidence(levels) < max(bar, 1e-9)):
                 continue  # nothing agreed, or too little: found by a neighbouring key, not a match
             probability = 1.0 if by_reference else model.probability(levels)
             evidence = model.counted(levels)

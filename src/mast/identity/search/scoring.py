@@ -54,6 +54,7 @@ class Scorer:
         labels = saved.level_labels()
         self.comparisons: list[_Comparison] = []
         gammas = []
+        conditions: dict[tuple[str, int], str] = {}
         for comparison in settings["comparisons"]:
             name = comparison["output_column_name"]
             description = re.sub(r"\s*\(.*\)$", "", comparison.get("comparison_description") or name)
@@ -67,6 +68,7 @@ class Scorer:
                 weight = 0.0 if null else _bits(level)
                 levels[gamma] = _Level(gamma, labels[name].get(gamma, level["label_for_charts"]), weight)
                 condition = level["sql_condition"]
+                conditions[(name, gamma)] = condition
                 cases.append(
                     f"ELSE {gamma}"
                     if condition.strip().upper() == "ELSE"
@@ -107,8 +109,21 @@ class Scorer:
 
         names = {c.name: c for c in self.comparisons}
         given, family = names.get("given_name"), names.get("family_name")
-        # The given name's strongest level ("Same given name"); the family name's "a woman's" level.
-        self._same_given = max(given.levels.values(), key=lambda lv: lv.gamma) if given else None
+        # The given name's levels that say it is the same name: its strongest ("Same given name") and the
+        # name groups' ("Nickname or variant of the same name"); the family name's "a woman's" level.
+        self._same_given = (
+            {
+                lv
+                for lv in given.levels.values()
+                if lv.gamma == max(given.levels)
+                or (
+                    "given_name_groups" in conditions.get(("given_name", lv.gamma), "")
+                    and "family" not in conditions.get(("given_name", lv.gamma), "")
+                )
+            }
+            if given
+            else set()
+        )
         self._womans_family = next(
             (lv for lv in (family.levels.values() if family else ()) if "a woman's" in lv.label), None
         )
@@ -162,6 +177,15 @@ class Scorer:
         """Bits of evidence for the match, without the prior: what the search's threshold compares."""
         return sum(level.weight for level in levels)
 
+    def without(self, levels: Sequence[_Level], name: str) -> float:
+        """Bits of evidence for the match leaving the named comparison out: the bar for a record whose
+        comparison counts for nothing (`another_family_name`) is what the query's other fields could give."""
+        return sum(
+            level.weight
+            for comparison, level in zip(self.comparisons, levels, strict=True)
+            if comparison.name != name
+        )
+
     def postcode_slip(self, levels: Sequence[_Level]) -> list[_Level]:
         """The levels with the address's raised to a search's own level, "postcodes one keyed character
         apart", when that says more. The model has no such level, since two partners' records a slip apart
@@ -177,19 +201,21 @@ class Scorer:
 
     def another_family_name(self, levels: Sequence[_Level]) -> list[_Level] | None:
         """The levels with a woman's different family name counting for nothing, when her given name is the
-        same as typed and her date of birth agrees (the same, or one slip out); None otherwise.
+        same name as typed (the same, or a nickname or variant of it: 'Abbie' for Abigail) and her date of
+        birth agrees (the same, or one slip out); None otherwise.
 
         The model weighs a woman's different family name at about four bits against: she may have married,
         but most women with another family name are other women. Beside the same given name and the same
         date that still lists her; beside a date keyed one digit out it does not, and "not known" would be
         said of a woman known under her married name. A given name and a date of birth one slip out are
         rare enough together to list (a handful of people at a million records, below the name matches).
-        Not a link: search only."""
-        if self._same_given is None or self._womans_family is None:
+        Her family name is then no evidence either way, so the search's bar leaves it out too
+        (`without`). Not a link: search only."""
+        if not self._same_given or self._womans_family is None:
             return None
         by_name = {c.name: level for c, level in zip(self.comparisons, levels, strict=True)}
         if (
-            by_name.get("given_name") != self._same_given
+            by_name.get("given_name") not in self._same_given
             or by_name.get("family_name") != self._womans_family
             or by_name.get("date_of_birth", _NULL).weight <= 0
         ):
