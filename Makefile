@@ -8,7 +8,7 @@ DEMO_PEOPLE ?= 3000
 DEMO_SEED ?= 2026
 PG_BIN := $(shell ls -d /usr/lib/postgresql/15/bin 2>/dev/null)
 
-.PHONY: demo test lint format bench mutate setup assets postgres-binaries chromium pdf-libraries clean
+.PHONY: demo test lint format bench mutate setup assets postgres-binaries chromium pdf-libraries java clean
 
 setup: $(VENV)/.installed assets
 
@@ -50,6 +50,14 @@ pdf-libraries:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-liberation >/dev/null; \
 	fi
 
+# Java 17 for Spark, which the tests run the matching on (local[2]) beside DuckDB (docs/scale.md, ADR 0024).
+java:
+	@if ! command -v java >/dev/null 2>&1; then \
+		echo "Installing Java 17 for the Spark matching tests (Debian package openjdk-17-jre-headless)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
+	fi
+
 # The demo's emails (alerts, requests) are written to var/mail/, one file each, instead of sent.
 demo: export MAST_EMAIL_BACKEND ?= file
 demo: setup pdf-libraries
@@ -70,7 +78,7 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: setup postgres-binaries chromium pdf-libraries lint
+test: setup postgres-binaries chromium pdf-libraries java lint
 	$(MAST) collectstatic --no-input --verbosity 0
 	@echo "== test suite on SQLite =="
 	$(BIN)/pytest

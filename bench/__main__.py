@@ -16,6 +16,7 @@ BENCHMARKS = (
     "streaming",
     "synth",
     "standardise",
+    "spark",
     "linkage",
     "identity_quality",
     "practice",

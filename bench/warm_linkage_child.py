@@ -32,12 +32,15 @@ def prepare() -> dict:
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.feather as feather
+    from django.core.management import call_command
     from django.db import connection, transaction
 
     from mast.feeds.models import PartnerRecord
     from mast.identity import record_store
     from mast.identity.models import MatchCandidate, PersonLink, SearchKey
 
+    # The region may have been resolved before this MAST's migrations (an index the push path reads).
+    call_command("migrate", verbosity=0)
     ids = delta_ids()
     with transaction.atomic():
         for start in range(0, len(ids), 5000):

@@ -30,6 +30,9 @@ EXPECTED = {
         "Oversight alerts",
         "Read the audit log",
         "How your agency's records were used",
+        "Who may break glass",
+        "Your users' homes and working hours",
+        "Watched people",
         "Decide partner systems' questions held for review",
         "See how quickly requests are answered",
         "See the partnership's figures",
@@ -38,6 +41,7 @@ EXPECTED = {
         "Read the IG pack",
     ],
     Role.ADMINISTRATOR: [
+        "Who may break glass",
         "Manage partner systems' API keys",
         "Manage users",
         "Manage agencies and teams",

@@ -205,3 +205,44 @@ def test_use_of_mast_by_sex_counts_pages_opened_searches_and_requests_about_each
     assert [rows["Female"][1:], rows["Male"][1:]] == [[7, 5, 0], [2, 6, 6]]
     shown = dict(zip(table.rows, table.shown().lines, strict=True))
     assert shown["Male"][1] is None, "two pages opened about men is too few to show"
+
+
+def test_people_found_by_a_search_month_by_month_beside_the_people_known(region):
+    """The fairness page's month-by-month table: each month a row, each group a column, and the group
+    searched most for its numbers that month; earlier months with no searches show nothing to compare."""
+    from mast.analytics import fairness
+    from mast.audit import chain
+
+    police, _, _ = region["sources"]
+    viewer = make_user(Role.PRACTITIONER, agency=police.agency)
+    by_sex = {"female": [], "male": []}
+    for person in Person.objects.all():
+        by_sex[person.links.first().partner_record.sex].append(person)
+    listed = by_sex["female"][:5] + by_sex["male"][:6]
+    chain.append(
+        user=viewer, action="search_people", target="search",
+        detail={"terms": {"family_name": "x"}, "people_shown": [str(p.public_id) for p in listed]},
+    )  # fmt: skip
+    facts.refresh()
+    first, last = facts.window(timezone.localdate())
+    filters = Filters(first_month=first, last_month=last)
+    with facts.connect() as db:
+        table = fairness.searched_by_month(db, filters, "sex")
+        known = dict(
+            db.execute(
+                "SELECT sex, sum(people) FROM known_counts "
+                "WHERE month = ? AND agency_id = 0 AND category = '' GROUP BY 1",
+                [last],
+            ).fetchall()
+        )
+    assert table.rows == [m.strftime("%b %Y") for m in filters.months] and len(table.rows) > 1
+    assert table.columns == ["Female", "Male"]
+    this_month = timezone.localdate().strftime("%b %Y")
+    rows = dict(zip(table.rows, table.body, strict=True))
+    assert rows[this_month] == [5, 6]
+    assert all(body == [0, 0] for month, body in rows.items() if month != this_month)
+    extras = dict(zip(table.rows, table.extra, strict=True))
+    rates = {"Female": 100 * 5 / known["female"], "Male": 100 * 6 / known["male"]}
+    most = max(rates, key=rates.get)
+    assert extras[this_month] == f"{most}: {rates[most]:.1f}"
+    assert {extras[m] for m in table.rows if m != this_month} == {"—"}

@@ -111,6 +111,16 @@ def restricted_person(region):
     return person
 
 
+@pytest.fixture
+def named(region):
+    """The police practitioner, named by their IG officer as one who may break glass."""
+    from mast.access.models import BreakGlassGrant
+
+    return BreakGlassGrant.objects.create(
+        user=region.practitioner, why="Emergency duty team, out of hours", granted_by=region.ig
+    )
+
+
 def break_glass(client, person, reason):
     with committed():
         return client.post(reverse("web:break-glass", args=[person.public_id]), {"reason": reason})

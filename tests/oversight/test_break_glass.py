@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_practitioner_breaks_the_glass_with_a_reason_and_the_owning_agency_is_told(
-    client, region, restricted_person
+    client, region, restricted_person, named
 ):
     state_purpose(client, region.practitioner, reference="CASE-0042")
     searched(region.practitioner, [restricted_person])
@@ -58,7 +58,9 @@ def test_a_practitioner_breaks_the_glass_with_a_reason_and_the_owning_agency_is_
     assert "Break-glass reason" in csv_text and REASON in csv_text
 
 
-def test_no_break_glass_without_a_stated_purpose_or_for_an_ig_officer(client, region, restricted_person):
+def test_no_break_glass_without_a_stated_purpose_or_for_an_ig_officer(
+    client, region, restricted_person, named
+):
     signed_in_with_factor(client, region.practitioner)
     response = break_glass(client, restricted_person, REASON)
     assert response.status_code == 302 and reverse("web:purpose") in response["Location"]

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def looked_at(client, region, restricted_person):
+def looked_at(client, region, restricted_person, named):
     """The police practitioner searched, looked at Dee Moss and Ada Quill, broke the glass on Dee's NHS
     record, and asked the NHS trust about her."""
     state_purpose(client, region.practitioner, reference="CASE-0042")

@@ -9,13 +9,13 @@ from django.contrib.auth.tokens import default_token_generator
 from django.utils import timezone
 from django.utils.http import urlsafe_base64_encode
 
-from mast.access.models import AccessPurpose, Role, SingleSignOn, Team
+from mast.access.models import AccessPurpose, BreakGlassGrant, Role, SingleSignOn, Team
 from mast.alerts.models import Alert
 from mast.canonical import FIELD_NAMES
 from mast.feeds.models import Involvement, Load, RejectedRow
 from mast.governance.models import AgreementPartner, SharingAgreement
 from mast.identity.models import Address, InvolvementAddress, MatchDecision, Person, PersonLink
-from mast.oversight.models import OversightAlert
+from mast.oversight.models import OversightAlert, WatchedPerson
 from mast.requests.models import Request
 from tests.factories.access import make_user
 from tests.factories.identity import make_candidate, make_record, make_source
@@ -104,7 +104,20 @@ def world():
         summary="A look at a watched person.",
         people=[str(person.public_id)],
     )
+    # The practitioner is named for break glass, so the matrix shows what the role allows; a practitioner
+    # nobody named is refused (tests/oversight/test_break_glass.py). The IG officer watches the person.
+    grant = BreakGlassGrant.objects.create(
+        user=users[Role.PRACTITIONER], why="Emergency duty team", granted_by=users[Role.IG_OFFICER]
+    )
+    WatchedPerson.objects.create(
+        person=person.public_id, reason=WatchedPerson.Reason.IN_THE_NEWS, added_by=users[Role.IG_OFFICER]
+    )
     args = {
+        "break-glass-withdraw": [grant.pk],
+        "user-oversight-user": [users[Role.PRACTITIONER].pk],
+        "user-oversight-team": [team.pk],
+        "watch-person": [person.public_id],
+        "watch-stop": [person.public_id],
         "set-password": [
             urlsafe_base64_encode(str(invited.pk).encode()),
             default_token_generator.make_token(invited),

@@ -64,3 +64,11 @@ def test_a_bad_date_is_explained_not_ignored(logged, client):
 def test_nobody_else_reads_the_log(role, logged, client):
     signed_in_with_factor(client, make_user(role))
     assert client.get(reverse("web:audit-log")).status_code == 403
+
+
+def test_the_agency_filter_finds_an_agency_typed_in_any_case(logged, client):
+    worker, _ = logged
+    signed_in_with_factor(client, make_user(Role.IG_OFFICER))
+    typed = worker.agency.name.upper()
+    page = client.get(reverse("web:audit-log"), {"agency": typed}).content.decode()
+    assert "MASH-0007" in page and "OP-ROWAN" not in page

@@ -88,6 +88,17 @@ PAGES = {
     "subject-access-csv": ("get", True),
     "subject-access-pdf": ("get", True),
     # The form only; its download (tests/oversight/test_subject_access.py) needs dates, and is audited.
+    # Who may break glass, and users' homes and hours: staff details, not safeguarding data; each change is
+    # audited with the governance purpose. Withdrawing the world's one grant is such a change.
+    "break-glass-named": ("get", False),
+    "break-glass-withdraw": ("post", GOVERNANCE_CHANGE),
+    "user-oversight": ("get", False),
+    "user-oversight-user": ("get", False),
+    "user-oversight-team": ("get", False),
+    # Watched people are read, marked and unmarked through the gate: each an audited read of a person.
+    "watched-people": ("get", True),
+    "watch-person": ("get", True),
+    "watch-stop": ("post", True),
     "agency-use": ("get", False),
     "agency-use-csv": ("get", False),
     "feeds": ("get", False),

@@ -228,3 +228,38 @@ class SingleSignOn(models.Model):
     @property
     def domains(self) -> list[str]:
         return [d.strip().lower().lstrip("@") for d in self.email_domains.split(",") if d.strip()]
+
+
+class BreakGlassGrant(models.Model):
+    """A practitioner named by an IG officer (or an administrator) as one who may break the glass: open
+    another agency's restricted records when it cannot wait. Their role alone does not let them
+    (mast.gate.policy NAMED_ONLY). A grant is withdrawn, never deleted, so who could break glass on any day
+    stays answerable."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="break_glass_grants")
+    why = models.CharField(max_length=300, help_text="Why their work needs it: an emergency duty worker.")
+    granted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now)
+    withdrawn_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="access_one_live_break_glass_grant",
+            )
+        ]
+
+    def __str__(self) -> str:
+        state = "withdrawn" if self.withdrawn_at else "in force"
+        return f"break glass for {self.user} ({state})"
+
+
+def may_break_glass(user) -> bool:
+    """Whether this user holds a break-glass grant in force (their role is checked by the policy)."""
+    if not getattr(user, "pk", None):
+        return False
+    return BreakGlassGrant.objects.filter(user_id=user.pk, withdrawn_at__isnull=True).exists()

@@ -101,6 +101,23 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
             "web:agency-use",
         ),
         Capability(
+            "Who may break glass",
+            "Name the practitioners whose work needs to open other agencies' restricted records when it "
+            "cannot wait, and withdraw it.",
+            "web:break-glass-named",
+        ),
+        Capability(
+            "Your users' homes and working hours",
+            "What the misuse rules know of your agency's users: declared homes (looks at family, neighbours "
+            "and colleagues) and working hours, their own or their team's.",
+            "web:user-oversight",
+        ),
+        Capability(
+            "Watched people",
+            "People whose every look raises an alert: public figures, colleagues, children in the news.",
+            "web:watched-people",
+        ),
+        Capability(
             "Decide partner systems' questions held for review",
             "Questions a partner's system asked for a reason the agreement does not name: permit or refuse.",
             "api:review",
@@ -134,6 +151,12 @@ _BY_ROLE: dict[str, tuple[Capability, ...]] = {
         ),
     ),
     Role.ADMINISTRATOR: (
+        Capability(
+            "Who may break glass",
+            "Name the practitioners in any agency whose work needs to open other agencies' restricted "
+            "records when it cannot wait, and withdraw it.",
+            "web:break-glass-named",
+        ),
         Capability(
             "Manage partner systems' API keys",
             "Make, rotate and revoke the keys partners' systems use to push records or ask about a person.",

@@ -93,6 +93,9 @@ def _fairness(db, filters: Filters) -> list[Figure]:
         return []
     figures = [
         Figure(shown=fairness.use_by(db, filters, dimension).shown()) for dimension in fairness.DIMENSIONS
+    ] + [
+        Figure(shown=fairness.searched_by_month(db, filters, dimension).shown())
+        for dimension in fairness.DIMENSIONS
     ]
     for figure in figures:
         figure.filtered_by = "month range, and area, age band and sex other than the one compared"
@@ -145,6 +148,12 @@ _TABLES: dict[str, Callable[[object, Filters], Table]] = {
         )(d)
         for d in fairness.DIMENSIONS
     },
+    **{
+        f"searched-by-month-{d.replace('_', '-')}": (
+            lambda dimension: lambda db, f: fairness.searched_by_month(db, f, dimension)
+        )(d)
+        for d in fairness.DIMENSIONS
+    },
 }
 FACT_TABLES = {
     "known",
@@ -152,6 +161,7 @@ FACT_TABLES = {
     "involvements-by-month",
     "front-door",
     *(f"fairness-{d.replace('_', '-')}" for d in fairness.DIMENSIONS),
+    *(f"searched-by-month-{d.replace('_', '-')}" for d in fairness.DIMENSIONS),
 }
 
 

@@ -7,11 +7,14 @@ Counts come from the facts file (analytics.facts), after disclosure control like
 """
 
 from mast.analytics.facts import AGE_BANDS, SEXES, natural
-from mast.analytics.filters import Filters
+from mast.analytics.filters import Filters, month_label
 from mast.analytics.tables import Table
 
 DIMENSIONS = {"sex": "Sex", "age_band": "Age band", "district": "Area"}
 USES = ("Person pages opened", "Found by a search", "Requests about them")
+SEARCHED = USES[1]
+# A rate is shown only when both its counts are at least this, as use_by's are.
+SMALLEST = 5
 
 
 def _where(filters: Filters, *, skip: str) -> tuple[str, list]:
@@ -57,5 +60,63 @@ def use_by(db, filters: Filters, dimension: str = "age_band") -> Table:
         body=body,
         row_totals=False,
         extra_heading="Pages opened per 100 people known",
-        extra=[f"{100 * row[1] / row[0]:.1f}" if row[0] >= 5 and row[1] >= 5 else "[c]" for row in body],
+        extra=[
+            f"{100 * row[1] / row[0]:.1f}" if row[0] >= SMALLEST and row[1] >= SMALLEST else "[c]"
+            for row in body
+        ],
     )
+
+
+def searched_by_month(db, filters: Filters, dimension: str = "age_band") -> Table:
+    """Month by month: how often people of each group were found by a search, beside how many people of each
+    group MAST knew that month, as "per 100 people known" for the group searched most. A month in which one
+    group's rate stands out is the question to ask; a whole range hides it."""
+    where, values = _where(filters, skip=dimension)
+    known = {
+        (month, value): int(n)
+        for month, value, n in db.execute(
+            f"SELECT month, {dimension}, sum(people) FROM known_counts WHERE {where} "  # noqa: S608
+            "AND agency_id = 0 AND category = '' GROUP BY ALL",
+            values,
+        ).fetchall()
+    }
+    found = {
+        (month, value): int(n)
+        for month, value, n in db.execute(
+            f"SELECT month, {dimension}, count(*) FROM uses WHERE {where} AND kind = ? GROUP BY ALL",  # noqa: S608
+            [*values, SEARCHED],
+        ).fetchall()
+    }
+    order = {"age_band": AGE_BANDS, "sex": SEXES}.get(dimension)
+    groups = sorted(
+        {value for _, value in (*known, *found)},
+        key=(lambda g: order.index(g) if g in order else len(order)) if order else natural,
+    )
+    months = filters.months
+    body = [[found.get((m, g), 0) for g in groups] for m in months]
+    return Table(
+        key=f"searched-by-month-{dimension.replace('_', '-')}",
+        caption=f"People found by a search, by {DIMENSIONS[dimension].lower()}, month by month",
+        row_heading="Month",
+        rows=[month_label(m) for m in months],
+        columns=[g.capitalize() if dimension == "sex" else g for g in groups],
+        body=body,
+        total_label="All found",
+        extra_heading="Searched most, per 100 people known that month",
+        extra=[_most_searched(m, groups, known, found, dimension) for m in months],
+    )
+
+
+def _most_searched(month, groups, known, found, dimension) -> str:
+    """The group with the highest rate that month, counting only groups with 5 or more of each (smaller
+    numbers are hidden, as in every table)."""
+    rates = [
+        (100 * found[(month, g)] / known[(month, g)], g)
+        for g in groups
+        if known.get((month, g), 0) >= SMALLEST and found.get((month, g), 0) >= SMALLEST
+    ]
+    if not rates:
+        # Nobody found that month: nothing to compare; someone found, but too few to show: hidden.
+        return "[c]" if any(found.get((month, g), 0) for g in groups) else "—"
+    rate, group = max(rates)
+    return f"{group.capitalize() if dimension == 'sex' else group}: {rate:.1f}"

@@ -65,6 +65,8 @@ class AuditEvent(models.Model):
             models.Index(fields=["user", "at"]),
             # The IG officer's "one user's events, newest first" at ten million events (bench/audit_log.py).
             models.Index(fields=["username", "sequence"], name="audit_event_username_seq"),
+            # "What this agency's users did", newest first, the same way (reports.events).
+            models.Index(fields=["agency", "sequence"], name="audit_event_agency_seq"),
         ]
 
     def __str__(self) -> str:

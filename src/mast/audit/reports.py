@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from mast.access.models import User
+from mast.access.models import Agency, User
 from mast.audit.models import AuditEvent
 
 
@@ -33,7 +33,11 @@ def events(filters: EventFilter) -> QuerySet[AuditEvent]:
         names = {typed, *User.objects.filter(username__iexact=typed).values_list("username", flat=True)}
         found = found.filter(username__in=names)
     if filters.agency:
-        found = found.filter(agency__iexact=filters.agency)
+        # As for users: the agencies table gives the spelling the log holds (an agency's name as it was
+        # when the event was written), so the (agency, sequence) index answers instead of a case-blind scan.
+        typed = filters.agency.strip()
+        names = {typed, *Agency.objects.filter(name__iexact=typed).values_list("name", flat=True)}
+        found = found.filter(agency__in=names)
     if filters.person:
         found = found.filter(target=f"person:{filters.person}")
     if filters.action:

@@ -129,6 +129,8 @@ MIDDLEWARE = [
     # A search or look over the user's rate limit gets a page that says when they may go on.
     "mast.web.middleware.ThrottledMiddleware",
     "mast.web.middleware.OutsideAgreementMiddleware",
+    # Break glass asked for by a practitioner nobody has named for it: a page saying whom to ask.
+    "mast.web.middleware.NotNamedMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the "try again later" page.
     "axes.middleware.AxesMiddleware",
 ]

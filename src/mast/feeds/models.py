@@ -233,6 +233,13 @@ class PartnerRecord(AddressFields):
             models.Index(fields=["date_of_birth"], name="feeds_partnerrecord_dob"),
             # A person page finds who else lives at the same UPRN (identity/households.py).
             models.Index(fields=["uprn"], name="feeds_partnerrecord_uprn"),
+            # Each push asks which records were withdrawn or undone (identity/record_store.py): the few
+            # removed, not a pass over every record.
+            models.Index(
+                fields=["removed_at"],
+                name="feeds_partnerrecord_removed",
+                condition=models.Q(removed_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -20,7 +20,14 @@ from mast.access.models import AccessPurpose
 from mast.audit import chain
 from mast.audit.models import AuditEvent
 from mast.feeds.retention import display_from
-from mast.gate.policy import SENDS_UNDER_AGREEMENT, USES_AGREEMENT, Action, allows, implied_purpose
+from mast.gate.policy import (
+    SENDS_UNDER_AGREEMENT,
+    USES_AGREEMENT,
+    Action,
+    allows,
+    implied_purpose,
+    named_for,
+)
 from mast.governance.standing import Standing, standing
 
 T = TypeVar("T")
@@ -47,6 +54,15 @@ class Throttled(PermissionDenied):
     def __init__(self, message: str, retry_after_seconds: int):
         super().__init__(message)
         self.retry_after_seconds = retry_after_seconds
+
+
+class NotNamed(PermissionDenied):
+    """The user's role may do this, but only users named for it may (break glass): web answers with a page
+    saying so and whom to ask, not the bare refusal of a role."""
+
+    def __init__(self, action: Action):
+        super().__init__("You have not been named for this.")
+        self.action = action
 
 
 class OutsideAgreement(PermissionDenied):
@@ -124,6 +140,9 @@ def refuse_unless_allowed(viewer: Viewer, action: Action, *, target: str = "", d
     if not allows(viewer.user, action):
         _audit_refusal(viewer, action, "role", target, detail)
         raise PermissionDenied("Your role does not allow this.")
+    if not named_for(viewer.user, action):
+        _audit_refusal(viewer, action, "not named", target, detail)
+        raise NotNamed(action)
     if action in USES_AGREEMENT or action in SENDS_UNDER_AGREEMENT:
         said = standing(viewer.user.agency, sending=action in SENDS_UNDER_AGREEMENT)
         if not said.allowed:

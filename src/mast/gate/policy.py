@@ -8,7 +8,7 @@ each page exactly what this table says.
 
 from enum import StrEnum
 
-from mast.access.models import Role
+from mast.access.models import Role, may_break_glass
 
 
 class Action(StrEnum):
@@ -65,6 +65,9 @@ class Action(StrEnum):
     VIEW_IG_PACK = "view_ig_pack"
     # The agreement in force as JSON (MAIS), for a partner's own systems through its API key.
     API_AGREEMENT = "api_agreement"
+    MANAGE_BREAK_GLASS = "manage_break_glass"
+    MANAGE_USER_OVERSIGHT = "manage_user_oversight"
+    MANAGE_WATCHED = "manage_watched"
 
 
 # Work on the data itself (reviewing matches, fixing a feed) has one purpose, implied by the work; looking at
@@ -106,7 +109,8 @@ RULES: dict[Action, tuple[frozenset[str], tuple[str, str] | None]] = {
     Action.PRINT_PERSON: (_PRACTICE, None),
     # Opening another agency's restricted record ("break glass"): for a practitioner who cannot wait for the
     # owning agency (a child at risk tonight). It needs a stated purpose and a written reason, and the owning
-    # agency's IG officers are told at once (oversight.rules.broke_glass).
+    # agency's IG officers are told at once (oversight.rules.broke_glass). Only practitioners named for it
+    # (NAMED_ONLY below), not every practitioner.
     Action.BREAK_GLASS: (_PRACTICE, None),
     Action.VIEW_ADDRESS: (_PRACTICE, None),
     Action.SEND_REFERRAL: (_PRACTICE, None),
@@ -162,7 +166,18 @@ RULES: dict[Action, tuple[frozenset[str], tuple[str, str] | None]] = {
     Action.APPROVE_AGREEMENT: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
     Action.VIEW_IG_PACK: (frozenset({Role.IG_OFFICER, Role.ADMINISTRATOR}), GOVERNANCE),
     Action.API_AGREEMENT: (frozenset({API_PUSH_KEY, API_QUERY_KEY}), PARTNER_API),
+    # Naming the practitioners who may break glass, and withdrawing it: an agency's IG officers for their own
+    # agency, administrators for any (oversight.break_glass_grants). Changes to staff permissions, audited.
+    Action.MANAGE_BREAK_GLASS: (frozenset({Role.IG_OFFICER, Role.ADMINISTRATOR}), GOVERNANCE),
+    # What the misuse rules know of the agency's users: their declared homes and their (or their team's)
+    # working hours; and the people whose every look raises an alert.
+    Action.MANAGE_USER_OVERSIGHT: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
+    Action.MANAGE_WATCHED: (frozenset({Role.IG_OFFICER}), GOVERNANCE),
 }
+
+# Actions a role allows only to the users named for them as well (access.models.BreakGlassGrant): break glass
+# is for the few whose work needs it, such as an emergency duty team, as the NHS grants "emergency access".
+NAMED_ONLY = frozenset({Action.BREAK_GLASS})
 
 
 # Actions the sharing agreement must allow the user's agency, on top of its role (governance/standing.py):
@@ -189,6 +204,11 @@ def allows(user, action: Action) -> bool:
         return False
     roles, _ = RULES[action]
     return user.role in roles
+
+
+def named_for(user, action: Action) -> bool:
+    """Whether a user whose role allows `action` has also been named for it, where the action needs that."""
+    return action not in NAMED_ONLY or may_break_glass(user)
 
 
 def implied_purpose(action: Action) -> tuple[str, str] | None:

@@ -7,6 +7,7 @@ call per record, were most of the cost of standardising.
 """
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from mast.identity.matching.standardise_sql import RAW_SCHEMA, standardise_table
 
@@ -19,9 +20,27 @@ _DATABASE_FIELDS = {
 CHUNK = 20_000
 
 
+def export_active_records(path) -> int:
+    """Every active partner record as Parquet in `RAW_SCHEMA`, for the Spark job (matching/spark_run.py);
+    the number written. The file holds personal data: it goes only where the records may go
+    (docs/scale.md)."""
+    from mast.feeds.models import PartnerRecord
+    from mast.identity.record_store import _annotated  # the store's own reading of a record, not a copy
+
+    raw, _marker = raw_records(_annotated(PartnerRecord.objects.filter(removed_at__isnull=True)))
+    pq.write_table(raw, path)
+    return raw.num_rows
+
+
 def standardise_queryset(annotated, wanted: set[int] | None = None) -> pa.Table:
     """The records of `annotated` (a PartnerRecord queryset annotated with `marker` and `postcode_flagged`,
     as record_store does), only those in `wanted` if given, standardised: `record_store.STORE_SCHEMA`."""
+    raw, marker = raw_records(annotated, wanted)
+    return standardise_table(raw).append_column("marker", marker)
+
+
+def raw_records(annotated, wanted: set[int] | None = None) -> tuple[pa.Table, pa.Array]:
+    """The records of `annotated` (see `standardise_queryset`) as `RAW_SCHEMA` columns, and their markers."""
     names = list(_DATABASE_FIELDS)
     fields = [*_DATABASE_FIELDS.values(), "marker", "postcode_flagged"]
     columns: list[list] = [[] for _ in fields]
@@ -50,4 +69,4 @@ def standardise_queryset(annotated, wanted: set[int] | None = None) -> pa.Table:
     raw = pa.table(
         {name: pa.array(values, type=RAW_SCHEMA.field(name).type) for name, values in by_name.items()}
     )
-    return standardise_table(raw).append_column("marker", marker)
+    return raw, marker

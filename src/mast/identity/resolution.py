@@ -23,8 +23,9 @@ from django.utils import timezone
 
 from mast.feeds.bulk import insert_rows, update_rows
 from mast.identity import model_files, warm_linker
+from mast.identity.matching import engine_settings
 from mast.identity.matching.ages_served import the_child_in
-from mast.identity.matching.bulk_clustering import cluster_in_bulk
+from mast.identity.matching.bulk_clustering import Components, cluster_in_bulk
 from mast.identity.matching.linkage import Linker, ScoredPair
 from mast.identity.matching.paused_gc import paused_gc
 from mast.identity.matching.possible import CHILD_OR_NAMESAKE_PARENT, told_apart_in
@@ -73,16 +74,31 @@ def _resolve_all(retrain: bool, progress: Progress | None) -> ResolutionSummary:
     seconds = {"standardise": time.perf_counter() - started}
     if table.num_rows == 0:
         return ResolutionSummary(seconds=seconds)
-    linker = Linker(table, models_dir=model_files.models_dir(), retrain=retrain, progress=progress)
+    linker, components = _full_run_engine(table, retrain, progress)
     try:
         pairs = linker.predict()
         ids = [int(i) for i in table.column("unique_id").to_pylist()]
-        summary = _apply(ids, pairs, linker, progress)
+        summary = _apply(ids, pairs, linker, progress, components)
         summary.seconds.update(search_index.index_records(None, table=table).seconds)
     finally:
         linker.close()
     summary.seconds = {**seconds, **linker.timings.seconds, **summary.seconds}
     return summary
+
+
+def _full_run_engine(table, retrain: bool, progress: Progress):
+    """The linker and the connected components for a full run on the configured engine (MAST_MATCHING_ENGINE,
+    docs/scale.md): DuckDB and SciPy on this machine, or Spark. Either gives the same people."""
+    models_dir = model_files.models_dir()
+    if engine_settings.engine() == "spark":
+        from mast.identity.matching.spark_clustering import spark_components
+        from mast.identity.matching.spark_linkage import SparkLinker
+        from mast.identity.matching.spark_session import spark_session
+
+        spark = spark_session()
+        linker = SparkLinker(table, spark=spark, models_dir=models_dir, retrain=retrain, progress=progress)
+        return linker, spark_components(spark)
+    return Linker(table, models_dir=models_dir, retrain=retrain, progress=progress), None
 
 
 def resolve_records(record_ids: list[int], progress: Progress | None = None) -> ResolutionSummary:
@@ -97,10 +113,11 @@ def _resolve_records(record_ids: list[int], progress: Progress | None) -> Resolu
         return ResolutionSummary()
     started = time.perf_counter()
     refreshed = refreshed_records(changed=record_ids)
-    table = refreshed.table
     seconds = {"standardise": time.perf_counter() - started}
+    # The fresh rows are these records' standardised rows: no need to put every record's together.
+    table = refreshed.table if refreshed.fresh is None else refreshed.fresh
     # Which of them are still active: the fresh rows say, without a pass over a million ids.
-    present = set((table if refreshed.fresh is None else refreshed.fresh).column("unique_id").to_pylist())
+    present = set(table.column("unique_id").to_pylist())
     new_ids = [str(i) for i in record_ids if str(i) in present]
     if not new_ids:
         return ResolutionSummary(seconds=seconds)
@@ -111,9 +128,7 @@ def _resolve_records(record_ids: list[int], progress: Progress | None) -> Resolu
         scope = _scope([int(i) for i in new_ids], pairs)
         pairs = linker.predict_within([str(i) for i in scope])
         summary = _apply(sorted(scope), pairs, linker, progress)
-    # The fresh rows are these records' standardised rows: no need to pick them out of every record.
-    indexed = table if refreshed.fresh is None else refreshed.fresh
-    summary.seconds.update(search_index.index_records(record_ids, table=indexed).seconds)
+    summary.seconds.update(search_index.index_records(record_ids, table=table).seconds)
     summary.seconds = {**seconds, **linker.timings.seconds, **summary.seconds}
     return summary
 
@@ -142,7 +157,13 @@ def _decisions(ids: set[int]) -> dict[tuple[int, int], bool]:
 
 
 @transaction.atomic
-def _apply(ids: list[int], pairs: list[ScoredPair], linker: Linker, progress: Progress) -> ResolutionSummary:
+def _apply(
+    ids: list[int],
+    pairs: list[ScoredPair],
+    linker: Linker,
+    progress: Progress,
+    components: Components | None = None,
+) -> ResolutionSummary:
     started = time.perf_counter()
     progress(f"clustering {len(ids):,} records")
     id_set = set(ids)
@@ -162,7 +183,9 @@ def _apply(ids: list[int], pairs: list[ScoredPair], linker: Linker, progress: Pr
     born = {record: dob for record, (dob, _number, _source) in facts.items() if dob}
     numbers = {record: number for record, (_dob, number, _source) in facts.items() if number}
     # The same people as clustering.cluster, in bulk: only components where a rule bites go link by link.
-    clustering = cluster_in_bulk(ids, links, cannot, must, prefer=together_now, born=born, numbers=numbers)
+    clustering = cluster_in_bulk(
+        ids, links, cannot, must, prefer=together_now, born=born, numbers=numbers, components=components
+    )
     sorted_pairs.after_clustering(clustering, _told_apart(clustering, sorted_pairs, facts, decisions))
     review = sorted_pairs.review
 

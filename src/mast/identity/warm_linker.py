@@ -32,7 +32,7 @@ from mast.identity.record_store import Refreshed, refreshed_records
 
 _lock = threading.Lock()
 _warm: WarmLinker | None = None
-_mirrors = None  # the store table the warm linker holds, compared by identity
+_mirrors = None  # the token of the store state the warm linker holds (record_journal.StoreState)
 _model_key: tuple | None = None
 
 
@@ -52,13 +52,13 @@ def linker_for(refreshed: Refreshed, progress: Progress | None = None) -> Iterat
     with _lock:
         started = time.perf_counter()
         models_dir = model_files.models_dir()
-        key = _current_model_key(models_dir, refreshed.table.num_rows)
+        key = _current_model_key(models_dir, refreshed.count)
         reused = (
             _warm is not None
             and key is not None
             and key == _model_key
             and refreshed.base is not None
-            and refreshed.base is _mirrors
+            and refreshed.base.token is _mirrors
         )
         try:
             if reused:
@@ -67,8 +67,8 @@ def linker_for(refreshed: Refreshed, progress: Progress | None = None) -> Iterat
                 forget_locked()
                 _warm = WarmLinker(refreshed.table, models_dir=models_dir, progress=progress)
                 # Training (no model yet) wrote a model file: key the linker on it.
-                _model_key = _current_model_key(models_dir, refreshed.table.num_rows)
-            _mirrors = refreshed.table
+                _model_key = _current_model_key(models_dir, refreshed.count)
+            _mirrors = refreshed.state.token
             stage = "warm_linker" if reused else "linker_setup"
             earlier = {} if reused else _warm.timings.seconds  # training, when a cold build trained
             _warm.timings = Timings({stage: time.perf_counter() - started, **earlier})

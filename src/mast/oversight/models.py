@@ -72,6 +72,19 @@ class UserProfile(models.Model):
         return f"oversight profile of {self.user}"
 
 
+class TeamHours(models.Model):
+    """A team's working hours, for its members who have none of their own (an emergency duty team works
+    nights). The out-of-hours rule reads a user's own hours, then their team's, then MAST_WORKING_HOURS."""
+
+    team = models.OneToOneField("access.Team", on_delete=models.CASCADE, related_name="oversight_hours")
+    works_from = models.TimeField()
+    works_until = models.TimeField()
+    works_weekends = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"hours of {self.team}: {self.works_from:%H:%M} to {self.works_until:%H:%M}"
+
+
 class WatchedPerson(models.Model):
     """Someone whose record draws curiosity (a public figure, a member of staff, a child in the news): every
     look at them raises an alert to the IG officers."""

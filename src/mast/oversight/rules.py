@@ -9,7 +9,7 @@ oversight alert for the IG officers of the user's agency, or of the agency whose
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from statistics import median
 
 from django.conf import settings
@@ -24,6 +24,7 @@ from mast.feeds.models import PartnerRecord
 from mast.identity.matching.names import normalise_name
 from mast.identity.matching.postcodes import normalise_postcode
 from mast.oversight.alerts import raise_alert
+from mast.oversight.hours import hours_of, working_at
 from mast.oversight.models import OversightAlert, Shown, UserProfile, WatchedPerson
 from mast.request_memo import once
 from mast.requests.models import Request, RequestEvent
@@ -377,19 +378,12 @@ def broke_glass(event: AuditEvent, user: User) -> list[Finding]:
     ]
 
 
-def _hours(profile: UserProfile | None) -> tuple[time, time, bool]:
-    start, end = (time.fromisoformat(t.strip()) for t in settings.MAST_WORKING_HOURS.split("-"))
-    if profile is not None:
-        start, end = profile.works_from or start, profile.works_until or end
-    return start, end, settings.MAST_WORKING_WEEKENDS or bool(profile and profile.works_weekends)
-
-
 def out_of_hours(event: AuditEvent, user: User) -> list[Finding]:
     if event.action not in LOOKS:
         return []
-    start, end, weekends = _hours(_profile(user))
+    start, end, weekends = hours_of(user, _profile(user))
     local = timezone.localtime(event.at)
-    if start <= local.time() < end and (weekends or local.weekday() < 5):
+    if working_at(local, start, end, weekends):
         return []
     return [
         Finding(

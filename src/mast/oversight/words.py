@@ -39,6 +39,9 @@ ACTIONS = {
     "export_subject_access": "Downloaded a person's subject-access pack",
     "view_agency_use": "Read how their agency's records were used",
     "export_agency_use": "Downloaded who looked at their agency's records",
+    "manage_break_glass": "Named or withdrew who may break glass",
+    "manage_user_oversight": "Changed a user's declared home or working hours, or a team's",
+    "manage_watched": "Read, marked or stopped watching watched people",
     # Signing in (administration/sign_in_log.py) and administration (administration/*).
     "sign_in_password": "Signed in (password)",
     "sign_in_single_sign_on": "Signed in (work account)",

@@ -9,7 +9,7 @@ from django.db import transaction
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from mast.access.models import Agency, AgencyKind, Role, User
+from mast.access.models import Agency, AgencyKind, BreakGlassGrant, Role, User
 from mast.feeds.models import Involvement, Source
 
 # The demo password is public by design: the demo holds only synthetic data.
@@ -208,7 +208,22 @@ def ensure_demo_users(password: str) -> list[User]:
             for source in Source.objects.filter(agency=agency):
                 source.owners.add(user)
         users.append(user)
+    _name_for_break_glass(users)
     return users
+
+
+# The demo's one practitioner named for break glass (the MASH social worker covers out-of-hours decisions);
+# every other practitioner is refused it, as most would be.
+BREAK_GLASS_USERNAME = "mash.worker"
+
+
+def _name_for_break_glass(users: list[User]) -> None:
+    named = next(u for u in users if u.username == BREAK_GLASS_USERNAME)
+    admin = next(u for u in users if u.role == Role.ADMINISTRATOR)
+    if not BreakGlassGrant.objects.filter(user=named, withdrawn_at__isnull=True).exists():
+        BreakGlassGrant.objects.create(
+            user=named, why="Covers the emergency duty team's out-of-hours decisions", granted_by=admin
+        )
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from mast.gate.gate import NotFound, OutsideAgreement, PurposeRequired, Throttled
+from mast.gate.gate import NotFound, NotNamed, OutsideAgreement, PurposeRequired, Throttled
 from mast.request_memo import one_request
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
@@ -127,3 +127,30 @@ class OutsideAgreementMiddleware:
         from django.shortcuts import render
 
         return render(request, "web/governance/outside.html", {"standing": exception.standing}, status=403)
+
+
+class NotNamedMiddleware:
+    """A practitioner who has not been named for break glass gets a page that says so, what to do instead and
+    whom to ask to be named (403), not the bare "not allowed" of a role refusal."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, NotNamed):
+            return None
+        from django.shortcuts import render
+
+        from mast.access.models import Role, User
+
+        officers = User.objects.filter(
+            agency_id=request.user.agency_id, role=Role.IG_OFFICER, is_active=True
+        ).order_by("last_name", "first_name")
+        match = request.resolver_match
+        person = match.kwargs.get("public_id") if match else None
+        back = reverse("web:person", args=[person]) if person else None
+        context = {"officers": officers, "back": back}
+        return render(request, "web/people/break_glass_refused.html", context, status=403)

@@ -8,7 +8,16 @@ from mast.web.views import agreement_versions as versions
 from mast.web.views import alerts as alert_views
 from mast.web.views import analytics as analytics_views
 from mast.web.views import audit as audit_views
-from mast.web.views import break_glass, feeds, pages, password_reset, practice, sign_in, status
+from mast.web.views import (
+    break_glass,
+    feeds,
+    oversight_settings,
+    pages,
+    password_reset,
+    practice,
+    sign_in,
+    status,
+)
 from mast.web.views import governance as governance_views
 from mast.web.views import identity as identity_views
 from mast.web.views import ig_pack as pack_views
@@ -150,6 +159,18 @@ urlpatterns = [
         oversight_views.subject_access_pdf,
         name="subject-access-pdf",
     ),
+    path("oversight/break-glass/", oversight_settings.break_glass_named, name="break-glass-named"),
+    path(
+        "oversight/break-glass/<int:pk>/withdraw/",
+        oversight_settings.break_glass_withdraw,
+        name="break-glass-withdraw",
+    ),
+    path("oversight/users/", oversight_settings.user_list, name="user-oversight"),
+    path("oversight/users/<int:pk>/", oversight_settings.user_details, name="user-oversight-user"),
+    path("oversight/teams/<int:pk>/hours/", oversight_settings.team_hours, name="user-oversight-team"),
+    path("oversight/watched/", oversight_settings.watched_list, name="watched-people"),
+    path("oversight/people/<uuid:public_id>/watch/", oversight_settings.watch_person, name="watch-person"),
+    path("oversight/people/<uuid:public_id>/unwatch/", oversight_settings.watch_stop, name="watch-stop"),
     path("oversight/our-records/", oversight_views.agency_use, name="agency-use"),
     path("oversight/our-records/looks.csv", oversight_views.agency_looks_csv, name="agency-use-csv"),
     path(

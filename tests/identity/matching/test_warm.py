@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
+from mast.identity.matching.candidates import PAIRS
 from mast.identity.matching.linkage import Linker, model_row, to_table
 from mast.identity.matching.warm import TF_COLUMNS, WarmLinker
 from mast.synth.canonical import partner_records
@@ -91,4 +92,43 @@ def test_a_warm_linker_after_deltas_scores_as_a_cold_one_over_the_same_records(r
         assert scored(warm, withdrawn[:1] + new[:5]) == scored(cold, withdrawn[:1] + new[:5])
     finally:
         cold.close()
+        warm.close()
+
+
+@pytest.mark.parametrize("lookup_at_most", [2000, 5], ids=["ids looked up", "ids joined (a large delta)"])
+def test_a_delta_finds_by_its_blocking_keys_every_pair_a_full_run_scores_for_it(
+    region, tmp_path, monkeypatch, lookup_at_most
+):
+    """The candidates a delta's blocking keys find, scored, are the pairs a full run over every record
+    scores between the delta and the rest and within the delta: none missing, none extra, the same
+    scores — whichever of the model's rules found each pair, and whether the delta's records are looked up
+    by id or (a large delta) joined."""
+    monkeypatch.setattr("mast.identity.matching.candidates.LOOKUP_AT_MOST", lookup_at_most)
+    monkeypatch.setattr("mast.identity.matching.warm.LOOKUP_AT_MOST", lookup_at_most)
+    ids = region.column("unique_id").to_pylist()
+    delta = set(ids[::7])
+    warm = WarmLinker(region, models_dir=tmp_path / "models")
+    try:
+        found = {
+            (frozenset((p.left, p.right)), p.probability, p.match_weight, p.evidence)
+            for p in warm.predict_between(sorted(delta))
+        }
+        full = {
+            (frozenset((p.left, p.right)), p.probability, p.match_weight, p.evidence)
+            for p in warm.predict()
+            if p.left in delta or p.right in delta
+        }
+        assert found == full
+        assert len(found) > len(delta)  # enough pairs for the comparison to mean something
+        # And changed by a delta through the same path: the delta's records withdrawn and back again.
+        back = only(region, sorted(delta))
+        warm.apply_delta(sorted(delta), back)
+        assert {
+            (frozenset((p.left, p.right)), p.probability, p.match_weight, p.evidence)
+            for p in warm.predict_between(sorted(delta))
+        } == full
+        warm.scorer.between(sorted(delta))
+        rules = warm.connection.execute(f"SELECT count(DISTINCT match_key) FROM {PAIRS}").fetchall()  # noqa: S608
+        assert rules[0][0] >= 10  # most of the model's rules found some pair first
+    finally:
         warm.close()

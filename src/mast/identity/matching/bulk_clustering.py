@@ -28,8 +28,11 @@ from scipy.sparse.csgraph import connected_components
 
 from mast.identity.matching.clustering import Clustering, Node, cluster, dates_compatible
 
+# (number of nodes, edges as pairs of node indexes) → a component label per node: equal labels, one component.
+Components = Callable[[int, list[tuple[int, int]]], np.ndarray]
 
-def _components(count: int, edges: list[tuple[int, int]]) -> np.ndarray:
+
+def scipy_components(count: int, edges: list[tuple[int, int]]) -> np.ndarray:
     if not edges:
         return np.arange(count)
     pairs = np.asarray(edges, dtype=np.int64)
@@ -73,9 +76,11 @@ def cluster_in_bulk(
     prefer: Callable[[Node, Node], bool] | None = None,
     born: Mapping[Node, str] | None = None,
     numbers: Mapping[Node, str] | None = None,
+    components: Components | None = None,
 ) -> Clustering:
     """The people `clustering.cluster` makes of these records (the same arguments), found in bulk. Clusters
-    come in the order of their first record in `nodes`."""
+    come in the order of their first record in `nodes`. `components` finds the connected components (SciPy
+    here by default; `spark_clustering.spark_components` on Spark)."""
     nodes = list(dict.fromkeys(nodes))
     links, cannot_link, must_link = list(links), list(cannot_link), list(must_link)
     born, numbers = born or {}, numbers or {}
@@ -83,7 +88,7 @@ def cluster_in_bulk(
     edges = [
         (index[a], index[b]) for a, b, *_ in (*links, *must_link) if a in index and b in index and a != b
     ]
-    labels = _components(len(nodes), edges)
+    labels = (components or scipy_components)(len(nodes), edges)
     conflicted = _with_conflicts(labels, index, cannot_link, born, numbers)
 
     whole: dict[int, set[Node]] = {}

@@ -60,3 +60,20 @@ def temp_directory() -> str:
 def duckdb_config() -> dict[str, str | int]:
     """The `config` for `duckdb.connect` of every matching connection."""
     return {"memory_limit": memory_limit(), "threads": threads(), "temp_directory": temp_directory()}
+
+
+ENGINES = ("duckdb", "spark")
+
+
+def engine() -> str:
+    """MAST_MATCHING_ENGINE: 'duckdb' (the default: one machine) or 'spark' (a cluster; local[N] to try)."""
+    raw = os.environ.get("MAST_MATCHING_ENGINE", "").strip().lower() or "duckdb"
+    if raw not in ENGINES:
+        raise EngineSettingError(f"MAST_MATCHING_ENGINE={raw!r} must be one of: {', '.join(ENGINES)}")
+    return raw
+
+
+def spark_master() -> str:
+    """MAST_SPARK_MASTER: where Spark runs ('local[*]' by default: every core of this machine). On a managed
+    service the session already exists and this is not read (docs/scale.md)."""
+    return os.environ.get("MAST_SPARK_MASTER", "").strip() or "local[*]"

@@ -19,12 +19,21 @@ store it mirrors unchanged by anyone else — is the caller's to decide (identit
 """
 
 import functools
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
 import pyarrow as pa
 
-from mast.identity.matching.linkage import REAL_NAME_COUNT, Linker, Progress
+from mast.identity.matching.candidates import LOOKUP_AT_MOST, CandidateScorer
+from mast.identity.matching.linkage import (
+    KEEP_FROM,
+    REAL_NAME_COUNT,
+    Linker,
+    Progress,
+    ScoredPair,
+    explain_vetoes,
+)
 
 # The columns Splink weighs by how common their value is; `Linker` computes their tables at start.
 TF_COLUMNS = ("given_name", "family_name")
@@ -66,6 +75,7 @@ class WarmLinker(Linker):
         self.connection.execute(
             "CREATE TABLE mast_known AS SELECT unique_id, given_name_known AS known FROM mast_known_arrow"
         )
+        self.connection.execute("CREATE INDEX mast_known_id ON mast_known (unique_id)")
         self.connection.unregister("mast_known_arrow")
         for column in TF_COLUMNS:
             # Column names are this module's own constants, never input.
@@ -73,6 +83,26 @@ class WarmLinker(Linker):
                 f"CREATE TABLE mast_counts_{column} AS SELECT {column} AS term, count(*) AS n "  # noqa: S608
                 f"FROM records WHERE {column} IS NOT NULL GROUP BY {column}"
             )
+        # Records are found by id through an index, not a pass over every record (candidates.py).
+        self.connection.execute("CREATE INDEX mast_records_id ON records (unique_id)")
+        # Deltas are scored by their candidate pairs only, with SQL generated once (candidates.py).
+        self.scorer = CandidateScorer(self.linker, self.connection, KEEP_FROM)
+        self.scorer.frequencies_changed()
+
+    def predict_between(self, new_ids: list[str]) -> list[ScoredPair]:
+        """As `Linker.predict_between` (the same pairs and scores), over the delta's candidate pairs only."""
+        started = time.perf_counter()
+        new_ids = [str(i) for i in new_ids]
+        scored = self.scorer.between(new_ids)
+        pairs = self._pairs(scored) if scored else []
+        pairs += self.predict_within(new_ids)
+        self.timings.add("predict", started)
+        return pairs
+
+    def predict_within(self, ids: list[str], subset=None) -> list[ScoredPair]:
+        """As `Linker.predict_within`: the pairs among these records, scored."""
+        scored = self.scorer.within([str(i) for i in ids])
+        return explain_vetoes(self._pairs(scored)) if scored else []
 
     def apply_delta(self, dropped: Iterable[str], fresh: pa.Table) -> None:
         """Drop these records (those redone, withdrawn or undone) and add the fresh rows (the redone ones,
@@ -80,26 +110,32 @@ class WarmLinker(Linker):
         dropped = sorted({str(i) for i in dropped} | set(fresh.column("unique_id").to_pylist()))
         self.generation += 1
         db = self.connection
-        db.register("mast_drop_arrow", pa.table({"unique_id": pa.array(dropped, type=pa.string())}))
-        db.execute("CREATE OR REPLACE TEMP TABLE mast_drop AS SELECT unique_id FROM mast_drop_arrow")
-        db.unregister("mast_drop_arrow")
+        where, ids = self._ids_condition(dropped)
         db.register("mast_fresh_arrow", fresh.select(self._columns_of_records()))
         db.execute("CREATE OR REPLACE TEMP TABLE mast_fresh AS SELECT * FROM mast_fresh_arrow")
         db.unregister("mast_fresh_arrow")
-        # The names whose counts change: those of the records leaving and of those arriving.
+        # The rows leaving, found through the index on unique_id (ids bound as constants, not a pass).
+        # `where` is this class's own condition; the ids are bound values.
+        db.execute(f"CREATE OR REPLACE TEMP TABLE mast_gone AS SELECT * FROM records WHERE {where}", ids)  # noqa: S608
+        # The names whose counts change: those of the records leaving and of those arriving; and whether
+        # each was a known name (held by enough records) before the delta.
         db.execute(
             "CREATE OR REPLACE TEMP TABLE mast_names AS "
-            "SELECT given_name FROM records WHERE unique_id IN (SELECT unique_id FROM mast_drop) "
-            "AND given_name IS NOT NULL "
+            "SELECT given_name FROM mast_gone WHERE given_name IS NOT NULL "
             "UNION SELECT given_name FROM mast_fresh WHERE given_name IS NOT NULL"
         )
+        db.execute(
+            "CREATE OR REPLACE TEMP TABLE mast_names_before AS SELECT m.given_name, "
+            "coalesce(c.n, 0) >= ? AS was_known FROM mast_names m "
+            "LEFT JOIN mast_counts_given_name c ON c.term = m.given_name",
+            [REAL_NAME_COUNT],
+        )
         for column in TF_COLUMNS:
-            self._count(
-                column, "(SELECT * FROM records WHERE unique_id IN (SELECT unique_id FROM mast_drop))", -1
-            )
-        db.execute("DELETE FROM records WHERE unique_id IN (SELECT unique_id FROM mast_drop)")
-        db.execute("DELETE FROM mast_known WHERE unique_id IN (SELECT unique_id FROM mast_drop)")
+            self._count(column, "mast_gone", -1)
+        db.execute(f"DELETE FROM records WHERE {where}", ids)  # noqa: S608
+        db.execute(f"DELETE FROM mast_known WHERE {where}", ids)  # noqa: S608
         db.execute("INSERT INTO records SELECT * FROM mast_fresh")
+        self.scorer.records_added("mast_fresh")
         db.execute("INSERT INTO mast_known SELECT unique_id, given_name_known FROM mast_fresh")
         for column in TF_COLUMNS:
             self._count(column, "mast_fresh", 1)
@@ -131,15 +167,37 @@ class WarmLinker(Linker):
         )
         self.connection.execute(f"DELETE FROM {counts} WHERE n = 0")  # noqa: S608
 
+    def _ids_condition(self, ids: list[str]) -> tuple[str, list]:
+        """A condition on unique_id for these ids that DuckDB answers through the index: up to a few
+        thousand bound as constants; more, as a table joined (a pass over the records, as cheap then)."""
+        if len(ids) <= LOOKUP_AT_MOST:
+            return (f"unique_id IN ({', '.join('?' * len(ids))})" if ids else "false"), ids
+        self.connection.register("mast_drop_arrow", pa.table({"unique_id": pa.array(ids, pa.string())}))
+        self.connection.execute(
+            "CREATE OR REPLACE TEMP TABLE mast_drop AS SELECT unique_id FROM mast_drop_arrow"
+        )
+        self.connection.unregister("mast_drop_arrow")
+        return "unique_id IN (SELECT unique_id FROM mast_drop)", []
+
     def _mark_known_names(self) -> None:
-        # As `Linker` does over every record, for the names the delta touched only: a name held by
+        # As `Linker` does over every record, for what the delta can have changed only: a name held by
         # REAL_NAME_COUNT records or more is known; otherwise each record keeps its own standardised flag.
+        # So the records to mark again are those arriving and those whose name crossed the threshold
+        # (either way); for every other name, its records' flags are as they were.
+        self.connection.execute(
+            "CREATE OR REPLACE TEMP TABLE mast_crossed AS SELECT b.given_name FROM mast_names_before b "
+            "LEFT JOIN mast_counts_given_name c ON c.term = b.given_name "
+            "WHERE b.was_known <> (coalesce(c.n, 0) >= ?)",
+            [REAL_NAME_COUNT],
+        )
         self.connection.execute(
             "UPDATE records SET given_name_known = u.known FROM ("
             "  SELECT r.unique_id, k.known OR coalesce(c.n >= ?, false) AS known"
-            "  FROM records r JOIN mast_known k ON k.unique_id = r.unique_id"
+            "  FROM (SELECT unique_id, given_name FROM records"
+            "        WHERE given_name IN (SELECT given_name FROM mast_crossed)"
+            "        UNION SELECT unique_id, given_name FROM mast_fresh) r"
+            "  JOIN mast_known k ON k.unique_id = r.unique_id"
             "  LEFT JOIN mast_counts_given_name c ON c.term = r.given_name"
-            "  WHERE r.given_name IN (SELECT given_name FROM mast_names)"
             ") u WHERE records.unique_id = u.unique_id",
             [REAL_NAME_COUNT],
         )
@@ -157,5 +215,8 @@ class WarmLinker(Linker):
             )
             registered = self.db_api.register(table, table_name=table)
             self.linker.table_management.register_term_frequency_lookup(registered, column)
+        # The candidate scorer's views follow the new tables before the old ones go.
+        self.scorer.frequencies_changed()
+        for column in TF_COLUMNS:
             if self.generation > 1:
                 self.connection.execute(f"DROP TABLE IF EXISTS mast_tf_{column}_{self.generation - 1}")

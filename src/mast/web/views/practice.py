@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mast.access import case_reference
+from mast.access.models import may_break_glass
 from mast.feeds.freshness import agency_freshness
 from mast.gate import purpose as stated_purpose
 from mast.gate.gate import PurposeRequired, Viewer, through_gate
@@ -194,6 +195,8 @@ def person(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "purpose": viewer.purpose,
         "back": back_to_search(request),
         "freshness": agency_freshness(),
+        # The break-glass link is offered only to those named for it (the gate refuses everyone else).
+        "may_break_glass": summary.has_restricted and may_break_glass(request.user),
     }
     return render(request, "web/people/person.html", context)
 
