@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from mast.canonical import FIELD_NAMES
 from mast.governance.models import AgreementPartner, Purpose, SharingAgreement
+from mast.request_memo import once
 
 # How the agreement page names and groups the canonical fields; a field not listed is named from its code.
 FIELD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -61,11 +62,14 @@ def current_agreement(today: date | None = None) -> SharingAgreement | None:
     """The agreement in force on `today`: the latest version every partner approved that has started and not
     ended; None if there is none. A draft, or a version still waiting for a partner, is never in force."""
     today = today or timezone.localdate()
-    return (
-        SharingAgreement.objects.filter(status=SharingAgreement.Status.APPROVED, start_date__lte=today)
-        .exclude(end_date__lt=today)
-        .order_by("-start_date", "-pk")
-        .first()
+    return once(
+        ("agreement in force", today),
+        lambda: (
+            SharingAgreement.objects.filter(status=SharingAgreement.Status.APPROVED, start_date__lte=today)
+            .exclude(end_date__lt=today)
+            .order_by("-start_date", "-pk")
+            .first()
+        ),
     )
 
 

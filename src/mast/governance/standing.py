@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from mast.governance.models import AgreementPartner, SharingAgreement
 from mast.governance.services import current_agreement
+from mast.request_memo import once
 from mast.wording import possessive
 
 
@@ -35,10 +36,13 @@ ALLOWED = Standing(True)
 
 
 def _latest_approved() -> SharingAgreement | None:
-    return (
-        SharingAgreement.objects.filter(status=SharingAgreement.Status.APPROVED)
-        .order_by("-start_date", "-pk")
-        .first()
+    return once(
+        "latest approved agreement",
+        lambda: (
+            SharingAgreement.objects.filter(status=SharingAgreement.Status.APPROVED)
+            .order_by("-start_date", "-pk")
+            .first()
+        ),
     )
 
 
@@ -67,7 +71,10 @@ def standing(agency, *, sending: bool = False, today: date | None = None) -> Sta
             )
         return _refused(latest, why, lapsed=True)
     label = f"{agreement.reference} version {agreement.version}"
-    entry = AgreementPartner.objects.filter(agreement=agreement, agency=agency).first()
+    entry = once(
+        ("agreement partner", agreement.pk, getattr(agency, "pk", agency)),
+        lambda: AgreementPartner.objects.filter(agreement=agreement, agency=agency).first(),
+    )
     name = getattr(agency, "name", "Your agency")
     if entry is None:
         return _refused(agreement, f"{name} is not a party to the data-sharing agreement in force ({label}).")

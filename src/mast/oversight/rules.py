@@ -26,6 +26,7 @@ from mast.identity.matching.postcodes import normalise_postcode
 from mast.oversight.alerts import raise_alert
 from mast.oversight.hours import hours_of, working_at
 from mast.oversight.models import OversightAlert, Shown, UserProfile, WatchedPerson
+from mast.request_memo import once
 from mast.requests.models import Request, RequestEvent
 
 Rule = OversightAlert.Rule
@@ -71,7 +72,8 @@ def _name(user: User) -> str:
 
 
 def _profile(user: User) -> UserProfile | None:
-    return UserProfile.objects.filter(user=user).first()
+    # Several rules ask; read once for the request (mast.request_memo).
+    return once(("oversight profile", user.pk), lambda: UserProfile.objects.filter(user=user).first())
 
 
 # -- harvesting ----------------------------------------------------------------------------------------------
@@ -229,6 +231,10 @@ def no_later_action(event: AuditEvent, user: User) -> list[Finding]:
 
 def _homes_of(person_id: str) -> list[tuple[str, str, str]]:
     """(family name, postcode, first line) of each of the person's partner records, standardised."""
+    return once(("homes of", person_id), lambda: _read_homes_of(person_id))
+
+
+def _read_homes_of(person_id: str) -> list[tuple[str, str, str]]:
     return [
         (normalise_name(family), normalise_postcode(postcode or ""), normalise_name(line_1 or ""))
         for family, postcode, line_1 in PartnerRecord.objects.filter(

@@ -96,7 +96,7 @@ def _residents(scope: Scope, address_id: int, besides: int | None) -> tuple[list
             involvement__partner_record__link__person__status=Person.Status.ACTIVE,
         ).values_list("involvement__partner_record__link__person_id", flat=True)
     ) - {besides}
-    living, restricted = [], set()
+    restricted, shown = set(), {}
     for person_id, involvement in _current_involvements(here).items():
         if involvement.standard_address.address_id != address_id:
             continue
@@ -104,21 +104,27 @@ def _residents(scope: Scope, address_id: int, besides: int | None) -> tuple[list
         if not scope.sees_details_of(agency.pk, involvement.restricted):
             restricted.add(agency.name)
             continue
-        living.append(_at(person_id, involvement.partner_record, involvement.start_date))
+        shown[person_id] = involvement
+    # Everyone's public id and newest record in two queries, however many live here.
+    public_ids = dict(Person.objects.filter(pk__in=shown).values_list("pk", "public_id"))
+    newest: dict[int, PartnerRecord] = {}
+    for record in (
+        PartnerRecord.objects.filter(link__person_id__in=shown, removed_at__isnull=True)
+        .order_by("-updated_at", "-pk")
+        .select_related("link")
+    ):
+        newest.setdefault(record.link.person_id, record)
+    living = [
+        _at(public_ids[person_id], newest.get(person_id) or i.partner_record, i.start_date)
+        for person_id, i in shown.items()
+    ]
     return sorted(living, key=_oldest_first), restricted
 
 
-def _at(person_id: int, record: PartnerRecord, last_seen: date) -> PersonAtAddress:
-    person = Person.objects.only("public_id").get(pk=person_id)
-    # Named as their own page names them: by their most recently updated record.
-    record = (
-        PartnerRecord.objects.filter(link__person_id=person_id, removed_at__isnull=True)
-        .order_by("-updated_at", "-pk")
-        .first()
-        or record
-    )
+def _at(public_id, record: PartnerRecord, last_seen: date) -> PersonAtAddress:
+    """A resident, named as their own page names them: by their most recently updated record."""
     return PersonAtAddress(
-        public_id=str(person.public_id),
+        public_id=str(public_id),
         name=f"{record.given_name} {record.family_name}".strip(),
         date_of_birth=record.date_of_birth,
         last_seen=last_seen,

@@ -8,8 +8,21 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from mast.gate.gate import NotFound, NotNamed, OutsideAgreement, PurposeRequired, Throttled
+from mast.request_memo import one_request
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+
+class OneReadPerRequestMiddleware:
+    """The agreement in force, the user's place in it and their oversight profile are read once for the
+    whole request, however many checks ask (mast.request_memo; never kept from one request to the next)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with one_request():
+            return self.get_response(request)
 
 
 class SecurityHeadersMiddleware:
