@@ -20,14 +20,10 @@ SEED = int(os.environ.get("BENCH_SPARK_SEED", "3"))
 def run(judge) -> None:
     import pyarrow.parquet as pq
 
-    from mast.identity.matching.bulk_clustering import cluster_in_bulk
-    from mast.identity.matching.linkage import Linker
-    from mast.identity.matching.possible import told_apart_in
-    from mast.identity.matching.spark_run import record_facts
+    from mast.identity.matching.people_from_pairs import people_on_one_machine
     from mast.identity.matching.spark_run import run as run_on_spark
     from mast.identity.matching.spark_session import spark_session
     from mast.identity.matching.standardise_sql import raw_table, standardise_table
-    from mast.identity.matching.triage import triage
 
     people = int(os.environ.get("BENCH_SPARK_PEOPLE", "20000"))
     master = os.environ.get("BENCH_SPARK_MASTER", "local[2]")
@@ -39,21 +35,7 @@ def run(judge) -> None:
         pq.write_table(raw, folder / "raw.parquet")
 
         started = time.perf_counter()
-        table = standardise_table(raw)
-        linker = Linker(table, models_dir=models)
-        try:
-            pairs = linker.predict()
-        finally:
-            linker.close()
-        facts = record_facts(table)
-        sorted_pairs = triage(pairs, key=str)
-        born = {r: dob for r, (dob, _n, _s) in facts.items() if dob}
-        numbers = {r: number for r, (_d, number, _s) in facts.items() if number}
-        duckdb = cluster_in_bulk(
-            list(facts), sorted_pairs.links, sorted_pairs.cannot, born=born, numbers=numbers
-        )
-        told = {r: (number, source) for r, (_d, number, source) in facts.items()}
-        sorted_pairs.after_clustering(duckdb, told_apart_in(duckdb, told))
+        duckdb, _review = people_on_one_machine(standardise_table(raw), models)
         duckdb_seconds = time.perf_counter() - started
 
         started = time.perf_counter()

@@ -10,14 +10,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from mast.identity.matching import fellegi_sunter as fs_model
-from mast.identity.matching.bulk_clustering import cluster_in_bulk
 from mast.identity.matching.engine_settings import EngineSettingError, engine
-from mast.identity.matching.linkage import Linker
-from mast.identity.matching.possible import told_apart_in
+from mast.identity.matching.people_from_pairs import people_on_one_machine
 from mast.identity.matching.spark_linkage import duckdb_settings, spark_settings
-from mast.identity.matching.spark_run import RawRecordsError, record_facts
+from mast.identity.matching.spark_run import RawRecordsError
 from mast.identity.matching.standardise_sql import raw_table, standardise_table
-from mast.identity.matching.triage import triage
 from mast.synth.canonical import partner_records
 from mast.synth.region import generate
 
@@ -56,22 +53,9 @@ def spark_result(region):
 @pytest.fixture(scope="module")
 def duckdb_result(region):
     """The same records matched on one machine, as `mast link` does: DuckDB, SciPy's components."""
-    folder, records, raw = region
+    folder, _records, raw = region
     table = standardise_table(raw)
-    linker = Linker(table, models_dir=folder / "duckdb-models")
-    try:
-        pairs = linker.predict()
-    finally:
-        linker.close()
-    facts = record_facts(table)
-    sorted_pairs = triage(pairs, key=str)
-    born = {r: dob for r, (dob, _n, _s) in facts.items() if dob}
-    numbers = {r: number for r, (_d, number, _s) in facts.items() if number}
-    clustering = cluster_in_bulk(
-        list(records), sorted_pairs.links, sorted_pairs.cannot, born=born, numbers=numbers
-    )
-    told = {r: (number, source) for r, (_d, number, source) in facts.items()}
-    sorted_pairs.after_clustering(clustering, told_apart_in(clustering, told))
+    clustering, sorted_pairs = people_on_one_machine(table, folder / "duckdb-models")
     return table, clustering, sorted_pairs.review
 
 

@@ -200,6 +200,12 @@ class Linker:
         self.db_api = DuckDBAPI(connection=self.connection)
         self.records = self.db_api.register("records", table_name="mast_records")
         self.count = table.num_rows
+        self._use_model(models_dir, retrain)
+
+    def _use_model(self, models_dir: Path, retrain: bool) -> None:
+        """The latest saved model (trained on these records when there is none, or on asking; the starter
+        model when they are too few to train on), with Splink's linker over the records and the name
+        frequencies. Shared by the engines: only `_train` and `_linker` differ."""
         saved = None if retrain else fs_model.latest_model(models_dir)
         if saved is None:
             if self.count >= fs_model.MIN_TRAINING_RECORDS:

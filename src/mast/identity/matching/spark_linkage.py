@@ -95,19 +95,7 @@ class SparkLinker(linkage.Linker):
         self.db_api = SparkAPI(spark_session=spark, break_lineage_method="persist")
         self.frame.createOrReplaceTempView("mast_records")
         self.records = self.db_api.register("mast_records", table_name="mast_records_splink")
-        saved = None if retrain else fs_model.latest_model(models_dir)
-        if saved is None:
-            if self.count >= fs_model.MIN_TRAINING_RECORDS:
-                saved = self._train(models_dir)
-            else:
-                self.progress(f"{self.count:,} records are too few to train on: using the starter model")
-                saved = fs_model.starter_model()
-        self.model = saved
-        self.labels = saved.level_labels()
-        self.comparisons = [c["output_column_name"] for c in saved.settings["comparisons"]]
-        self.linker = self._linker(saved.settings)
-        for column in ("given_name", "family_name"):
-            self.linker.table_management.compute_tf_table(column)
+        self._use_model(models_dir, retrain)
 
     def _linker(self, settings: dict):
         from splink import Linker as SplinkLinker

@@ -24,24 +24,15 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from mast.identity.matching.bulk_clustering import cluster_in_bulk
-from mast.identity.matching.possible import told_apart_in
+from mast.identity.matching.people_from_pairs import people_from_pairs, record_facts
 from mast.identity.matching.spark_clustering import spark_components
 from mast.identity.matching.spark_linkage import SparkLinker
 from mast.identity.matching.spark_standardise import standardise_dataframe
 from mast.identity.matching.standardise_sql import RAW_SCHEMA
-from mast.identity.matching.triage import triage
 
 
 class RawRecordsError(ValueError):
     """The records to match are not in the shape the job reads; the message says what is missing."""
-
-
-def record_facts(table: pa.Table) -> dict[str, tuple[str | None, str | None, str]]:
-    """Standardised rows (unique_id, dob, nhs_number, source) → record id → (date of birth, valid NHS number,
-    source): what clustering's checks and `possible.told_apart_in` read, as `Linker.record_facts` gives."""
-    columns = [table.column(name).to_pylist() for name in ("unique_id", "dob", "nhs_number", "source")]
-    return {str(r): (dob, number, source) for r, dob, number, source in zip(*columns, strict=True)}
 
 
 def run(
@@ -71,20 +62,7 @@ def run(
     started = time.perf_counter()
     facts = record_facts(standardised.select("unique_id", "dob", "nhs_number", "source").toArrow())
     ids = list(facts)
-    sorted_pairs = triage(pairs, key=str)
-    born = {r: dob for r, (dob, _n, _s) in facts.items() if dob}
-    numbers = {r: number for r, (_d, number, _s) in facts.items() if number}
-    clustering = cluster_in_bulk(
-        ids,
-        sorted_pairs.links,
-        sorted_pairs.cannot,
-        born=born,
-        numbers=numbers,
-        components=spark_components(spark),
-    )
-    # As `mast link` does: two records with different valid NHS numbers, or from one partner, are told apart.
-    told = {r: (number, source) for r, (_d, number, source) in facts.items()}
-    sorted_pairs.after_clustering(clustering, told_apart_in(clustering, told))
+    clustering, sorted_pairs = people_from_pairs(pairs, facts, components=spark_components(spark))
     seconds["cluster"] = time.perf_counter() - started
 
     started = time.perf_counter()
