@@ -215,11 +215,20 @@ def _people(query, query_row: dict, swapped_row: dict | None, ids: list[int], fo
     return [match for _rank, match in matches], weakest
 
 
+# The query scored as a candidate against itself: no partner record's id (those are numbers).
+_ITSELF = "itself"
+
+
 def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], found) -> dict:
     """Record id → (found by an exact identifier, match probability, reasons, evidence) for every record
     above the threshold. The better of the names as typed and the other way round counts."""
     model = scorer()
-    best = model.score(query_row, [dict(query_row, unique_id="self")]).get("self", [])
+    # All at once (Scorer.score_readings): the query against itself, for the bar a record must reach; the
+    # records against the names as typed and, when it differs, the other way round.
+    readings = {"typed": query_row} if swapped_row is None else {"typed": query_row, "swapped": swapped_row}
+    scored = model.score_readings(readings, [*rows, dict(query_row, unique_id=_ITSELF)])
+    best = scored["typed"].pop(_ITSELF, [])
+    scored.get("swapped", {}).pop(_ITSELF, None)
     wanted = THRESHOLD * model.evidence(best)
     # A woman listed under another family name: her family name counts for nothing, so neither does the
     # query's in the bar she is held to (`Scorer.another_family_name`).
@@ -230,7 +239,7 @@ def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], fo
     near = {row["unique_id"] for row in rows if row["postcode"] in neighbours}
     typed = typed_digits(query.date_of_birth)
     slipped_dates = {row["unique_id"] for row in rows if typed and one_slip(typed, row.get("dob"))}
-    as_typed = model.score(query_row, rows)
+    as_typed = scored["typed"]
     readings = [(as_typed, ())]
     if swapped_row is not None:
         # The names the other way round count only for a record the names as typed do not both fit: a
@@ -241,7 +250,7 @@ def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], fo
             for unique_id, levels in as_typed.items()
             if model.agrees(levels, "given_name") and model.agrees(levels, "family_name")
         }
-        swapped = {k: v for k, v in model.score(swapped_row, rows).items() if k not in both_fit}
+        swapped = {k: v for k, v in scored["swapped"].items() if k not in both_fit}
         readings.append((swapped, ("Given and family names the other way round",)))
     weighed: dict[int, tuple[bool, float, list[str], list]] = {}
     for scores, reading in readings:
