@@ -50,9 +50,9 @@ class Finding:
     per_person: bool = False
 
 
-def check_event(sequence: int) -> list[OversightAlert]:
-    event = AuditEvent.objects.filter(sequence=sequence).select_related("user").first()
-    if event is None or event.user is None or event.action not in PRACTICE:
+def check(event: AuditEvent) -> list[OversightAlert]:
+    """The rules' alerts for one committed event."""
+    if event.user is None or event.action not in PRACTICE:
         return []
     user = event.user
     findings: list[Finding] = []
