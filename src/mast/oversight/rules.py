@@ -286,7 +286,11 @@ def mast_user(event: AuditEvent, user: User) -> list[Finding]:
     postcodes = {p for _, p, _ in homes if p}
     if not postcodes:
         return []
-    colleagues = UserProfile.objects.exclude(user=user).exclude(home_postcode="").select_related("user")
+    colleagues = (
+        UserProfile.objects.filter(home_postcode__in=sorted(postcodes))
+        .exclude(user=user)
+        .select_related("user")
+    )
     for profile in colleagues:
         if normalise_postcode(profile.home_postcode) not in postcodes:
             continue
