@@ -275,7 +275,7 @@ def told_apart_in(
     apart = {
         frozenset((cluster_of[a], cluster_of[b]))
         for pairs in (different, related)
-        for a, b in pairs
+        for a, b, *_kind in pairs
         if a in cluster_of and b in cluster_of
     }
 
