@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import Q
 
 from mast.feeds.models import Involvement, PartnerRecord
-from mast.identity.matching.ages_served import AGES_SERVED, Seen, kin_bounds
+from mast.identity.matching.ages_served import AGE_BOUNDED, Seen, kin_bounds
 from mast.identity.models import Relationship
 
 
@@ -37,7 +37,8 @@ def related_records(record_ids: list[int], chunk: int = 20_000) -> list[tuple[in
 def services_seen(
     born: dict[int, str | None], chunk: int = 20_000
 ) -> dict[int, tuple[date | None, tuple[Seen, ...]]]:
-    """These partner records' involvements with a service that works with one age group (ages_served.py),
+    """These partner records' involvements with a service that works with one age group, or with anyone
+    already born (ages_served.AGE_BOUNDED),
     and the age bounds their partners' relationships files give them (a listed parent or child, `kin_seen`),
     with each record's date of birth: `born` is record → ISO date of birth or None. Records with none of
     those are left out (they say nothing about age). Removed involvements count too: a partner that ended an
@@ -46,7 +47,7 @@ def services_seen(
     ids = sorted(born)
     for start in range(0, len(ids), chunk):
         rows = Involvement.objects.filter(
-            partner_record_id__in=ids[start : start + chunk], category__in=list(AGES_SERVED)
+            partner_record_id__in=ids[start : start + chunk], category__in=list(AGE_BOUNDED)
         ).values_list("partner_record_id", "category", "start_date")
         for record, category, started in rows:
             seen[record].append(Seen(category, started))

@@ -61,7 +61,24 @@ KIN_AGES: dict[str, tuple[int | None, int | None]] = {
     PARENT_OF: (PARENT_AT_LEAST, None),
     CHILD_OF: (None, -PARENT_AT_LEAST),
 }
-_BANDS = AGES_SERVED | KIN_AGES
+# Services that see anyone still see only people already born: a police incident, an emergency attendance or
+# a fire from before a baby's birth is not the baby's (children's social care and health visiting, which
+# start before birth, are above). Like the relationships' bounds, these never vouch for a date of birth:
+# nearly every date fits them.
+SEES_THE_BORN: dict[str, tuple[int | None, int | None]] = {
+    category: (0, None)
+    for category in (
+        "police_attendance",
+        "domestic_abuse",
+        "missing_episode",
+        "concern_for_welfare",
+        "ed_attendance",
+        "fire_incident",
+    )
+}
+# The categories whose involvements say something about age (what the server reads for each record).
+AGE_BOUNDED = AGES_SERVED | SEES_THE_BORN
+_BANDS = AGE_BOUNDED | KIN_AGES
 
 ADULT = 20  # a service whose oldest is below this works with children (school nursing runs to 19)
 

@@ -104,10 +104,14 @@ ALIKE_GIVEN_NAMES = (
     ' OR (substr("given_name_l", 1, 1) = substr("given_name_r", 1, 1)'
     ' AND jaro_winkler_similarity("given_name_l", "given_name_r") >= 0.8))'
 )
-# One of the two given names is no name: no name list holds it and fewer than three records carry it
-# ("ijm" for Kim, "uSe" for Sue, "Baldiie", a lone initial). Twins are given two real names; a record keyed
-# with a slip in a short name or a pet form is not.
-NOT_BOTH_NAMES = 'NOT coalesce("given_name_known_l" AND "given_name_known_r", false)'
+# One of the two given names is no name — no name list holds it and fewer than three records carry it — and
+# it is two keying slips or fewer from the other ("Ijm" for Kim, "Uss" for Sue: too short for any likeness
+# measure). Twins are given two real names. Both conditions: a real name the lists do not hold (Isla) is
+# "no name" in a small region, and a twin called Isla is still told apart from an Amelia by a middle name.
+NOT_BOTH_NAMES = (
+    '(NOT coalesce("given_name_known_l" AND "given_name_known_r", false)'
+    ' AND damerau_levenshtein("given_name_l", "given_name_r") <= 2)'
+)
 # A pet form taken from inside the name ("Baldie" and "Archibald"): the short name's stem, three letters or
 # more, found in the longer.
 STEM_INSIDE = (
