@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from mast.canonical import CATEGORIES, FIELD_NAMES, REQUIRED_FIELDS
+from mast.canonical import CATEGORIES, FIELD_NAMES, RELATIONSHIP_KINDS, REQUIRED_FIELDS
 from mast.feeds import safe_csv
 from mast.feeds.validation import normalise_nhs_number, normalise_postcode
 from mast.identity.matching.ages_served import Seen, kin_bounds, the_child_in
@@ -222,7 +222,8 @@ def read_relationships(path: Path, source: str) -> list[tuple[str, str, str]]:
                     (row.get("related_person_ref") or "").strip(),
                 )
                 if person and related and person != related:
-                    kind = (row.get("relationship") or "").strip().casefold()
+                    # "mother" is a parent as the relationships load reads it; an unknown word bounds nothing.
+                    kind = RELATIONSHIP_KINDS.get((row.get("relationship") or "").strip().casefold(), "")
                     pairs.append((f"{source}|{person}", f"{source}|{related}", kind))
             return pairs
     except UnicodeDecodeError as exc:
