@@ -13,7 +13,6 @@ re-runs everything (`mast identity --full`).
 """
 
 import time
-import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from mast.feeds.bulk import insert_rows, update_rows
+from mast.feeds.bulk import JsonText, insert_rows, random_uuid_hex, roomy_cache, update_rows
 from mast.identity import model_files, warm_linker
 from mast.identity.matching import engine_settings
 from mast.identity.matching.ages_served import the_child_in
@@ -78,8 +77,10 @@ def _resolve_all(retrain: bool, progress: Progress | None) -> ResolutionSummary:
     try:
         pairs = linker.predict()
         ids = [int(i) for i in table.column("unique_id").to_pylist()]
-        summary = _apply(ids, pairs, linker, progress, components)
-        summary.seconds.update(search_index.index_records(None, table=table).seconds)
+        with roomy_cache():  # a million people, links and keys written: SQLite's cache, not its disk
+            summary = _apply(ids, pairs, linker, progress, components)
+            del pairs  # the scored pairs are the run's largest Python object: gone before indexing
+            summary.seconds.update(search_index.index_records(None, table=table).seconds)
     finally:
         linker.close()
     summary.seconds = {**seconds, **linker.timings.seconds, **summary.seconds}
@@ -305,7 +306,7 @@ def _create_people(count: int) -> list[int]:
     insert_rows(
         Person,
         ("public_id", "status", "created_at", "updated_at"),
-        ((uuid.uuid4(), Person.Status.ACTIVE, now, now) for _ in range(count)),
+        ((public_id, Person.Status.ACTIVE, now, now) for public_id in random_uuid_hex(count)),
     )
     ids = list(Person.objects.filter(created_at=now).order_by("pk").values_list("pk", flat=True))
     if len(ids) != count:
@@ -335,7 +336,7 @@ def _write_links(clusters, people, best, links, must, linker: Linker, summary: R
             probability, key = strongest[record]
             pair = best[key]
             method = PersonLink.Method.NHS_NUMBER if pair.nhs_agrees else PersonLink.Method.MODEL
-            explanation = linker.explain(pair)
+            explanation = JsonText(linker.explain_json(pair))
         else:
             method, probability, explanation = PersonLink.Method.SINGLETON, None, []
         link = existing.get(record)

@@ -13,7 +13,9 @@ valid NHS number agreeing is decisive. A vetoed pair shaped like a relative is n
 possible match for a person to decide (possible.py): the decisions are link, review, possible and not linked.
 """
 
+import json
 import logging
+import math
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -256,6 +258,9 @@ class Linker:
             threshold_match_probability=KEEP_FROM, warning_mode="never"
         )
         pairs = explain_vetoes(self._pairs(predictions.physical_name))
+        # Held in Python from here on: DuckDB's copy of a full run's scored pairs is memory the clustering
+        # and the writes can use.
+        predictions.drop_table_from_database_and_remove_from_cache()
         self.timings.add("predict", started)
         return pairs
 
@@ -315,10 +320,15 @@ class Linker:
         flags = f'{veto}, coalesce("gamma_nhs_number", -1) > 0, {via_middle}, {maybe}'
         ids = "unique_id_l, unique_id_r, match_probability, match_weight"
         sql = f"SELECT {ids}, {flags}, {values} FROM {table}"  # noqa: S608
-        return [
-            ScoredPair(r[0], r[1], r[2], r[3], r[4], r[5], r[8:], r[6], False, r[7])
-            for r in self.connection.execute(sql).fetchall()
-        ]
+        # In batches: a full run's millions of rows held twice, as DuckDB's tuples and as pairs, would be
+        # the run's peak of memory.
+        cursor = self.connection.execute(sql)
+        pairs = []
+        while rows := cursor.fetchmany(100_000):
+            pairs.extend(
+                ScoredPair(r[0], r[1], r[2], r[3], r[4], r[5], r[8:], r[6], False, r[7]) for r in rows
+            )
+        return pairs
 
     def _has_tf(self, table: str, comparison: str) -> bool:
         if not hasattr(self, "_columns"):
@@ -355,6 +365,24 @@ class Linker:
                 self.comparisons, pair.evidence[:n], pair.evidence[n:], strict=True
             )
         ]
+
+    def explain_json(self, pair: ScoredPair) -> str:
+        """`explain` as the JSON text json.dumps makes of it, built from pieces made once per comparison and
+        level: a full run writes an explanation for each of a million links."""
+        n = len(self.comparisons)
+        heads = self.__dict__.setdefault("_explain_heads", {})
+        parts = []
+        for index, gamma, weight in zip(range(n), pair.evidence[:n], pair.evidence[n:], strict=True):
+            head = heads.get((index, gamma))
+            if head is None:
+                comparison = self.comparisons[index]
+                outcome = self.labels[comparison].get(gamma, str(gamma))
+                # '{"comparison": ..., "outcome": ..., "weight": ' — json.dumps's own text, less the end.
+                head = json.dumps({"comparison": comparison, "outcome": outcome, "weight": 0})[:-2]
+                heads[(index, gamma)] = head
+            weight = round(weight or 0.0, 2)
+            parts.append(f"{head}{weight!r}}}" if math.isfinite(weight) else f"{head}{json.dumps(weight)}}}")
+        return "[" + ", ".join(parts) + "]"
 
     def close(self) -> None:
         self.connection.close()
