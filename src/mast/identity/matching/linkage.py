@@ -176,6 +176,17 @@ def to_table(rows: Iterable[dict]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=SCHEMA)
 
 
+def _pairs_of(scored: pa.Table) -> list[ScoredPair]:
+    """ScoredPairs from the columns `Linker._pairs_sql` selects: ids, probability, weight, four flags, then
+    the evidence. A batch at a time: the Python values of every column of a million rows at once, beside the
+    pairs made of them, would be the full run's peak of memory."""
+    pairs: list[ScoredPair] = []
+    for batch in scored.to_batches(max_chunksize=100_000):
+        for r in zip(*(column.to_pylist() for column in batch.columns), strict=True):
+            pairs.append(ScoredPair(r[0], r[1], r[2], r[3], r[4], r[5], r[8:], r[6], False, r[7]))
+    return pairs
+
+
 class Linker:
     """One DuckDB session holding standardised records and the model; scores pairs on request."""
 
@@ -257,10 +268,12 @@ class Linker:
         predictions = self.linker.inference.predict(
             threshold_match_probability=KEEP_FROM, warning_mode="never"
         )
-        pairs = explain_vetoes(self._pairs(predictions.physical_name))
-        # Held in Python from here on: DuckDB's copy of a full run's scored pairs is memory the clustering
-        # and the writes can use.
+        # A full run's millions of pairs: taken out of DuckDB as compact Arrow columns and DuckDB's table of
+        # them dropped before they become Python objects, so the two are never held in full together.
+        scored = self.connection.execute(self._pairs_sql(predictions.physical_name)).to_arrow_table()
         predictions.drop_table_from_database_and_remove_from_cache()
+        pairs = explain_vetoes(_pairs_of(scored))
+        del scored
         self.timings.add("predict", started)
         return pairs
 
@@ -304,6 +317,10 @@ class Linker:
         return self.db_api.register(name, table_name=f"{name}_{time.monotonic_ns()}")
 
     def _pairs(self, table: str) -> list[ScoredPair]:
+        return _pairs_of(self.connection.execute(self._pairs_sql(table)).to_arrow_table())
+
+    def _pairs_sql(self, table: str) -> str:
+        """The scored pairs of Splink's table `table`, in the order `_pairs_of` reads them."""
         comparisons = [c["output_column_name"] for c in self.model.settings["comparisons"]]
         gamma_cols = ", ".join(f'"gamma_{c}"' for c in comparisons)
         weight_cols = ", ".join(
@@ -319,16 +336,7 @@ class Linker:
         maybe = possible.sql_case(self.labels, veto)
         flags = f'{veto}, coalesce("gamma_nhs_number", -1) > 0, {via_middle}, {maybe}'
         ids = "unique_id_l, unique_id_r, match_probability, match_weight"
-        sql = f"SELECT {ids}, {flags}, {values} FROM {table}"  # noqa: S608
-        # In batches: a full run's millions of rows held twice, as DuckDB's tuples and as pairs, would be
-        # the run's peak of memory.
-        cursor = self.connection.execute(sql)
-        pairs = []
-        while rows := cursor.fetchmany(100_000):
-            pairs.extend(
-                ScoredPair(r[0], r[1], r[2], r[3], r[4], r[5], r[8:], r[6], False, r[7]) for r in rows
-            )
-        return pairs
+        return f"SELECT {ids}, {flags}, {values} FROM {table}"  # noqa: S608
 
     def _has_tf(self, table: str, comparison: str) -> bool:
         if not hasattr(self, "_columns"):
