@@ -270,7 +270,7 @@ class Linker:
         )
         # A full run's millions of pairs: taken out of DuckDB as compact Arrow columns and DuckDB's table of
         # them dropped before they become Python objects, so the two are never held in full together.
-        scored = self.connection.execute(self._pairs_sql(predictions.physical_name)).to_arrow_table()
+        scored = self.connection.sql(self._pairs_sql(predictions.physical_name)).to_arrow_table()
         predictions.drop_table_from_database_and_remove_from_cache()
         pairs = explain_vetoes(_pairs_of(scored))
         del scored
@@ -317,7 +317,7 @@ class Linker:
         return self.db_api.register(name, table_name=f"{name}_{time.monotonic_ns()}")
 
     def _pairs(self, table: str) -> list[ScoredPair]:
-        return _pairs_of(self.connection.execute(self._pairs_sql(table)).to_arrow_table())
+        return _pairs_of(self.connection.sql(self._pairs_sql(table)).to_arrow_table())
 
     def _pairs_sql(self, table: str) -> str:
         """The scored pairs of Splink's table `table`, in the order `_pairs_of` reads them."""
