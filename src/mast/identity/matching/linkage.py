@@ -177,13 +177,12 @@ def to_table(rows: Iterable[dict]) -> pa.Table:
 
 
 def _pairs_of(scored: pa.Table) -> list[ScoredPair]:
-    """ScoredPairs from the columns `Linker._pairs_sql` selects: ids, probability, weight, four flags, then
-    the evidence. A batch at a time: the Python values of every column of a million rows at once, beside the
-    pairs made of them, would be the full run's peak of memory."""
+    """ScoredPairs from the columns `Linker._pairs_sql` selects, a batch at a time: the Python values of
+    every column of a million rows at once, beside the pairs made of them, would be the full run's peak of
+    memory."""
     pairs: list[ScoredPair] = []
     for batch in scored.to_batches(max_chunksize=100_000):
-        for r in zip(*(column.to_pylist() for column in batch.columns), strict=True):
-            pairs.append(ScoredPair(r[0], r[1], r[2], r[3], r[4], r[5], r[8:], r[6], False, r[7]))
+        pairs += Linker._pairs_from(zip(*(column.to_pylist() for column in batch.columns), strict=True))
     return pairs
 
 
@@ -319,8 +318,13 @@ class Linker:
     def _pairs(self, table: str) -> list[ScoredPair]:
         return _pairs_of(self.connection.sql(self._pairs_sql(table)).to_arrow_table())
 
+    @staticmethod
+    def _pairs_from(rows) -> list[ScoredPair]:
+        """ScoredPairs from the rows `_pairs_sql` selects."""
+        return [ScoredPair(r[0], r[1], r[2], r[3], r[4], r[5], r[8:], r[6], False, r[7]) for r in rows]
+
     def _pairs_sql(self, table: str) -> str:
-        """The scored pairs of Splink's table `table`, in the order `_pairs_of` reads them."""
+        """The query reading a table of Splink's predictions as `_pairs_from` takes them."""
         comparisons = [c["output_column_name"] for c in self.model.settings["comparisons"]]
         gamma_cols = ", ".join(f'"gamma_{c}"' for c in comparisons)
         weight_cols = ", ".join(
