@@ -3,6 +3,7 @@ must not see its people change because the engine did. One Spark session (`local
 Spark job over Parquet serve every test here, on a small synthetic region; Java 17 comes from `make test`.
 """
 
+import os
 from datetime import date
 
 import pyarrow as pa
@@ -19,6 +20,14 @@ from mast.synth.canonical import partner_records
 from mast.synth.region import generate
 
 AS_OF = date(2026, 11, 24)
+
+# The Spark job reads and writes Parquet and the DuckDB side is `mast link`'s path: neither touches MAST's
+# database, so the PostgreSQL pass of `make test` would repeat the SQLite pass's two and a half minutes of
+# Spark to the same result. Run once, in the SQLite pass.
+once = pytest.mark.skipif(
+    os.environ.get("MAST_TEST_DATABASE", "sqlite") == "postgresql",
+    reason="no database involved: the Spark engine is checked in the SQLite pass",
+)
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +72,7 @@ def _people(groups) -> list[list[str]]:
     return sorted(sorted(members) for members in groups)
 
 
+@once
 def test_spark_standardises_every_record_as_duckdb_does(spark_result, duckdb_result):
     _result, _people_rows, _review, standardised = spark_result
     table, _clustering, _review_pairs = duckdb_result
@@ -71,6 +81,7 @@ def test_spark_standardises_every_record_as_duckdb_does(spark_result, duckdb_res
     assert [row for row in table.to_pylist() if on_spark[row["unique_id"]] != row] == []
 
 
+@once
 def test_spark_finds_the_same_people_as_duckdb(spark_result, duckdb_result):
     result, people_rows, _review, _standardised = spark_result
     _table, clustering, _review_pairs = duckdb_result
@@ -83,6 +94,7 @@ def test_spark_finds_the_same_people_as_duckdb(spark_result, duckdb_result):
     assert all(person in members for person, members in by_person.items())
 
 
+@once
 def test_spark_sends_the_same_pairs_to_review_as_duckdb(spark_result, duckdb_result):
     _result, _people_rows, review, _standardised = spark_result
     _table, _clustering, review_pairs = duckdb_result
@@ -114,6 +126,7 @@ def test_an_engine_that_is_not_there_is_refused_by_name(monkeypatch):
     assert engine() == "duckdb"
 
 
+@once
 def test_a_records_file_without_the_columns_is_refused_naming_them(region, spark_result):
     from mast.identity.matching import spark_run
 

@@ -39,17 +39,24 @@ def standardise_queryset(annotated, wanted: set[int] | None = None) -> pa.Table:
     return standardise_table(raw).append_column("marker", marker)
 
 
-def raw_records(annotated, wanted: set[int] | None = None) -> tuple[pa.Table, pa.Array]:
-    """The records of `annotated` (see `standardise_queryset`) as `RAW_SCHEMA` columns, and their markers."""
+def raw_records(annotated, wanted: set[int] | None = None) -> tuple[pa.Table, pa.ChunkedArray]:
+    """The records of `annotated` (see `standardise_queryset`) as `RAW_SCHEMA` columns, and their markers.
+
+    Each chunk of rows becomes Arrow columns as soon as it is read: at a million records, Python lists of
+    every value (tens of millions of strings) were the full run's largest use of memory.
+    """
     names = list(_DATABASE_FIELDS)
     fields = [*_DATABASE_FIELDS.values(), "marker", "postcode_flagged"]
-    columns: list[list] = [[] for _ in fields]
+    schema = pa.schema([RAW_SCHEMA.field(name) for name in names])
+    batches: list[pa.RecordBatch] = []
+    markers: list[pa.Array] = []
     chunk: list[tuple] = []
 
     def flush() -> None:
         if chunk:
-            for column, values in zip(columns, zip(*chunk, strict=True), strict=True):
-                column.extend(values)
+            batch, marker = _columns(names, schema, chunk)
+            batches.append(batch)
+            markers.append(marker)
             chunk.clear()
 
     for row in annotated.values_list(*fields).iterator(chunk_size=CHUNK):
@@ -58,7 +65,11 @@ def raw_records(annotated, wanted: set[int] | None = None) -> tuple[pa.Table, pa
             if len(chunk) >= CHUNK:
                 flush()
     flush()
-    by_name = dict(zip([*names, "marker", "postcode_flagged"], columns, strict=True))
+    return pa.Table.from_batches(batches, schema=schema), pa.chunked_array(markers, type=pa.string())
+
+
+def _columns(names: list[str], schema: pa.Schema, rows: list[tuple]) -> tuple[pa.RecordBatch, pa.Array]:
+    by_name = dict(zip([*names, "marker", "postcode_flagged"], zip(*rows, strict=True), strict=True))
     by_name["record_id"] = [str(pk) for pk in by_name["record_id"]]
     # A malformed postcode is kept for people to see, but is no evidence of where someone lives.
     by_name["postcode"] = [
@@ -66,7 +77,5 @@ def raw_records(annotated, wanted: set[int] | None = None) -> tuple[pa.Table, pa
         for code, flagged in zip(by_name["postcode"], by_name.pop("postcode_flagged"), strict=True)
     ]
     marker = pa.array(by_name.pop("marker"), type=pa.string())
-    raw = pa.table(
-        {name: pa.array(values, type=RAW_SCHEMA.field(name).type) for name, values in by_name.items()}
-    )
-    return raw, marker
+    batch = pa.record_batch([pa.array(by_name[f.name], type=f.type) for f in schema], schema=schema)
+    return batch, marker

@@ -13,7 +13,6 @@ re-runs everything (`mast identity --full`).
 """
 
 import time
-import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from mast.feeds.bulk import insert_rows, update_rows
+from mast.feeds.bulk import JsonText, insert_rows, random_uuid_hex, roomy_cache, update_rows
 from mast.identity import model_files, warm_linker
 from mast.identity.matching import engine_settings
 from mast.identity.matching.ages_served import the_child_in
@@ -36,6 +35,7 @@ from mast.identity.related import related_records, services_seen, whole_date
 from mast.identity.search import index as search_index
 
 BATCH = 2000
+NO_EXPLANATION = JsonText("[]")  # a reviewer's link or a record on its own: no model evidence
 CHUNK = 20_000  # ids per query: under SQLite's limit on bound parameters
 Progress = Callable[[str], None]
 
@@ -78,8 +78,10 @@ def _resolve_all(retrain: bool, progress: Progress | None) -> ResolutionSummary:
     try:
         pairs = linker.predict()
         ids = [int(i) for i in table.column("unique_id").to_pylist()]
-        summary = _apply(ids, pairs, linker, progress, components)
-        summary.seconds.update(search_index.index_records(None, table=table).seconds)
+        with roomy_cache():  # a million people, links and keys written: SQLite's cache, not its disk
+            summary = _apply(ids, pairs, linker, progress, components)
+            del pairs  # the scored pairs are the run's largest Python object: gone before indexing
+            summary.seconds.update(search_index.index_records(None, table=table).seconds)
     finally:
         linker.close()
     summary.seconds = {**seconds, **linker.timings.seconds, **summary.seconds}
@@ -305,7 +307,7 @@ def _create_people(count: int) -> list[int]:
     insert_rows(
         Person,
         ("public_id", "status", "created_at", "updated_at"),
-        ((uuid.uuid4(), Person.Status.ACTIVE, now, now) for _ in range(count)),
+        ((public_id, Person.Status.ACTIVE, now, now) for public_id in random_uuid_hex(count)),
     )
     ids = list(Person.objects.filter(created_at=now).order_by("pk").values_list("pk", flat=True))
     if len(ids) != count:
@@ -329,25 +331,30 @@ def _write_links(clusters, people, best, links, must, linker: Linker, summary: R
     moved = 0
     for record, index in in_cluster.items():
         person = people[index]
+        # The pair whose evidence explains the link, or None; its explanation is made as the row is written,
+        # so a million of them (a kilobyte each) are never held at once.
+        key = None
         if record in manual:
-            method, probability, explanation = PersonLink.Method.MANUAL, None, []
+            method, probability = PersonLink.Method.MANUAL, None
         elif record in strongest:
             probability, key = strongest[record]
-            pair = best[key]
-            method = PersonLink.Method.NHS_NUMBER if pair.nhs_agrees else PersonLink.Method.MODEL
-            explanation = linker.explain(pair)
+            method = PersonLink.Method.NHS_NUMBER if best[key].nhs_agrees else PersonLink.Method.MODEL
         else:
-            method, probability, explanation = PersonLink.Method.SINGLETON, None, []
+            method, probability = PersonLink.Method.SINGLETON, None
         link = existing.get(record)
         if link is None:
-            to_create.append((record, person, method, probability, version, explanation, now, now))
+            to_create.append((record, person, method, probability, key))
             continue
         link_pk, old_person, old_method, old_probability = link
         if (old_person, old_method) != (person, method) or not _same_probability(
             old_probability, probability
         ):
             moved += old_person != person
-            to_update.append((person, method, probability, version, explanation, now, link_pk))
+            to_update.append((person, method, probability, key, link_pk))
+
+    def explanation(key):
+        return NO_EXPLANATION if key is None else JsonText(linker.explain_json(best[key]))
+
     insert_rows(
         PersonLink,
         (
@@ -360,12 +367,12 @@ def _write_links(clusters, people, best, links, must, linker: Linker, summary: R
             "created_at",
             "updated_at",
         ),
-        to_create,
+        ((r, p, m, prob, version, explanation(key), now, now) for r, p, m, prob, key in to_create),
     )
     update_rows(
         PersonLink,
         ("person", "method", "match_probability", "model_version", "explanation", "updated_at"),
-        to_update,
+        ((p, m, prob, version, explanation(key), now, pk) for p, m, prob, key, pk in to_update),
     )
     # New links, and records that moved to another person (a refreshed score is not a change of person).
     summary.links_changed = len(to_create) + moved

@@ -13,7 +13,9 @@ valid NHS number agreeing is decisive. A vetoed pair shaped like a relative is n
 possible match for a person to decide (possible.py): the decisions are link, review, possible and not linked.
 """
 
+import json
 import logging
+import math
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -174,6 +176,16 @@ def to_table(rows: Iterable[dict]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=SCHEMA)
 
 
+def _pairs_of(scored: pa.Table) -> list[ScoredPair]:
+    """ScoredPairs from the columns `Linker._pairs_sql` selects, a batch at a time: the Python values of
+    every column of a million rows at once, beside the pairs made of them, would be the full run's peak of
+    memory."""
+    pairs: list[ScoredPair] = []
+    for batch in scored.to_batches(max_chunksize=100_000):
+        pairs += Linker._pairs_from(zip(*(column.to_pylist() for column in batch.columns), strict=True))
+    return pairs
+
+
 class Linker:
     """One DuckDB session holding standardised records and the model; scores pairs on request."""
 
@@ -255,7 +267,12 @@ class Linker:
         predictions = self.linker.inference.predict(
             threshold_match_probability=KEEP_FROM, warning_mode="never"
         )
-        pairs = explain_vetoes(self._pairs(predictions.physical_name))
+        # A full run's millions of pairs: taken out of DuckDB as compact Arrow columns and DuckDB's table of
+        # them dropped before they become Python objects, so the two are never held in full together.
+        scored = self.connection.sql(self._pairs_sql(predictions.physical_name)).to_arrow_table()
+        predictions.drop_table_from_database_and_remove_from_cache()
+        pairs = explain_vetoes(_pairs_of(scored))
+        del scored
         self.timings.add("predict", started)
         return pairs
 
@@ -299,6 +316,15 @@ class Linker:
         return self.db_api.register(name, table_name=f"{name}_{time.monotonic_ns()}")
 
     def _pairs(self, table: str) -> list[ScoredPair]:
+        return _pairs_of(self.connection.sql(self._pairs_sql(table)).to_arrow_table())
+
+    @staticmethod
+    def _pairs_from(rows) -> list[ScoredPair]:
+        """ScoredPairs from the rows `_pairs_sql` selects."""
+        return [ScoredPair(r[0], r[1], r[2], r[3], r[4], r[5], r[8:], r[6], False, r[7]) for r in rows]
+
+    def _pairs_sql(self, table: str) -> str:
+        """The query reading a table of Splink's predictions as `_pairs_from` takes them."""
         comparisons = [c["output_column_name"] for c in self.model.settings["comparisons"]]
         gamma_cols = ", ".join(f'"gamma_{c}"' for c in comparisons)
         weight_cols = ", ".join(
@@ -314,11 +340,7 @@ class Linker:
         maybe = possible.sql_case(self.labels, veto)
         flags = f'{veto}, coalesce("gamma_nhs_number", -1) > 0, {via_middle}, {maybe}'
         ids = "unique_id_l, unique_id_r, match_probability, match_weight"
-        sql = f"SELECT {ids}, {flags}, {values} FROM {table}"  # noqa: S608
-        return [
-            ScoredPair(r[0], r[1], r[2], r[3], r[4], r[5], r[8:], r[6], False, r[7])
-            for r in self.connection.execute(sql).fetchall()
-        ]
+        return f"SELECT {ids}, {flags}, {values} FROM {table}"  # noqa: S608
 
     def _has_tf(self, table: str, comparison: str) -> bool:
         if not hasattr(self, "_columns"):
@@ -355,6 +377,24 @@ class Linker:
                 self.comparisons, pair.evidence[:n], pair.evidence[n:], strict=True
             )
         ]
+
+    def explain_json(self, pair: ScoredPair) -> str:
+        """`explain` as the JSON text json.dumps makes of it, built from pieces made once per comparison and
+        level: a full run writes an explanation for each of a million links."""
+        n = len(self.comparisons)
+        heads = self.__dict__.setdefault("_explain_heads", {})
+        parts = []
+        for index, gamma, weight in zip(range(n), pair.evidence[:n], pair.evidence[n:], strict=True):
+            head = heads.get((index, gamma))
+            if head is None:
+                comparison = self.comparisons[index]
+                outcome = self.labels[comparison].get(gamma, str(gamma))
+                # '{"comparison": ..., "outcome": ..., "weight": ' — json.dumps's own text, less the end.
+                head = json.dumps({"comparison": comparison, "outcome": outcome, "weight": 0})[:-2]
+                heads[(index, gamma)] = head
+            weight = round(weight or 0.0, 2)
+            parts.append(f"{head}{weight!r}}}" if math.isfinite(weight) else f"{head}{json.dumps(weight)}}}")
+        return "[" + ", ".join(parts) + "]"
 
     def close(self) -> None:
         self.connection.close()

@@ -11,9 +11,7 @@ the same keys from a query, is `search`.
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import duckdb
@@ -82,7 +80,7 @@ def index_records(record_ids: Iterable[int] | None = None, *, table: pa.Table | 
     summary = IndexSummary()
     ids = None if record_ids is None else sorted({int(i) for i in record_ids})
     started = time.perf_counter()
-    with transaction.atomic(), _roomy_cache():
+    with transaction.atomic(), bulk.roomy_cache():
         if table is None:
             table = linkage.to_table(_model_rows(ids) if ids is not None else _all_model_rows())
         if ids is not None:
@@ -100,23 +98,6 @@ def index_records(record_ids: Iterable[int] | None = None, *, table: pa.Table | 
         summary.involvements, summary.addresses_created = _index_addresses(ids)
         summary.seconds["addresses"] = time.perf_counter() - started
     return summary
-
-
-@contextmanager
-def _roomy_cache():
-    """SQLite's page cache is 2 MB by default; inserting a million rows, each checked against its parent
-    row and indexed, reads far more than that over and over. A larger cache for the length of the write."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        before = cursor.execute("PRAGMA cache_size").fetchone()[0]
-        cursor.execute("PRAGMA cache_size = -262144")  # 256 MiB, as a negative number of KiB
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 KEY_SCHEMA = pa.schema([("record", pa.int64()), ("key", pa.string())])
@@ -316,7 +297,8 @@ def _index_addresses(ids: list[int] | None) -> tuple[int, int]:
         now_missing = {k: v for k, v in sorted(first_seen.items()) if k not in address_ids}
         bulk.insert_rows(
             Address, ("public_id", "key", "uprn", "line_1", "line_2", "line_3", "town", "postcode"),
-            ((uuid.uuid4(), key, *address) for key, address in now_missing.items()),
+            ((public_id, key, *address) for public_id, (key, address) in zip(
+                bulk.random_uuid_hex(len(now_missing)), now_missing.items(), strict=True)),
         )  # fmt: skip
         address_ids.update(_address_ids(now_missing))
     bulk.insert_rows(
