@@ -36,7 +36,7 @@ from django.db.models import Count
 from mast.feeds.models import PartnerRecord
 from mast.identity.matching import linkage
 from mast.identity.matching.addresses import parse_address
-from mast.identity.matching.names import normalise_name
+from mast.identity.matching.names import double_metaphone, normalise_name
 from mast.identity.matching.postcodes import normalise_postcode
 from mast.identity.models import Address, InvolvementAddress, Person
 from mast.identity.record_store import FIELDS
@@ -44,7 +44,7 @@ from mast.identity.search.candidates import MAX_COUNTED, candidates
 from mast.identity.search.index import CHUNK, standardised_row
 from mast.identity.search.query import MAX_LENGTH, BirthDate, SearchQuery, parse_birth_date
 from mast.identity.search.scoring import scorer
-from mast.identity.search.slips import one_slip, postcodes_one_slip_away, typed_digits
+from mast.identity.search.slips import dates_one_slip_away, postcodes_one_slip_away, typed_digits
 
 # The query (`SearchQuery`, and reading a date of birth) is in `search_query`; named here for callers.
 __all__ = [
@@ -179,6 +179,10 @@ def _count(query: SearchQuery, query_row: dict, swapped_row: dict | None, *, at_
     if found.capped or len(ranked) > MAX_COUNTED:
         return PeopleFound((), at_least, too_broad=True, exact=False)
     matches, _weakest = _people(query, query_row, swapped_row, ranked, found)
+    if len(matches) <= MAX_LISTED:
+        # Every record the look-ups brought was weighed, and few enough people match to list: "too broad" is
+        # for queries that match too many, not for ones whose look-ups brought many records to weigh.
+        return PeopleFound(tuple(matches), len(matches))
     return PeopleFound((), len(matches), too_broad=True)
 
 
@@ -228,8 +232,10 @@ def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], fo
     postcode = query.normalised_postcode
     neighbours = postcodes_one_slip_away(postcode) if " " in postcode else set()
     near = {row["unique_id"] for row in rows if row["postcode"] in neighbours}
-    typed = typed_digits(query.date_of_birth)
-    slipped_dates = {row["unique_id"] for row in rows if typed and one_slip(typed, row.get("dob"))}
+    # The dates one slip from the one typed, worked out once: testing each candidate's date by generating
+    # its own slips cost more than scoring it.
+    near_dates = {d.isoformat() for d in dates_one_slip_away(typed_digits(query.date_of_birth))}
+    slipped_dates = {row["unique_id"] for row in rows if row.get("dob") in near_dates}
     as_typed = model.score(query_row, rows)
     readings = [(as_typed, ())]
     if swapped_row is not None:
@@ -241,7 +247,21 @@ def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], fo
             for unique_id, levels in as_typed.items()
             if model.agrees(levels, "given_name") and model.agrees(levels, "family_name")
         }
-        swapped = {k: v for k, v in model.score(swapped_row, rows).items() if k not in both_fit}
+        # Scored only for records with a family name that sounds like the given name typed, or the family name
+        # typed as their given name: for any other the names the other way round fit no better than as typed,
+        # and scoring every candidate twice cost a third of a search.
+        sound, given = swapped_row["family_name_dm"], swapped_row["given_name"]
+        turned = [
+            row
+            for row in rows
+            if row["unique_id"] not in both_fit
+            and (
+                row["family_name_dm"] == sound
+                or sound in _sounds(row["family_names"])
+                or (given and row["given_name"] == given)
+            )
+        ]
+        swapped = model.score(swapped_row, turned)
         readings.append((swapped, ("Given and family names the other way round",)))
     weighed: dict[int, tuple[bool, float, list[str], list]] = {}
     for scores, reading in readings:
@@ -271,6 +291,10 @@ def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], fo
             if record not in weighed or (exact, probability) > weighed[record][:2]:
                 weighed[record] = (exact, probability, reasons, evidence)
     return weighed
+
+
+def _sounds(family_names) -> set[str]:
+    return {double_metaphone(name)[0] for name in family_names or ()}
 
 
 # -- addresses -----------------------------------------------------------------------------------------------
