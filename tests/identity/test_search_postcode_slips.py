@@ -37,7 +37,7 @@ def _living(source, given, family, born, line, postcode):
 
 @pytest.fixture
 def street():
-    """Two Quillfeathers at ZZ4 7QT, a neighbour at ZZ4 7QT, and eight more Quillfeathers across the region."""
+    """Two Quillfeathers and their neighbour at ZZ4 7QT, and eight more Quillfeathers across the region."""
     source = make_source()
     make_strangers(source)
     mother = _living(source, "Marigold", "Quillfeather", date(1984, 3, 9), "12 Tansy Lane", "ZZ4 7QT")

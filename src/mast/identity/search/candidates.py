@@ -162,7 +162,13 @@ def candidates(query, row: dict, swapped_row: dict | None = None, *, limit: int 
     birth = query.birth_date
     if birth.date:
         dates = [d for d in (birth.date, birth.swapped) if d]
-        found.add(current.filter(date_of_birth__in=dates).values_list("pk", flat=True)[:limit], DATE)
+        born = current.filter(date_of_birth__in=dates)
+        by_date = list(born.values_list("pk", flat=True)[:limit])
+        if len(by_date) >= limit and (row["family_name"] or row["given_name"]):
+            # A date some partner uses for "not known" (thousands of records at a million): those with a name
+            # that fits, rather than "too broad" for a name and a date of birth.
+            by_date = _named(born, row, limit)
+        found.add(by_date, DATE)
         if row["given_name"]:
             found.add(_by_given_name_near_date(query, row, set(dates), limit), SLIP)
     postcode = query.normalised_postcode
@@ -193,20 +199,28 @@ def _near_postcode(postcode: str, row: dict, limit: int) -> list[int]:
     Checked here rather than scored: a family name and a postcode one slip out fit some five people among
     the thousand or so at the neighbouring postcodes, and scoring them all would cost more than the search.
     """
-    family = row["family_name"] or ""
-    sounds = {row["family_name_dm"]} - {None, ""}
-    families = {family, *one_slip_away(family.replace(" ", ""))} if family else set()
-    givens = equivalent_given_names(row["given_name"] or "")
     current = PartnerRecord.objects.filter(removed_at__isnull=True)
     neighbours = sorted(postcodes_one_slip_away(postcode))
     found: list[int] = []
     for start in range(0, len(neighbours), CHUNK):
-        chunk = current.filter(postcode__in=neighbours[start : start + CHUNK])
-        for pk, recorded_family, recorded_given in chunk.values_list("pk", "family_name", "given_name")[
+        found += _named(current.filter(postcode__in=neighbours[start : start + CHUNK]), row, limit)
+    return found[:limit]
+
+
+def _named(records, row: dict, limit: int) -> list[int]:
+    """Of these records (at most MAX_NEAR read), those whose family name sounds like the one typed or is one
+    slip from it, or whose given name may be the one typed; all of them when no name was typed."""
+    family = row["family_name"] or ""
+    sounds = {row["family_name_dm"]} - {None, ""}
+    families = {family, *one_slip_away(family.replace(" ", ""))} if family else set()
+    givens = equivalent_given_names(row["given_name"] or "")
+    found = [
+        pk
+        for pk, recorded_family, recorded_given in records.values_list("pk", "family_name", "given_name")[
             :MAX_NEAR
-        ]:
-            if _fits(family, families, sounds, givens, recorded_family, recorded_given):
-                found.append(pk)
+        ]
+        if _fits(family, families, sounds, givens, recorded_family, recorded_given)
+    ]
     return found[:limit]
 
 
