@@ -72,3 +72,15 @@ def test_a_postcode_alone_that_no_one_lives_at_lists_the_people_one_character_aw
 
     assert sorted(m.person_id for m in found.matches) == sorted([*household, neighbour])
     assert sorted(m.person_id for m in at_the_real_one.matches) == sorted([*household, neighbour])
+
+
+def test_a_record_with_the_whole_name_in_its_family_name_is_found_one_character_away():
+    source = make_source()
+    make_strangers(source)
+    # The partner keyed "Wenna Polgrean" into the family name field.
+    record = _living(source, "", "Wenna Polgrean", date(1979, 8, 14), "5 Sloe Row", "ZZ3 2PL")
+    resolve_all()
+
+    found = find_people(SearchQuery(family_name="Polgrean", postcode="ZZ3 2LP"))
+
+    assert [m.person_id for m in found.matches][:1] == [person_of(record)]

@@ -227,7 +227,9 @@ def _named(records, row: dict, limit: int) -> list[int]:
 def _fits(family, families, sounds, givens, recorded_family, recorded_given) -> bool:
     if not family and not givens:
         return True  # a postcode alone: everyone there
-    if family and (_standard(recorded_family) in families or _sound(recorded_family) in sounds):
+    # Each word of the recorded family name, as the model reads them: a partner may have put the whole
+    # name in it ("Sarah Kirby") or a double-barrelled one.
+    if family and any(word in families or _sound(word) in sounds for word in _words(recorded_family)):
         return True
     return bool(givens) and _standard(recorded_given).split(" ", 1)[0] in givens
 
@@ -235,6 +237,12 @@ def _fits(family, families, sounds, givens, recorded_family, recorded_given) -> 
 @cache
 def _standard(name: str | None) -> str:
     return normalise_name(name or "")
+
+
+@cache
+def _words(name: str | None) -> tuple[str, ...]:
+    standard = _standard(name)
+    return (standard, *standard.split()) if " " in standard else (standard,)
 
 
 @cache
