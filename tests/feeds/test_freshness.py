@@ -1,12 +1,13 @@
 """How fresh each agency's data is, for the practitioner pages: "Police data as of 27 Nov 05:10 (late)"."""
 
 from datetime import datetime, time
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from mast.feeds.freshness import agency_freshness, due_since
-from mast.feeds.mapping import Schedule
+from mast.feeds.mapping import Schedule, load_schedule
 from mast.feeds.models import Load
 from mast.feeds.services import load_file, source_for_mapping
 from tests.feeds.conftest import write_feed
@@ -99,3 +100,15 @@ def test_an_agency_is_as_fresh_as_its_stalest_feed_and_can_be_asked_for_alone(so
 def test_each_schedule_says_since_when_a_file_is_due(schedule, now, expected, settings):
     settings.TIME_ZONE = "Europe/London"
     assert due_since(schedule, now) == expected
+
+
+def test_an_edited_schedule_counts_from_the_next_page(tmp_path):
+    """Each source's schedule is parsed once per version of its mapping file, not once per page."""
+    mapping = (Path(__file__).parent / "mappings" / "test-partner.toml").read_text(encoding="utf-8")
+    copy = tmp_path / "test-partner.toml"
+    copy.write_text(f'{mapping}\n[schedule]\nevery = "daily"\nby = "07:00"\n', encoding="utf-8")
+    assert load_schedule("test-partner", tmp_path) == Schedule("daily", time(7, 0))
+
+    copy.write_text(f'{mapping}\n[schedule]\nevery = "weekdays"\nby = "09:30"\n', encoding="utf-8")
+
+    assert load_schedule("test-partner", tmp_path) == Schedule("weekdays", time(9, 30))

@@ -90,9 +90,10 @@ def test_a_look_at_their_own_family(client, region):
     assert rules_raised() == [Rule.OWN_FAMILY]
 
 
-def test_a_look_at_a_colleague_or_their_household(client, region):
+@pytest.mark.parametrize("typed", ["ZZ1 1AB", "zz11ab"])  # the rule asks for the postcode as standardised
+def test_a_look_at_a_colleague_or_their_household(client, region, typed):
     colleague = make_user(agency=region.health.agency, first_name="Eli", last_name="Rook")
-    UserProfile.objects.create(user=colleague, home_postcode="ZZ1 1AB", home_line_1="5 Kiln Lane")
+    UserProfile.objects.create(user=colleague, home_postcode=typed, home_line_1="5 Kiln Lane")
     state_purpose(client, region.practitioner)
     searched(region.practitioner, [region.people[0], region.people[4]])
     look(client, region.people[0])

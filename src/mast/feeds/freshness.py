@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from django.db.models import Max
 from django.utils import timezone
 
-from mast.feeds.mapping import WEEKDAYS, MappingError, Schedule, load_mapping
+from mast.feeds.mapping import WEEKDAYS, MappingError, Schedule, load_schedule
 from mast.feeds.models import Load, Source
 
 GOOD = (Load.Status.LOADED, Load.Status.UNCHANGED)
@@ -91,7 +91,7 @@ def due_since(schedule: Schedule, now: datetime) -> datetime:
 
 def _schedule_of(source: Source) -> Schedule:
     try:
-        return load_mapping(source.mapping).schedule
+        return load_schedule(source.mapping)
     except MappingError:
         # A source whose mapping has gone still has data on screen: judge it by the default schedule.
         return Schedule()

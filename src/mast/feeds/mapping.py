@@ -231,6 +231,26 @@ def load_mapping(name: str, directory: Path | None = None) -> Mapping:
     return parse_mapping(name, data)
 
 
+def load_schedule(name: str, directory: Path | None = None) -> Schedule:
+    """The schedule a source's mapping gives, parsed again only when the file changes.
+
+    Every search and person page says how fresh each partner's data is (feeds/freshness.py), which needs each
+    source's schedule: parsing every mapping's TOML on every page cost more CPU than the page's own queries.
+    Keyed by the file's modification time and size, so an edited mapping counts from the next page; a
+    Schedule is immutable, so sharing one between requests shares nothing a caller could change."""
+    path = (directory or MAPPINGS_DIR) / f"{name}.toml"
+    try:
+        stat = path.stat()
+    except OSError:
+        raise MappingError(f"no mapping called '{name}' in {path.parent}") from None
+    return _schedule_of_file(name, str(path.parent), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=256)
+def _schedule_of_file(name: str, directory: str, _mtime_ns: int, _size: int) -> Schedule:
+    return load_mapping(name, Path(directory)).schedule
+
+
 def all_mappings(directory: Path | None = None) -> list[Mapping]:
     directory = directory or MAPPINGS_DIR
     return [load_mapping(p.stem, directory) for p in sorted(directory.glob("*.toml"))]

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 
 from mast.audit.models import AuditEvent
+from mast.identity.matching.postcodes import normalise_postcode
 
 
 class Shown(models.Model):
@@ -62,7 +63,9 @@ class UserProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="oversight_profile"
     )
-    home_postcode = models.CharField(max_length=10, blank=True)
+    # Kept standardised ("ZZ1 1AB"), so the rule for looks at a MAST user's home asks the database for the
+    # few users at the person's postcodes instead of reading every user's home on every look.
+    home_postcode = models.CharField(max_length=10, blank=True, db_index=True)
     home_line_1 = models.CharField(max_length=200, blank=True)
     works_from = models.TimeField(null=True, blank=True, help_text="Blank: MAST_WORKING_HOURS' start.")
     works_until = models.TimeField(null=True, blank=True, help_text="Blank: MAST_WORKING_HOURS' end.")
@@ -70,6 +73,10 @@ class UserProfile(models.Model):
 
     def __str__(self) -> str:
         return f"oversight profile of {self.user}"
+
+    def save(self, *args, **kwargs):
+        self.home_postcode = normalise_postcode(self.home_postcode or "")
+        super().save(*args, **kwargs)
 
 
 class TeamHours(models.Model):

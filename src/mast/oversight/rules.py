@@ -51,9 +51,9 @@ class Finding:
     per_person: bool = False
 
 
-def check_event(sequence: int) -> list[OversightAlert]:
-    event = AuditEvent.objects.filter(sequence=sequence).select_related("user").first()
-    if event is None or event.user is None or event.action not in PRACTICE:
+def check(event: AuditEvent) -> list[OversightAlert]:
+    """The rules' alerts for one committed event."""
+    if event.user is None or event.action not in PRACTICE:
         return []
     user = event.user
     findings: list[Finding] = []
@@ -297,7 +297,11 @@ def mast_user(event: AuditEvent, user: User) -> list[Finding]:
     postcodes = {p for _, p, _ in homes if p}
     if not postcodes:
         return []
-    colleagues = UserProfile.objects.exclude(user=user).exclude(home_postcode="").select_related("user")
+    colleagues = (
+        UserProfile.objects.filter(home_postcode__in=sorted(postcodes))
+        .exclude(user=user)
+        .select_related("user")
+    )
     for profile in colleagues:
         if normalise_postcode(profile.home_postcode) not in postcodes:
             continue

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from mast.audit.models import AuditEvent
 from mast.oversight.models import Shown
-from mast.oversight.rules import check_event
+from mast.oversight.rules import check
 
 logger = logging.getLogger(__name__)
 
@@ -75,12 +75,13 @@ def index(event: AuditEvent) -> int:
 def on_event(sender, event: AuditEvent, **kwargs) -> None:
     index(event)
     if event.user_id is not None and event.outcome == AuditEvent.Outcome.ALLOWED:
-        sequence = event.sequence
-        transaction.on_commit(lambda: _check(sequence))
+        # The event as written, not read back: it is committed when this runs, and reading it again was one
+        # more query on every search and look.
+        transaction.on_commit(lambda: _check(event))
 
 
-def _check(sequence: int) -> None:
+def _check(event: AuditEvent) -> None:
     try:
-        check_event(sequence)
+        check(event)
     except Exception as error:  # a rule's failure must never cost the practitioner their page
         logger.exception("Oversight rules failed on an audit event (%s)", type(error).__name__)

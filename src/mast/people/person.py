@@ -12,9 +12,9 @@ from mast.feeds.problems import date_of_birth_text, record_date_of_birth
 from mast.gate.gate import NotFound, Scope
 from mast.identity.family import FamilyMember, family_of
 from mast.identity.households import FormerAddress, Place
-from mast.identity.models import Address, Person, PersonLink
+from mast.identity.models import Person, PersonLink
 from mast.people import explain
-from mast.people.address import PersonAtAddress, current_address_id, residents
+from mast.people.address import PersonAtAddress, newest_standard_address, residents
 from mast.people.history import KnownTo, OlderHistory, known_to, older_history
 from mast.people.naming import person_name
 from mast.people.possible import PossiblyAlso, possibly_also
@@ -107,11 +107,14 @@ def person_summary(scope: Scope, public_id: uuid.UUID) -> PersonSummary:
         .select_related("source__agency", "link")
         .order_by("-updated_at", "-pk")
     )
+    by_pk = {r.pk: r for r in records}
     involvements = list(
-        Involvement.objects.filter(partner_record__in=[r.pk for r in records], removed_at__isnull=True)
-        .select_related("source__agency")
+        Involvement.objects.filter(partner_record__in=list(by_pk), removed_at__isnull=True)
+        .select_related("source__agency", "standard_address__address")
         .order_by("-start_date", "-pk")
     )
+    for involvement in involvements:
+        involvement.partner_record = by_pk[involvement.partner_record_id]
     hidden = _hidden_records(scope, records, involvements)
     visible = [r for r in records if r.pk not in hidden]
     lines = [line(scope, i) for i in involvements]
@@ -188,9 +191,10 @@ def _current_address(person: Person, visible, involvements) -> CurrentAddress | 
             continue
         # The address page's by the rule that says who lives where, so its link leads to a page that lists
         # this person as living there.
-        address_id = current_address_id(person)
-        public_id = Address.objects.filter(pk=address_id).values_list("public_id", flat=True).first()
-        return CurrentAddress(place.text, address_id, place, str(public_id or ""))
+        standard = newest_standard_address(involvements)
+        if standard is None:
+            return CurrentAddress(place.text, None, place, "")
+        return CurrentAddress(place.text, standard.address_id, place, str(standard.address.public_id))
     return None
 
 

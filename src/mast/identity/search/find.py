@@ -36,7 +36,7 @@ from django.db.models import Count
 from mast.feeds.models import PartnerRecord
 from mast.identity.matching import linkage
 from mast.identity.matching.addresses import parse_address
-from mast.identity.matching.names import double_metaphone, normalise_name
+from mast.identity.matching.names import normalise_name
 from mast.identity.matching.postcodes import normalise_postcode
 from mast.identity.models import Address, InvolvementAddress, Person
 from mast.identity.record_store import FIELDS
@@ -227,11 +227,20 @@ def _people(query, query_row: dict, swapped_row: dict | None, ids: list[int], fo
     return [match for _rank, match in matches], weakest
 
 
+# The query scored as a candidate against itself: no partner record's id (those are numbers).
+_ITSELF = "itself"
+
+
 def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], found) -> dict:
     """Record id → (found by an exact identifier, match probability, reasons, evidence) for every record
     above the threshold. The better of the names as typed and the other way round counts."""
     model = scorer()
-    best = model.score(query_row, [dict(query_row, unique_id="self")]).get("self", [])
+    # All at once (Scorer.score_readings): the query against itself, for the bar a record must reach; the
+    # records against the names as typed and, when it differs, the other way round.
+    readings = {"typed": query_row} if swapped_row is None else {"typed": query_row, "swapped": swapped_row}
+    scored = model.score_readings(readings, [*rows, dict(query_row, unique_id=_ITSELF)])
+    best = scored["typed"].pop(_ITSELF, [])
+    scored.get("swapped", {}).pop(_ITSELF, None)
     wanted = THRESHOLD * model.evidence(best)
     # A woman listed under another family name: her family name counts for nothing, so neither does the
     # query's in the bar she is held to (`Scorer.another_family_name`).
@@ -244,7 +253,7 @@ def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], fo
     # its own slips cost more than scoring it.
     near_dates = {d.isoformat() for d in dates_one_slip_away(typed_digits(query.date_of_birth))}
     slipped_dates = {row["unique_id"] for row in rows if row.get("dob") in near_dates}
-    as_typed = model.score(query_row, rows)
+    as_typed = scored["typed"]
     readings = [(as_typed, ())]
     if swapped_row is not None:
         # The names the other way round count only for a record the names as typed do not both fit: a
@@ -255,21 +264,7 @@ def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], fo
             for unique_id, levels in as_typed.items()
             if model.agrees(levels, "given_name") and model.agrees(levels, "family_name")
         }
-        # Scored only for records with a family name that sounds like the given name typed, or the family name
-        # typed as their given name: for any other the names the other way round fit no better than as typed,
-        # and scoring every candidate twice cost a third of a search.
-        sound, given = swapped_row["family_name_dm"], swapped_row["given_name"]
-        turned = [
-            row
-            for row in rows
-            if row["unique_id"] not in both_fit
-            and (
-                row["family_name_dm"] == sound
-                or sound in _sounds(row["family_names"])
-                or (given and row["given_name"] == given)
-            )
-        ]
-        swapped = model.score(swapped_row, turned)
+        swapped = {k: v for k, v in scored["swapped"].items() if k not in both_fit}
         readings.append((swapped, ("Given and family names the other way round",)))
     weighed: dict[int, tuple[bool, float, list[str], list]] = {}
     for scores, reading in readings:
@@ -299,10 +294,6 @@ def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], fo
             if record not in weighed or (exact, probability) > weighed[record][:2]:
                 weighed[record] = (exact, probability, reasons, evidence)
     return weighed
-
-
-def _sounds(family_names) -> set[str]:
-    return {double_metaphone(name)[0] for name in family_names or ()}
 
 
 # -- addresses -----------------------------------------------------------------------------------------------

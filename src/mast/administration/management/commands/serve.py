@@ -16,6 +16,11 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
+        # Imported before the workers fork, as the application is (preload_app): the first search in each
+        # worker otherwise imported pandas itself (pyarrow's table building asks for it), a second of CPU per
+        # worker and again each time a worker is recycled.
+        import pandas  # noqa: F401
+
         from mast.config.wsgi import application
 
         return application
