@@ -151,16 +151,31 @@ def test_a_query_too_broad_to_rank_says_exactly_how_many_match(loaded, monkeypat
     assert (found.too_broad, found.exact, found.total) == (True, True, listed.total)
 
 
-def test_a_query_whose_look_ups_meet_their_limit_is_still_counted_exactly(loaded, monkeypatch):
+def test_a_query_whose_look_ups_meet_their_limit_still_lists_everyone_when_few_match(loaded, monkeypatch):
     # Look-ups that bring at most 5 records each: the ranking pass cannot weigh everyone, so the search
-    # says the query is too broad, and counts the people with a larger limit.
+    # weighs every record again with the larger limit, and, few people matching, lists them all: "too broad"
+    # is for a query that matches too many people, not one whose look-ups brought many records.
     family_name = _commonest_family_name(loaded)
     listed = find_people(SearchQuery(family_name=family_name))
     monkeypatch.setattr(search_candidates, "MAX_FOUND", 5)
 
     found = find_people(SearchQuery(family_name=family_name))
 
-    assert (found.too_broad, found.exact, found.total) == (True, True, listed.total)
+    assert (found.too_broad, found.exact, found.total) == (False, True, listed.total)
+    assert [m.person_id for m in found.matches] == [m.person_id for m in listed.matches]
+
+
+def test_a_query_whose_look_ups_meet_their_limit_and_that_matches_too_many_is_counted_exactly(
+    loaded, monkeypatch
+):
+    family_name = _commonest_family_name(loaded)
+    listed = find_people(SearchQuery(family_name=family_name))
+    monkeypatch.setattr(search_candidates, "MAX_FOUND", 5)
+    monkeypatch.setattr(identity_search, "MAX_LISTED", 10)
+
+    found = find_people(SearchQuery(family_name=family_name))
+
+    assert (found.too_broad, found.exact, found.total, found.matches) == (True, True, listed.total, ())
 
 
 def test_a_query_too_broad_even_to_count_says_more_than_how_many(loaded, monkeypatch):

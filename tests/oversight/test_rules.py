@@ -1,13 +1,14 @@
 """Each misuse rule fires on the use it is aimed at, and stays quiet for ordinary casework."""
 
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from mast.feeds.models import Involvement
-from mast.oversight.models import OversightAlert, UserProfile, WatchedPerson
+from mast.oversight.models import OversightAlert, Shown, UserProfile, WatchedPerson
 from tests.factories.access import make_user
 from tests.oversight.conftest import look, searched, state_purpose
 
@@ -56,6 +57,18 @@ def test_harvesting_many_people_raises_the_volume_alert(client, region):
     searched(region.practitioner, region.people[5:10], terms={"family_name": "Lark"})
     assert rules_raised() == [Rule.VOLUME]
     assert "was shown 10 people in the last hour" in OversightAlert.objects.get().summary
+
+
+def test_a_practitioner_whose_busy_hours_are_busier_is_not_alerted_at_the_floor(client, region):
+    state_purpose(client, region.practitioner)
+    # Two days ago, one busy hour: five people shown over it, minutes apart.
+    searched(region.practitioner, region.people[:5])
+    busy_hour = timezone.now().replace(hour=10, minute=5, second=0, microsecond=0) - timedelta(days=2)
+    for i, shown in enumerate(Shown.objects.filter(user=region.practitioner).order_by("pk")):
+        Shown.objects.filter(pk=shown.pk).update(at=busy_hour + timedelta(minutes=11 * i))
+    searched(region.practitioner, region.people[:10])
+    # Ten people in the last hour is past the floor (six), but not three times their usual busy hour (five).
+    assert rules_raised() == []
 
 
 def test_a_search_for_their_own_surname_at_their_own_postcode(client, region):

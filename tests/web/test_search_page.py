@@ -151,7 +151,8 @@ def test_search_withholds_the_postcode_of_a_record_another_agency_restricted(cli
 
     after = page_text(client.post(reverse("web:search"), {"family_name": "Barker"}, follow=True))
 
-    assert "Tyler Barker" in after and "ZZ9 9RF" not in after
+    # Named, as his own page names him for this officer, by the record she may see in full.
+    assert "Ty Barker" in after and "ZZ9 9RF" not in after
 
 
 def test_a_search_is_posted_once_and_its_results_read_again_without_resubmitting(
@@ -256,7 +257,7 @@ def test_people_who_match_equally_well_at_the_top_are_said_to(client, practition
     # Ties shown as ties: both list number 1, each tagged, in the order of their names (Ruby before Tyler,
     # though Tyler came first from the search), and the person after them numbered 2.
     html = response.content.decode()
-    assert html.count('value="1"') == 2 and html.count('govuk-tag--grey">Equally good match<') == 2
+    assert html.count('value="1"') == 2 and html.count('mast-tag-one-line">Equally good match<') == 2
     names = [name for name in re.findall(r"(Ruby|Tyler) Barker", text) if name]
     assert names[:2] == ["Ruby", "Tyler"]
 
@@ -284,3 +285,22 @@ def test_people_who_all_match_equally_well_are_not_said_to_have_a_closest_match(
 
     assert f"{found} people found" in text and "closest match" not in text
     assert words in text
+
+
+def test_a_person_found_by_one_records_name_is_named_as_their_own_page_names_them(
+    client, practitioner, family, monkeypatch
+):
+    # Tyler is "Ty Barker" to the police and "Tyler Barker" in his newer children's services record. Found
+    # by the police record, he is still listed as his page names him: one person, one name.
+    police_record = PartnerRecord.objects.get(person_ref="N1")
+    found = SimpleNamespace(
+        person_id=family.tyler.pk, record_ids=(police_record.pk,), score=0.9, reasons=("Same name",)
+    )
+    monkeypatch.setattr("mast.identity.search.find.find_people", lambda query: PeopleFound((found,), 1))
+
+    results = client.post(reverse("web:search"), {"given_name": "Ty", "family_name": "Barker"}, follow=True)
+    listed = re.search(r'<a class="govuk-link" href="(/people/[^"]+/)">([^<]+)</a>', results.content.decode())
+    page = client.get(listed.group(1)).content.decode()
+
+    assert listed.group(2) == "Tyler Barker"
+    assert re.search(r"<h1[^>]*>\s*Tyler Barker", page)

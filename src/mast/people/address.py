@@ -16,6 +16,7 @@ from mast.feeds.models import Involvement, PartnerRecord
 from mast.feeds.problems import record_date_of_birth as date_of_birth_shown
 from mast.gate.gate import NotFound, Scope
 from mast.identity.models import Address, InvolvementAddress, Person
+from mast.people.naming import record_name
 from mast.people.redaction import InvolvementLine, in_window, line
 
 
@@ -134,10 +135,10 @@ def _residents(scope: Scope, address_id: int, besides: int | None) -> tuple[list
 
 
 def _at(public_id, record: PartnerRecord, last_seen: date) -> PersonAtAddress:
-    """A resident, named as their own page names them: by their most recently updated record."""
+    """A resident, named as their own page names them (`naming`): by their most recently updated record."""
     return PersonAtAddress(
         public_id=str(public_id),
-        name=f"{record.given_name} {record.family_name}".strip(),
+        name=record_name(record),
         date_of_birth=record.date_of_birth,
         last_seen=last_seen,
         date_of_birth_shown=date_of_birth_shown(record),

@@ -16,6 +16,7 @@ from mast.identity.models import Person, PersonLink
 from mast.people import explain
 from mast.people.address import PersonAtAddress, newest_standard_address, residents
 from mast.people.history import KnownTo, OlderHistory, known_to, older_history
+from mast.people.naming import person_name
 from mast.people.possible import PossiblyAlso, possibly_also
 from mast.people.redaction import InvolvementLine, in_window, line
 
@@ -122,8 +123,8 @@ def person_summary(scope: Scope, public_id: uuid.UUID) -> PersonSummary:
     withheld = bool(hidden)
     return PersonSummary(
         person=person,
-        name=_name(visible or records),
-        other_names=_other_names(visible, _name(visible or records)),
+        name=person_name(records, hidden),
+        other_names=_other_names(visible, person_name(records, hidden)),
         date_of_birth=_most_common(r.date_of_birth for r in visible or records),
         date_of_birth_shown=_date_of_birth_shown(visible or records),
         sex=_most_common(r.sex for r in visible) or "",
@@ -157,13 +158,6 @@ def _hidden_records(scope: Scope, records, involvements) -> set[int]:
         if any(i.restricted for i in by_record.get(record.pk, []))
         and not scope.sees_details_of(record.source.agency_id, True)
     }
-
-
-def _name(records) -> str:
-    if not records:
-        return "Unknown"
-    given = " ".join(p for p in (records[0].given_name, records[0].middle_names) if p)
-    return f"{given} {records[0].family_name}".strip()
 
 
 def _other_names(records, name: str) -> tuple[str, ...]:

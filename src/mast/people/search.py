@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from django.core.paginator import Page, Paginator
+from django.db.models import F
 
 from mast.feeds.models import Involvement, PartnerRecord
 from mast.feeds.problems import record_date_of_birth as date_of_birth_shown
@@ -15,6 +16,7 @@ from mast.identity.models import Address, Person
 from mast.identity.search import find as identity_search
 from mast.identity.search.find import SearchQuery
 from mast.people import explain
+from mast.people.naming import person_name
 from mast.people.redaction import dates_in_window
 
 __all__ = [
@@ -121,15 +123,25 @@ def _results(scope: Scope, matches) -> list[PersonResult]:
         r.pk: r
         for r in PartnerRecord.objects.filter(pk__in=[m.record_ids[0] for m in matches if m.record_ids])
     }
+    # Each person is named as their own page names them (`naming`), from all their current records.
+    records_of: dict[int, list] = {}
+    for record in (
+        PartnerRecord.objects.filter(link__person_id__in=list(people), removed_at__isnull=True)
+        .annotate(person_id=F("link__person_id"))
+        .only("pk", "given_name", "middle_names", "family_name", "updated_at")
+    ):
+        records_of.setdefault(record.person_id, []).append(record)
     # A partner's restricted record may carry an address that must not be shown (a refuge, say): its postcode
     # is withheld from other agencies, as the person page withholds its addresses.
-    withheld = set(
-        Involvement.objects.filter(
-            partner_record_id__in=list(best_record), restricted=True, removed_at__isnull=True
-        )
-        .exclude(source__agency_id=scope.agency_id)
-        .values_list("partner_record_id", flat=True)
-    )
+    withheld = {
+        pk
+        for pk, agency_id in Involvement.objects.filter(
+            partner_record_id__in=[r.pk for rs in records_of.values() for r in rs] + list(best_record),
+            restricted=True,
+            removed_at__isnull=True,
+        ).values_list("partner_record_id", "source__agency_id")
+        if not scope.sees_details_of(agency_id, True)
+    }
     agencies: dict[int, set[str]] = {}
     open_case: set[int] = set()
     # Plain values: the people found may have hundreds of involvements between them, and only these five
@@ -157,7 +169,7 @@ def _results(scope: Scope, matches) -> list[PersonResult]:
         results.append(
             PersonResult(
                 public_id=str(person.public_id),
-                name=f"{record.given_name} {record.family_name}".strip(),
+                name=person_name(records_of.get(match.person_id, [record]), withheld),
                 date_of_birth=record.date_of_birth,
                 postcode="" if record.pk in withheld else record.postcode,
                 score=match.score,

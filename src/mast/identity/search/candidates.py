@@ -162,19 +162,93 @@ def candidates(query, row: dict, swapped_row: dict | None = None, *, limit: int 
     birth = query.birth_date
     if birth.date:
         dates = [d for d in (birth.date, birth.swapped) if d]
-        found.add(current.filter(date_of_birth__in=dates).values_list("pk", flat=True)[:limit], DATE)
+        born = current.filter(date_of_birth__in=dates)
+        by_date = list(born.values_list("pk", flat=True)[:limit])
+        if len(by_date) >= limit and (row["family_name"] or row["given_name"]):
+            # A date some partner uses for "not known" (thousands of records at a million): those with a name
+            # that fits, rather than "too broad" for a name and a date of birth.
+            by_date = _named(born, row, limit)
+        found.add(by_date, DATE)
         if row["given_name"]:
             found.add(_by_given_name_near_date(query, row, set(dates), limit), SLIP)
     postcode = query.normalised_postcode
-    if " " in postcode:
-        found.add(current.filter(postcode=postcode).values_list("pk", flat=True)[:limit], POSTCODE)
-        if row["family_name"] or row["given_name"]:
-            # A slip in the postcode, with a name to tell the people at the neighbouring postcodes apart.
-            found.add(_current_by("postcode", postcodes_one_slip_away(postcode), limit), SLIP)
-    _by_names(found, row, birth, limit)
+    placed = " " in postcode
+    if placed:
+        here = list(current.filter(postcode=postcode).values_list("pk", flat=True)[:limit])
+        found.add(here, POSTCODE)
+        if row["family_name"] or row["given_name"] or not here:
+            # A slip in the postcode: the people at the real postcodes one keyed character away, those whose
+            # names fit when a name was typed; all of them for a postcode alone that no one lives at.
+            found.add(_near_postcode(postcode, row, limit), SLIP)
+    _by_names(found, row, birth, limit, placed=placed)
     if swapped_row is not None:
-        _by_names(found, swapped_row, birth, limit)
+        # Names typed the other way round are the slip: looked up as they are, not one more slip away.
+        _by_names(found, swapped_row, birth, limit, placed=placed, slips=False)
     return found
+
+
+# Records at the postcodes one slip from a postcode, read to choose among: some forty real postcodes of
+# thirty people each (a thousand or two records), rarely more.
+MAX_NEAR = 20000
+
+
+def _near_postcode(postcode: str, row: dict, limit: int) -> list[int]:
+    """Current records at the real postcodes one keying slip from `postcode`; with a name typed, only those
+    whose family name sounds the same or is one slip from it, or whose given name may be the same name.
+
+    Checked here rather than scored: a family name and a postcode one slip out fit some five people among
+    the thousand or so at the neighbouring postcodes, and scoring them all would cost more than the search.
+    """
+    current = PartnerRecord.objects.filter(removed_at__isnull=True)
+    neighbours = sorted(postcodes_one_slip_away(postcode))
+    found: list[int] = []
+    for start in range(0, len(neighbours), CHUNK):
+        found += _named(current.filter(postcode__in=neighbours[start : start + CHUNK]), row, limit)
+    return found[:limit]
+
+
+def _named(records, row: dict, limit: int) -> list[int]:
+    """Of these records (at most MAX_NEAR read), those whose family name sounds like the one typed or is one
+    slip from it, or whose given name may be the one typed; all of them when no name was typed."""
+    family = row["family_name"] or ""
+    sounds = {row["family_name_dm"]} - {None, ""}
+    families = {family, *one_slip_away(family.replace(" ", ""))} if family else set()
+    givens = equivalent_given_names(row["given_name"] or "")
+    found = [
+        pk
+        for pk, recorded_family, recorded_given in records.values_list("pk", "family_name", "given_name")[
+            :MAX_NEAR
+        ]
+        if _fits(family, families, sounds, givens, recorded_family, recorded_given)
+    ]
+    return found[:limit]
+
+
+def _fits(family, families, sounds, givens, recorded_family, recorded_given) -> bool:
+    if not family and not givens:
+        return True  # a postcode alone: everyone there
+    # Each word of the recorded family name, as the model reads them: a partner may have put the whole
+    # name in it ("Sarah Kirby") or a double-barrelled one.
+    if family and any(word in families or _sound(word) in sounds for word in _words(recorded_family)):
+        return True
+    return bool(givens) and _standard(recorded_given).split(" ", 1)[0] in givens
+
+
+@cache
+def _standard(name: str | None) -> str:
+    return normalise_name(name or "")
+
+
+@cache
+def _words(name: str | None) -> tuple[str, ...]:
+    standard = _standard(name)
+    return (standard, *standard.split()) if " " in standard else (standard,)
+
+
+@cache
+def _sound(name: str | None) -> str:
+    standard = _standard(name)
+    return double_metaphone(standard)[0] if standard else ""
 
 
 def _by_given_name_near_date(query, row: dict, exact: set[dt.date], limit: int) -> list[int]:
@@ -201,9 +275,13 @@ def _by_given_name_near_date(query, row: dict, exact: set[dt.date], limit: int) 
     return found[:limit]
 
 
-def _by_names(found: Found, row: dict, birth, limit: int) -> None:
+def _by_names(
+    found: Found, row: dict, birth, limit: int, *, placed: bool = False, slips: bool = True
+) -> None:
     """Look-ups by the names: the family name's sound with any name the given name may stand for; the year of
-    birth when no fuller date narrows it; the family name alone when nothing else is given."""
+    birth when no fuller date narrows it; the family name alone when nothing else is given (`placed`: a full
+    postcode was, and the people at and near it are looked up by it); and, unless `slips` is False, every
+    spelling one keying slip from either name."""
     given = row["given_name"] or ""
     family = row["family_name"] or ""
     sounds = {row["family_name_dm"], *(double_metaphone(n)[0] for n in row["family_names"] or ())} - {
@@ -219,13 +297,15 @@ def _by_names(found: Found, row: dict, birth, limit: int) -> None:
         # Also beside a given name and a full date: the record whose given name is two slips out ('Mohaed')
         # and whose date the practitioner keyed one digit out shares nothing else a key is made of.
         found.add(_records_by_keys((search_key(YEAR, s, birth.year) for s in sounds), limit), YEAR_KEY)
-    elif not names and not birth.date:
+    elif not names and not birth.date and not placed:
         # A family name alone: everyone whose family name sounds the same, whatever their year of birth
         # (every year's key), and those with no date of birth by the spelling itself.
         found.add(
             _records_by_keys((search_key(YEAR, s, y) for s in sounds for y in _years()), limit), NAME_KEY
         )
         found.add(_current_by("family_name", _as_written([*family.split(), family]), limit), NAME_KEY)
+    if not slips:
+        return
     # One keying slip on either name: the spellings are generated here, so the records need no more keys.
     slipped = one_slip_away(family.replace(" ", ""))
     slips = {double_metaphone(v)[0] for v in slipped} - sounds - {""}
@@ -234,7 +314,7 @@ def _by_names(found: Found, row: dict, birth, limit: int) -> None:
     if birth.year and not birth.date:
         typo_keys += [search_key(YEAR, s, birth.year) for s in slips]
     found.add(_records_by_keys(typo_keys, limit), SLIP)
-    if not names and not birth.year:
+    if not names and not birth.year and not placed:
         # A misspelt family name alone ("Smtih"): the records spelt as it would be without the slip. Their
         # sounds' keys would bring every Smith, Smit and Smyth in the region.
         found.add(_current_by("family_name", _as_written(slipped), limit), SLIP)

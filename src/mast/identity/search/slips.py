@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from mast.identity.matching.postcodes import normalise_postcode
 
@@ -63,11 +64,12 @@ def one_slip(typed: str, iso: str | None) -> bool:
     return typed in forms or any(typed in one_slip_away(form, _DIGITS) for form in forms)
 
 
-def dates_one_slip_away(typed: str) -> set[dt.date]:
+@lru_cache(maxsize=256)
+def dates_one_slip_away(typed: str) -> frozenset[dt.date]:
     """Every real date of birth whose digits, as `_forms` writes them, are the typed digits or one slip from
     them. For eight digits typed, about fifty dates."""
     if not 5 <= len(typed) <= 9:
-        return set()
+        return frozenset()
     latest = dt.date.today().year
     found: set[dt.date] = set()
     for digits in one_slip_away(typed, _DIGITS) | {typed}:
@@ -84,4 +86,4 @@ def dates_one_slip_away(typed: str) -> set[dt.date]:
                 found.add(dt.date(int(y), int(m), int(d)))
             except ValueError:
                 continue
-    return {date for date in found if typed in _forms(date) or one_slip(typed, date.isoformat())}
+    return frozenset(date for date in found if typed in _forms(date) or one_slip(typed, date.isoformat()))
