@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from mast.identity.matching.candidates import PAIRS
+from mast.identity.matching.candidates import PAIRS, TF_VIEW
 from mast.identity.matching.linkage import Linker, model_row, to_table
 from mast.identity.matching.warm import TF_COLUMNS, WarmLinker
 from mast.synth.canonical import partner_records
@@ -53,8 +53,12 @@ def scored(linker: Linker, new_ids: list[str]) -> list[tuple]:
 
 
 def frequencies(linker: Linker, column: str) -> list[tuple]:
-    """The term-frequency table Splink weighs `column` by, as the linker has it registered."""
-    table = linker.linker._intermediate_table_cache[f"__splink__df_tf_{column}"].physical_name
+    """The term frequencies `column` is weighed by: for a warm linker, those its scorer reads (kept from the
+    counts); for a cold one, the table Splink computed."""
+    if isinstance(linker, WarmLinker):
+        table = f"{TF_VIEW}{column}"
+    else:
+        table = linker.linker._intermediate_table_cache[f"__splink__df_tf_{column}"].physical_name
     return sorted(linker.connection.execute(f"SELECT * FROM {table}").fetchall())  # noqa: S608
 
 
@@ -80,6 +84,8 @@ def test_a_warm_linker_after_deltas_scores_as_a_cold_one_over_the_same_records(r
         assert pairs == scored(cold, new + changed)
         # Enough happened for the comparison to mean something: new records found their matches.
         assert sum(pair.decision == "link" for pair in warm.predict_between(new)) >= 10
+        # Splink's own predict over every record, after the delta, weighs names as the cold one does.
+        assert sorted(map(tuple, warm.predict())) == sorted(map(tuple, cold.predict()))
     finally:
         cold.close()
 

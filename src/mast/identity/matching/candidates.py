@@ -39,7 +39,7 @@ NEW, OTHERS, SCOPE = "mast_cand_new", "mast_cand_others", "mast_cand_scope"
 PAIRS, ROWS, SCORED = "__splink__blocked_id_pairs", "mast_cand_rows", "mast_cand_scored"
 # Up to this many ids are looked up one by one through the index; more, by a join over every record.
 LOOKUP_AT_MOST = 2000
-TF_VIEW = "mast_tf_now_"  # + column: a view over the name-frequency table Splink has registered now
+TF_VIEW = "mast_tf_now_"  # + column: the name frequencies now (a view its owner, warm.py, keeps)
 
 
 class CandidateScorer:
@@ -104,15 +104,6 @@ class CandidateScorer:
         self.scoring_sql = _as_one_query(scoring)
         self.keys = BlockingKeys(connection, [rule.blocking_rule_sql for rule in rules])
         self.seconds: dict[str, float] = {}
-
-    def frequencies_changed(self) -> None:
-        """Point the frequency views at the tables Splink has registered now (after a delta's counts)."""
-        cache = self.linker._intermediate_table_cache
-        for column in self.tf_columns:
-            table = cache[f"__splink__df_tf_{column}"].physical_name
-            # Names from Splink's cache and this module's constants, never input.
-            sql = f"CREATE OR REPLACE VIEW {TF_VIEW}{column} AS SELECT * FROM {table}"  # noqa: S608
-            self.connection.execute(sql)
 
     def records_added(self, table: str) -> None:
         """These rows (a table or view of the record table's columns) joined the records: key them."""
