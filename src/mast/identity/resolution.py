@@ -302,12 +302,17 @@ def _create_people(count: int) -> list[int]:
     # A timestamp of this call's own marks its rows, so one query finds their ids. The people are new and
     # alike, so which id goes to which cluster does not matter: no need to read their public ids back.
     now = timezone.now()
+    # Ids only grow: the new rows lie above today's highest, so the lookup reads them and not every person
+    # (created_at has no index; a push creating one person scanned 700,000 of them).
+    highest = Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     insert_rows(
         Person,
         ("public_id", "status", "created_at", "updated_at"),
         ((uuid.uuid4(), Person.Status.ACTIVE, now, now) for _ in range(count)),
     )
-    ids = list(Person.objects.filter(created_at=now).order_by("pk").values_list("pk", flat=True))
+    ids = list(
+        Person.objects.filter(pk__gt=highest, created_at=now).order_by("pk").values_list("pk", flat=True)
+    )
     if len(ids) != count:
         raise RuntimeError(f"made {count:,} people but found {len(ids):,} with this run's timestamp")
     return ids
@@ -380,13 +385,20 @@ def _write_review(ids: set[int], review: dict, linker: Linker, summary: Resoluti
     """Open a candidate for each pair to review; candidates no longer in doubt are superseded."""
     now = timezone.now()
     version = linker.model.version
-    known = {
-        (a, b): (pk, status)
-        for pk, a, b, status in MatchCandidate.objects.exclude(
-            status=MatchCandidate.Status.DECIDED
-        ).values_list("pk", "record_a_id", "record_b_id", "status")
-        if a in ids and b in ids
-    }
+    undecided = MatchCandidate.objects.exclude(status=MatchCandidate.Status.DECIDED)
+    if len(ids) <= CHUNK:
+        # A push's few records: their candidates through the index, not every candidate in the region.
+        ordered = sorted(ids)
+        rows = (
+            row
+            for start in range(0, len(ordered), BATCH)
+            for row in undecided.filter(record_a_id__in=ordered[start : start + BATCH]).values_list(
+                "pk", "record_a_id", "record_b_id", "status"
+            )
+        )
+    else:
+        rows = undecided.values_list("pk", "record_a_id", "record_b_id", "status")
+    known = {(a, b): (pk, status) for pk, a, b, status in rows if a in ids and b in ids}
     superseded = [
         (MatchCandidate.Status.SUPERSEDED, now, pk)
         for key, (pk, status) in known.items()
