@@ -101,16 +101,21 @@ def test_a_warm_linker_after_deltas_scores_as_a_cold_one_over_the_same_records(r
         warm.close()
 
 
-@pytest.mark.parametrize("lookup_at_most", [2000, 5], ids=["ids looked up", "ids joined (a large delta)"])
+@pytest.mark.parametrize(
+    ("lookup_at_most", "cross_at_most"),
+    [(2000, 0), (5, 0), (2000, 10**9)],
+    ids=["ids looked up", "ids joined (a large delta)", "every pair of rows tried (a push's few)"],
+)
 def test_a_delta_finds_by_its_blocking_keys_every_pair_a_full_run_scores_for_it(
-    region, tmp_path, monkeypatch, lookup_at_most
+    region, tmp_path, monkeypatch, lookup_at_most, cross_at_most
 ):
     """The candidates a delta's blocking keys find, scored, are the pairs a full run over every record
     scores between the delta and the rest and within the delta: none missing, none extra, the same
-    scores — whichever of the model's rules found each pair, and whether the delta's records are looked up
-    by id or (a large delta) joined."""
+    scores — whichever of the model's rules found each pair, whether the delta's records are looked up
+    by id or (a large delta) joined, and whether the rules are joined one by one or tried on every pair."""
     monkeypatch.setattr("mast.identity.matching.candidates.LOOKUP_AT_MOST", lookup_at_most)
     monkeypatch.setattr("mast.identity.matching.warm.LOOKUP_AT_MOST", lookup_at_most)
+    monkeypatch.setattr("mast.identity.matching.candidates.CROSS_AT_MOST", cross_at_most)
     ids = region.column("unique_id").to_pylist()
     delta = set(ids[::7])
     warm = WarmLinker(region, models_dir=tmp_path / "models")

@@ -299,6 +299,15 @@ class Linker:
         return self.db_api.register(name, table_name=f"{name}_{time.monotonic_ns()}")
 
     def _pairs(self, table: str) -> list[ScoredPair]:
+        return self._pairs_from(self.connection.execute(self._pairs_sql(table)).fetchall())
+
+    @staticmethod
+    def _pairs_from(rows: list[tuple]) -> list[ScoredPair]:
+        """ScoredPairs from the rows `_pairs_sql` selects."""
+        return [ScoredPair(r[0], r[1], r[2], r[3], r[4], r[5], r[8:], r[6], False, r[7]) for r in rows]
+
+    def _pairs_sql(self, table: str) -> str:
+        """The query reading a table of Splink's predictions as `_pairs_from` takes them."""
         comparisons = [c["output_column_name"] for c in self.model.settings["comparisons"]]
         gamma_cols = ", ".join(f'"gamma_{c}"' for c in comparisons)
         weight_cols = ", ".join(
@@ -314,11 +323,7 @@ class Linker:
         maybe = possible.sql_case(self.labels, veto)
         flags = f'{veto}, coalesce("gamma_nhs_number", -1) > 0, {via_middle}, {maybe}'
         ids = "unique_id_l, unique_id_r, match_probability, match_weight"
-        sql = f"SELECT {ids}, {flags}, {values} FROM {table}"  # noqa: S608
-        return [
-            ScoredPair(r[0], r[1], r[2], r[3], r[4], r[5], r[8:], r[6], False, r[7])
-            for r in self.connection.execute(sql).fetchall()
-        ]
+        return f"SELECT {ids}, {flags}, {values} FROM {table}"  # noqa: S608
 
     def _has_tf(self, table: str, comparison: str) -> bool:
         if not hasattr(self, "_columns"):

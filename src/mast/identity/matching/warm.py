@@ -88,22 +88,21 @@ class WarmLinker(Linker):
         # Deltas are scored by their candidate pairs only, with SQL generated once (candidates.py).
         self.scorer = CandidateScorer(self.linker, self.connection, KEEP_FROM)
         self._frequency_views()
+        self.scorer.prepare(self._pairs_sql)
         self._splink_frequencies_stale, self._splink_generation = False, 0
 
     def predict_between(self, new_ids: list[str]) -> list[ScoredPair]:
         """As `Linker.predict_between` (the same pairs and scores), over the delta's candidate pairs only."""
         started = time.perf_counter()
         new_ids = [str(i) for i in new_ids]
-        scored = self.scorer.between(new_ids)
-        pairs = self._pairs(scored) if scored else []
+        pairs = self._pairs_from(self.scorer.between(new_ids))
         pairs += self.predict_within(new_ids)
         self.timings.add("predict", started)
         return pairs
 
     def predict_within(self, ids: list[str], subset=None) -> list[ScoredPair]:
         """As `Linker.predict_within`: the pairs among these records, scored."""
-        scored = self.scorer.within([str(i) for i in ids])
-        return explain_vetoes(self._pairs(scored)) if scored else []
+        return explain_vetoes(self._pairs_from(self.scorer.within([str(i) for i in ids])))
 
     def apply_delta(self, dropped: Iterable[str], fresh: pa.Table) -> None:
         """Drop these records (those redone, withdrawn or undone) and add the fresh rows (the redone ones,
