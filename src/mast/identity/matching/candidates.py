@@ -26,10 +26,12 @@ step is generated once per model (the linker is rebuilt when the model changes) 
 replaced: binding and optimising the scoring query took three times as long as running it on a push's few
 rows, and a prepared statement is planned again only when a table it reads is replaced. For a push's few
 records, step 2 is one pass over every pair of delta and candidate rows, each pair given the first rule it
-satisfies (a CASE over the rules), rather than twenty joins of a handful of rows each. The pairs and their scores are
-those `predict_between` / `predict_within` give (tests/identity/matching/test_warm.py compares them with a
-linker built cold, pair by pair): a pair is blocked by a rule that reads only its two records, so blocking
-against a superset of the records it pairs finds the same pairs as against everyone.
+satisfies (a CASE over the rules), rather than twenty joins of a handful of rows each.
+
+The pairs and their scores are those `predict_between` / `predict_within` give
+(tests/identity/matching/test_warm.py compares them with a linker built cold, pair by pair): a pair is
+blocked by a rule that reads only its two records, so blocking against a superset of the records it pairs
+finds the same pairs as against everyone.
 """
 
 import time
@@ -44,7 +46,7 @@ NEW, OTHERS, SCOPE = "mast_cand_new", "mast_cand_others", "mast_cand_scope"
 PAIRS, ROWS, SCORED = "__splink__blocked_id_pairs", "mast_cand_rows", "mast_cand_scored"
 # Up to this many ids are looked up one by one through the index; more, by a join over every record.
 LOOKUP_AT_MOST = 2000
-# Up to this many (left, right) rows, the rules are tried on every pair of rows rather than joined rule by rule.
+# Up to this many pairs of rows (left by right), the rules are tried on each pair, not joined rule by rule.
 CROSS_AT_MOST = 20_000
 TF_VIEW = "mast_tf_now_"  # + column: the name frequencies now (a view its owner, warm.py, keeps)
 
@@ -137,7 +139,7 @@ class CandidateScorer:
         steps = [
             (PAIRS, self.between_sql),
             (ROWS, self.rows_sql),
-            (SCORED, f"SELECT * FROM ({self.scoring_sql})"),
+            (SCORED, f"SELECT * FROM ({self.scoring_sql})"),  # noqa: S608
         ]
         for table, sql in steps:
             db.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM ({sql}) LIMIT 0")  # noqa: S608
@@ -146,10 +148,10 @@ class CandidateScorer:
             "between_crossed": f"INSERT INTO {PAIRS} {self.between_crossed_sql}",
             "within": f"INSERT INTO {PAIRS} {self.within_sql}",
             "within_crossed": f"INSERT INTO {PAIRS} {self.within_crossed_sql}",
-            "rows_between": f"INSERT INTO {ROWS}_plain SELECT * FROM {NEW} UNION ALL SELECT * FROM {OTHERS}",
-            "rows_within": f"INSERT INTO {ROWS}_plain SELECT * FROM {SCOPE}",
+            "rows_between": f"INSERT INTO {ROWS}_plain SELECT * FROM {NEW} UNION ALL SELECT * FROM {OTHERS}",  # noqa: S608
+            "rows_within": f"INSERT INTO {ROWS}_plain SELECT * FROM {SCOPE}",  # noqa: S608
             "rows": f"INSERT INTO {ROWS} {self.rows_sql}",
-            "score": f"INSERT INTO {SCORED} SELECT * FROM ({self.scoring_sql})",
+            "score": f"INSERT INTO {SCORED} SELECT * FROM ({self.scoring_sql})",  # noqa: S608
             "pairs": pairs_sql(SCORED),
         }
         for name, sql in statements.items():
