@@ -142,10 +142,10 @@ def _check_every_record(path: Path) -> StoreState:
         zip(stored.column("unique_id").to_pylist(), stored.column("marker").to_pylist(), strict=True)
     )
     stale = [pk for pk, marker in current.items() if stored_at.get(str(pk)) != marker]
-    keep = pc.is_in(stored.column("unique_id"), value_set=pa.array([str(pk) for pk in current]))
+    keep = pc.is_in(stored.column("unique_id"), value_set=pa.array([str(pk) for pk in current], pa.string()))
     stored = stored.filter(keep)
     if stale:
-        stale_ids = pa.array([str(pk) for pk in stale])
+        stale_ids = pa.array([str(pk) for pk in stale], pa.string())
         stored = stored.filter(pc.invert(pc.is_in(stored.column("unique_id"), value_set=stale_ids)))
         if len(stale) > len(current) // 2:
             # Most are stale (a first run): one pass over the table beats many lookups by id, and one SQL

@@ -133,14 +133,31 @@ def _resolve_records(record_ids: list[int], progress: Progress | None) -> Resolu
     return summary
 
 
+def resolve_removed(record_ids: list[int]) -> ResolutionSummary:
+    """Match again the people these records belonged to, now that their partner has withdrawn them: a person
+    held together only by a withdrawn record comes apart, and its remaining records' links no longer rest on
+    a match with it. The withdrawn records leave the matcher's store; their own links stay, for an undo,
+    but no page shows a withdrawn record."""
+    people = set(
+        PersonLink.objects.filter(partner_record_id__in=record_ids).values_list("person_id", flat=True)
+    )
+    remaining = PersonLink.objects.filter(person_id__in=people, partner_record__removed_at__isnull=True)
+    return resolve_records(sorted({*record_ids, *remaining.values_list("partner_record_id", flat=True)}))
+
+
 def _scope(new_ids: list[int], pairs: list[ScoredPair]) -> set[int]:
-    """The new records and every record of every person they might belong to or be confused with."""
+    """The new records and every current record of every person they might belong to or be confused with.
+    A withdrawn record still linked to one of them is not matched again (it would become a person alone)."""
     touched = set(new_ids)
     touched.update(int(p.left) for p in pairs)
     touched.update(int(p.right) for p in pairs)
     people = set(PersonLink.objects.filter(partner_record_id__in=touched).values_list("person_id", flat=True))
     scope = set(touched)
-    scope.update(PersonLink.objects.filter(person_id__in=people).values_list("partner_record_id", flat=True))
+    scope.update(
+        PersonLink.objects.filter(person_id__in=people, partner_record__removed_at__isnull=True).values_list(
+            "partner_record_id", flat=True
+        )
+    )
     return scope
 
 
