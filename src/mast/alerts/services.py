@@ -93,8 +93,8 @@ def raise_for_load(load: Load, *, today: date | None = None) -> AlertsRaised:
         return AlertsRaised()
     people = sorted({person_id for _, person_id, _ in new})
     open_cases: dict[int, list[tuple[int, int, str, str]]] = defaultdict(list)
-    # The people's records first, then those records' open involvements: asked as one join, SQLite starts
-    # from every open involvement in the region (its status index) — most of a push's time at a million.
+    # The people's records first, then those records' involvements: asked as one join, SQLite started from
+    # every open involvement in the region (its status index) — most of a push's time at a million.
     person_of: dict[int, int] = {}
     for chunk in _chunks(people):
         person_of.update(
@@ -103,10 +103,13 @@ def raise_for_load(load: Load, *, today: date | None = None) -> AlertsRaised:
             ).values_list("partner_record_id", "person_id")
         )
     for chunk in _chunks(sorted(person_of)):
-        for record_id, *case in Involvement.objects.filter(
-            partner_record_id__in=chunk, removed_at__isnull=True, status=Involvement.Status.OPEN
-        ).values_list("partner_record_id", "pk", "source__agency_id", "contact_email", "team"):
-            open_cases[person_of[record_id]].append(tuple(case))
+        # Open is checked here, not in SQL: SQLite, without statistics, prefers the status index (every
+        # open involvement) to the records' index (a few rows).
+        for record_id, status, *case in Involvement.objects.filter(
+            partner_record_id__in=chunk, removed_at__isnull=True
+        ).values_list("partner_record_id", "status", "pk", "source__agency_id", "contact_email", "team"):
+            if status == Involvement.Status.OPEN:
+                open_cases[person_of[record_id]].append(tuple(case))
     if not open_cases:
         return AlertsRaised()
     directory = _Directory({agency for cases in open_cases.values() for _, agency, _, _ in cases})
