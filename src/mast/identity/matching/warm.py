@@ -78,9 +78,11 @@ class WarmLinker(Linker):
         self.connection.execute("CREATE INDEX mast_known_id ON mast_known (unique_id)")
         self.connection.unregister("mast_known_arrow")
         for column in TF_COLUMNS:
-            # Column names are this module's own constants, never input.
+            # Column names are this module's own constants, never input. Keyed by the name, so a delta's
+            # few names are added or taken away through the key's index, not a pass over every name.
+            self.connection.execute(f"CREATE TABLE mast_counts_{column} (term VARCHAR PRIMARY KEY, n BIGINT)")
             self.connection.execute(
-                f"CREATE TABLE mast_counts_{column} AS SELECT {column} AS term, count(*) AS n "  # noqa: S608
+                f"INSERT INTO mast_counts_{column} SELECT {column}, count(*) "  # noqa: S608
                 f"FROM records WHERE {column} IS NOT NULL GROUP BY {column}"
             )
         # Records are found by id through an index, not a pass over every record (candidates.py).
@@ -164,16 +166,9 @@ class WarmLinker(Linker):
         counts = f"mast_counts_{column}"
         # `column`, `rows` and `counts` are this module's own SQL, never input.
         self.connection.execute(
-            f"CREATE OR REPLACE TEMP TABLE mast_change AS SELECT {column} AS term, count(*) AS n "  # noqa: S608
-            f"FROM {rows} WHERE {column} IS NOT NULL GROUP BY {column}"
-        )
-        self.connection.execute(
-            f"INSERT INTO {counts} SELECT term, 0 FROM mast_change "  # noqa: S608
-            f"WHERE term NOT IN (SELECT term FROM {counts})"
-        )
-        self.connection.execute(
-            f"UPDATE {counts} SET n = {counts}.n + {sign} * c.n FROM mast_change c "  # noqa: S608
-            f"WHERE {counts}.term = c.term"
+            f"INSERT INTO {counts} SELECT {column}, {sign} * count(*) FROM {rows} "  # noqa: S608
+            f"WHERE {column} IS NOT NULL GROUP BY {column} "
+            "ON CONFLICT (term) DO UPDATE SET n = n + excluded.n"
         )
         self.connection.execute(f"DELETE FROM {counts} WHERE n = 0")  # noqa: S608
 
