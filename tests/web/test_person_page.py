@@ -11,7 +11,7 @@ from django.urls import reverse
 from mast.access.models import AgencyKind, Role
 from mast.feeds.models import PartnerRecord
 from mast.feeds.retention import display_from
-from mast.identity.models import Address, InvolvementAddress, Person
+from mast.identity.models import Address, InvolvementAddress, Person, PersonLink
 from tests.factories.access import make_user
 from tests.factories.people import (
     TODAY,
@@ -108,6 +108,20 @@ def test_the_person_page_shows_family_household_addresses_and_records_matched(cl
     assert "The numbers behind this match, for reviewers" in text and "Match probability 98.7%" in text
     assert "Confidence" not in text
     assert "Given name Nickname of each other +4.2" in text and "Date of birth Exact match +9.1" in text
+
+
+def test_a_record_matched_to_no_other_is_described_as_such_not_as_failed(client, practitioner, family):
+    PersonLink.objects.filter(partner_record__person_ref="N1").update(
+        method=PersonLink.Method.SINGLETON, match_probability=None, explanation=[]
+    )
+
+    text = page_text(client.get(reverse("web:person", args=[family.tyler.public_id])))
+
+    records = text[text.index("Records matched") :]
+    assert "How it was matched Not matched to another record" in records
+    assert "No match found" not in records
+    # Nothing was scored, so no strength is offered, while the model's record keeps its own.
+    assert records.count("Strength of the match") == text.count("How it was matched Probabilistic model")
 
 
 def test_a_restricted_case_shows_other_agencies_only_whom_to_contact(

@@ -37,6 +37,7 @@ class MatchedRecord:
     explanation: tuple = ()
     because: str = ""  # people.explain: "same NHS number"
     strength: str = ""  # very strong, strong, possible, weak
+    alone: bool = False  # no other record was matched to it: there is no match to describe or score
 
 
 @dataclass(frozen=True)
@@ -216,7 +217,9 @@ def _former(visible, involvements, current: CurrentAddress | None) -> list[Forme
     return former
 
 
-_HOW = dict(PersonLink.Method.choices)
+# A record that no other record was matched to is not a failed match: "No match found" on the person page
+# read as if the record were not theirs, so it is described as what it is.
+_HOW = {**dict(PersonLink.Method.choices), PersonLink.Method.SINGLETON: "Not matched to another record"}
 
 
 def _matched(scope: Scope, records, hidden: set[int]) -> list[MatchedRecord]:
@@ -240,6 +243,7 @@ def _matched(scope: Scope, records, hidden: set[int]) -> list[MatchedRecord]:
                 explanation=tuple(link.explanation or ()) if link else (),
                 because=explain.because(link.explanation or ()) if link else "",
                 strength=explain.strength(link.match_probability) if link else "",
+                alone=bool(link) and link.method == PersonLink.Method.SINGLETON,
             )
         )
     return matched
