@@ -73,3 +73,25 @@ CATEGORIES: dict[str, str] = {
     "housing_concern": "Housing or tenancy concern",
     "other": "Other involvement",
 }
+
+
+# A relationships file's `relationship` (what the related person is to the person) as partners write it → the
+# kind MAST keeps (identity.family loads it; `mast link` and matching read parent and child as age bounds).
+RELATIONSHIP_KINDS = {
+    "parent": "parent",
+    "mother": "parent",
+    "father": "parent",
+    "child": "child",
+    "son": "child",
+    "daughter": "child",
+    "sibling": "sibling",
+    "brother": "sibling",
+    "sister": "sibling",
+    "carer": "carer",
+    "cared_for": "cared_for",
+    "cared for": "cared_for",
+    "partner": "partner",
+    "husband": "partner",
+    "wife": "partner",
+    "spouse": "partner",
+}

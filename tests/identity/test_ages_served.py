@@ -232,3 +232,23 @@ def test_the_server_links_a_record_only_childrens_services_hold_to_the_same_name
 
     assert person_of(child) == person_of(plan)
     assert not MatchCandidate.objects.filter(status=MatchCandidate.Status.OPEN).exists()
+
+
+def test_a_police_record_from_before_the_child_was_born_is_not_the_childs():
+    # The police met a Lisa Stokes a year before this Lisa was born: her mother, say. The police see anyone,
+    # but only someone already born. Not asked about.
+    together, reasons = link(
+        dated("health|A", "Lisa", "Stokes", "2025-04-02", "health_visiting", "2025-04-12", sex="female"),
+        dated("police|B", "Lisa", "Stokes", "", "domestic_abuse", "2024-03-01", sex="female"),
+    )
+
+    assert not together("health|A", "police|B")
+    assert reasons == {}
+
+
+def test_a_date_that_fits_a_service_seeing_anyone_vouches_for_nothing():
+    # Any date of birth before an incident fits it: it does not make a lone police date trustworthy.
+    police = known("1996-09-22", ("domestic_abuse", "2024-05-01"))
+
+    assert police.vouched() == set()
+    assert not apart_by_age(police, known("2019-03-20", ("ed_attendance", "2024-05-01")))

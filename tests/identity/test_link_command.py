@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from mast.canonical import FIELD_NAMES
 from mast.identity.management.commands.link import Command
 from mast.identity.matching import possible
-from mast.identity.matching.offline import read_file
+from mast.identity.matching.offline import read_file, read_relationships
 
 POLICE = [
     # Jonathan Whitmore, twice at the police under one nominal.
@@ -264,3 +264,19 @@ def test_a_single_record_needs_no_model(tmp_path):
     run_link(write_canonical(tmp_path / "police.csv", POLICE[:2]), output=output)
 
     assert [r["person"] for r in read_output(output)] == ["P000001", "P000001"]
+
+
+def test_relationship_words_are_read_as_the_relationships_load_reads_them(tmp_path):
+    # "Mother" is a parent and "son" a child, as `mast load_relationships` reads them: matching reads a parent
+    # and a child as bounds on each other's age. A word it does not know still says the two are two people.
+    path = tmp_path / "police-relationships.csv"
+    path.write_text(
+        "person_ref,related_person_ref,relationship\nC1,M1,Mother\nM1,C1,son\nA1,B1,neighbour\n",
+        encoding="utf-8",
+    )
+
+    assert read_relationships(path, "police") == [
+        ("police|C1", "police|M1", "parent"),
+        ("police|M1", "police|C1", "child"),
+        ("police|A1", "police|B1", ""),
+    ]

@@ -107,6 +107,30 @@ def test_a_name_keyed_or_shortened_past_what_the_lists_know_is_possible_beside_a
     assert reasons == {frozenset(("health|A", "police|B")): possible.TWINS_OR_MIDDLE_NAME}
 
 
+@pytest.mark.parametrize(("given", "slipped"), [("Kim", "Ijm"), ("Sue", "Uss")])
+def test_a_short_name_keyed_into_no_name_at_all_is_possible_beside_a_middle_name(given, slipped):
+    # "Ijm" shares no first letter with Kim and is too short to be alike by any measure; but it is no one's
+    # name (no list holds it, no other record carries it), and twins are given real names. Before, the middle
+    # name on one record dropped the pair without a trace.
+    together, reasons = link(
+        record("health|A", given, "Hartley", "1968-03-05", sex="female", middle_names="Samantha"),
+        record("fire|B", slipped, "Hartley", "1968-03-05"),
+    )
+
+    assert not together("health|A", "fire|B")
+    assert reasons == {frozenset(("health|A", "fire|B")): possible.TWINS_OR_MIDDLE_NAME}
+
+
+def test_a_twin_with_a_real_name_beside_a_middle_name_is_still_told_apart():
+    together, reasons = link(
+        record("health|A", "Kim", "Hartley", "1968-03-05", sex="female", middle_names="Samantha"),
+        record("fire|B", "Joan", "Hartley", "1968-03-05"),
+    )
+
+    assert not together("health|A", "fire|B")
+    assert not reasons
+
+
 def test_both_names_different_at_the_same_house_and_street_are_possible():
     # Married, and known by a pet form no list holds, at the same house; one partner gives no postcode.
     # (Susan and Suzy were the example until decision 0031 listed Suzy: a known pet form is linked.)
@@ -125,6 +149,17 @@ def test_alike_names_without_a_date_of_birth_are_possible_and_other_names_are_no
         record("police|B", "Lia", "Hartley", sex="female"),
         # A sister at the same address, whose date of birth the police do not have: a different name.
         record("police|C", "Ruby", "Hartley", sex="female"),
+    )
+
+    assert not together("health|A", "police|B")
+    assert reasons == {frozenset(("health|A", "police|B")): possible.ALIKE_NO_DATE_OF_BIRTH}
+
+
+def test_a_pet_form_from_inside_the_name_without_a_date_of_birth_is_possible():
+    # "Baldie" for Archibald is in no list and does not start like it; the police give no date of birth.
+    together, reasons = link(
+        record("health|A", "Archibald", "Kelly", "2025-05-09", sex="male"),
+        record("police|B", "Baldie", "Kelly", sex="male"),
     )
 
     assert not together("health|A", "police|B")

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from mast.canonical import RELATIONSHIP_KINDS
 from mast.feeds.models import Load, PartnerRecord, RejectedRow, Source
 from mast.feeds.services import file_sha256
 from mast.identity.matching.possible import REASONS
@@ -24,24 +25,7 @@ from mast.identity.models import MatchCandidate, Person, PersonLink, Relationshi
 from mast.identity.resolution import resolve_records
 
 COLUMNS = ("person_ref", "related_person_ref", "relationship")
-KINDS = {
-    "parent": "parent",
-    "mother": "parent",
-    "father": "parent",
-    "child": "child",
-    "son": "child",
-    "daughter": "child",
-    "sibling": "sibling",
-    "brother": "sibling",
-    "sister": "sibling",
-    "carer": "carer",
-    "cared_for": "cared_for",
-    "cared for": "cared_for",
-    "partner": "partner",
-    "husband": "partner",
-    "wife": "partner",
-    "spouse": "partner",
-}
+KINDS = RELATIONSHIP_KINDS
 INVERSE = {
     "parent": "child",
     "child": "parent",

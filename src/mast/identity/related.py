@@ -5,8 +5,10 @@ resolution) so that resolution can read it without a cycle."""
 from collections import defaultdict
 from datetime import date
 
+from django.db.models import Q
+
 from mast.feeds.models import Involvement, PartnerRecord
-from mast.identity.matching.ages_served import AGES_SERVED, Seen
+from mast.identity.matching.ages_served import AGE_BOUNDED, Seen, kin_bounds
 from mast.identity.models import Relationship
 
 
@@ -35,19 +37,63 @@ def related_records(record_ids: list[int], chunk: int = 20_000) -> list[tuple[in
 def services_seen(
     born: dict[int, str | None], chunk: int = 20_000
 ) -> dict[int, tuple[date | None, tuple[Seen, ...]]]:
-    """These partner records' involvements with a service that works with one age group (ages_served.py),
+    """These partner records' involvements with a service that works with one age group, or with anyone
+    already born (ages_served.AGE_BOUNDED),
+    and the age bounds their partners' relationships files give them (a listed parent or child, `kin_seen`),
     with each record's date of birth: `born` is record → ISO date of birth or None. Records with none of
-    those involvements are left out (they say nothing about age). Removed involvements count too: a partner
-    that ended an involvement still worked with that person at that age."""
+    those are left out (they say nothing about age). Removed involvements count too: a partner that ended an
+    involvement still worked with that person at that age."""
     seen: dict[int, list[Seen]] = defaultdict(list)
     ids = sorted(born)
     for start in range(0, len(ids), chunk):
         rows = Involvement.objects.filter(
-            partner_record_id__in=ids[start : start + chunk], category__in=list(AGES_SERVED)
+            partner_record_id__in=ids[start : start + chunk], category__in=list(AGE_BOUNDED)
         ).values_list("partner_record_id", "category", "start_date")
         for record, category, started in rows:
             seen[record].append(Seen(category, started))
+    for record, bounds in kin_seen(ids, chunk).items():
+        seen[record].extend(bounds)
     return {record: (whole_date(born.get(record)), tuple(kinds)) for record, kinds in seen.items()}
+
+
+def kin_seen(record_ids: list[int], chunk: int = 20_000) -> dict[int, list[Seen]]:
+    """The age bounds (ages_served.kin_bounds) that these records' partners' relationships files give them:
+    a record listed as a child's parent was old enough to be one at that child's birth, and one listed with
+    a parent was born well after that parent. Only parent and child rows between two records with a whole
+    date of birth on the other side bound anything."""
+    refs: dict[tuple[int, str], int] = {}
+    for start in range(0, len(record_ids), chunk):
+        rows = PartnerRecord.objects.filter(pk__in=record_ids[start : start + chunk])
+        refs.update(
+            ((source, ref), pk) for pk, source, ref in rows.values_list("pk", "source_id", "person_ref")
+        )
+    wanted = sorted({ref for _source, ref in refs})
+    kinds = [Relationship.Kind.PARENT, Relationship.Kind.CHILD]
+    rows = []
+    for start in range(0, len(wanted), chunk):
+        part = wanted[start : start + chunk]
+        rows += Relationship.objects.filter(
+            Q(person_ref__in=part) | Q(related_person_ref__in=part), kind__in=kinds
+        ).values_list("source_id", "person_ref", "related_person_ref", "kind")
+    rows = [r for r in rows if (r[0], r[1]) in refs or (r[0], r[2]) in refs]
+    others = sorted({ref for source, a, b, _kind in rows for ref in (a, b) if (source, ref) not in refs})
+    known = dict(refs)
+    born: dict[int, date | None] = {}
+    for start in range(0, len(others), chunk):
+        found = PartnerRecord.objects.filter(person_ref__in=others[start : start + chunk])
+        for pk, source, ref, dob in found.values_list("pk", "source_id", "person_ref", "date_of_birth"):
+            known.setdefault((source, ref), pk)
+            born[pk] = dob
+    for start in range(0, len(record_ids), chunk):
+        found = PartnerRecord.objects.filter(pk__in=record_ids[start : start + chunk])
+        born.update(found.values_list("pk", "date_of_birth"))
+    linked = [
+        (known[(source, a)], known[(source, b)], kind)
+        for source, a, b, kind in rows
+        if (source, a) in known and (source, b) in known
+    ]
+    wanted_ids = set(record_ids)
+    return {record: bounds for record, bounds in kin_bounds(linked, born).items() if record in wanted_ids}
 
 
 def whole_date(text: str | None) -> date | None:

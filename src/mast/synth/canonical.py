@@ -41,15 +41,22 @@ def partner_records(out: Path, as_of: date) -> dict[str, dict]:
     return {key: record for key, (_start, record) in latest.items()}
 
 
-def relationships(out: Path) -> list[tuple[str, str]]:
+def relationships(out: Path) -> list[tuple[str, str, str]]:
     """The pairs of partner records ("source|person_ref" keys) that the region's relationships files say are
-    related, as a relationships load keeps them (identity.family) and matching reads them."""
+    related, with the relationship (what the second is to the first), as a relationships load keeps them
+    (identity.family) and matching reads them."""
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     pairs = []
     for source, info in manifest.get("relationships", {}).items():
         with (out / info["file"]).open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
-                pairs.append((f"{source}|{row['person_ref']}", f"{source}|{row['related_person_ref']}"))
+                pairs.append(
+                    (
+                        f"{source}|{row['person_ref']}",
+                        f"{source}|{row['related_person_ref']}",
+                        row["relationship"],
+                    )
+                )
     return pairs
 
 

@@ -14,6 +14,11 @@ vouched for when two of the person's records agree on it, or when it fits the ag
 that recorded it. A date of birth from one police or emergency-department record alone (services that
 see anyone) vouches for nothing, so such a pair stays possible and a reviewer decides.
 
+A partner's relationships file says something about age too (`kin_seen`): a record the police list as a
+child's parent was old enough to be a parent when that child was born, and one listed as someone's child was
+born well after that parent. These bounds tell two people apart as a service's ages do, but never vouch for
+a date of birth: "older than twelve at the child's birth" fits nearly any adult's date, keyed right or wrong.
+
 Pure: no Django. Callers hand in each record's date of birth and its involvements' (category, start date).
 """
 
@@ -46,6 +51,35 @@ AGES_SERVED: dict[str, tuple[int | None, int | None]] = {
 }
 
 
+# A parent is at least this old when their child is born: the youngest mothers, as for maternity above.
+PARENT_AT_LEAST = 12
+# What a relationships file says, read as an age on a day (Seen.start): "parent_of" on the day the record's
+# child was born, its person at least PARENT_AT_LEAST; "child_of" on the day the record's parent was born,
+# its person not yet born for PARENT_AT_LEAST more years.
+PARENT_OF, CHILD_OF = "parent_of", "child_of"
+KIN_AGES: dict[str, tuple[int | None, int | None]] = {
+    PARENT_OF: (PARENT_AT_LEAST, None),
+    CHILD_OF: (None, -PARENT_AT_LEAST),
+}
+# Services that see anyone still see only people already born: a police incident, an emergency attendance or
+# a fire from before a baby's birth is not the baby's (children's social care and health visiting, which
+# start before birth, are above). Like the relationships' bounds, these never vouch for a date of birth:
+# nearly every date fits them.
+SEES_THE_BORN: dict[str, tuple[int | None, int | None]] = {
+    category: (0, None)
+    for category in (
+        "police_attendance",
+        "domestic_abuse",
+        "missing_episode",
+        "concern_for_welfare",
+        "ed_attendance",
+        "fire_incident",
+    )
+}
+# The categories whose involvements say something about age (what the server reads for each record).
+AGE_BOUNDED = AGES_SERVED | SEES_THE_BORN
+_BANDS = AGE_BOUNDED | KIN_AGES
+
 ADULT = 20  # a service whose oldest is below this works with children (school nursing runs to 19)
 
 
@@ -67,13 +101,14 @@ class AgesKnown:
     def add(self, born: date | None, seen: Iterable[Seen]) -> None:
         if born:
             self.born.append(born)
-        self.seen.extend((born, s) for s in seen if s.category in AGES_SERVED)
+        self.seen.extend((born, s) for s in seen if s.category in _BANDS)
 
     def vouched(self) -> set[date]:
-        """Dates of birth something vouches for: given by two records, or fitting the service that gave it."""
+        """Dates of birth something vouches for: given by two records, or fitting the service that gave it
+        (a relationship's bound is too wide to vouch for anything)."""
         counts = Counter(self.born)
         twice = {born for born, n in counts.items() if n >= 2}
-        fitting = {born for born, s in self.seen if born and serves(s, born)}
+        fitting = {born for born, s in self.seen if born and s.category in AGES_SERVED and serves(s, born)}
         return twice | fitting
 
 
@@ -87,7 +122,7 @@ def age_on(born: date, day: date) -> int:
 
 def serves(seen: Seen, born: date) -> bool:
     """Whether a person born on `born` could be the subject of this involvement."""
-    youngest, oldest = AGES_SERVED.get(seen.category, (None, None))
+    youngest, oldest = _BANDS.get(seen.category, (None, None))
     age = age_on(born, seen.start)
     return (youngest is None or age >= youngest) and (oldest is None or age <= oldest)
 
@@ -96,14 +131,56 @@ def only_a_child(seen: Iterable[Seen], child_born: date) -> bool:
     """Whether a record without a date of birth is a child's: each of its involvements with a service that
     works with one age group is with a children's service (one that stops before adulthood), and each fits a
     child born on `child_born`. A same-named parent cannot be the subject of these; so the record held back
-    from the child as maybe the parent's (possible.CHILD_OR_NAMESAKE_PARENT) is the child's."""
+    from the child as maybe the parent's (possible.CHILD_OR_NAMESAKE_PARENT) is the child's.
+
+    Or, with no such service to go on, its partner lists its own parent, born too late for the record's
+    person to be old enough to be the parent of a child born on `child_born` (and the record fits that
+    child: not listed as a parent of someone born too early for it). A parent of the child would have been
+    born PARENT_AT_LEAST years before them, and a child of that parent PARENT_AT_LEAST years later still."""
+    seen = list(seen)
     banded = [s for s in seen if s.category in AGES_SERVED]
-    return bool(banded) and all(
-        AGES_SERVED[s.category][1] is not None
-        and AGES_SERVED[s.category][1] < ADULT
-        and serves(s, child_born)
-        for s in banded
-    )
+    if banded:
+        return all(
+            AGES_SERVED[s.category][1] is not None
+            and AGES_SERVED[s.category][1] < ADULT
+            and serves(s, child_born)
+            for s in banded
+        )
+    kin = [s for s in seen if s.category in KIN_AGES]
+    return any(
+        s.category == CHILD_OF and age_on(s.start, child_born) < 2 * PARENT_AT_LEAST for s in kin
+    ) and all(serves(s, child_born) for s in kin)
+
+
+def kin_seen(kind: str, related_born: date | None) -> Seen | None:
+    """A relationships-file row as an age bound on the record it is read for: `kind` is what the related
+    record is to it (the file's `relationship`: "parent" or "child"; the others say nothing about age) and
+    `related_born` the related record's whole date of birth (None: nothing to bound by)."""
+    if related_born is None:
+        return None
+    if kind == "parent":
+        return Seen(CHILD_OF, related_born)
+    if kind == "child":
+        return Seen(PARENT_OF, related_born)
+    return None
+
+
+_INVERSE = {"parent": "child", "child": "parent"}
+
+
+def kin_bounds(rows: Iterable[tuple], born: Mapping) -> dict[object, list[Seen]]:
+    """Relationships-file rows (record, related record, relationship) → each record's age bounds
+    (`kin_seen`), read both ways: "B is A's parent" bounds A by B's date of birth and B by A's. `born`: record
+    → whole date of birth or None."""
+    bounds: dict[object, list[Seen]] = {}
+    for record, related, *kind in rows:
+        if not kind or kind[0] not in _INVERSE:
+            continue
+        for this, other, said in ((record, related, kind[0]), (related, record, _INVERSE[kind[0]])):
+            bound = kin_seen(said, born.get(other))
+            if bound is not None:
+                bounds.setdefault(this, []).append(bound)
+    return bounds
 
 
 def the_child_in(born: Mapping, seen: Mapping) -> Callable[[tuple], bool]:

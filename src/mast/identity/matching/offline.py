@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from mast.canonical import CATEGORIES, FIELD_NAMES, REQUIRED_FIELDS
+from mast.canonical import CATEGORIES, FIELD_NAMES, RELATIONSHIP_KINDS, REQUIRED_FIELDS
 from mast.feeds import safe_csv
 from mast.feeds.validation import normalise_nhs_number, normalise_postcode
-from mast.identity.matching.ages_served import Seen, the_child_in
+from mast.identity.matching.ages_served import Seen, kin_bounds, the_child_in
 from mast.identity.matching.bulk_clustering import cluster_in_bulk
 from mast.identity.matching.clustering import Clustering
 from mast.identity.matching.linkage import Linker, ScoredPair, model_row, to_table
@@ -199,10 +199,12 @@ def _add_row(partner: PartnerFile, values: dict[str, str], line: int, today: dat
 RELATIONSHIP_COLUMNS = ("person_ref", "related_person_ref", "relationship")
 
 
-def read_relationships(path: Path, source: str) -> list[tuple[str, str]]:
-    """A partner's relationships file (the columns of docs/feed-format.md's relationships feed) → pairs of
-    partner record keys ("source|person_ref") the partner says are related: two people, never a possible
-    match. Rows with an empty reference, or relating a record to itself, say nothing and are skipped."""
+def read_relationships(path: Path, source: str) -> list[tuple[str, str, str]]:
+    """A partner's relationships file (the columns of docs/feed-format.md's relationships feed) → (record key,
+    related record key, relationship) for the partner records ("source|person_ref") the partner says are
+    related: two people, never a possible match; a parent or child also bounds the other's age
+    (ages_served.kin_seen). Rows with an empty reference, or relating a record to itself, say nothing and are
+    skipped."""
     path = Path(path)
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -220,7 +222,9 @@ def read_relationships(path: Path, source: str) -> list[tuple[str, str]]:
                     (row.get("related_person_ref") or "").strip(),
                 )
                 if person and related and person != related:
-                    pairs.append((f"{source}|{person}", f"{source}|{related}"))
+                    # "mother" is a parent as the relationships load reads it; an unknown word bounds nothing.
+                    kind = RELATIONSHIP_KINDS.get((row.get("relationship") or "").strip().casefold(), "")
+                    pairs.append((f"{source}|{person}", f"{source}|{related}", kind))
             return pairs
     except UnicodeDecodeError as exc:
         raise CanonicalFileError(f"{path}: not UTF-8 text (byte {exc.start}).") from None
@@ -243,7 +247,7 @@ def link_files(
     relationships: Iterable[tuple[str, str]] = (),
 ) -> LinkResult:
     """Read the files, match their partner records and label every input row with its person.
-    `relationships`: pairs of record keys partners say are related (`read_relationships`)."""
+    `relationships`: record keys partners say are related, with the relationship (`read_relationships`)."""
     progress = progress or (lambda message: None)
     started = time.perf_counter()
     files = [read_file(path, today=today) for path in paths]
@@ -313,7 +317,8 @@ def link_records(
     """Match canonical records (key → record as `canonical_record` makes it) with the server's model and
     rules, and cluster them with its constraints. A new model is trained on them when there are enough and
     no saved one in `models_dir`. `relationships`: pairs of record keys a partner says are related (two
-    people, so never a possible match, as on the server)."""
+    people, so never a possible match, as on the server), each optionally with the relationship ("parent":
+    the second is the first's parent; "child"), which bounds a parent's and a child's ages."""
     pairs: list[ScoredPair] = []
     model = "none (fewer than two records)"
     seconds: dict[str, float] = {}
@@ -333,14 +338,18 @@ def link_records(
             seconds.update(linker.timings.seconds)
 
     started = time.perf_counter()
-    ages = {
-        key: (record.get("date_of_birth"), (Seen(record["category"], record["start_date"]),))
+    relationships = list(relationships)
+    seen: dict[str, list[Seen]] = {
+        key: [Seen(record["category"], record["start_date"])]
         for key, record in records.items()
         if record.get("category") and record.get("start_date")
     }
-    the_child = the_child_in(
-        {key: r.get("date_of_birth") for key, r in records.items()}, {key: s for key, (_b, s) in ages.items()}
-    )
+    born_on = {key: record.get("date_of_birth") for key, record in records.items()}
+    for key, bounds in kin_bounds(relationships, born_on).items():
+        if key in records:
+            seen.setdefault(key, []).extend(bounds)
+    ages = {key: (records[key].get("date_of_birth"), tuple(kinds)) for key, kinds in seen.items()}
+    the_child = the_child_in(born_on, {key: s for key, (_b, s) in ages.items()})
     sorted_pairs = triage(pairs, key=str, the_child=the_child)
     born = {key: r["date_of_birth"].isoformat() for key, r in records.items() if r.get("date_of_birth")}
     facts = {
