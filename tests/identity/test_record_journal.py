@@ -158,3 +158,27 @@ def test_a_push_while_its_own_process_compacts_keeps_the_same_records_for_its_wa
     after, from_disk = record_store._current(store)
     assert not from_disk and after.token is held.token
     assert rows_by_ref(after.table) == rows_by_ref(held.table)
+
+
+def test_a_push_whose_process_finished_compacting_meanwhile_keeps_the_records_for_its_warm_linker(
+    source, store, tmp_path, monkeypatch
+):
+    """The compaction thread can finish between a push reading the store and the push's entry being
+    written: the store is then the same records laid out anew. The push's delta goes on top of that, and
+    the next push finds the records its warm linker mirrors, without reading the store again."""
+    make_deltas(source, store, tmp_path)
+    record_store._current(store)
+    write_entry = record_journal.write_entry
+
+    def compacted_first(path, entry):
+        assert record_store.compact(path)  # finishes just before this push's entry is written
+        write_entry(path, entry)
+
+    monkeypatch.setattr(record_journal, "write_entry", compacted_first)
+    pushed = refreshed_records(changed=[change("N2", "Jim")])
+    monkeypatch.setattr(record_journal, "write_entry", write_entry)
+
+    now, from_disk = record_store._current(store)
+    assert not from_disk and now.token is pushed.state.token
+    assert rows_by_ref(now.table)["N2"]["given_name"] == rows_by_ref(pushed.state.table)["N2"]["given_name"]
+    assert rows_by_ref(now.table) == as_a_new_process_reads_it(store)

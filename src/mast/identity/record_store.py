@@ -251,6 +251,15 @@ def _append(path: Path, base: StoreState, state: StoreState, entry: record_journ
     with _last_lock:
         if _last is not None and _last[1] is base:
             _last = ((_last[0][0], _last[0][1] | {entry.name}), state)
+        elif _last is not None and _last[1].token is base.token:
+            # This process's compaction finished while the delta was being made: the same records laid out
+            # anew (a new snapshot, fewer entries). The delta goes on top of that layout, keeping the token
+            # the caller's warm linker will mirror, so the next push does not read the store again.
+            held = _last[1]
+            _last = (
+                (_last[0][0], _last[0][1] | {entry.name}),
+                StoreState(held.base, (*held.entries, entry), state.ids, state.token),
+            )
         else:  # another delta got in between: read the store from disk next time
             _last = None
     if state.needs_compacting():
