@@ -1,5 +1,6 @@
-"""Run inside a fresh process by bench/api_push.py: build the demo region, then push records one at a time
-through the partner API and time each until it is stored, matched and visible. Prints the figures as JSON."""
+"""Run inside a fresh process by bench/api_push.py: build the demo region (or take the copied million-record
+one, people 0), then push records one at a time through the partner API and time each until it is stored,
+matched and visible. Prints the figures as JSON, with the matching stages of each push."""
 
 import json
 import os
@@ -17,19 +18,25 @@ def main(people: int, pushes: int) -> None:
     from django.utils import timezone
     from rest_framework.test import APIClient
 
-    from mast.access.models import User
+    from mast.access.models import Role, User
     from mast.api import keys
     from mast.feeds.models import Involvement, PartnerRecord, Source
-    from mast.identity import warm_linker
+    from mast.identity import resolution, warm_linker
 
     # BENCH_PUSH_COLD=1: each push builds its linker afresh, as before the warm linker (ADR 0021).
     cold = os.environ.get("BENCH_PUSH_COLD") == "1"
 
     call_command("migrate", verbosity=0)
-    call_command("demo", people=people, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    source_code = "northshire-police"
+    if people:
+        call_command("demo", people=people, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        admin = User.objects.get(username="admin")
+    else:  # the copied region: its people and records, but no users
+        agency = Source.objects.get(code=source_code).agency
+        admin = User.objects.create_user(username="bench-admin", role=Role.ADMINISTRATOR, agency=agency)
     settings.MAST_API_RATES = {"push": "100000/minute", "query": "100000/minute"}
-    source = Source.objects.get(code="northshire-police")
-    made = keys.create_key(User.objects.get(username="admin"), source, "push", "bench")
+    source = Source.objects.get(code=source_code)
+    made = keys.create_key(admin, source, "push", "bench")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {made.secret}")
     held = list(
@@ -37,6 +44,23 @@ def main(people: int, pushes: int) -> None:
             "person_ref", "given_name", "family_name", "date_of_birth", "postcode", "nhs_number"
         )[:5000]
     )
+    # Each push's matching stages, as resolve_records reports them.
+    stages: list[dict] = []
+    current: dict[str, float] = {}
+    resolve = resolution._resolve_records
+
+    def timed_resolve(record_ids, progress):
+        summary = resolve(record_ids, progress)
+        for name, seconds in summary.seconds.items():
+            current[name] = current.get(name, 0.0) + seconds
+        return summary
+
+    resolution._resolve_records = timed_resolve
+    prime_seconds = None
+    if not people and not cold:
+        started = time.perf_counter()
+        warm_linker.prime()
+        prime_seconds = time.perf_counter() - started
     rng = random.Random(18)
     today = timezone.localdate().isoformat()
     timings, visible = [], 0
@@ -65,16 +89,25 @@ def main(people: int, pushes: int) -> None:
         }
         if cold:
             warm_linker.forget()
+        current.clear()
         started = time.perf_counter()
         response = client.post("/api/v1/records/", {"records": [record]}, format="json")
         timings.append(time.perf_counter() - started)
+        stages.append(dict(current))
         involvement = Involvement.objects.filter(source=source, record_id=f"BENCH-{n}").first()
         if response.status_code == 200 and involvement and involvement.partner_record.link.person_id:
             visible += 1
+    order = sorted(range(len(timings)), key=timings.__getitem__)
     timings.sort()
 
     def pct(p):
         return timings[min(len(timings) - 1, int(p / 100 * len(timings)))] * 1000
+
+    def percentiles(values):
+        values = sorted(values)
+        return [values[min(len(values) - 1, int(p / 100 * len(values)))] for p in (50, 95, 99)]
+
+    names = sorted({name for seconds in stages for name in seconds})
 
     records = PartnerRecord.objects.count()
     print(
@@ -88,6 +121,12 @@ def main(people: int, pushes: int) -> None:
                 "p95": pct(95),
                 "p99": pct(99),
                 "max": timings[-1] * 1000,
+                "prime_seconds": prime_seconds,
+                "stages_p50": stages[order[len(order) // 2]],
+                "stages_max": stages[order[-1]],
+                "stage_percentiles": {
+                    name: percentiles([seconds.get(name, 0.0) for seconds in stages]) for name in names
+                },
             }
         )
     )

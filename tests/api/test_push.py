@@ -109,6 +109,22 @@ def test_a_withdrawn_record_is_no_longer_shown_and_withdrawing_it_again_is_not_f
     assert AuditEvent.objects.filter(action="api_withdraw", outcome="allowed").count() == 1
 
 
+def test_withdrawing_a_record_matches_its_person_again_at_once(world):
+    # The same person under two of the police's own references: one person in MAST, linked by the match.
+    push(world, record("P1", "N1"), record("P9", "N9"))
+    first = PartnerRecord.objects.get(source=world.police, person_ref="N1")
+    second = PartnerRecord.objects.get(source=world.police, person_ref="N9")
+    assert first.link.person_id == second.link.person_id
+    assert first.link.method != PersonLink.Method.SINGLETON
+
+    assert world.pusher().delete("/api/v1/records/P9/").status_code == 204
+
+    # Not at the next push or load, but now: N1's link no longer rests on a match with the withdrawn record.
+    link = PersonLink.objects.get(partner_record=first)
+    assert link.method == PersonLink.Method.SINGLETON and link.match_probability is None
+    assert link.explanation == []
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

@@ -131,3 +131,54 @@ def test_compaction_keeps_the_records_a_process_holds_the_same_for_its_warm_link
     assert not from_disk and after.token is held.token  # a warm linker mirroring it is still good
     assert rows_by_ref(after.table) == rows_by_ref(held.table)
     assert record_journal.entry_paths(store) == []
+
+
+def test_a_push_while_its_own_process_compacts_keeps_the_same_records_for_its_warm_linker(
+    source, store, tmp_path, monkeypatch
+):
+    """Compaction runs on a thread beside pushes. A push that looks at the store after the new snapshot is
+    in place but before the compaction is done (entries half deleted) must not take it for another
+    process's change: that read the store again and rebuilt the warm linker (seconds at a million)."""
+    make_deltas(source, store, tmp_path)
+    held = record_store._current(store)[0]
+    seen = []
+    write_snapshot = record_journal.write_snapshot
+
+    def write_then_look(path, table, folded):
+        write_snapshot(path, table, folded[:0])  # the snapshot renamed into place; no entry deleted yet
+        (record_journal.journal_dir(path) / folded[0]).unlink()  # one deleted
+        seen.append(record_store._current(store))
+        write_snapshot(path, table, folded)
+
+    monkeypatch.setattr(record_journal, "write_snapshot", write_then_look)
+    assert record_store.compact(store)
+
+    ((during, from_disk),) = seen
+    assert not from_disk and during.token is held.token
+    after, from_disk = record_store._current(store)
+    assert not from_disk and after.token is held.token
+    assert rows_by_ref(after.table) == rows_by_ref(held.table)
+
+
+def test_a_push_whose_process_finished_compacting_meanwhile_keeps_the_records_for_its_warm_linker(
+    source, store, tmp_path, monkeypatch
+):
+    """The compaction thread can finish between a push reading the store and the push's entry being
+    written: the store is then the same records laid out anew. The push's delta goes on top of that, and
+    the next push finds the records its warm linker mirrors, without reading the store again."""
+    make_deltas(source, store, tmp_path)
+    record_store._current(store)
+    write_entry = record_journal.write_entry
+
+    def compacted_first(path, entry):
+        assert record_store.compact(path)  # finishes just before this push's entry is written
+        write_entry(path, entry)
+
+    monkeypatch.setattr(record_journal, "write_entry", compacted_first)
+    pushed = refreshed_records(changed=[change("N2", "Jim")])
+    monkeypatch.setattr(record_journal, "write_entry", write_entry)
+
+    now, from_disk = record_store._current(store)
+    assert not from_disk and now.token is pushed.state.token
+    assert rows_by_ref(now.table)["N2"]["given_name"] == rows_by_ref(pushed.state.table)["N2"]["given_name"]
+    assert rows_by_ref(now.table) == as_a_new_process_reads_it(store)

@@ -28,7 +28,8 @@ from mast.config.paths import private_dir
 from mast.feeds.mapping import Guard, Mapping, MappingError, load_mapping
 from mast.feeds.models import Load, Source
 from mast.feeds.services import queue_load
-from mast.feeds.withdrawal import NotHeld, withdraw
+from mast.feeds.withdrawal import NotHeld
+from mast.ingest import intake
 from mast.ingest.intake import ingest_queued
 from mast.ingest.queue import incoming_dir
 
@@ -197,7 +198,8 @@ def withdraw_record(holder: KeyHolder, record_id: str) -> Load:
     """Withdraw one record of the key's source. Raises NotHeld when the source holds no such live record."""
     key = holder.key
     try:
-        load = withdraw(key.source, record_id, label=f"Partner API withdrawal (key {key.key_id})")
+        label = f"Partner API withdrawal (key {key.key_id})"
+        load = intake.withdraw_record(key.source, record_id, label=label).load
     except NotHeld:
         chain.append(
             user=holder,

@@ -85,9 +85,9 @@ def write_plan(
         changes, _ = person_changes(source, keys.latest_rows(chunk))
         save_prior_versions(load, PriorVersion.Kind.PERSON, [c.pk for c in changes if c.pk is not None])
         updated_people += _write_people(source, load, changes)
-    new_people = list(
-        PartnerRecord.objects.filter(source=source, first_load=load).values_list("pk", flat=True)
-    )
+    # By the load alone (it is the source's): with the source too, SQLite (no statistics) reads every record
+    # of the source through its index rather than the load's few.
+    new_people = list(PartnerRecord.objects.filter(first_load=load).values_list("pk", flat=True))
     if progress:
         progress("records", len(new_people) + len(updated_people), None)
     done = 0

@@ -142,10 +142,10 @@ def _check_every_record(path: Path) -> StoreState:
         zip(stored.column("unique_id").to_pylist(), stored.column("marker").to_pylist(), strict=True)
     )
     stale = [pk for pk, marker in current.items() if stored_at.get(str(pk)) != marker]
-    keep = pc.is_in(stored.column("unique_id"), value_set=pa.array([str(pk) for pk in current]))
+    keep = pc.is_in(stored.column("unique_id"), value_set=pa.array([str(pk) for pk in current], pa.string()))
     stored = stored.filter(keep)
     if stale:
-        stale_ids = pa.array([str(pk) for pk in stale])
+        stale_ids = pa.array([str(pk) for pk in stale], pa.string())
         stored = stored.filter(pc.invert(pc.is_in(stored.column("unique_id"), value_set=stale_ids)))
         if len(stale) > len(current) // 2:
             # Most are stale (a first run): one pass over the table beats many lookups by id, and one SQL
@@ -186,6 +186,9 @@ def _refresh(base: StoreState, changed: list[int], path: Path) -> Refreshed:
 # disk, until another process writes to it.
 _last: tuple[tuple, StoreState] | None = None
 _last_lock = threading.Lock()
+# The journal entries this process's compaction is folding into a new snapshot right now: while it writes the
+# snapshot and deletes them, the files change under a push's feet, but the records do not.
+_folding: frozenset[str] = frozenset()
 
 
 def _file_key(path: Path) -> tuple:
@@ -197,12 +200,20 @@ def _disk_key(path: Path) -> tuple:
     return (_file_key(path) if path.exists() else None, frozenset(record_journal.entry_names(path)))
 
 
+def _only_folding(held: frozenset[str], on_disk: frozenset[str]) -> bool:
+    """Whether the journal on disk differs from the one this process holds only by what its own compaction
+    is folding (the snapshot being replaced, entries being deleted) — the same records, not to be read
+    again (a push that read them would find a new store and rebuild its warm linker: seconds at a million).
+    Any entry this process does not hold means another process wrote: not the same."""
+    return bool(_folding) and on_disk - _folding <= held and held - on_disk <= _folding
+
+
 def _current(path: Path) -> tuple[StoreState, bool]:
     """The store as it is now, and whether it had to be read from disk."""
     global _last
     key = _disk_key(path)
     with _last_lock:
-        if _last is not None and _last[0] == key:
+        if _last is not None and (_last[0] == key or _only_folding(_last[0][1], key[1])):
             return _last[1], False
     # Written by another version of MAST (another schema): read as empty, so every record is redone.
     state = record_journal.read(path, STORE_SCHEMA)
@@ -240,6 +251,15 @@ def _append(path: Path, base: StoreState, state: StoreState, entry: record_journ
     with _last_lock:
         if _last is not None and _last[1] is base:
             _last = ((_last[0][0], _last[0][1] | {entry.name}), state)
+        elif _last is not None and _last[1].token is base.token:
+            # This process's compaction finished while the delta was being made: the same records laid out
+            # anew (a new snapshot, fewer entries). The delta goes on top of that layout, keeping the token
+            # the caller's warm linker will mirror, so the next push does not read the store again.
+            held = _last[1]
+            _last = (
+                (_last[0][0], _last[0][1] | {entry.name}),
+                StoreState(held.base, (*held.entries, entry), state.ids, state.token),
+            )
         else:  # another delta got in between: read the store from disk next time
             _last = None
     if state.needs_compacting():
@@ -268,7 +288,7 @@ def _replace(path: Path, state: StoreState, folded: list[str]) -> None:
 def compact(path: Path | None = None) -> bool:
     """Fold the journal into a new snapshot (record_journal.py). Off the push's path: on a thread of its
     own when the journal grows, or from `mast db_worker`. False when another process is compacting."""
-    global _last
+    global _last, _folding
     path = path or store_path()
     with record_journal.compacting(path) as mine:
         if not mine:
@@ -279,8 +299,16 @@ def compact(path: Path | None = None) -> bool:
         if not on_disk.entries:
             return True
         folded = {entry.name for entry in on_disk.entries}
-        record_journal.write_snapshot(path, on_disk.table, sorted(folded))
         with _last_lock:
+            _folding = frozenset(folded)
+        try:
+            record_journal.write_snapshot(path, on_disk.table, sorted(folded))
+        except BaseException:
+            with _last_lock:
+                _folding = frozenset()
+            raise
+        with _last_lock:
+            _folding = frozenset()  # in the same hold of the lock as `_last` is brought up to date
             # This process's store, if it holds exactly those entries and maybe later ones, is the same
             # records: it keeps its token, so a warm linker mirroring it is still good.
             if _last is not None and folded <= {entry.name for entry in _last[1].entries}:

@@ -135,14 +135,31 @@ def _resolve_records(record_ids: list[int], progress: Progress | None) -> Resolu
     return summary
 
 
+def resolve_removed(record_ids: list[int]) -> ResolutionSummary:
+    """Match again the people these records belonged to, now that their partner has withdrawn them: a person
+    held together only by a withdrawn record comes apart, and its remaining records' links no longer rest on
+    a match with it. The withdrawn records leave the matcher's store; their own links stay, for an undo,
+    but no page shows a withdrawn record."""
+    people = set(
+        PersonLink.objects.filter(partner_record_id__in=record_ids).values_list("person_id", flat=True)
+    )
+    remaining = PersonLink.objects.filter(person_id__in=people, partner_record__removed_at__isnull=True)
+    return resolve_records(sorted({*record_ids, *remaining.values_list("partner_record_id", flat=True)}))
+
+
 def _scope(new_ids: list[int], pairs: list[ScoredPair]) -> set[int]:
-    """The new records and every record of every person they might belong to or be confused with."""
+    """The new records and every current record of every person they might belong to or be confused with.
+    A withdrawn record still linked to one of them is not matched again (it would become a person alone)."""
     touched = set(new_ids)
     touched.update(int(p.left) for p in pairs)
     touched.update(int(p.right) for p in pairs)
     people = set(PersonLink.objects.filter(partner_record_id__in=touched).values_list("person_id", flat=True))
     scope = set(touched)
-    scope.update(PersonLink.objects.filter(person_id__in=people).values_list("partner_record_id", flat=True))
+    scope.update(
+        PersonLink.objects.filter(person_id__in=people, partner_record__removed_at__isnull=True).values_list(
+            "partner_record_id", flat=True
+        )
+    )
     return scope
 
 
@@ -304,12 +321,17 @@ def _create_people(count: int) -> list[int]:
     # A timestamp of this call's own marks its rows, so one query finds their ids. The people are new and
     # alike, so which id goes to which cluster does not matter: no need to read their public ids back.
     now = timezone.now()
+    # Ids only grow: the new rows lie above today's highest, so the lookup reads them and not every person
+    # (created_at has no index; a push creating one person scanned 700,000 of them).
+    highest = Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     insert_rows(
         Person,
         ("public_id", "status", "created_at", "updated_at"),
         ((public_id, Person.Status.ACTIVE, now, now) for public_id in random_uuid_hex(count)),
     )
-    ids = list(Person.objects.filter(created_at=now).order_by("pk").values_list("pk", flat=True))
+    ids = list(
+        Person.objects.filter(pk__gt=highest, created_at=now).order_by("pk").values_list("pk", flat=True)
+    )
     if len(ids) != count:
         raise RuntimeError(f"made {count:,} people but found {len(ids):,} with this run's timestamp")
     return ids
@@ -387,13 +409,20 @@ def _write_review(ids: set[int], review: dict, linker: Linker, summary: Resoluti
     """Open a candidate for each pair to review; candidates no longer in doubt are superseded."""
     now = timezone.now()
     version = linker.model.version
-    known = {
-        (a, b): (pk, status)
-        for pk, a, b, status in MatchCandidate.objects.exclude(
-            status=MatchCandidate.Status.DECIDED
-        ).values_list("pk", "record_a_id", "record_b_id", "status")
-        if a in ids and b in ids
-    }
+    undecided = MatchCandidate.objects.exclude(status=MatchCandidate.Status.DECIDED)
+    if len(ids) <= CHUNK:
+        # A push's few records: their candidates through the index, not every candidate in the region.
+        ordered = sorted(ids)
+        rows = (
+            row
+            for start in range(0, len(ordered), BATCH)
+            for row in undecided.filter(record_a_id__in=ordered[start : start + BATCH]).values_list(
+                "pk", "record_a_id", "record_b_id", "status"
+            )
+        )
+    else:
+        rows = undecided.values_list("pk", "record_a_id", "record_b_id", "status")
+    known = {(a, b): (pk, status) for pk, a, b, status in rows if a in ids and b in ids}
     superseded = [
         (MatchCandidate.Status.SUPERSEDED, now, pk)
         for key, (pk, status) in known.items()

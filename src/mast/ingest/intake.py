@@ -14,11 +14,12 @@ from mast.alerts.services import raise_for_load as raise_alerts
 from mast.analytics.tasks import ask_for_refresh
 from mast.feeds import undo
 from mast.feeds.mapping import Mapping
-from mast.feeds.models import Load, Source
+from mast.feeds.models import Load, PartnerRecord, Source
 from mast.feeds.services import Confirmation, Progress, note_stage, queue_load, run_load
+from mast.feeds.withdrawal import withdraw
 from mast.governance.standing import standing
 from mast.identity.record_store import writes_on_commit
-from mast.identity.resolution import ResolutionSummary, resolve_records
+from mast.identity.resolution import ResolutionSummary, resolve_records, resolve_removed
 
 
 class OutsideAgreement(Exception):
@@ -74,6 +75,21 @@ def ingest_queued(
     # the load.
     ask_for_refresh()
     return IngestResult(outcome.load, matched[0] if matched else None)
+
+
+@transaction.atomic
+def withdraw_record(source: Source, record_id: str, *, label: str) -> IngestResult:
+    """Withdraw one record (feeds.withdrawal) and match again, in the same transaction, the people its
+    partner record belonged to when it was the record's last live involvement — as a load's people are
+    matched with it. Raises feeds.withdrawal.NotHeld when the source holds no such record."""
+    load = withdraw(source, record_id, label=label)
+    removed = list(
+        PartnerRecord.objects.filter(changed_load=load, removed_at__isnull=False).values_list("pk", flat=True)
+    )
+    if not removed:
+        return IngestResult(load, None)  # the person's record stays, with its other involvements
+    with writes_on_commit():
+        return IngestResult(load, resolve_removed(removed))
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from mast.identity.matching.candidates import PAIRS
+from mast.identity.matching.candidates import PAIRS, TF_VIEW
 from mast.identity.matching.linkage import Linker, model_row, to_table
 from mast.identity.matching.warm import TF_COLUMNS, WarmLinker
 from mast.synth.canonical import partner_records
@@ -53,8 +53,12 @@ def scored(linker: Linker, new_ids: list[str]) -> list[tuple]:
 
 
 def frequencies(linker: Linker, column: str) -> list[tuple]:
-    """The term-frequency table Splink weighs `column` by, as the linker has it registered."""
-    table = linker.linker._intermediate_table_cache[f"__splink__df_tf_{column}"].physical_name
+    """The term frequencies `column` is weighed by: for a warm linker, those its scorer reads (kept from the
+    counts); for a cold one, the table Splink computed."""
+    if isinstance(linker, WarmLinker):
+        table = f"{TF_VIEW}{column}"
+    else:
+        table = linker.linker._intermediate_table_cache[f"__splink__df_tf_{column}"].physical_name
     return sorted(linker.connection.execute(f"SELECT * FROM {table}").fetchall())  # noqa: S608
 
 
@@ -80,6 +84,8 @@ def test_a_warm_linker_after_deltas_scores_as_a_cold_one_over_the_same_records(r
         assert pairs == scored(cold, new + changed)
         # Enough happened for the comparison to mean something: new records found their matches.
         assert sum(pair.decision == "link" for pair in warm.predict_between(new)) >= 10
+        # Splink's own predict over every record, after the delta, weighs names as the cold one does.
+        assert sorted(map(tuple, warm.predict())) == sorted(map(tuple, cold.predict()))
     finally:
         cold.close()
 
@@ -95,16 +101,21 @@ def test_a_warm_linker_after_deltas_scores_as_a_cold_one_over_the_same_records(r
         warm.close()
 
 
-@pytest.mark.parametrize("lookup_at_most", [2000, 5], ids=["ids looked up", "ids joined (a large delta)"])
+@pytest.mark.parametrize(
+    ("lookup_at_most", "cross_at_most"),
+    [(2000, 0), (5, 0), (2000, 10**9)],
+    ids=["ids looked up", "ids joined (a large delta)", "every pair of rows tried (a push's few)"],
+)
 def test_a_delta_finds_by_its_blocking_keys_every_pair_a_full_run_scores_for_it(
-    region, tmp_path, monkeypatch, lookup_at_most
+    region, tmp_path, monkeypatch, lookup_at_most, cross_at_most
 ):
     """The candidates a delta's blocking keys find, scored, are the pairs a full run over every record
     scores between the delta and the rest and within the delta: none missing, none extra, the same
-    scores — whichever of the model's rules found each pair, and whether the delta's records are looked up
-    by id or (a large delta) joined."""
+    scores — whichever of the model's rules found each pair, whether the delta's records are looked up
+    by id or (a large delta) joined, and whether the rules are joined one by one or tried on every pair."""
     monkeypatch.setattr("mast.identity.matching.candidates.LOOKUP_AT_MOST", lookup_at_most)
     monkeypatch.setattr("mast.identity.matching.warm.LOOKUP_AT_MOST", lookup_at_most)
+    monkeypatch.setattr("mast.identity.matching.candidates.CROSS_AT_MOST", cross_at_most)
     ids = region.column("unique_id").to_pylist()
     delta = set(ids[::7])
     warm = WarmLinker(region, models_dir=tmp_path / "models")

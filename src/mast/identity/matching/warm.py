@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from mast.identity.matching.candidates import LOOKUP_AT_MOST, CandidateScorer
+from mast.identity.matching.candidates import LOOKUP_AT_MOST, TF_VIEW, CandidateScorer
 from mast.identity.matching.linkage import (
     KEEP_FROM,
     REAL_NAME_COUNT,
@@ -78,35 +78,42 @@ class WarmLinker(Linker):
         self.connection.execute("CREATE INDEX mast_known_id ON mast_known (unique_id)")
         self.connection.unregister("mast_known_arrow")
         for column in TF_COLUMNS:
-            # Column names are this module's own constants, never input.
+            # Column names are this module's own constants, never input. Keyed by the name, so a delta's
+            # few names are added or taken away through the key's index, not a pass over every name.
+            self.connection.execute(f"CREATE TABLE mast_counts_{column} (term VARCHAR PRIMARY KEY, n BIGINT)")
             self.connection.execute(
-                f"CREATE TABLE mast_counts_{column} AS SELECT {column} AS term, count(*) AS n "  # noqa: S608
+                f"INSERT INTO mast_counts_{column} SELECT {column}, count(*) "  # noqa: S608
                 f"FROM records WHERE {column} IS NOT NULL GROUP BY {column}"
             )
         # Records are found by id through an index, not a pass over every record (candidates.py).
         self.connection.execute("CREATE INDEX mast_records_id ON records (unique_id)")
         # Deltas are scored by their candidate pairs only, with SQL generated once (candidates.py).
         self.scorer = CandidateScorer(self.linker, self.connection, KEEP_FROM)
-        self.scorer.frequencies_changed()
+        self._frequency_views()
+        self.scorer.prepare(self._pairs_sql)
+        self._splink_frequencies_stale, self._splink_generation = False, 0
 
     def predict_between(self, new_ids: list[str]) -> list[ScoredPair]:
         """As `Linker.predict_between` (the same pairs and scores), over the delta's candidate pairs only."""
         started = time.perf_counter()
         new_ids = [str(i) for i in new_ids]
-        scored = self.scorer.between(new_ids)
-        pairs = self._pairs(scored) if scored else []
+        pairs = self._pairs_from(self.scorer.between(new_ids))
         pairs += self.predict_within(new_ids)
         self.timings.add("predict", started)
         return pairs
 
     def predict_within(self, ids: list[str], subset=None) -> list[ScoredPair]:
         """As `Linker.predict_within`: the pairs among these records, scored."""
-        scored = self.scorer.within([str(i) for i in ids])
-        return explain_vetoes(self._pairs(scored)) if scored else []
+        return explain_vetoes(self._pairs_from(self.scorer.within([str(i) for i in ids])))
 
     def apply_delta(self, dropped: Iterable[str], fresh: pa.Table) -> None:
         """Drop these records (those redone, withdrawn or undone) and add the fresh rows (the redone ones,
-        standardised, without the known-name marking: as the record store holds them)."""
+        standardised, without the known-name marking: as the record store holds them).
+
+        Paid by the delta, not by the million: rows found through the index on unique_id, the fresh rows
+        marked before they go in, and only a name whose count crossed the known-name threshold (rare) sends
+        a pass over the records. Splink's own frequency tables are brought up to date only when Splink
+        itself is asked to predict (`predict`); the scorer reads the counts directly."""
         dropped = sorted({str(i) for i in dropped} | set(fresh.column("unique_id").to_pylist()))
         self.generation += 1
         db = self.connection
@@ -132,19 +139,24 @@ class WarmLinker(Linker):
         )
         for column in TF_COLUMNS:
             self._count(column, "mast_gone", -1)
-        db.execute(f"DELETE FROM records WHERE {where}", ids)  # noqa: S608
-        db.execute(f"DELETE FROM mast_known WHERE {where}", ids)  # noqa: S608
-        db.execute("INSERT INTO records SELECT * FROM mast_fresh")
-        self.scorer.records_added("mast_fresh")
-        db.execute("INSERT INTO mast_known SELECT unique_id, given_name_known FROM mast_fresh")
-        for column in TF_COLUMNS:
             self._count(column, "mast_fresh", 1)
+        deleted = db.execute(f"DELETE FROM records WHERE {where}", ids).fetchall()[0][0]  # noqa: S608
+        db.execute(f"DELETE FROM mast_known WHERE {where}", ids)  # noqa: S608
+        # Each arriving record's own standardised flag, before the marking below changes it.
+        db.execute("INSERT INTO mast_known SELECT unique_id, given_name_known FROM mast_fresh")
         self._mark_known_names()
-        self._register_term_frequencies()
-        self.count = db.execute("SELECT count(*) FROM records").fetchall()[0][0]
+        inserted = db.execute("INSERT INTO records SELECT * FROM mast_fresh").fetchall()[0][0]
+        self.scorer.records_added("mast_fresh")
+        self.count += inserted - deleted
+        self._splink_frequencies_stale = True
         # Splink's own results over the old records (none are kept between calls but the frequencies) and
         # this class's memo of the columns of its tables are no longer true.
         self._columns = {}
+
+    def predict(self) -> list[ScoredPair]:
+        """Splink's own predict over every record, with its frequency tables brought up to date first."""
+        self._register_term_frequencies()
+        return super().predict()
 
     def _columns_of_records(self) -> list[str]:
         return [row[0] for row in self.connection.execute("DESCRIBE records").fetchall()]
@@ -154,16 +166,9 @@ class WarmLinker(Linker):
         counts = f"mast_counts_{column}"
         # `column`, `rows` and `counts` are this module's own SQL, never input.
         self.connection.execute(
-            f"CREATE OR REPLACE TEMP TABLE mast_change AS SELECT {column} AS term, count(*) AS n "  # noqa: S608
-            f"FROM {rows} WHERE {column} IS NOT NULL GROUP BY {column}"
-        )
-        self.connection.execute(
-            f"INSERT INTO {counts} SELECT term, 0 FROM mast_change "  # noqa: S608
-            f"WHERE term NOT IN (SELECT term FROM {counts})"
-        )
-        self.connection.execute(
-            f"UPDATE {counts} SET n = {counts}.n + {sign} * c.n FROM mast_change c "  # noqa: S608
-            f"WHERE {counts}.term = c.term"
+            f"INSERT INTO {counts} SELECT {column}, {sign} * count(*) FROM {rows} "  # noqa: S608
+            f"WHERE {column} IS NOT NULL GROUP BY {column} "
+            "ON CONFLICT (term) DO UPDATE SET n = n + excluded.n"
         )
         self.connection.execute(f"DELETE FROM {counts} WHERE n = 0")  # noqa: S608
 
@@ -182,41 +187,59 @@ class WarmLinker(Linker):
     def _mark_known_names(self) -> None:
         # As `Linker` does over every record, for what the delta can have changed only: a name held by
         # REAL_NAME_COUNT records or more is known; otherwise each record keeps its own standardised flag.
-        # So the records to mark again are those arriving and those whose name crossed the threshold
-        # (either way); for every other name, its records' flags are as they were.
-        self.connection.execute(
+        # So the records to mark again are those arriving (marked here, before they join the records) and
+        # those whose name crossed the threshold either way (a pass over the records, only when one did).
+        db = self.connection
+        db.execute(
+            "UPDATE mast_fresh SET given_name_known = mast_fresh.given_name_known OR c.n >= ? "
+            "FROM mast_counts_given_name c WHERE c.term = mast_fresh.given_name",
+            [REAL_NAME_COUNT],
+        )
+        crossed = db.execute(
             "CREATE OR REPLACE TEMP TABLE mast_crossed AS SELECT b.given_name FROM mast_names_before b "
             "LEFT JOIN mast_counts_given_name c ON c.term = b.given_name "
             "WHERE b.was_known <> (coalesce(c.n, 0) >= ?)",
             [REAL_NAME_COUNT],
-        )
-        self.connection.execute(
+        ).fetchall()[0][0]
+        if not crossed:
+            return
+        db.execute(
             "UPDATE records SET given_name_known = u.known FROM ("
             "  SELECT r.unique_id, k.known OR coalesce(c.n >= ?, false) AS known"
             "  FROM (SELECT unique_id, given_name FROM records"
-            "        WHERE given_name IN (SELECT given_name FROM mast_crossed)"
-            "        UNION SELECT unique_id, given_name FROM mast_fresh) r"
+            "        WHERE given_name IN (SELECT given_name FROM mast_crossed)) r"
             "  JOIN mast_known k ON k.unique_id = r.unique_id"
             "  LEFT JOIN mast_counts_given_name c ON c.term = r.given_name"
             ") u WHERE records.unique_id = u.unique_id",
             [REAL_NAME_COUNT],
         )
 
-    def _register_term_frequencies(self) -> None:
-        """Splink's term-frequency tables from the counts, registered over the ones it computed at start."""
+    def _frequency_views(self) -> None:
+        """The frequencies the scorer weighs names by, as views over the counts: always those of the records
+        as they are now, with nothing rebuilt per delta but the counts of the names it touched. Splink's
+        formula (splink/internals/term_frequencies.py): count ÷ count of non-empty values, as float8, so
+        that every weight is the one a cold run computes."""
         for column in TF_COLUMNS:
-            table = f"mast_tf_{column}_{self.generation}"
-            # Splink's formula (splink/internals/term_frequencies.py): count ÷ count of non-empty values,
-            # as float8, so that every weight is the one a cold run computes.
+            # Column names are this module's own constants, never input.
             self.connection.execute(
-                f"CREATE TABLE {table} AS SELECT term AS {column}, "  # noqa: S608
+                f"CREATE OR REPLACE VIEW {TF_VIEW}{column} AS SELECT term AS {column}, "  # noqa: S608
                 f"cast(n AS float8) / (SELECT sum(n)::BIGINT FROM mast_counts_{column}) AS tf_{column} "
                 f"FROM mast_counts_{column}"
             )
+
+    def _register_term_frequencies(self) -> None:
+        """Splink's term-frequency tables from the counts, registered over the ones it computed at start:
+        needed only when Splink itself predicts over every record."""
+        if not self._splink_frequencies_stale:
+            return
+        for column in TF_COLUMNS:
+            table = f"mast_tf_{column}_{self.generation}"
+            self.connection.execute(
+                f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {TF_VIEW}{column}"  # noqa: S608
+            )
             registered = self.db_api.register(table, table_name=table)
             self.linker.table_management.register_term_frequency_lookup(registered, column)
-        # The candidate scorer's views follow the new tables before the old ones go.
-        self.scorer.frequencies_changed()
-        for column in TF_COLUMNS:
-            if self.generation > 1:
-                self.connection.execute(f"DROP TABLE IF EXISTS mast_tf_{column}_{self.generation - 1}")
+            if self._splink_generation:
+                self.connection.execute(f"DROP TABLE IF EXISTS mast_tf_{column}_{self._splink_generation}")
+        self._splink_generation = self.generation
+        self._splink_frequencies_stale = False

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import duckdb
@@ -33,6 +34,7 @@ from mast.identity.record_store import FIELDS
 
 NAME, YEAR = "n", "y"
 CHUNK = 500  # parameters per IN (...): well under every database's limit
+FEW = 200  # records up to which keys are made row by row (a push), not by DuckDB over the table
 
 
 def search_key(kind: str, sound: str, value: object) -> str:
@@ -80,13 +82,14 @@ def index_records(record_ids: Iterable[int] | None = None, *, table: pa.Table | 
     summary = IndexSummary()
     ids = None if record_ids is None else sorted({int(i) for i in record_ids})
     started = time.perf_counter()
-    with transaction.atomic(), bulk.roomy_cache():
+    few = ids is not None and len(ids) <= FEW
+    with transaction.atomic(), nullcontext() if few else bulk.roomy_cache():
         if table is None:
             table = linkage.to_table(_model_rows(ids) if ids is not None else _all_model_rows())
         if ids is not None:
             wanted = pa.array([str(i) for i in ids], type=pa.string())
             table = table.filter(pc.is_in(table.column("unique_id"), value_set=wanted))
-        keys = key_table(table)
+        keys = few_records_keys(table) if few else key_table(table)
         summary.records = len(pc.unique(keys.column("record")))
         summary.keys = keys.num_rows
         if ids is None:
@@ -138,6 +141,29 @@ def key_table(table: pa.Table) -> pa.Table:
         {"record": [r for r, _k in extra], "key": [k for _r, k in extra]}, schema=KEY_SCHEMA
     )
     return pa.concat_tables([common.cast(KEY_SCHEMA), extra_table]).sort_by([("record", "ascending")])
+
+
+def few_records_keys(table: pa.Table) -> pa.Table:
+    """`key_table` for a push's few records, row by row in Python: the same keys under the same conditions
+    (a value missing is NULL, as DuckDB reads it), without a DuckDB connection for a handful of rows."""
+    rows = table.select(
+        ["unique_id", "given_name", "family_name_dm", "family_names", "birth_year"]
+    ).to_pylist()
+    pairs: list[tuple[int, str]] = []
+    for row in rows:
+        record, given, family_dm = int(row["unique_id"]), row["given_name"], row["family_name_dm"]
+        if family_dm is not None and given is not None:
+            pairs.append((record, f"{NAME}:{family_dm}|{given}"))
+        if family_dm is not None and row["birth_year"] is not None:
+            pairs.append((record, f"{YEAR}:{family_dm}|{row['birth_year']}"))
+        if given is not None and len(row["family_names"] or ()) > 1:
+            pairs += [
+                (record, key)
+                for key in record_keys(given, family_dm, row["family_names"], None)
+                if not key.startswith(f"{NAME}:{family_dm}|")
+            ]
+    pairs.sort(key=lambda pair: pair[0])
+    return pa.table({"record": [r for r, _k in pairs], "key": [k for _r, k in pairs]}, schema=KEY_SCHEMA)
 
 
 def _replace_keys(ids: list[int], keys: pa.Table) -> None:
