@@ -53,7 +53,10 @@ def identity_search(monkeypatch, family):
     def find_addresses(postcode, address="", *, limit=20):
         # One shown of the 30 at the postcode: the page must say it shows only some.
         place = SimpleNamespace(
-            address_id=family.address.pk, label="3 Kiln Lane, Testbury, ZZ1 1AB", involvements=5
+            address_id=family.address.pk,
+            label="3 Kiln Lane, Testbury, ZZ1 1AB",
+            involvements=5,
+            public_id=str(family.address.public_id),
         )
         return [place], 30
 

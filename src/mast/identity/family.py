@@ -14,14 +14,14 @@ from datetime import date
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from mast.canonical import RELATIONSHIP_KINDS
 from mast.feeds.models import Load, PartnerRecord, RejectedRow, Source
 from mast.feeds.services import file_sha256
 from mast.identity.matching.possible import REASONS
-from mast.identity.models import MatchCandidate, Person, PersonLink, Relationship
+from mast.identity.models import MatchCandidate, Person, Relationship
 from mast.identity.resolution import resolve_records
 
 COLUMNS = ("person_ref", "related_person_ref", "relationship")
@@ -148,13 +148,15 @@ class FamilyMember:
         return Relationship.Kind(self.kind).label
 
 
-def family_of(person: Person) -> list[FamilyMember]:
-    """The people a partner has said are this person's family, as MAST currently resolves them."""
-    refs = set(
-        PartnerRecord.objects.filter(link__person=person, removed_at__isnull=True).values_list(
+def family_of(person: Person, records=None) -> list[FamilyMember]:
+    """The people a partner has said are this person's family, as MAST currently resolves them. `records`:
+    the person's current (not removed) partner records, when the caller has read them already — the person
+    page has, and reading them again cost it a statement (ADR 0037)."""
+    if records is None:
+        records = PartnerRecord.objects.filter(link__person=person, removed_at__isnull=True).only(
             "source_id", "person_ref"
         )
-    )
+    refs = {(record.source_id, record.person_ref) for record in records}
     if not refs:
         return []
     mine = {ref for _, ref in refs}
@@ -171,19 +173,24 @@ def family_of(person: Person) -> list[FamilyMember]:
             others.append(((source_id, person_ref), INVERSE[kind], source_name))
     # One query for everyone named, rather than one per relationship; by source and reference, which is
     # the partner records' unique index (a reference alone has no index: every record would be read).
+    # The people themselves come in the same query, each with the record that named them.
     person_of = {
-        (source_id, ref): person_id
-        for source_id, ref, person_id in PersonLink.objects.filter(
-            partner_record__source_id__in={source for (source, _), _, _ in others},
-            partner_record__person_ref__in={ref for (_, ref), _, _ in others},
-        ).values_list("partner_record__source_id", "partner_record__person_ref", "person_id")
+        (named.named_source_id, named.named_ref): named
+        for named in Person.objects.filter(
+            links__partner_record__source_id__in={source for (source, _), _, _ in others},
+            links__partner_record__person_ref__in={ref for (_, ref), _, _ in others},
+        ).annotate(
+            named_source_id=F("links__partner_record__source_id"),
+            named_ref=F("links__partner_record__person_ref"),
+        )
     }
     found: dict[tuple[str, int], set[str]] = {}
+    people: dict[int, Person] = {}
     for other, kind, source_name in others:
         other_person = person_of.get(other)
-        if other_person and other_person != person.pk:
-            found.setdefault((kind, other_person), set()).add(source_name)
-    people = {p.pk: p for p in Person.objects.filter(pk__in={pk for _, pk in found})}
+        if other_person is not None and other_person.pk != person.pk:
+            found.setdefault((kind, other_person.pk), set()).add(source_name)
+            people[other_person.pk] = other_person
     details = _details(people.values())
     members = [
         FamilyMember(kind, people[pk], *details.get(pk, ("Unknown", None)), tuple(sorted(told_by)))

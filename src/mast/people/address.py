@@ -68,7 +68,7 @@ def _current_involvements(person_ids) -> dict[int, Involvement]:
             partner_record__removed_at__isnull=True,
             standard_address__isnull=False,
         )
-        .select_related("source__agency", "standard_address", "partner_record__link")
+        .select_related("source__agency", "standard_address", "partner_record__link__person")
         .order_by("-start_date", "-pk")
     )
     for involvement in found:
@@ -118,8 +118,8 @@ def _residents(scope: Scope, address_id: int, besides: int | None) -> tuple[list
             restricted.add(agency.name)
             continue
         shown[person_id] = involvement
-    # Everyone's public id and newest record in two queries, however many live here.
-    public_ids = dict(Person.objects.filter(pk__in=shown).values_list("pk", "public_id"))
+    # Public ids came with the involvements; everyone's newest record in one query, however many live here.
+    public_ids = {pid: i.partner_record.link.person.public_id for pid, i in shown.items()}
     newest: dict[int, PartnerRecord] = {}
     for record in (
         PartnerRecord.objects.filter(link__person_id__in=shown, removed_at__isnull=True)

@@ -135,7 +135,7 @@ def person_summary(scope: Scope, public_id: uuid.UUID) -> PersonSummary:
         shown_from=scope.shown_from,
         current_address=current,
         former_addresses=() if withheld else tuple(_former(visible, involvements, current)),
-        family=tuple(family_of(person)),
+        family=tuple(family_of(person, records)),
         household=()
         if withheld or current is None or current.address_id is None
         else tuple(residents(scope, current.address_id, besides=person.pk)),

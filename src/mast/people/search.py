@@ -12,7 +12,7 @@ from django.db.models import F
 from mast.feeds.models import Involvement, PartnerRecord
 from mast.feeds.problems import record_date_of_birth as date_of_birth_shown
 from mast.gate.gate import Scope
-from mast.identity.models import Address, Person
+from mast.identity.models import Person
 from mast.identity.search import find as identity_search
 from mast.identity.search.find import SearchQuery
 from mast.people import explain
@@ -200,9 +200,6 @@ class AddressResults(list):
 
 def search_addresses(scope: Scope, postcode: str, address: str = "", *, limit: int = 20) -> AddressResults:
     found, total = identity_search.find_addresses(postcode, address, limit=limit)
-    public = dict(Address.objects.filter(pk__in=[m.address_id for m in found]).values_list("pk", "public_id"))
-    results = AddressResults(
-        AddressResult(m.address_id, m.label, m.involvements, str(public[m.address_id])) for m in found
-    )
+    results = AddressResults(AddressResult(m.address_id, m.label, m.involvements, m.public_id) for m in found)
     results.total = total
     return results

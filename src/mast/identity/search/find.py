@@ -82,6 +82,8 @@ class AddressMatch:
     label: str
     # Involvements recorded at the address (partners' current records only).
     involvements: int
+    # Read with the address, so that a page linking to it need not ask for it again (ADR 0037).
+    public_id: str = ""
 
 
 # -- searching -----------------------------------------------------------------------------------------------
@@ -324,7 +326,8 @@ def find_addresses(postcode: str, address: str = "", *, limit: int = 20) -> tupl
     else:
         # SQLite uses the index for a range, not for LIKE: 'NS9 ' up to, not including, 'NS9!'.
         addresses = addresses.filter(postcode__gte=f"{code} ", postcode__lt=f"{code}!")
-    places = list(addresses.values_list("pk", "line_1", "line_2", "line_3", "town", "postcode")[:MAX_PLACES])
+    fields = ("pk", "line_1", "line_2", "line_3", "town", "postcode", "public_id")
+    places = list(addresses.values_list(*fields)[:MAX_PLACES])
     wanted = parse_address(" ".join(str(address or "").split())[:MAX_LENGTH])
     words = any((wanted.house_number, wanted.flat, wanted.street, wanted.building))
     counts: dict[int, int] = {}
@@ -339,14 +342,16 @@ def find_addresses(postcode: str, address: str = "", *, limit: int = 20) -> tupl
             .values_list("address_id", "n")
         )
     ranked = []
-    for pk, line_1, line_2, line_3, town, place_code in places:
+    public_ids = {}
+    for pk, line_1, line_2, line_3, town, place_code, public_id in places:
         if not counts.get(pk):
             continue  # every involvement there has been withdrawn or purged
         agreement = _address_agreement(wanted, parse_address(line_1, line_2, line_3)) if words else 0.0
         label = ", ".join(part for part in (line_1, line_2, line_3, town, place_code) if part)
         ranked.append((-agreement, -counts[pk], label, pk))
+        public_ids[pk] = str(public_id)
     ranked.sort()
-    shown = [AddressMatch(pk, label, -negative) for _a, negative, label, pk in ranked[:limit]]
+    shown = [AddressMatch(pk, label, -negative, public_ids[pk]) for _a, negative, label, pk in ranked[:limit]]
     return shown, len(ranked)
 
 
