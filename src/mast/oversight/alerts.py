@@ -18,6 +18,7 @@ from mast.governance.services import current_agreement
 from mast.notifications.messages import build
 from mast.notifications.services import send
 from mast.oversight.models import OversightAlert
+from mast.request_memo import once
 
 # An open alert of the same rule about the same user, touched this recently, is the same stretch of use.
 SAME_STRETCH = timedelta(hours=2)
@@ -27,8 +28,9 @@ NOTE_MIN = 10
 def reviewing_agency(agency_id: int) -> int:
     """Whose IG officers review an alert about this agency: its own, or, when it has none (a small partner
     such as a housing association), those of the agency that hosts MAST for the partnership, so that no
-    alert goes unread."""
-    if ig_officers(agency_id).exists():
+    alert goes unread. Read once per request (`mast.request_memo`): a look that breaks three rules raises
+    three findings about one agency, and each asked again."""
+    if once(("has IG officers", agency_id), ig_officers(agency_id).exists):
         return agency_id
     agreement = current_agreement()
     host = (

@@ -165,7 +165,7 @@ def unsearched(event: AuditEvent, user: User) -> list[Finding]:
 
 
 def _led_to(user: User, opened: list[tuple]) -> Callable[[object, datetime], bool]:
-    """Whether something had shown each opened subject to the user before they opened it — read in three
+    """Whether something had shown each opened subject to the user before they opened it — read in two
     queries for all of the last hour's openings (it was three queries for each opening: a practitioner's
     hundredth person page of the hour made three hundred)."""
     subjects = {subject for subject, _ in opened}
@@ -175,13 +175,15 @@ def _led_to(user: User, opened: list[tuple]) -> Callable[[object, datetime], boo
         user=user, subject__in=subjects, how__in=LEADS, at__gte=earliest, at__lte=max(at for _, at in opened)
     ).values_list("subject", "at"):
         shown_at[subject].append(at)
+    # An alert to the user or a request to their agency about the subject: one statement for both (ADR 0037).
     always = set(
-        Alert.objects.filter(recipient=user, person__public_id__in=subjects).values_list(
-            "person__public_id", flat=True
-        )
-    ) | set(
-        Request.objects.filter(person__public_id__in=subjects, to_agency_id=user.agency_id).values_list(
-            "person__public_id", flat=True
+        Alert.objects.filter(recipient=user, person__public_id__in=subjects)
+        .order_by()  # a compound statement's parts take no ORDER BY of their own
+        .values_list("person__public_id", flat=True)
+        .union(
+            Request.objects.filter(person__public_id__in=subjects, to_agency_id=user.agency_id)
+            .order_by()
+            .values_list("person__public_id", flat=True)
         )
     )
 
