@@ -11,7 +11,7 @@ from tests.signing_in import signed_in_with_factor
 
 pytestmark = pytest.mark.django_db
 
-INBOX_MOST = 21 + int(connection.vendor == "postgresql")  # PostgreSQL spends one more (ADR 0037; 24 before)
+INBOX_MOST = 21  # PostgreSQL spends one more, counted at run time (ADR 0037; 24 before)
 
 
 def inbox_queries(client, django_capture_on_commit_callbacks) -> tuple[int, str]:
@@ -29,7 +29,7 @@ def test_the_inbox_reads_what_it_needs_once(between, client, django_capture_on_c
     queries, html = inbox_queries(client, django_capture_on_commit_callbacks)
 
     assert "Kayleigh Thornbury" in html
-    assert queries <= INBOX_MOST, f"the inbox took {queries} queries"
+    assert queries <= INBOX_MOST + int(connection.vendor == "postgresql"), f"the inbox took {queries} queries"
 
 
 def test_the_inbox_costs_the_same_however_many_requests_wait(

@@ -31,9 +31,13 @@ __all__ = ["agreement_purposes", "family", "practitioner"]
 
 # PostgreSQL runs one statement more per page than SQLite. History: person page 58 → 51 → 48 on SQLite, a
 # search and its results 54 → 44 → 43 (ADR 0037).
-ON_POSTGRESQL = int(connection.vendor == "postgresql")
-PERSON_PAGE_MOST = 48 + ON_POSTGRESQL
-SEARCH_RESULTS_MOST = 43 + ON_POSTGRESQL  # the search posted and its results page shown
+PERSON_PAGE_MOST = 48
+SEARCH_RESULTS_MOST = 43  # the search posted and its results page shown
+
+
+def on_postgresql() -> int:
+    """1 on PostgreSQL (asked at run time: the test database is chosen after this module is imported)."""
+    return int(connection.vendor == "postgresql")
 
 
 @pytest.fixture
@@ -75,7 +79,7 @@ def test_the_person_page_reads_what_it_needs_once(
     queries, response = counted(client, django_capture_on_commit_callbacks, person_page(family))
 
     assert "Tyler Barker" in page_text(response) and "Ruby Barker" in page_text(response)
-    assert queries <= PERSON_PAGE_MOST, f"the person page took {queries} queries"
+    assert queries <= PERSON_PAGE_MOST + on_postgresql(), f"the person page took {queries} queries"
 
 
 def test_the_person_page_costs_the_same_however_many_live_with_them(
@@ -97,7 +101,8 @@ def test_search_results_read_what_they_need_once(
     queries, response = counted(client, django_capture_on_commit_callbacks, search_results)
 
     assert "2 people found" in page_text(response) and "Ruby Barker" in page_text(response)
-    assert queries <= SEARCH_RESULTS_MOST, f"a search and its results took {queries} queries"
+    most = SEARCH_RESULTS_MOST + on_postgresql()
+    assert queries <= most, f"a search and its results took {queries} queries"
 
 
 def test_search_results_cost_the_same_however_many_are_found(
