@@ -58,7 +58,9 @@ def region_scores(tmp_path_factory):
         predictions = linker.linker.inference.predict(threshold_match_probability=KEEP_FROM)
         scored = linker.connection.sql(linker._pairs_sql(predictions.physical_name)).to_arrow_table()
         compact, expected = _pairs_of(scored), one_by_one(scored)
-        explanations = [(linker.explain_json(a), linker.explain_json(b)) for a, b in zip(compact, expected)]
+        explanations = [
+            (linker.explain_json(a), linker.explain_json(b)) for a, b in zip(compact, expected, strict=True)
+        ]
     finally:
         linker.close()
     return compact, expected, explanations
