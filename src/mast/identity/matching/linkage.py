@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from mast.identity.matching import fellegi_sunter as fs_model
 from mast.identity.matching import possible
@@ -179,11 +181,52 @@ def to_table(rows: Iterable[dict]) -> pa.Table:
 def _pairs_of(scored: pa.Table) -> list[ScoredPair]:
     """ScoredPairs from the columns `Linker._pairs_sql` selects, a batch at a time: the Python values of
     every column of a million rows at once, beside the pairs made of them, would be the full run's peak of
-    memory."""
+    memory.
+
+    The pairs are held through clustering and persisting, a million or two of them at a million records, so
+    equal values are one Python object, not one per pair: a record's id is one string however many pairs it
+    is in, and the evidence (six levels and six weights) is one tuple per distinct pattern in a batch — a
+    few thousand, as only names' frequencies vary the weights. Values are told apart as Arrow tells them
+    (bit for bit: 0.0 and -0.0 stay two), so every pair has the values it would have had; the test
+    `tests/identity/matching/test_compact_pairs.py` holds that to account."""
     pairs: list[ScoredPair] = []
     for batch in scored.to_batches(max_chunksize=100_000):
-        pairs += Linker._pairs_from(zip(*(column.to_pylist() for column in batch.columns), strict=True))
+        if not batch.num_rows:
+            continue
+        encoded = [_encoded(column) for column in batch.columns]
+        head = [_shared(values, indices) for values, indices in encoded[:8]]
+        evidence = _shared_rows(encoded[8:], batch.num_rows)
+        pairs += [
+            ScoredPair(a, b, p, w, veto, nhs, e, middle, False, maybe)
+            for a, b, p, w, veto, nhs, middle, maybe, e in zip(*head, evidence, strict=True)
+        ]
     return pairs
+
+
+def _encoded(column: pa.Array) -> tuple[list, np.ndarray]:
+    """A column as its distinct Python values and, per row, the index of its value among them."""
+    encoded = pc.dictionary_encode(column, null_encoding="encode")
+    return encoded.dictionary.to_pylist(), encoded.indices.to_numpy(zero_copy_only=False)
+
+
+def _shared(values: list, indices: np.ndarray) -> list:
+    """Per row, its value: the same object for every row with the same value."""
+    return [values[i] for i in indices.tolist()]
+
+
+def _shared_rows(columns: list[tuple[list, np.ndarray]], count: int) -> list[tuple]:
+    """Per row, the tuple of its values in these columns: one tuple for all rows alike."""
+    if not columns:
+        return [()] * count
+    indices = np.ascontiguousarray(np.column_stack([i for _v, i in columns]).astype(np.int64))
+    # Each row's indices as one opaque value: np.unique over those is ten times its unique over rows.
+    rows = indices.view(np.dtype((np.void, indices.itemsize * len(columns)))).ravel()
+    _unique, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
+    patterns = indices[first]
+    tuples = list(
+        zip(*(_shared(values, patterns[:, j]) for j, (values, _i) in enumerate(columns)), strict=True)
+    )
+    return [tuples[i] for i in inverse.reshape(-1).tolist()]
 
 
 class Linker:
