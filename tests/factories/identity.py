@@ -13,6 +13,7 @@ import pytest
 from mast.feeds.models import Involvement, Load, PartnerRecord, Source
 from mast.identity.models import MatchCandidate, PersonLink
 from tests.factories.access import make_agency
+from tests.factories.linking import STRANGERS
 
 _serial = count(1)
 
@@ -104,6 +105,23 @@ def make_strangers(source: Source) -> list[PartnerRecord]:
             postcode=postcode,
         )
         for given, family, dob, sex, line_1, postcode in people
+    ]
+
+
+def make_linking_strangers(source: Source) -> list[PartnerRecord]:
+    """The offline linking tests' strangers (tests/factories/linking.py) as stored records, so that a server
+    test weighs names as `mast link` does in those tests."""
+    return [
+        make_record(
+            source,
+            given_name=given,
+            family_name=family,
+            date_of_birth=date.fromisoformat(born),
+            date_of_birth_raw=born,
+            address_line_1=line_1,
+            postcode=postcode,
+        )
+        for given, family, born, line_1, postcode in STRANGERS
     ]
 
 

@@ -13,13 +13,14 @@ from mast.identity.models import MatchCandidate
 from mast.identity.resolution import resolve_all
 from tests.factories.identity import (
     identity_state_in_tmp,
+    make_linking_strangers,
     make_record,
     make_source,
     make_strangers,
     person_of,
     tasks_run_at_once,
 )
-from tests.factories.linking import STRANGERS, link, record
+from tests.factories.linking import link, record
 
 # The autouse fixtures (matching state in a temporary directory, queued tasks run at once) apply here.
 __all__ = ["identity_state_in_tmp", "tasks_run_at_once"]
@@ -202,16 +203,7 @@ def test_the_server_reads_each_records_involvements_and_asks_no_one_about_a_moth
 def test_the_server_links_a_record_only_childrens_services_hold_to_the_same_named_child():
     health, childrens = make_source("Testshire NHS"), make_source("Testshire Children's Services")
     # Enough other people that two records' shared name is rare evidence, as in a real feed.
-    for given, family, born, line_1, postcode in STRANGERS:
-        make_record(
-            health,
-            given_name=given,
-            family_name=family,
-            date_of_birth=date.fromisoformat(born),
-            date_of_birth_raw=born,
-            address_line_1=line_1,
-            postcode=postcode,
-        )
+    make_linking_strangers(health)
     lisa = {"given_name": "Lisa", "family_name": "Stokes", "sex": "female"}
     child = make_record(
         health,

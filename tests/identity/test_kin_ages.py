@@ -13,12 +13,13 @@ from mast.identity.models import MatchCandidate, Relationship
 from mast.identity.resolution import resolve_all
 from tests.factories.identity import (
     identity_state_in_tmp,
+    make_linking_strangers,
     make_record,
     make_source,
     person_of,
     tasks_run_at_once,
 )
-from tests.factories.linking import STRANGERS, link, record
+from tests.factories.linking import link, record
 
 __all__ = ["identity_state_in_tmp", "tasks_run_at_once"]
 
@@ -108,16 +109,7 @@ def test_a_record_whose_mother_could_be_the_childs_grandmother_stays_possible():
 @pytest.mark.django_db
 def test_the_server_reads_the_relationships_file_and_asks_no_one_about_a_parent_and_her_namesake():
     health, police = make_source("Testshire NHS"), make_source()
-    for given, family, born, line_1, postcode in STRANGERS:
-        make_record(
-            health,
-            given_name=given,
-            family_name=family,
-            date_of_birth=date.fromisoformat(born),
-            date_of_birth_raw=born,
-            address_line_1=line_1,
-            postcode=postcode,
-        )
+    make_linking_strangers(health)
     lisa = {"given_name": "Lisa", "family_name": "Stokes", "sex": "female"}
     child = make_record(
         health,
