@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from mast.identity.matching import possible
 from mast.identity.models import MatchCandidate
@@ -80,6 +81,20 @@ def test_once_decided_the_pair_is_no_longer_possible(client, practitioner, famil
     _record, candidate = twin
     candidate.status = MatchCandidate.Status.DECIDED
     candidate.save()
+
+    text = page_text(client.get(reverse("web:person", args=[family.tyler.public_id])))
+
+    assert "Possibly also recorded as" not in text
+
+
+@pytest.mark.parametrize("withdrawn", ["the other record", "this person's record"])
+def test_a_pair_with_a_withdrawn_record_is_no_longer_possible(client, practitioner, family, twin, withdrawn):
+    # The partner withdrew one of the two records: it is nobody's now, whatever its pair still says.
+    record, candidate = twin
+    tyler_police = candidate.record_a if candidate.record_b_id == record.pk else candidate.record_b
+    gone = record if withdrawn == "the other record" else tyler_police
+    gone.removed_at = timezone.now()
+    gone.save(update_fields=["removed_at"])
 
     text = page_text(client.get(reverse("web:person", args=[family.tyler.public_id])))
 

@@ -29,8 +29,11 @@ class PossiblyAlso:
 
 
 def possibly_also(scope: Scope, person: Person) -> tuple[PossiblyAlso, ...]:
-    """One entry per other person an open candidate pair joins this person to, the strongest pair first."""
-    mine = set(PersonLink.objects.filter(person=person).values_list("partner_record_id", flat=True))
+    """One entry per other person an open candidate pair joins this person to, the strongest pair first.
+    Only records their partners still hold count, on either side: a withdrawn record keeps its link (for an
+    undo) and its candidates stay open until matching next touches them, but it is no longer anyone's."""
+    live = PersonLink.objects.filter(partner_record__removed_at__isnull=True)
+    mine = set(live.filter(person=person).values_list("partner_record_id", flat=True))
     if not mine:
         return ()
     candidates = MatchCandidate.objects.filter(status=MatchCandidate.Status.OPEN).filter(
@@ -46,9 +49,9 @@ def possibly_also(scope: Scope, person: Person) -> tuple[PossiblyAlso, ...]:
     if not others:
         return ()
     person_of = dict(
-        PersonLink.objects.filter(
-            partner_record_id__in=others, person__status=Person.Status.ACTIVE
-        ).values_list("partner_record_id", "person_id")
+        live.filter(partner_record_id__in=others, person__status=Person.Status.ACTIVE).values_list(
+            "partner_record_id", "person_id"
+        )
     )
     reasons: dict[int, str] = {}
     for record, reason in others.items():
