@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from mast.feeds.services import source_for_mapping
+from mast.feeds.services import Confirmation, source_for_mapping
 from mast.identity.models import Person, PersonLink
 from mast.ingest.intake import ingest_file
 from tests.feeds.conftest import write_feed
@@ -106,3 +106,34 @@ def test_an_uploaded_file_is_loaded_by_a_background_task(source, archive, tmp_pa
     assert (load.status, load.stage, load.rows_loaded) == (Load.Status.LOADED, Load.Stage.DONE, 4)
     assert PersonLink.objects.count() == 3
     assert list((tmp_path / "incoming").iterdir()) == []
+
+
+# One man known to the police under three references: N5 with his NHS number and date of birth at his old
+# address, N6 with both at his new one, N7 at the new one with only the year he was born. N6 joins the other
+# two: N5 by the number, N7 by name and address. N5 and N7 alone share only a name and a year.
+BRIDGED = [
+    "OC5,N5,James,Wilson,01/01/1987,M,4 High St,AB1 3EF,9434765919,ATTENDANCE,10/01/2026,,CLOSED,,,N",
+    "OC6,N6,James,Wilson,01/01/1987,M,22 Park Road,AB2 1XY,9434765919,ATTENDANCE,11/01/2026,,CLOSED,,,N",
+    "OC7,N7,James,Wilson,1987,M,22 Park Road,AB2 1XY,,ATTENDANCE,12/01/2026,,CLOSED,,,N",
+]
+
+
+def _person_of(person_ref: str) -> int:
+    return PersonLink.objects.get(partner_record__person_ref=person_ref).person_id
+
+
+def test_a_record_a_snapshot_no_longer_holds_leaves_the_people_it_joined_apart(source, archive, tmp_path):
+    ingest_file(source, write_feed(tmp_path / "day1.csv", [*GOOD_ROWS, *BRIDGED]))
+    assert _person_of("N5") == _person_of("N6") == _person_of("N7")
+
+    # The police withdraw N6 by leaving it out of the next full export.
+    result = ingest_file(
+        source,
+        write_feed(tmp_path / "day2.csv", [*GOOD_ROWS, BRIDGED[0], BRIDGED[2]]),
+        confirmed=Confirmation(how="test"),
+    )
+
+    assert result.load.records_removed == 1
+    # Matched again in the same load, as a withdrawal through the API is: nothing now says N5 and N7 are
+    # one man, so a practitioner does not see one's involvements on the other's page.
+    assert _person_of("N5") != _person_of("N7")

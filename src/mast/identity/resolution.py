@@ -135,16 +135,19 @@ def _resolve_records(record_ids: list[int], progress: Progress | None) -> Resolu
     return summary
 
 
-def resolve_removed(record_ids: list[int]) -> ResolutionSummary:
+def resolve_removed(record_ids: list[int], changed: list[int] = ()) -> ResolutionSummary:
     """Match again the people these records belonged to, now that their partner has withdrawn them: a person
     held together only by a withdrawn record comes apart, and its remaining records' links no longer rest on
     a match with it. The withdrawn records leave the matcher's store; their own links stay, for an undo,
-    but no page shows a withdrawn record."""
+    but no page shows a withdrawn record. `changed`: new and changed records matched in the same pass (a
+    file load that both brings and removes records: one pass, so the two cannot disagree)."""
     people = set(
         PersonLink.objects.filter(partner_record_id__in=record_ids).values_list("person_id", flat=True)
     )
     remaining = PersonLink.objects.filter(person_id__in=people, partner_record__removed_at__isnull=True)
-    return resolve_records(sorted({*record_ids, *remaining.values_list("partner_record_id", flat=True)}))
+    return resolve_records(
+        sorted({*changed, *record_ids, *remaining.values_list("partner_record_id", flat=True)})
+    )
 
 
 def _scope(new_ids: list[int], pairs: list[ScoredPair]) -> set[int]:

@@ -59,10 +59,17 @@ def ingest_queued(
     matched: list[ResolutionSummary] = []
 
     def match(written: Load, changed: list[int]) -> None:
-        # Inside the load's transaction: a load is applied with its people matched, or not at all.
+        # Inside the load's transaction: a load is applied with its people matched, or not at all. A snapshot
+        # that no longer holds a record removes it, and the people it belonged to are matched again as a
+        # withdrawal's are: two people joined only through it come apart now, not at some later load.
         note_stage(written, Load.Stage.MATCHING)
+        removed = list(
+            PartnerRecord.objects.filter(changed_load=written, removed_at__isnull=False).values_list(
+                "pk", flat=True
+            )
+        )
         with writes_on_commit():
-            matched.append(resolve_records(changed))
+            matched.append(resolve_removed(removed, changed) if removed else resolve_records(changed))
         if progress:
             progress("matching", len(changed), len(changed))
 
