@@ -30,6 +30,7 @@ import pyarrow.compute as pc
 from mast.identity.matching import fellegi_sunter as fs_model
 from mast.identity.matching import possible
 from mast.identity.matching.engine_settings import duckdb_config
+from mast.identity.matching.names import known_given_names
 from mast.identity.matching.standardise import model_columns
 
 # Above LINK_AT a pair is linked; from REVIEW_FROM up to LINK_AT it goes to a person to decide. Chosen on two
@@ -60,6 +61,51 @@ MIDDLE_NAMES_DIFFER = (
     ' AND substr("middle_name_r", 1, 1) || length("middle_name_r") <> substr("middle_name_l", 1, 1) || \'1\')'
 )
 MIDDLE_NAME_LEVEL = "One record's given name is the other's middle name"
+# Different given names that are one name spelt two ways ("Jazmin" and "Jasmine", "Hana" and "Hannah",
+# "Zakary" and "Zachary"): they sound the same (Double Metaphone), begin with the same letter and are spelt
+# alike (Jaro-Winkler 0.85 or more), on records of the same sex born on the same day. Twins' names are two
+# names, not two spellings of one: on the tuning regions (seeds 1, 3, 4) this is 34 pairs of one person and
+# none of twins or anyone else; among 18,552 pairs of brothers and sisters there, whose names are drawn as
+# twins' are, 11 (0.06 %) are named this alike, nearly all of them spellings the name lists hold already
+# (Clare and Claire, Phillip and Philip). Sound alone is not enough: Amy and Emma, Jack and Jake, Lucy and
+# Lewis sound the same to Double Metaphone and are what twins are called; a sex missing on either record
+# keeps Francis and Frances apart.
+# And not two names the name lists both hold: Jack and Jake, Olivia and Olive pass every measure above and
+# are twins' names; a careful person knows them for two names, and so do the lists (`LISTED_NAMES`, a table
+# of names.known_given_names() in the linker's database and Spark session). "Jazmin", "Hana", "Zakary" and
+# "Stefanie" are spellings no list holds. Not `given_name_known`, which also counts a name three records
+# carry: in a region of any size every spelling is carried that often (it kept 2 of the 34 pairs).
+LISTED_NAMES = "mast_listed_names"
+ONE_NAME_SPELT_TWO_WAYS = (
+    '("given_name_dm_l" = "given_name_dm_r"'
+    ' AND substr("given_name_l", 1, 1) = substr("given_name_r", 1, 1)'
+    ' AND jaro_winkler_similarity("given_name_l", "given_name_r") >= 0.85'
+    ' AND "dob_l" = "dob_r" AND "sex_l" = "sex_r"'
+    ' AND NOT ("given_name_l" IN (SELECT name FROM mast_listed_names)'
+    ' AND "given_name_r" IN (SELECT name FROM mast_listed_names)))'
+)
+
+
+def listed_names() -> pa.Table:
+    """The given names the name lists hold, as the table `ONE_NAME_SPELT_TWO_WAYS` reads."""
+    return pa.table({"name": pa.array(sorted(known_given_names()), type=pa.string())})
+
+
+SPELT_TWO_WAYS_LEVEL = "One name spelt two ways: same sound, first letter, sex and date of birth"
+
+
+def veto_sql() -> str:
+    """The veto a scored pair carries ("" for none), as SQL over Splink's predictions: the first of `VETOES`
+    whose comparison is at its "different" level, else different middle names. Different given names that
+    are `ONE_NAME_SPELT_TWO_WAYS` are no veto. Shared by the DuckDB and Spark engines."""
+    cases = []
+    for comparison, reason in VETOES.items():
+        condition = f'"gamma_{comparison}" = 0'
+        if reason == NAMES_VETO:
+            condition += f" AND NOT coalesce({ONE_NAME_SPELT_TWO_WAYS}, false)"
+        cases.append(f"WHEN {condition} THEN '{reason}'")
+    return f"CASE {' '.join(cases)} WHEN {MIDDLE_NAMES_DIFFER} THEN '{possible.MIDDLE_VETO}' ELSE '' END"
+
 
 Progress = Callable[[str], None]
 
@@ -245,6 +291,9 @@ class Linker:
         self.connection.register("records_arrow", table)
         self.connection.execute("CREATE TABLE records AS SELECT * FROM records_arrow")
         self.connection.unregister("records_arrow")
+        self.connection.register("mast_listed_arrow", listed_names())
+        self.connection.execute("CREATE TABLE mast_listed_names AS SELECT name FROM mast_listed_arrow")
+        self.connection.unregister("mast_listed_arrow")
         # A given name several records share is a real name, not a slip, even if no name list has it (Karl
         # and Mark are two slips apart and are two men's names).
         self.connection.execute(
@@ -376,8 +425,7 @@ class Linker:
         )
         # Column and table names come from the model and Splink, not from users.
         values = f"{gamma_cols}, {weight_cols}"
-        veto = " ".join(f"WHEN \"gamma_{c}\" = 0 THEN '{reason}'" for c, reason in VETOES.items())
-        veto = f"CASE {veto} WHEN {MIDDLE_NAMES_DIFFER} THEN '{possible.MIDDLE_VETO}' ELSE '' END"
+        veto = veto_sql()
         middle = [g for g, label in self.labels.get("given_name", {}).items() if label == MIDDLE_NAME_LEVEL]
         via_middle = f'coalesce("gamma_given_name" = {middle[0]}, false)' if middle else "false"
         maybe = possible.sql_case(self.labels, veto)
@@ -413,13 +461,20 @@ class Linker:
         return [
             {
                 "comparison": comparison,
-                "outcome": self.labels[comparison].get(gamma, str(gamma)),
+                "outcome": self._outcome(pair, comparison, gamma),
                 "weight": round(weight or 0.0, 2),
             }
             for comparison, gamma, weight in zip(
                 self.comparisons, pair.evidence[:n], pair.evidence[n:], strict=True
             )
         ]
+
+    def _outcome(self, pair: ScoredPair, comparison: str, gamma) -> str:
+        # Given names at "different" carry the names veto unless they are one name spelt two ways (or a
+        # third record explains them): the reader is told which, with the weight the model gave them.
+        if comparison == "given_name" and gamma == 0 and not pair.veto and not pair.explained:
+            return SPELT_TWO_WAYS_LEVEL
+        return self.labels[comparison].get(gamma, str(gamma))
 
     def explain_json(self, pair: ScoredPair) -> str:
         """`explain` as the JSON text json.dumps makes of it, built from pieces made once per comparison and
@@ -428,13 +483,13 @@ class Linker:
         heads = self.__dict__.setdefault("_explain_heads", {})
         parts = []
         for index, gamma, weight in zip(range(n), pair.evidence[:n], pair.evidence[n:], strict=True):
-            head = heads.get((index, gamma))
+            comparison = self.comparisons[index]
+            outcome = self._outcome(pair, comparison, gamma)
+            head = heads.get((index, outcome))
             if head is None:
-                comparison = self.comparisons[index]
-                outcome = self.labels[comparison].get(gamma, str(gamma))
                 # '{"comparison": ..., "outcome": ..., "weight": ' — json.dumps's own text, less the end.
                 head = json.dumps({"comparison": comparison, "outcome": outcome, "weight": 0})[:-2]
-                heads[(index, gamma)] = head
+                heads[(index, outcome)] = head
             weight = round(weight or 0.0, 2)
             parts.append(f"{head}{weight!r}}}" if math.isfinite(weight) else f"{head}{json.dumps(weight)}}}")
         return "[" + ", ".join(parts) + "]"

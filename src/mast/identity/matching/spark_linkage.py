@@ -94,6 +94,7 @@ class SparkLinker(linkage.Linker):
         self.count = self.frame.count()
         self.db_api = SparkAPI(spark_session=spark, break_lineage_method="persist")
         self.frame.createOrReplaceTempView("mast_records")
+        spark.createDataFrame(linkage.listed_names()).createOrReplaceTempView(linkage.LISTED_NAMES)
         self.records = self.db_api.register("mast_records", table_name="mast_records_splink")
         self._use_model(models_dir, retrain)
 
@@ -145,8 +146,7 @@ class SparkLinker(linkage.Linker):
             f"mw_{c}" + (f" + coalesce(mw_tf_adj_{c}, 0)" if f"mw_tf_adj_{c}" in columns else "")
             for c in comparisons
         )
-        veto = " ".join(f"WHEN \"gamma_{c}\" = 0 THEN '{reason}'" for c, reason in linkage.VETOES.items())
-        veto = f"CASE {veto} WHEN {linkage.MIDDLE_NAMES_DIFFER} THEN '{possible.MIDDLE_VETO}' ELSE '' END"
+        veto = linkage.veto_sql()
         middle = [
             g for g, lab in self.labels.get("given_name", {}).items() if lab == linkage.MIDDLE_NAME_LEVEL
         ]
