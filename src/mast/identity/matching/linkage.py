@@ -63,18 +63,15 @@ MIDDLE_NAMES_DIFFER = (
 MIDDLE_NAME_LEVEL = "One record's given name is the other's middle name"
 # Different given names that are one name spelt two ways ("Jazmin" and "Jasmine", "Hana" and "Hannah",
 # "Zakary" and "Zachary"): they sound the same (Double Metaphone), begin with the same letter and are spelt
-# alike (Jaro-Winkler 0.85 or more), on records of the same sex born on the same day. Twins' names are two
-# names, not two spellings of one: on the tuning regions (seeds 1, 3, 4) this is 34 pairs of one person and
-# none of twins or anyone else; among 18,552 pairs of brothers and sisters there, whose names are drawn as
-# twins' are, 11 (0.06 %) are named this alike, nearly all of them spellings the name lists hold already
-# (Clare and Claire, Phillip and Philip). Sound alone is not enough: Amy and Emma, Jack and Jake, Lucy and
-# Lewis sound the same to Double Metaphone and are what twins are called; a sex missing on either record
-# keeps Francis and Frances apart.
-# And not two names the name lists both hold: Jack and Jake, Olivia and Olive pass every measure above and
-# are twins' names; a careful person knows them for two names, and so do the lists (`LISTED_NAMES`, a table
-# of names.known_given_names() in the linker's database and Spark session). "Jazmin", "Hana", "Zakary" and
-# "Stefanie" are spellings no list holds. Not `given_name_known`, which also counts a name three records
-# carry: in a region of any size every spelling is carried that often (it kept 2 of the 34 pairs).
+# alike (Jaro-Winkler 0.85 or more), on records of the same sex born on the same day, and the name lists do
+# not hold both (`LISTED_NAMES`, names.known_given_names() as a table in the linker's database and Spark
+# session). Twins are given two names, not two spellings of one: on the tuning regions (seeds 1, 3, 4) this
+# is 34 pairs of one person and none of twins or anyone else, and none of the 18,552 pairs of brothers and
+# sisters there (named as twins are) is named this alike. Each condition keeps a kind of twin apart: sound
+# alone joins Amy and Emma; Jack and Jake, Olivia and Olive pass every measure and are two names the lists
+# hold; a sex missing on one record leaves a boy and a girl with alike names possible. Not
+# `given_name_known`, which also counts a name three records carry: in a region of any size every spelling
+# is carried that often (it kept 2 of the 34 pairs).
 LISTED_NAMES = "mast_listed_names"
 ONE_NAME_SPELT_TWO_WAYS = (
     '("given_name_dm_l" = "given_name_dm_r"'
