@@ -6,7 +6,8 @@ import json
 import pytest
 
 from mast.identity.matching import possible
-from mast.identity.matching.linkage import SPELT_TWO_WAYS_LEVEL, Linker, ScoredPair, model_row, to_table
+from mast.identity.matching.linkage import Linker, ScoredPair, model_row, to_table
+from mast.identity.matching.vetoes import SPELT_TWO_WAYS_LEVEL
 from tests.factories.linking import link, record
 
 

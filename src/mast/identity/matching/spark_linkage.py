@@ -22,7 +22,7 @@ import sqlglot
 from sqlglot import exp
 
 from mast.identity.matching import fellegi_sunter as fs_model
-from mast.identity.matching import linkage, possible
+from mast.identity.matching import linkage, possible, vetoes
 from mast.identity.matching.linkage import KEEP_FROM, REAL_NAME_COUNT, ScoredPair, explain_vetoes
 
 _RENAMED = {exp.ArrayOverlaps: "arrays_overlap", exp.JarowinklerSimilarity: "jaro_winkler"}
@@ -94,7 +94,7 @@ class SparkLinker(linkage.Linker):
         self.count = self.frame.count()
         self.db_api = SparkAPI(spark_session=spark, break_lineage_method="persist")
         self.frame.createOrReplaceTempView("mast_records")
-        spark.createDataFrame(linkage.listed_names()).createOrReplaceTempView(linkage.LISTED_NAMES)
+        spark.createDataFrame(vetoes.listed_names()).createOrReplaceTempView(vetoes.LISTED_NAMES)
         self.records = self.db_api.register("mast_records", table_name="mast_records_splink")
         self._use_model(models_dir, retrain)
 
@@ -146,7 +146,7 @@ class SparkLinker(linkage.Linker):
             f"mw_{c}" + (f" + coalesce(mw_tf_adj_{c}, 0)" if f"mw_tf_adj_{c}" in columns else "")
             for c in comparisons
         )
-        veto = linkage.veto_sql()
+        veto = vetoes.veto_sql()
         middle = [
             g for g, lab in self.labels.get("given_name", {}).items() if lab == linkage.MIDDLE_NAME_LEVEL
         ]
