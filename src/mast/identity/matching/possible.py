@@ -191,8 +191,8 @@ SHAPES = (
     # A record with no date of birth, the same name and address as a child: a mother and daughter both
     # called Lisa Stokes look exactly like this, and the model, which knows nothing of ages, links them.
     # Unless both records give the same given name and the same middle name ("Lily May Stokes" twice): a
-    # parent named after their child in both names is not a shape the tuning regions hold (0 of 76 such
-    # pairs two people on seeds 1, 3, 4), so the model's score decides, as for any pair.
+    # parent named after their child in both names is not a shape the tuning regions hold (none of the 50
+    # such pairs on seeds 1, 3, 4 is two people), so the model's score decides, as for any pair.
     Shape(
         CHILD_OR_NAMESAKE_PARENT,
         "",
