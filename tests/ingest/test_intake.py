@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from mast.feeds.services import Confirmation, source_for_mapping
-from mast.identity.models import Person, PersonLink
+from mast.identity.models import MatchCandidate, Person, PersonLink
 from mast.ingest.intake import ingest_file
 from tests.feeds.conftest import write_feed
 from tests.feeds.samples import GOOD_ROWS
@@ -137,3 +137,20 @@ def test_a_record_a_snapshot_no_longer_holds_leaves_the_people_it_joined_apart(s
     # Matched again in the same load, as a withdrawal through the API is: nothing now says N5 and N7 are
     # one man, so a practitioner does not see one's involvements on the other's page.
     assert _person_of("N5") != _person_of("N7")
+
+
+def test_a_removed_records_undecided_pairs_are_no_longer_asked_about(source, archive, tmp_path):
+    # Two girls with one birthday and address: twins, or one girl under two names. A reviewer is asked.
+    twins = [
+        "OC8,N8,Amelia,Hartley,14/09/2012,F,7 Elm Row,AB1 4GH,,ATTENDANCE,10/01/2026,,CLOSED,,,N",
+        "OC9,N9,Isla,Hartley,14/09/2012,F,7 Elm Row,AB1 4GH,,ATTENDANCE,11/01/2026,,CLOSED,,,N",
+    ]
+    ingest_file(source, write_feed(tmp_path / "day1.csv", [*GOOD_ROWS, *twins]))
+    assert MatchCandidate.objects.filter(status=MatchCandidate.Status.OPEN).count() == 1
+
+    ingest_file(
+        source, write_feed(tmp_path / "day2.csv", [*GOOD_ROWS, twins[0]]), confirmed=Confirmation(how="test")
+    )
+
+    # Isla's record is gone: nobody should be asked whether Amelia is her, nor be told she may be.
+    assert not MatchCandidate.objects.filter(status=MatchCandidate.Status.OPEN).exists()

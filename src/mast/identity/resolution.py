@@ -145,9 +145,18 @@ def resolve_removed(record_ids: list[int], changed: list[int] = ()) -> Resolutio
         PersonLink.objects.filter(partner_record_id__in=record_ids).values_list("person_id", flat=True)
     )
     remaining = PersonLink.objects.filter(person_id__in=people, partner_record__removed_at__isnull=True)
-    return resolve_records(
+    summary = resolve_records(
         sorted({*changed, *record_ids, *remaining.values_list("partner_record_id", flat=True)})
     )
+    # A withdrawn record is no one's: its undecided pairs are not asked about, shown on a person's page or
+    # counted in a feed's backlog. Matching leaves them alone (the record has left its store), so they are
+    # closed here; an undo of the load matches the record again and reopens any still in doubt.
+    for column in ("record_a_id__in", "record_b_id__in"):
+        for start in range(0, len(record_ids), BATCH):
+            MatchCandidate.objects.filter(
+                status=MatchCandidate.Status.OPEN, **{column: record_ids[start : start + BATCH]}
+            ).update(status=MatchCandidate.Status.SUPERSEDED, updated_at=timezone.now())
+    return summary
 
 
 def _scope(new_ids: list[int], pairs: list[ScoredPair]) -> set[int]:
