@@ -146,7 +146,7 @@ class SparkLinker(linkage.Linker):
             f"mw_{c}" + (f" + coalesce(mw_tf_adj_{c}, 0)" if f"mw_tf_adj_{c}" in columns else "")
             for c in comparisons
         )
-        veto = vetoes.veto_sql()
+        veto = vetoes.veto_sql(listed=vetoes.LISTED_IN_SPARK)
         middle = [
             g for g, lab in self.labels.get("given_name", {}).items() if lab == linkage.MIDDLE_NAME_LEVEL
         ]
@@ -156,7 +156,9 @@ class SparkLinker(linkage.Linker):
         flags = flags.removeprefix("SELECT ")
         ids = "unique_id_l, unique_id_r, match_probability, match_weight"
         # Column and table names come from the model and Splink, not from users.
-        rows = self.spark.sql(f"SELECT {ids}, {flags}, {gammas}, {weights} FROM {table}").toArrow()  # noqa: S608
+        rows = self.spark.sql(
+            f"SELECT {ids}, {flags}, {gammas}, {weights} FROM {table} {vetoes.SPARK_LISTED_JOIN}"  # noqa: S608
+        ).toArrow()
         columns = [rows.column(i).to_pylist() for i in range(rows.num_columns)]
         return [
             ScoredPair(r[0], r[1], r[2], r[3], r[4], r[5], r[8:], r[6], False, r[7])

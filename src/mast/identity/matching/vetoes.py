@@ -41,32 +41,48 @@ MIDDLE_NAMES_DIFFER = (
 # `given_name_known`, which also counts a name three records carry: in a region of any size every spelling
 # is carried that often (it kept 2 of the 34 pairs).
 LISTED_NAMES = "mast_listed_names"
-ONE_NAME_SPELT_TWO_WAYS = (
-    '("given_name_dm_l" = "given_name_dm_r"'
-    ' AND substr("given_name_l", 1, 1) = substr("given_name_r", 1, 1)'
-    ' AND jaro_winkler_similarity("given_name_l", "given_name_r") >= 0.85'
-    ' AND "dob_l" = "dob_r" AND "sex_l" = "sex_r"'
-    ' AND NOT ("given_name_l" IN (SELECT name FROM mast_listed_names)'
-    ' AND "given_name_r" IN (SELECT name FROM mast_listed_names)))'
+# Whether each record's given name is one the lists hold: a subquery in DuckDB. Spark takes no subquery in a
+# SELECT list, so it joins the table to its pairs instead (`SPARK_LISTED_JOIN`) and reads the joined rows.
+LISTED_IN_DUCKDB = (
+    '"given_name_l" IN (SELECT name FROM mast_listed_names)',
+    '"given_name_r" IN (SELECT name FROM mast_listed_names)',
+)
+LISTED_IN_SPARK = ("mast_listed_l.name IS NOT NULL", "mast_listed_r.name IS NOT NULL")
+SPARK_LISTED_JOIN = (
+    "LEFT JOIN mast_listed_names mast_listed_l ON mast_listed_l.name = given_name_l "
+    "LEFT JOIN mast_listed_names mast_listed_r ON mast_listed_r.name = given_name_r"
 )
 
 
+def one_name_spelt_two_ways(listed: tuple[str, str] = LISTED_IN_DUCKDB) -> str:
+    """The condition, as SQL over a scored pair's retained columns (see the comment above)."""
+    left, right = listed
+    return (
+        '("given_name_dm_l" = "given_name_dm_r"'
+        ' AND substr("given_name_l", 1, 1) = substr("given_name_r", 1, 1)'
+        ' AND jaro_winkler_similarity("given_name_l", "given_name_r") >= 0.85'
+        ' AND "dob_l" = "dob_r" AND "sex_l" = "sex_r"'
+        f" AND NOT ({left} AND {right}))"
+    )
+
+
 def listed_names() -> pa.Table:
-    """The given names the name lists hold, as the table `ONE_NAME_SPELT_TWO_WAYS` reads."""
+    """The given names the name lists hold, as the table `one_name_spelt_two_ways` reads."""
     return pa.table({"name": pa.array(sorted(known_given_names()), type=pa.string())})
 
 
 SPELT_TWO_WAYS_LEVEL = "One name spelt two ways: same sound, first letter, sex and date of birth"
 
 
-def veto_sql() -> str:
+def veto_sql(listed: tuple[str, str] = LISTED_IN_DUCKDB) -> str:
     """The veto a scored pair carries ("" for none), as SQL over Splink's predictions: the first of `VETOES`
     whose comparison is at its "different" level, else different middle names. Different given names that
-    are `ONE_NAME_SPELT_TWO_WAYS` are no veto. Shared by the DuckDB and Spark engines."""
+    are `one_name_spelt_two_ways` are no veto. Shared by the DuckDB and Spark engines (`listed`: how each
+    reads the name lists)."""
     cases = []
     for comparison, reason in VETOES.items():
         condition = f'"gamma_{comparison}" = 0'
         if reason == NAMES_VETO:
-            condition += f" AND NOT coalesce({ONE_NAME_SPELT_TWO_WAYS}, false)"
+            condition += f" AND NOT coalesce({one_name_spelt_two_ways(listed)}, false)"
         cases.append(f"WHEN {condition} THEN '{reason}'")
     return f"CASE {' '.join(cases)} WHEN {MIDDLE_NAMES_DIFFER} THEN '{possible.MIDDLE_VETO}' ELSE '' END"
