@@ -31,7 +31,13 @@ from mast.identity.matching import fellegi_sunter as fs_model
 from mast.identity.matching import possible
 from mast.identity.matching.engine_settings import duckdb_config
 from mast.identity.matching.standardise import model_columns
-from mast.identity.matching.vetoes import NAMES_VETO, SPELT_TWO_WAYS_LEVEL, listed_names, veto_sql
+from mast.identity.matching.vetoes import (
+    LISTED_JOIN,
+    NAMES_VETO,
+    SPELT_TWO_WAYS_LEVEL,
+    listed_names,
+    veto_sql,
+)
 
 # Above LINK_AT a pair is linked; from REVIEW_FROM up to LINK_AT it goes to a person to decide. Chosen on two
 # 20,000-person synthetic regions (seeds 3 and 4): of the pairs without a veto scoring 0.9 to 0.95 all 4 were
@@ -364,13 +370,14 @@ class Linker:
         )
         # Column and table names come from the model and Splink, not from users.
         values = f"{gamma_cols}, {weight_cols}"
-        veto = veto_sql()
         middle = [g for g, label in self.labels.get("given_name", {}).items() if label == MIDDLE_NAME_LEVEL]
         via_middle = f'coalesce("gamma_given_name" = {middle[0]}, false)' if middle else "false"
-        maybe = possible.sql_case(self.labels, veto)
-        flags = f'{veto}, coalesce("gamma_nhs_number", -1) > 0, {via_middle}, {maybe}'
+        # The veto is worked out once per pair, then read by each possible shape.
+        maybe = possible.sql_case(self.labels, '"mast_veto"')
+        flags = f'"mast_veto", coalesce("gamma_nhs_number", -1) > 0, {via_middle}, {maybe}'
         ids = "unique_id_l, unique_id_r, match_probability, match_weight"
-        return f"SELECT {ids}, {flags}, {values} FROM {table}"  # noqa: S608
+        vetoed = f"SELECT {table}.*, {veto_sql()} AS mast_veto FROM {table} {LISTED_JOIN}"  # noqa: S608
+        return f"SELECT {ids}, {flags}, {values} FROM ({vetoed})"  # noqa: S608
 
     def _has_tf(self, table: str, comparison: str) -> bool:
         if not hasattr(self, "_columns"):

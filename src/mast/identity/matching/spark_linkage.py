@@ -146,19 +146,19 @@ class SparkLinker(linkage.Linker):
             f"mw_{c}" + (f" + coalesce(mw_tf_adj_{c}, 0)" if f"mw_tf_adj_{c}" in columns else "")
             for c in comparisons
         )
-        veto = vetoes.veto_sql(listed=vetoes.LISTED_IN_SPARK)
         middle = [
             g for g, lab in self.labels.get("given_name", {}).items() if lab == linkage.MIDDLE_NAME_LEVEL
         ]
         via_middle = f'coalesce("gamma_given_name" = {middle[0]}, false)' if middle else "false"
-        maybe = possible.sql_case(self.labels, veto)
-        flags = spark_sql(f'SELECT {veto}, coalesce("gamma_nhs_number", -1) > 0, {via_middle}, {maybe}')
+        # As linkage.Linker._pairs_sql: the veto once per pair, read by each possible shape.
+        maybe = possible.sql_case(self.labels, '"mast_veto"')
+        flags = spark_sql(f'SELECT "mast_veto", coalesce("gamma_nhs_number", -1) > 0, {via_middle}, {maybe}')
         flags = flags.removeprefix("SELECT ")
+        veto = spark_sql(f"SELECT {vetoes.veto_sql()}").removeprefix("SELECT ")
         ids = "unique_id_l, unique_id_r, match_probability, match_weight"
         # Column and table names come from the model and Splink, not from users.
-        rows = self.spark.sql(
-            f"SELECT {ids}, {flags}, {gammas}, {weights} FROM {table} {vetoes.SPARK_LISTED_JOIN}"  # noqa: S608
-        ).toArrow()
+        vetoed = f"SELECT {table}.*, {veto} AS mast_veto FROM {table} {vetoes.LISTED_JOIN}"  # noqa: S608
+        rows = self.spark.sql(f"SELECT {ids}, {flags}, {gammas}, {weights} FROM ({vetoed})").toArrow()  # noqa: S608
         columns = [rows.column(i).to_pylist() for i in range(rows.num_columns)]
         return [
             ScoredPair(r[0], r[1], r[2], r[3], r[4], r[5], r[8:], r[6], False, r[7])
