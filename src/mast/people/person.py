@@ -121,10 +121,11 @@ def person_summary(scope: Scope, public_id: uuid.UUID) -> PersonSummary:
     shown = [(i, ln) for i, ln in zip(involvements, lines, strict=True) if in_window(scope, i)]
     current = _current_address(person, visible, involvements)
     withheld = bool(hidden)
+    name = person_name(records, hidden)
     return PersonSummary(
         person=person,
-        name=person_name(records, hidden),
-        other_names=_other_names(visible, person_name(records, hidden)),
+        name=name,
+        other_names=_other_names(visible, name),
         date_of_birth=_most_common(r.date_of_birth for r in visible or records),
         date_of_birth_shown=_date_of_birth_shown(visible or records),
         sex=_most_common(r.sex for r in visible) or "",
