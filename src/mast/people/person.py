@@ -148,8 +148,8 @@ def person_summary(scope: Scope, public_id: uuid.UUID) -> PersonSummary:
 
 
 def _hidden_records(scope: Scope, records, involvements) -> set[int]:
-    """Records whose every involvement is restricted from this viewer: their names may be known, their
-    addresses (a refuge, say) must not be."""
+    """Records with an involvement restricted from this viewer: their names may be known, their addresses
+    (a refuge, say) must not be. Search results withhold the same records' postcodes (people/search.py)."""
     by_record: dict[int, list[Involvement]] = {}
     for involvement in involvements:
         by_record.setdefault(involvement.partner_record_id, []).append(involvement)
