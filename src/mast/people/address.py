@@ -76,16 +76,11 @@ def _current_involvements(person_ids) -> dict[int, Involvement]:
     return newest
 
 
-def current_address_id(person: Person) -> int | None:
-    """The person's current address, by the same rule as `residents`."""
-    involvement = _current_involvements([person.pk]).get(person.pk)
-    return involvement.standard_address.address_id if involvement is not None else None
-
-
 def newest_standard_address(involvements) -> InvolvementAddress | None:
-    """`current_address_id`'s rule applied to involvements already read: the person's current ones (not
-    removed, of records not removed), newest first, with `standard_address` selected — the person page has
-    them, and asking the database again cost it two queries."""
+    """The person's current address by the rule `residents` uses (`_current_involvements`), applied to
+    involvements already read: the person's current ones (not removed, of records not removed), newest first,
+    with `standard_address` selected — the person page has them, and asking the database again cost it two
+    queries. So the person page's address leads to a page that lists them as living there."""
     for involvement in involvements:
         if involvement.removed_at is None and involvement.partner_record.removed_at is None:
             found = getattr(involvement, "standard_address", None)
