@@ -1,4 +1,4 @@
-"""A full run holds its scored pairs compactly (equal values shared, `linkage.pairs_of`); that must never
+"""A full run holds its scored pairs compactly (equal values shared, `linkage._pairs_of`); that must never
 change a pair. A changed weight or a lost minus sign would change the explanation a practitioner reads on
 the person page, or a link itself."""
 
@@ -7,7 +7,7 @@ from datetime import date
 import pyarrow as pa
 import pytest
 
-from mast.identity.matching.linkage import KEEP_FROM, Linker, model_row, pairs_of, to_table
+from mast.identity.matching.linkage import KEEP_FROM, Linker, _pairs_of, model_row, to_table
 from mast.synth.canonical import partner_records
 from mast.synth.region import generate
 
@@ -39,7 +39,7 @@ def test_awkward_values_come_out_as_they_went_in_across_batches():
         }
     )
 
-    compact, expected = pairs_of(scored), one_by_one(scored)
+    compact, expected = _pairs_of(scored), one_by_one(scored)
 
     # repr tells 0.0 from -0.0 and shows nan and None: equal text, equal pairs.
     assert len(compact) == rows
@@ -57,7 +57,7 @@ def region_scores(tmp_path_factory):
     try:
         predictions = linker.linker.inference.predict(threshold_match_probability=KEEP_FROM)
         scored = linker.connection.sql(linker._pairs_sql(predictions.physical_name)).to_arrow_table()
-        compact, expected = pairs_of(scored), one_by_one(scored)
+        compact, expected = _pairs_of(scored), one_by_one(scored)
         explanations = [
             (linker.explain_json(a), linker.explain_json(b)) for a, b in zip(compact, expected, strict=True)
         ]

@@ -178,7 +178,7 @@ def to_table(rows: Iterable[dict]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=SCHEMA)
 
 
-def pairs_of(scored: pa.Table) -> list[ScoredPair]:
+def _pairs_of(scored: pa.Table) -> list[ScoredPair]:
     """ScoredPairs from the columns `Linker._pairs_sql` selects, a batch at a time: the Python values of
     every column of a million rows at once, beside the pairs made of them, would be the full run's peak of
     memory.
@@ -316,7 +316,7 @@ class Linker:
         # them dropped before they become Python objects, so the two are never held in full together.
         scored = self.connection.sql(self._pairs_sql(predictions.physical_name)).to_arrow_table()
         predictions.drop_table_from_database_and_remove_from_cache()
-        pairs = explain_vetoes(pairs_of(scored))
+        pairs = explain_vetoes(_pairs_of(scored))
         del scored
         self.timings.add("predict", started)
         return pairs
@@ -361,7 +361,7 @@ class Linker:
         return self.db_api.register(name, table_name=f"{name}_{time.monotonic_ns()}")
 
     def _pairs(self, table: str) -> list[ScoredPair]:
-        return pairs_of(self.connection.sql(self._pairs_sql(table)).to_arrow_table())
+        return _pairs_of(self.connection.sql(self._pairs_sql(table)).to_arrow_table())
 
     @staticmethod
     def _pairs_from(rows) -> list[ScoredPair]:

@@ -156,10 +156,12 @@ class SparkLinker(linkage.Linker):
         flags = flags.removeprefix("SELECT ")
         ids = "unique_id_l, unique_id_r, match_probability, match_weight"
         # Column and table names come from the model and Splink, not from users.
-        # The columns of `Linker._pairs_sql`, in its order: made into pairs as DuckDB's are, held compactly.
-        return linkage.pairs_of(
-            self.spark.sql(f"SELECT {ids}, {flags}, {gammas}, {weights} FROM {table}").toArrow()  # noqa: S608
-        )
+        rows = self.spark.sql(f"SELECT {ids}, {flags}, {gammas}, {weights} FROM {table}").toArrow()  # noqa: S608
+        columns = [rows.column(i).to_pylist() for i in range(rows.num_columns)]
+        return [
+            ScoredPair(r[0], r[1], r[2], r[3], r[4], r[5], r[8:], r[6], False, r[7])
+            for r in zip(*columns, strict=True)
+        ]
 
     def record_facts(self, ids: list[int]) -> dict[int, tuple[str | None, str | None, str]]:
         wanted = set(ids)
