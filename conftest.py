@@ -36,7 +36,10 @@ def django_db_modify_db_settings(tmp_path_factory):
     # Updated in place, as Django's connection handler holds this very dict; the SQLite connection that
     # pytest-django already opened is dropped so the next use builds a PostgreSQL one.
     connections["default"].close()
-    settings.DATABASES["default"].update(cluster.settings)
+    # With the options production sets for PostgreSQL (server-side binding), so the suite runs as it does.
+    settings.DATABASES["default"].update(
+        {**cluster.settings, "OPTIONS": {**cluster.settings["OPTIONS"], **settings.POSTGRESQL_OPTIONS}}
+    )
     del connections["default"]
     try:
         yield

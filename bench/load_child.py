@@ -5,6 +5,7 @@ search for and open, written as JSON for the locust file. Synthetic data only.""
 import json
 import random
 import sys
+from pathlib import Path
 
 import django
 
@@ -12,7 +13,7 @@ ACCOUNTS = "load"
 PASSWORD = "load test synthetic harbour kettle"  # noqa: S105 (a throwaway database's made-up accounts)
 
 
-def setup(plan_path: str, accounts: str, people: str) -> None:
+def setup(plan_path: str, accounts: str, people: str, prefix: str = ACCOUNTS) -> None:
     django.setup()
     from django.contrib.auth.hashers import make_password
 
@@ -29,11 +30,11 @@ def setup(plan_path: str, accounts: str, people: str) -> None:
     users = []
     for n in range(int(accounts)):
         user, _ = User.objects.update_or_create(
-            username=f"{ACCOUNTS}{n:04d}",
+            username=f"{prefix}{n:04d}",
             defaults={
                 "first_name": "Load",
                 "last_name": f"Tester {n}",
-                "email": f"{ACCOUNTS}{n:04d}@{agency.code}.example",
+                "email": f"{prefix}{n:04d}@{agency.code}.example",
                 "agency": agency,
                 "role": Role.PRACTITIONER,
                 "is_active": True,
@@ -70,4 +71,14 @@ def setup(plan_path: str, accounts: str, people: str) -> None:
 
 if __name__ == "__main__":
     step, *args = sys.argv[1:]
-    {"setup": setup}[step](*args)
+    if step == "relationships":
+        django.setup()
+        from bench.practice_child import _relationships
+
+        print(json.dumps({"relationships": _relationships(Path(args[0]))}))
+    elif step == "cpu":
+        from bench.load_cpu import measure
+
+        measure(*args)
+    else:
+        {"setup": setup}[step](*args)

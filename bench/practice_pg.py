@@ -85,8 +85,25 @@ def copy_from_sqlite(sqlite_path: Path, progress=print) -> dict:
             if table not in sqlite_tables:
                 continue
             present = {row[1] for row in source.execute(f"PRAGMA table_info({quote(table)})")}
-            columns = [f.column for f in model._meta.local_concrete_fields if f.column in present]
-            names = ", ".join(quote(c) for c in columns)
+            fields = model._meta.local_concrete_fields
+            columns = [f.column for f in fields if f.column in present]
+            # Columns added by migrations newer than the SQLite database get the value a migration would
+            # have given its rows: the field's default (PostgreSQL's column has none; Django keeps it),
+            # made afresh for each row where it is made by a function (a new public id each).
+            added = [f for f in fields if f.column not in present]
+            fixed = tuple(f.get_db_prep_save(f.get_default(), connection) for f in added)
+            per_row = [i for i, f in enumerate(added) if callable(f.default)]
+
+            def filled(fixed=fixed, per_row=per_row, added=added) -> tuple:
+                if not per_row:
+                    return fixed
+                values = list(fixed)
+                for i in per_row:
+                    values[i] = added[i].get_db_prep_save(added[i].get_default(), connection)
+                return tuple(values)
+
+            names = ", ".join(quote(c) for c in [*columns, *(f.column for f in added)])
+            selected = ", ".join(quote(c) for c in columns)
             indexes = _secondary_indexes(cursor, table)
             for name, _definition in indexes:
                 cursor.execute(f"DROP INDEX {name}")
@@ -95,8 +112,8 @@ def copy_from_sqlite(sqlite_path: Path, progress=print) -> dict:
             # FREEZE: the table was emptied in this transaction, so its rows can be written as already
             # visible to everyone (no hint bits to set later), and with wal_level=minimal without WAL.
             with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN (FREEZE)") as copy:
-                for row in source.execute(f"SELECT {names} FROM {quote(table)}"):  # noqa: S608
-                    copy.write_row(row)
+                for row in source.execute(f"SELECT {selected} FROM {quote(table)}"):  # noqa: S608
+                    copy.write_row(row + filled() if added else row)
                     count += 1
             table_copied = time.perf_counter()
             for _name, definition in indexes:

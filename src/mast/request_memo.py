@@ -27,6 +27,17 @@ def one_request() -> Iterator[None]:
         _memo.reset(token)
 
 
+@contextmanager
+def one_read_within() -> Iterator[None]:
+    """As `one_request` for one piece of work (the misuse rules' look at one event), joining the request's
+    memo when there is one rather than starting another."""
+    if _memo.get() is not None:
+        yield
+        return
+    with one_request():
+        yield
+
+
 def once(key: Hashable, read: Callable[[], T]) -> T:
     """`read()`, or what it gave earlier in this request under `key`."""
     memo = _memo.get()

@@ -5,6 +5,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from mast.feeds.freshness import agency_freshness, due_since
 from mast.feeds.mapping import Schedule, load_schedule
@@ -85,6 +87,25 @@ def test_an_agency_is_as_fresh_as_its_stalest_feed_and_can_be_asked_for_alone(so
 
     assert police.as_of == at(25, 4) and police.late
     assert agency_freshness(agency_ids=[], now=at(27, 9)) == []
+
+
+def test_every_feeds_freshness_is_read_in_one_statement(source, tmp_path, settings):
+    """Every search and person page shows it: three statements there were one too many (ADR 0043)."""
+    settings.TIME_ZONE = "Europe/London"
+    other = source_for_mapping("test-partner-jsonl")
+    loaded_at(source, tmp_path, at(26, 5))
+    held = loaded_at(source, tmp_path, at(27, 5), name="second.csv")
+    Load.objects.filter(pk=held.pk).update(status=Load.Status.HELD)
+    Load.objects.create(
+        source=other, file_name="x.jsonl", sha256="0" * 64, status=Load.Status.LOADED, finished_at=at(27, 4)
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        [police] = agency_freshness(now=at(27, 9))
+
+    assert len(queries) == 1
+    # The held file is the latest, so the data shown is the one before it, and the page says so.
+    assert police.as_of == at(26, 5) and police.last_load_refused_or_held
 
 
 @pytest.mark.parametrize(

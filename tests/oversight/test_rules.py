@@ -220,3 +220,48 @@ def test_people_looked_at_and_then_asked_about_raise_no_follow_up_alert(client, 
             )  # fmt: skip
         look(client, person)
     assert rules_raised() == []
+
+
+def test_the_harvesting_rules_count_a_looks_recent_use_in_one_statement(client, region, settings):
+    """Volume, unopened-without-a-search and looks-with-no-later-action each counted the user's recent looks
+    with a statement of its own on every person page; one statement counts for all three (ADR 0043). Each
+    count still decides its rule: below every threshold here, nothing is raised."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.MAST_WORKING_HOURS, settings.MAST_WORKING_WEEKENDS = "00:00-23:59", True
+    state_purpose(client, region.practitioner)
+    searched(region.practitioner, region.people[:3])
+    look(client, region.people[0])
+
+    with CaptureQueriesContext(connection) as queries:
+        look(client, region.people[1])
+
+    reading_shown = [q["sql"] for q in queries.captured_queries if 'FROM "oversight_shown"' in q["sql"]]
+    assert len(reading_shown) == 1, reading_shown
+    assert rules_raised() == []
+
+
+def test_the_rules_read_the_looked_at_persons_records_and_the_users_profile_once(client, region, settings):
+    """Own family, a MAST user's home, restricted records: three rules read the same records of the person
+    looked at, and two the user's profile; once each per event, in the worker as in a request (ADR 0043)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mast.audit.models import AuditEvent
+    from mast.oversight.rules import check
+
+    settings.MAST_WORKING_HOURS, settings.MAST_WORKING_WEEKENDS = "00:00-23:59", True
+    UserProfile.objects.create(user=region.practitioner, home_postcode="ZZ9 9ZZ")
+    state_purpose(client, region.practitioner)
+    searched(region.practitioner, region.people[:1])
+    look(client, region.people[0])
+    event = AuditEvent.objects.filter(action="view_person").latest("sequence")
+
+    with CaptureQueriesContext(connection) as queries:
+        check(event)
+
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert len([s for s in statements if 'FROM "feeds_partnerrecord"' in s]) == 1, statements
+    own_profile = 'FROM "oversight_userprofile" WHERE "oversight_userprofile"."user_id" ='
+    assert len([s for s in statements if own_profile in s]) == 1, statements

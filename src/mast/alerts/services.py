@@ -184,11 +184,12 @@ class MutedPerson:
     name: str
 
 
-def unread_count(user) -> int:
-    """How many alerts this user has not opened: a number, not personal data, so read outside the gate."""
+def unread_alerts(user):
+    """The alerts this user has not opened (None for a user who gets none): counted, never shown, outside the
+    gate."""
     if not getattr(user, "is_authenticated", False) or user.role != Role.PRACTITIONER:
-        return 0
-    return Alert.objects.filter(recipient=user, read_at__isnull=True).count()
+        return None
+    return Alert.objects.filter(recipient=user, read_at__isnull=True)
 
 
 def _alerts_of(scope: Scope):

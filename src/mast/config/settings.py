@@ -59,6 +59,17 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+# PostgreSQL: parameters sent apart from the statement (server-side binding), so that psycopg prepares a
+# statement a connection has run a few times and PostgreSQL stops parsing and planning it again on every
+# request (ADR 0043). Off (DATABASE_PREPARED_STATEMENTS=0) behind a pooler that cannot keep prepared
+# statements, such as PgBouncer in transaction mode before 1.21.
+POSTGRESQL_OPTIONS = (
+    {"server_side_binding": True, "prepare_threshold": 2}
+    if env_flag("DATABASE_PREPARED_STATEMENTS", True)
+    else {}
+)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **POSTGRESQL_OPTIONS}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while a feed load writes; IMMEDIATE avoids lock-upgrade deadlocks.
     DATABASES["default"]["OPTIONS"] = {

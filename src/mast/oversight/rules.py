@@ -21,20 +21,19 @@ from django.utils import timezone
 from mast.access.models import User
 from mast.alerts.models import Alert
 from mast.audit.models import AuditEvent
-from mast.feeds.models import PartnerRecord
 from mast.identity.matching.names import normalise_name
 from mast.identity.matching.postcodes import normalise_postcode
 from mast.oversight.alerts import raise_alert
 from mast.oversight.hours import hours_of, working_at
 from mast.oversight.models import OversightAlert, Shown, UserProfile, WatchedPerson
-from mast.request_memo import once
+from mast.oversight.person_records import homes_of, restricting_agencies
+from mast.oversight.usage import LOOKS, SEEN, day_before_grace, usage_at
+from mast.request_memo import once, one_read_within
 from mast.requests.models import Request, RequestEvent
 
 Rule = OversightAlert.Rule
 How = Shown.How
-LOOKS = ("view_person", "print_person", "view_address", "break_glass")
 PRACTICE = (*LOOKS, "search_people", "send_referral", "send_request")
-SEEN = (How.VIEWED, How.PRINTED, How.BROKE_GLASS, How.SEARCH_RESULT, How.AT_ADDRESS, How.FAMILY)
 # What shows a person or address to a user, so that opening it next is following a lead, not walking ids.
 LEADS = (How.SEARCH_RESULT, How.AT_ADDRESS, How.FAMILY, How.ADDRESS_LISTED)
 LEAD_HOURS = 8
@@ -57,9 +56,12 @@ def check(event: AuditEvent) -> list[OversightAlert]:
         return []
     user = event.user
     findings: list[Finding] = []
-    for rule in RULES:
-        findings.extend(rule(event, user))
-    return [raise_alert(finding, event) for finding in findings]
+    # What several rules read (the user's profile, the person's records) is read once for the event, in the
+    # worker or a command as in a request.
+    with one_read_within():
+        for rule in RULES:
+            findings.extend(rule(event, user))
+        return [raise_alert(finding, event) for finding in findings]
 
 
 def _person_of(event: AuditEvent) -> str | None:
@@ -106,12 +108,7 @@ def volume(event: AuditEvent, user: User) -> list[Finding]:
     if event.action not in ("search_people", "view_address", *LOOKS):
         return []
     hour_ago = event.at - timedelta(hours=1)
-    seen = (
-        Shown.objects.filter(user=user, at__gt=hour_ago, at__lte=event.at, how__in=SEEN)
-        .values("subject")
-        .distinct()
-        .count()
-    )
+    seen = usage_at(event, user).seen_last_hour
     floor = settings.MAST_OVERSIGHT_VOLUME_FLOOR
     if seen <= floor:
         return []
@@ -141,14 +138,14 @@ def unsearched(event: AuditEvent, user: User) -> list[Finding]:
     in the last hours: ids typed or walked rather than found. Alerts and requests about a person lead too."""
     if event.action not in ("view_person", "view_address"):
         return []
+    if usage_at(event, user).opened_last_hour < settings.MAST_OVERSIGHT_UNSEARCHED_LIMIT:
+        return []
     hour_ago = event.at - timedelta(hours=1)
     opened = list(
         Shown.objects.filter(
             user=user, at__gt=hour_ago, at__lte=event.at, how__in=(How.VIEWED, How.ADDRESS_VIEWED)
         ).values_list("subject", "at")
     )
-    if len({subject for subject, _ in opened}) < settings.MAST_OVERSIGHT_UNSEARCHED_LIMIT:
-        return []
     led = _led_to(user, opened)
     without = [subject for subject, at in opened if not led(subject, at)]
     if len(set(without)) < settings.MAST_OVERSIGHT_UNSEARCHED_LIMIT:
@@ -202,9 +199,10 @@ def no_later_action(event: AuditEvent, user: User) -> list[Finding]:
     fewer than the limit in a day."""
     if event.action not in ("view_person", "print_person", "break_glass"):
         return []
-    until = event.at - timedelta(hours=settings.MAST_OVERSIGHT_NO_ACTION_GRACE_HOURS)
-    since = until - timedelta(hours=24)
     limit = settings.MAST_OVERSIGHT_NO_ACTION_LIMIT
+    if usage_at(event, user).looked_at_in_day < limit:
+        return []
+    since, until = day_before_grace(event)
     viewed = dict(
         Shown.objects.filter(
             user=user, at__gte=since, at__lte=until, how__in=(How.VIEWED, How.PRINTED, How.BROKE_GLASS)
@@ -242,20 +240,6 @@ def no_later_action(event: AuditEvent, user: User) -> list[Finding]:
 # -- curiosity -----------------------------------------------------------------------------------------------
 
 
-def _homes_of(person_id: str) -> list[tuple[str, str, str]]:
-    """(family name, postcode, first line) of each of the person's partner records, standardised."""
-    return once(("homes of", person_id), lambda: _read_homes_of(person_id))
-
-
-def _read_homes_of(person_id: str) -> list[tuple[str, str, str]]:
-    return [
-        (normalise_name(family), normalise_postcode(postcode or ""), normalise_name(line_1 or ""))
-        for family, postcode, line_1 in PartnerRecord.objects.filter(
-            link__person__public_id=person_id, removed_at__isnull=True
-        ).values_list("family_name", "postcode", "address_line_1")
-    ]
-
-
 def own_family(event: AuditEvent, user: User) -> list[Finding]:
     """A search for, or a look at, someone with the user's own surname at the user's own postcode."""
     profile = _profile(user)
@@ -277,7 +261,7 @@ def own_family(event: AuditEvent, user: User) -> list[Finding]:
             ]
         return []
     person = _person_of(event)
-    if person and any(f == surname and p == home for f, p, _ in _homes_of(person)):
+    if person and any(f == surname and p == home for f, p, _ in homes_of(person)):
         return [
             Finding(
                 Rule.OWN_FAMILY,
@@ -295,7 +279,7 @@ def mast_user(event: AuditEvent, user: User) -> list[Finding]:
     person = _person_of(event)
     if not person:
         return []
-    homes = _homes_of(person)
+    homes = homes_of(person)
     postcodes = {p for _, p, _ in homes if p}
     if not postcodes:
         return []
@@ -341,24 +325,13 @@ def watched(event: AuditEvent, user: User) -> list[Finding]:
     ]
 
 
-def _restricting_agencies(person: str, user: User) -> set[int]:
-    """The agencies other than the user's own that restricted a record of this person."""
-    return set(
-        PartnerRecord.objects.filter(
-            link__person__public_id=person, removed_at__isnull=True, involvements__restricted=True
-        )
-        .exclude(source__agency_id=user.agency_id)
-        .values_list("source__agency_id", flat=True)
-    )
-
-
 def restricted(event: AuditEvent, user: User) -> list[Finding]:
     """A look at a person another agency has restricted a record of: that agency's IG officers are told.
     (Breaking the glass to read the details is `broke_glass`'s.)"""
     person = _person_of(event)
     if not person or event.action not in LOOKS or event.action == "break_glass":
         return []
-    owners = _restricting_agencies(person, user)
+    owners = restricting_agencies(person, user.agency_id)
     return [
         Finding(
             Rule.RESTRICTED,
@@ -389,7 +362,7 @@ def broke_glass(event: AuditEvent, user: User) -> list[Finding]:
             people=[person],
             per_person=True,
         )
-        for agency_id in sorted(_restricting_agencies(person, user))
+        for agency_id in sorted(restricting_agencies(person, user.agency_id))
     ]
 
 

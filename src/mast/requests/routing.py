@@ -77,34 +77,22 @@ def referral_route(scope: Scope, person_id: int, involvement_id: int) -> Route |
     return route(scope, involvement) if involvement is not None else None
 
 
-@dataclass(frozen=True)
-class Waiting:
-    """Counts only (no person): open requests for the user to answer, and how many of them are overdue."""
-
-    waiting: int
-    overdue: int
-
-
-def waiting_for(user) -> Waiting:
+def waiting_requests(user):
     """Open requests sent to the user's agency that are theirs (assigned to them) or their team's (addressed
-    to their team, or to no team and nobody), as the inbox shows them first."""
-    from django.db.models import Count, Q
-    from django.utils import timezone
+    to their team, or to no team and nobody), as the inbox shows them first (None: a user with no agency)."""
+    from django.db.models import Q
 
     from mast.requests.models import Request
 
     if not getattr(user, "is_authenticated", False) or not getattr(user, "agency_id", None):
-        return Waiting(0, 0)
+        return None
     team = (user.team or "").strip()
     mine = Q(assignee_id=user.pk)
     if team:
         mine |= Q(assignee__isnull=True) & (Q(to_team__iexact=team) | Q(to_team=""))
     else:
         mine |= Q(assignee__isnull=True)
-    found = Request.objects.filter(mine, to_agency_id=user.agency_id, status__in=Request.OPEN)
-    # One query for both figures: the navigation shows them on every page.
-    counts = found.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lte=timezone.now())))
-    return Waiting(counts["open"], counts["overdue"])
+    return Request.objects.filter(mine, to_agency_id=user.agency_id, status__in=Request.OPEN)
 
 
 # -- which agency to ask -------------------------------------------------------------------------------------
