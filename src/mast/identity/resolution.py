@@ -9,7 +9,7 @@ own `Person` and `PersonLink` tables and, after each run, maps the new clusters 
 - reviewers' decisions are applied before any model link, so a human decision always wins.
 
 After a feed load only the people the new records touch are re-clustered (`resolve_records`); `resolve_all`
-re-runs everything (`mast identity --full`).
+re-runs everything (`mast identity`).
 """
 
 import time
