@@ -46,8 +46,7 @@ def region_table(tmp_path_factory):
     return to_table(model_row(r) for r in records.values()), tmp_path / "models"
 
 
-def test_a_linkers_duckdb_is_limited_by_its_records_and_holds_them_compressed(region_table, monkeypatch):
-    monkeypatch.delenv("MAST_DUCKDB_MEMORY_LIMIT", raising=False)
+def test_a_linkers_duckdb_is_limited_by_its_records_and_holds_them_compressed(region_table, plenty_of_ram):
     table, models = region_table
     linker = Linker(table, models_dir=models)
     try:
