@@ -10,6 +10,7 @@ import pytest
 from mast.identity.matching import engine_settings
 from mast.identity.matching.engine_settings import memory_limit
 from mast.identity.matching.linkage import Linker, model_row, to_table
+from mast.identity.matching.warm import WarmLinker
 from mast.synth.canonical import partner_records
 from mast.synth.region import generate
 
@@ -61,3 +62,19 @@ def test_a_linkers_duckdb_is_limited_by_its_records_and_holds_them_compressed(re
         linker.close()
     assert limit in ("1.0 GiB", "1024.0 MiB")
     assert compressions - {"Uncompressed"}, compressions
+
+
+def test_a_warm_linker_keeps_its_records_uncompressed_for_its_deltas(region_table, plenty_of_ram):
+    # A delta deletes and inserts rows by id; on compressed rows that took a 10,000-record delta 0.25 s more.
+    table, models = region_table
+    linker = WarmLinker(table, models_dir=models)
+    try:
+        compressions = {
+            row[0]
+            for row in linker.connection.execute(
+                "SELECT DISTINCT compression FROM pragma_storage_info('records')"
+            ).fetchall()
+        }
+    finally:
+        linker.close()
+    assert compressions == {"Uncompressed"}
