@@ -9,7 +9,7 @@ own `Person` and `PersonLink` tables and, after each run, maps the new clusters 
 - reviewers' decisions are applied before any model link, so a human decision always wins.
 
 After a feed load only the people the new records touch are re-clustered (`resolve_records`); `resolve_all`
-re-runs everything (`mast identity --full`).
+re-runs everything (`mast identity`).
 """
 
 import time
@@ -78,12 +78,16 @@ def _resolve_all(retrain: bool, progress: Progress | None) -> ResolutionSummary:
     try:
         pairs = linker.predict()
         ids = [int(i) for i in table.column("unique_id").to_pylist()]
-        with roomy_cache():  # a million people, links and keys written: SQLite's cache, not its disk
-            summary = _apply(ids, pairs, linker, progress, components)
-            del pairs  # the scored pairs are the run's largest Python object: gone before indexing
-            summary.seconds.update(search_index.index_records(None, table=table).seconds)
+        facts = linker.record_facts(ids)
     finally:
+        # What clustering needs of the linker from here is the model, not DuckDB: its copy of the records and
+        # what scoring left in its memory (most of a gigabyte at a million records) go before the pairs
+        # are clustered, rather than sit beside them.
         linker.close()
+    with roomy_cache():  # a million people, links and keys written: SQLite's cache, not its disk
+        summary = _apply(ids, pairs, linker, progress, components, facts=facts)
+        del pairs, facts  # the scored pairs are the run's largest Python object: gone before indexing
+        summary.seconds.update(search_index.index_records(None, table=table).seconds)
     summary.seconds = {**seconds, **linker.timings.seconds, **summary.seconds}
     return summary
 
@@ -194,13 +198,17 @@ def _apply(
     linker: Linker,
     progress: Progress,
     components: Components | None = None,
+    facts: dict | None = None,
 ) -> ResolutionSummary:
+    """Cluster these records by their scored pairs and write the people, links and review queue. `facts`:
+    `linker.record_facts(ids)`, read already when the linker has let its records go (a full run)."""
     started = time.perf_counter()
     progress(f"clustering {len(ids):,} records")
     id_set = set(ids)
     decisions = _decisions(id_set)
     in_scope = [p for p in pairs if int(p.left) in id_set and int(p.right) in id_set]
-    facts = linker.record_facts(ids)
+    if facts is None:
+        facts = linker.record_facts(ids)
     sorted_pairs = triage(in_scope, key=int, skip=decisions.keys(), the_child=_the_child(in_scope, facts))
     links, best = sorted_pairs.links, sorted_pairs.best
     must = [key for key, same in decisions.items() if same]

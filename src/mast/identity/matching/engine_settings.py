@@ -28,8 +28,17 @@ def _ram_bytes() -> int:
         return 0
 
 
-def memory_limit() -> str:
-    """MAST_DUCKDB_MEMORY_LIMIT ('4GiB', '3000MB') or half the machine's RAM, as DuckDB reads it."""
+# What a linker's DuckDB needs grows with its records. At a million (988,430: the region of `python -m bench
+# linkage`) scoring took 28-35 s under a limit of 1.2-1.5 GiB, 38-54 s under none (DuckDB then held 2.2 GiB,
+# as a cache it was allowed), and began to spill below 1.2 GiB (1 GiB: 55 s; 800 MiB: 104 s). ADR 0044.
+LINKER_BYTES_PER_RECORD = 1.5 * 2**30 / 1_000_000
+LINKER_AT_LEAST = 2**30
+
+
+def memory_limit(records: int | None = None) -> str:
+    """MAST_DUCKDB_MEMORY_LIMIT ('4GiB', '3000MB') or half the machine's RAM, as DuckDB reads it. For a
+    linker over `records` records, by default no more than it needs: 1.5 GiB a million records (1 GiB at
+    least), so that a full run's scoring does not take memory the clustering after it then lacks."""
     raw = os.environ.get("MAST_DUCKDB_MEMORY_LIMIT", "").strip()
     if raw:
         if not _SIZE.match(raw):
@@ -38,8 +47,11 @@ def memory_limit() -> str:
                 "give a number and a unit, such as 4GiB or 3000MB"
             )
         return raw.replace(" ", "")
-    ram = _ram_bytes()
-    return f"{max(ram // 2 // 2**20, 256)}MiB" if ram else "80%"
+    limit = _ram_bytes() // 2 or None
+    if records is not None:
+        needed = max(LINKER_AT_LEAST, int(records * LINKER_BYTES_PER_RECORD))
+        limit = needed if limit is None else min(limit, needed)
+    return f"{max(limit // 2**20, 256)}MiB" if limit else "80%"
 
 
 def threads() -> int:
@@ -57,9 +69,9 @@ def temp_directory() -> str:
     return os.environ.get("MAST_DUCKDB_TEMP_DIR", "") or str(Path(tempfile.gettempdir()) / "mast-duckdb")
 
 
-def duckdb_config() -> dict[str, str | int]:
-    """The `config` for `duckdb.connect` of every matching connection."""
-    return {"memory_limit": memory_limit(), "threads": threads(), "temp_directory": temp_directory()}
+def duckdb_config(records: int | None = None) -> dict[str, str | int]:
+    """The `config` for `duckdb.connect` of every matching connection (`records`: see `memory_limit`)."""
+    return {"memory_limit": memory_limit(records), "threads": threads(), "temp_directory": temp_directory()}
 
 
 ENGINES = ("duckdb", "spark")

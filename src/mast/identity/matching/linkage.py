@@ -223,6 +223,9 @@ def _shared_rows(columns: list[tuple[list, np.ndarray]], count: int) -> list[tup
 class Linker:
     """One DuckDB session holding standardised records and the model; scores pairs on request."""
 
+    # Whether the records are held compressed: yes for a run that scores them all once (ADR 0044).
+    COMPRESSED = True
+
     def __init__(
         self, table: pa.Table, *, models_dir: Path, retrain: bool = False, progress: Progress | None = None
     ):
@@ -232,7 +235,7 @@ class Linker:
         self.progress = progress or (lambda message: None)
         self.timings = Timings()
         # Memory, threads and spill folder as configured (engine_settings): a full run spills, not fails.
-        self.connection = duckdb.connect(config=duckdb_config())
+        self.connection = duckdb.connect(config=duckdb_config(records=table.num_rows))
         self.connection.register("records_arrow", table)
         self.connection.execute("CREATE TABLE records AS SELECT * FROM records_arrow")
         self.connection.unregister("records_arrow")
@@ -246,6 +249,10 @@ class Linker:
             "(SELECT given_name FROM records GROUP BY given_name HAVING count(*) >= ?)",
             [REAL_NAME_COUNT],
         )
+        if self.COMPRESSED:
+            # A checkpoint compresses the in-memory table (274 → 45 MiB at a million records, in 1.4 s): room
+            # under the memory limit for scoring, which would otherwise spill.
+            self.connection.execute("CHECKPOINT")
         self.db_api = DuckDBAPI(connection=self.connection)
         self.records = self.db_api.register("records", table_name="mast_records")
         self.count = table.num_rows
