@@ -91,3 +91,22 @@ def test_a_woman_with_another_given_name_altogether_is_not_listed_for_a_date_one
     )
 
     assert person_of(record) not in ranked
+
+
+def test_names_read_the_other_way_round_are_not_also_a_married_name():
+    # The practitioner keys Abbie Morris's date of birth one digit out. Read the other way round, the query
+    # is a woman whose given name is Morris, born on the date typed: a woman of that given name and that
+    # date under any family name would fit, were her family name also allowed to be a married one. Two
+    # differences from the query: she is not listed above Abbie.
+    source = make_source()
+    make_strangers(source)
+    abbie = _record(source, "Abbie", "Morris", date(2015, 10, 13), "female")
+    other = _record(source, "Morris", "Pennywhistle", date(2015, 10, 3), "female")
+    resolve_all()
+
+    query = SearchQuery(given_name="Abbie", family_name="Morris", date_of_birth="03/10/2015")
+    ranked = _ranked(query)
+
+    assert ranked[:1] == [person_of(abbie)]
+    if person_of(other) in ranked:
+        assert ANOTHER_FAMILY_NAME not in find_people(query).matches[ranked.index(person_of(other))].reasons

@@ -277,7 +277,10 @@ def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], fo
                 levels = model.postcode_slip(levels)
             if unique_id in slipped_dates:
                 levels = model.date_slip(levels)
-            married = model.another_family_name(levels)
+            # Names the other way round are the query's one difference from the record: a woman's other
+            # family name would be a second, and the swapped reading of a family name typed as a given name
+            # ('Abbie Morris' read as Morris Abbie) fits any woman whose given name is Morris.
+            married = model.another_family_name(levels) if not reading else None
             bar = wanted
             if married is not None:
                 levels, note, bar = married, (*note, ANOTHER_FAMILY_NAME), wanted_married
