@@ -110,3 +110,23 @@ def test_names_read_the_other_way_round_are_not_also_a_married_name():
     assert ranked[:1] == [person_of(abbie)]
     if person_of(other) in ranked:
         assert ANOTHER_FAMILY_NAME not in find_people(query).matches[ranked.index(person_of(other))].reasons
+
+
+def test_the_names_as_typed_come_before_the_same_names_the_other_way_round():
+    # Two girls born days apart, the practitioner's date one digit from each: one recorded as Rachel
+    # Robinson, the other by a partner who swapped her names. The model weighs swapped names as much as the
+    # same names, so the two score alike; the one recorded as typed is the one asked for, and comes first
+    # rather than by the order they happened to be stored in.
+    source = make_source()
+    make_strangers(source)
+    swapped = _record(source, "Robinson", "Rachel", date(2021, 10, 28), "female")
+    as_typed = _record(source, "Rachel", "Robinson", date(2021, 10, 13), "female")
+    resolve_all()
+
+    found = find_people(SearchQuery(given_name="Rachel", family_name="Robinson", date_of_birth="23/10/2021"))
+
+    ranked = [m.person_id for m in found.matches]
+    assert ranked[:1] == [person_of(as_typed)]
+    assert person_of(swapped) in ranked
+    first, other = found.matches[0], found.matches[ranked.index(person_of(swapped))]
+    assert first.as_typed > other.as_typed

@@ -74,6 +74,10 @@ class PersonMatch:
     # (comparison, level label, weight in bits) that counted for the best record, strongest first; the
     # searched-for reference and names typed the other way round as ("reference"/"names", words, weight).
     evidence: tuple[tuple[str, str, float], ...] = ()
+    # How many fields of the best record agree with the query exactly as typed (`Scorer.as_typed`): between
+    # people of the same score, the one with more comes first, and only people equal in both are said to
+    # match equally well.
+    as_typed: int = 0
 
 
 @dataclass(frozen=True)
@@ -212,19 +216,19 @@ def _people(query, query_row: dict, swapped_row: dict | None, ids: list[int], fo
     weighed = weigh(query, query_row, swapped_row, rows, found)
     people: dict[int, list[tuple]] = defaultdict(list)
     weakest = None
-    for record, (exact, probability, reasons, evidence) in weighed.items():
+    for record, (exact, probability, reasons, evidence, typed) in weighed.items():
         people[person_of[record]].append(
-            ((not exact, -probability, record), record, probability, reasons, evidence)
+            ((not exact, -probability, -typed, record), record, probability, reasons, evidence, typed)
         )
         weakest = min(found.strength[record], weakest or found.strength[record])
     matches = []
     for person, records in people.items():
         records.sort()
-        rank, _record, probability, reasons, evidence = records[0]
+        rank, _record, probability, reasons, evidence, typed = records[0]
         match = PersonMatch(
-            person, probability, tuple(r[1] for r in records), tuple(reasons), tuple(evidence)
+            person, probability, tuple(r[1] for r in records), tuple(reasons), tuple(evidence), typed
         )
-        matches.append(((rank[0], -probability, person), match))
+        matches.append(((rank[0], -probability, -typed, person), match))
     matches.sort(key=lambda m: m[0])
     return [match for _rank, match in matches], weakest
 
@@ -234,8 +238,8 @@ _ITSELF = "itself"
 
 
 def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], found) -> dict:
-    """Record id → (found by an exact identifier, match probability, reasons, evidence) for every record
-    above the threshold. The better of the names as typed and the other way round counts."""
+    """Record id → (found by an exact identifier, match probability, reasons, evidence, fields as typed) for
+    every record above the threshold. The better of the names as typed and the other way round counts."""
     model = scorer()
     # All at once (Scorer.score_readings): the query against itself, for the bar a record must reach; the
     # records against the names as typed and, when it differs, the other way round.
@@ -268,7 +272,7 @@ def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], fo
         }
         swapped = {k: v for k, v in scored["swapped"].items() if k not in both_fit}
         readings.append((swapped, ("Given and family names the other way round",)))
-    weighed: dict[int, tuple[bool, float, list[str], list]] = {}
+    weighed: dict[int, tuple[bool, float, list[str], list, int]] = {}
     for scores, reading in readings:
         for unique_id, levels in scores.items():
             record = int(unique_id)
@@ -296,8 +300,13 @@ def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], fo
             evidence += [("names", words, 0.0) for words in note]
             if by_reference:
                 evidence.insert(0, ("reference", "the reference searched for", 100.0))
-            if record not in weighed or (exact, probability) > weighed[record][:2]:
-                weighed[record] = (exact, probability, reasons, evidence)
+            # Names read the other way round are not as typed, whatever level the model gives them.
+            typed = model.as_typed(levels, ("given_name", "family_name") if reading else ())
+            if record not in weighed or (exact, probability, typed) > (
+                *weighed[record][:2],
+                weighed[record][4],
+            ):
+                weighed[record] = (exact, probability, reasons, evidence, typed)
     return weighed
 
 
