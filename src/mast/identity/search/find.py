@@ -288,13 +288,16 @@ def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], fo
             bar = wanted
             if married is not None:
                 levels, note, bar = married, (*note, ANOTHER_FAMILY_NAME), wanted_married
-            reasons = [*note, *model.reasons(levels)]
             by_reference = record in found.by_reference
+            exact = by_reference or (record in exact_nhs and model.agrees(levels, "nhs_number"))
+            if not exact and (
+                not any(level.weight > 0 for level in levels) or model.evidence(levels) < max(bar, 1e-9)
+            ):
+                continue  # nothing agreed, or too little: found by a neighbouring key, not a match
+            # Worded only for the records listed: most of those scored are not.
+            reasons = [*note, *model.reasons(levels)]
             if by_reference:
                 reasons.insert(0, "Partner reference: the reference searched for")
-            exact = by_reference or (record in exact_nhs and model.agrees(levels, "nhs_number"))
-            if not exact and (len(reasons) == len(note) or model.evidence(levels) < max(bar, 1e-9)):
-                continue  # nothing agreed, or too little: found by a neighbouring key, not a match
             probability = 1.0 if by_reference else model.probability(levels)
             evidence = model.counted(levels)
             evidence += [("names", words, 0.0) for words in note]
