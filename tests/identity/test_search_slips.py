@@ -130,3 +130,18 @@ def test_the_names_as_typed_come_before_the_same_names_the_other_way_round():
     assert person_of(swapped) in ranked
     first, other = found.matches[0], found.matches[ranked.index(person_of(swapped))]
     assert first.as_typed > other.as_typed
+
+
+def test_a_given_name_two_slips_out_is_found_for_a_date_keyed_one_digit_out():
+    # Neither the given name nor the date is as recorded, only the family name: the record is looked up by
+    # the dates one slip from the one typed and its family name, not by every Quillfeather born that year.
+    source = make_source()
+    make_strangers(source)
+    record = _record(source, "Marguerite", "Quillfeather", date(1987, 11, 18), "female")
+    resolve_all()
+
+    ranked = _ranked(
+        SearchQuery(given_name="Margueirt", family_name="Quillfeather", date_of_birth="13/11/1987")
+    )
+
+    assert ranked[:1] == [person_of(record)]

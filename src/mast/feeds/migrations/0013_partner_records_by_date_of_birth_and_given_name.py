@@ -1,4 +1,4 @@
-# Search reads the current records born on a date, and their given names, from one index (ADR 0042).
+# Search reads the current records born on a date, and their names, from one index (ADR 0042).
 
 from django.db import migrations, models
 
@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='partnerrecord',
-            index=models.Index(fields=['date_of_birth', 'removed_at', 'given_name'], name='feeds_partnerrecord_dob_given'),
+            index=models.Index(fields=['date_of_birth', 'removed_at', 'given_name', 'family_name'], name='feeds_partnerrecord_dob_names'),
         ),
         migrations.RemoveIndex(
             model_name='partnerrecord',
