@@ -98,15 +98,13 @@ def main(people: int, pushes: int) -> None:
         if response.status_code == 200 and involvement and involvement.partner_record.link.person_id:
             visible += 1
     order = sorted(range(len(timings)), key=timings.__getitem__)
-    timings.sort()
-
-    def pct(p):
-        return timings[min(len(timings) - 1, int(p / 100 * len(timings)))] * 1000
 
     def percentiles(values):
+        """p50, p95 and p99: of the pushes' times, and of each matching stage's."""
         values = sorted(values)
         return [values[min(len(values) - 1, int(p / 100 * len(values)))] for p in (50, 95, 99)]
 
+    p50, p95, p99 = (seconds * 1000 for seconds in percentiles(timings))
     names = sorted({name for seconds in stages for name in seconds})
 
     records = PartnerRecord.objects.count()
@@ -117,10 +115,10 @@ def main(people: int, pushes: int) -> None:
                 "cold": cold,
                 "pushes": pushes,
                 "visible": visible,
-                "p50": pct(50),
-                "p95": pct(95),
-                "p99": pct(99),
-                "max": timings[-1] * 1000,
+                "p50": p50,
+                "p95": p95,
+                "p99": p99,
+                "max": max(timings) * 1000,
                 "prime_seconds": prime_seconds,
                 "stages_p50": stages[order[len(order) // 2]],
                 "stages_max": stages[order[-1]],

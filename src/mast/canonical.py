@@ -95,3 +95,13 @@ RELATIONSHIP_KINDS = {
     "wife": "partner",
     "spouse": "partner",
 }
+# What the person is to the related person, from what the related person is to them: "B is A's parent" is
+# "A is B's child". The family panel reads both ways; matching reads a parent and child as age bounds.
+RELATIONSHIP_INVERSE = {
+    "parent": "child",
+    "child": "parent",
+    "sibling": "sibling",
+    "carer": "cared_for",
+    "cared_for": "carer",
+    "partner": "partner",
+}

@@ -252,3 +252,22 @@ def test_the_address_page_and_the_person_page_agree_on_who_lives_there(client, p
     # Tyler's page: no one else lives at his current address, as the address page says.
     others = section(person, "Others at the current address", "Records matched")
     assert "Ruby Barker" not in others and "No one else known to MAST lives at the current address" in others
+
+
+def test_the_address_page_names_a_resident_as_their_own_page_does_not_by_a_record_restricted_from_the_viewer(
+    client, practitioner, family
+):
+    # The trust's newest record of Tyler is restricted (a refuge, say) and carries another family name: his
+    # page names him by a record the viewer may see in full, and so must everyone who lives with him.
+    health = make_source("Testshire NHS", AgencyKind.HEALTH, contact_point="the named nurse, 01632 960777")
+    hidden = make_person(
+        health, "Tyler", "Quillfeather", date(2014, 7, 14), person=family.tyler, person_ref="H9"
+    )
+    involve(hidden, "health_visiting", TODAY - timedelta(days=1), status="open", restricted=True)
+
+    address = page_text(client.get(reverse("web:address", args=[family.address.public_id])))
+    person = client.get(reverse("web:person", args=[family.tyler.public_id])).content.decode()
+
+    living = section(address, "Living here", "Also recorded here")
+    assert re.search(r"<h1[^>]*>\s*Tyler Barker", person)
+    assert "Tyler Barker" in living and "Quillfeather" not in address

@@ -30,7 +30,6 @@ from mast.feeds.models import Load, Source
 from mast.feeds.services import queue_load
 from mast.feeds.withdrawal import NotHeld
 from mast.ingest import intake
-from mast.ingest.intake import ingest_queued
 from mast.ingest.queue import incoming_dir
 
 log = logging.getLogger(__name__)
@@ -127,7 +126,7 @@ def push_records(holder: KeyHolder, records: list[dict], idempotency_key: str = 
             file_name=f"Partner API push: {len(records)} record(s) (key {key.key_id})",
             pushed=True,
         )
-        result = ingest_queued(load, path, mapping=mapping)
+        result = intake.ingest_queued(load, path, mapping=mapping)
     finally:
         path.unlink(missing_ok=True)  # the load archived its own copy
     answer = _answer(result.load)

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from mast.canonical import RELATIONSHIP_KINDS
+from mast.canonical import RELATIONSHIP_INVERSE, RELATIONSHIP_KINDS
 from mast.feeds.models import Load, PartnerRecord, RejectedRow, Source
 from mast.feeds.services import file_sha256
 from mast.identity.matching.possible import REASONS
@@ -25,15 +25,6 @@ from mast.identity.models import MatchCandidate, Person, Relationship
 from mast.identity.resolution import resolve_records
 
 COLUMNS = ("person_ref", "related_person_ref", "relationship")
-KINDS = RELATIONSHIP_KINDS
-INVERSE = {
-    "parent": "child",
-    "child": "parent",
-    "sibling": "sibling",
-    "carer": "cared_for",
-    "cared_for": "carer",
-    "partner": "partner",
-}
 
 
 class RelationshipFileRefused(ValueError):
@@ -68,7 +59,7 @@ def load_relationships(source: Source, path: Path, *, user=None) -> Load:
     rejected = []
     for line, row in rows:
         person, related = (row.get("person_ref") or "").strip(), (row.get("related_person_ref") or "").strip()
-        kind = KINDS.get((row.get("relationship") or "").strip().casefold())
+        kind = RELATIONSHIP_KINDS.get((row.get("relationship") or "").strip().casefold())
         problem = None
         if not person or not related:
             problem = ("person_ref", "A reference is empty.")
@@ -170,7 +161,7 @@ def family_of(person: Person, records=None) -> list[FamilyMember]:
         if (source_id, person_ref) in refs:
             others.append(((source_id, related_ref), kind, source_name))
         elif (source_id, related_ref) in refs:
-            others.append(((source_id, person_ref), INVERSE[kind], source_name))
+            others.append(((source_id, person_ref), RELATIONSHIP_INVERSE[kind], source_name))
     # One query for everyone named, rather than one per relationship; by source and reference, which is
     # the partner records' unique index (a reference alone has no index: every record would be read).
     # The people themselves come in the same query, each with the record that named them.
@@ -197,7 +188,7 @@ def family_of(person: Person, records=None) -> list[FamilyMember]:
         for (kind, pk), told_by in found.items()
         if pk in people
     ]
-    order = list(INVERSE)
+    order = list(RELATIONSHIP_INVERSE)
     return sorted(members, key=lambda m: (order.index(m.kind), m.date_of_birth or date.max, m.display_name))
 
 

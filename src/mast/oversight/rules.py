@@ -299,19 +299,17 @@ def mast_user(event: AuditEvent, user: User) -> list[Finding]:
     postcodes = {p for _, p, _ in homes if p}
     if not postcodes:
         return []
+    # Home postcodes are stored standardised (UserProfile.save), as `homes` gives them: compared as they are.
     colleagues = (
         UserProfile.objects.filter(home_postcode__in=sorted(postcodes))
         .exclude(user=user)
         .select_related("user")
     )
     for profile in colleagues:
-        if normalise_postcode(profile.home_postcode) not in postcodes:
-            continue
         line = normalise_name(profile.home_line_1)
         surname = normalise_name(profile.user.last_name)
         if any(
-            p == normalise_postcode(profile.home_postcode) and ((line and first == line) or f == surname)
-            for f, p, first in homes
+            p == profile.home_postcode and ((line and first == line) or f == surname) for f, p, first in homes
         ):
             colleague = profile.user
             return [

@@ -12,12 +12,14 @@ say): those are left out, and the agencies that restricted them are named.
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Exists, OuterRef
+
 from mast.feeds.models import Involvement, PartnerRecord
 from mast.feeds.problems import record_date_of_birth as date_of_birth_shown
 from mast.gate.gate import NotFound, Scope
 from mast.identity.models import Address, InvolvementAddress, Person
-from mast.people.naming import record_name
-from mast.people.redaction import InvolvementLine, in_window, line
+from mast.people.naming import naming_record, record_name
+from mast.people.redaction import InvolvementLine, in_window, line, withheld_records
 
 
 class AddressNotFound(NotFound):
@@ -76,16 +78,11 @@ def _current_involvements(person_ids) -> dict[int, Involvement]:
     return newest
 
 
-def current_address_id(person: Person) -> int | None:
-    """The person's current address, by the same rule as `residents`."""
-    involvement = _current_involvements([person.pk]).get(person.pk)
-    return involvement.standard_address.address_id if involvement is not None else None
-
-
 def newest_standard_address(involvements) -> InvolvementAddress | None:
-    """`current_address_id`'s rule applied to involvements already read: the person's current ones (not
-    removed, of records not removed), newest first, with `standard_address` selected — the person page has
-    them, and asking the database again cost it two queries."""
+    """The person's current address by the rule `residents` uses (`_current_involvements`), applied to
+    involvements already read: the person's current ones (not removed, of records not removed), newest first,
+    with `standard_address` selected — the person page has them, and asking the database again cost it two
+    queries. So the person page's address leads to a page that lists them as living there."""
     for involvement in involvements:
         if involvement.removed_at is None and involvement.partner_record.removed_at is None:
             found = getattr(involvement, "standard_address", None)
@@ -118,24 +115,41 @@ def _residents(scope: Scope, address_id: int, besides: int | None) -> tuple[list
             restricted.add(agency.name)
             continue
         shown[person_id] = involvement
-    # Public ids came with the involvements; everyone's newest record in one query, however many live here.
+    # Public ids came with the involvements; everyone's current records in one query, however many live here.
     public_ids = {pid: i.partner_record.link.person.public_id for pid, i in shown.items()}
-    newest: dict[int, PartnerRecord] = {}
+    records_of: dict[int, list[PartnerRecord]] = {}
+    restricted_somewhere = Exists(
+        Involvement.objects.filter(partner_record=OuterRef("pk"), restricted=True, removed_at__isnull=True)
+    )
     for record in (
         PartnerRecord.objects.filter(link__person_id__in=shown, removed_at__isnull=True)
-        .order_by("-updated_at", "-pk")
-        .select_related("link")
+        .select_related("link", "source")
+        .annotate(restricted_somewhere=restricted_somewhere)
     ):
-        newest.setdefault(record.link.person_id, record)
+        records_of.setdefault(record.link.person_id, []).append(record)
+    # A resident is named by a record this viewer may see in full where they have one, as on their own page.
+    withheld = withheld_records(
+        scope,
+        (
+            (r.pk, r.source.agency_id, True)
+            for records in records_of.values()
+            for r in records
+            if r.restricted_somewhere
+        ),
+    )
     living = [
-        _at(public_ids[person_id], newest.get(person_id) or i.partner_record, i.start_date)
+        _at(
+            public_ids[person_id],
+            naming_record(records_of.get(person_id, ()), withheld) or i.partner_record,
+            i.start_date,
+        )
         for person_id, i in shown.items()
     ]
     return sorted(living, key=_oldest_first), restricted
 
 
 def _at(public_id, record: PartnerRecord, last_seen: date) -> PersonAtAddress:
-    """A resident, named as their own page names them (`naming`): by their most recently updated record."""
+    """A resident, named as their own page names them (`naming`)."""
     return PersonAtAddress(
         public_id=str(public_id),
         name=record_name(record),

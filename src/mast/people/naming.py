@@ -19,13 +19,16 @@ def record_name(record) -> str:
     return f"{given} {record.family_name}".strip()
 
 
-def person_name(records: Iterable, hidden: Iterable[int] = ()) -> str:
-    """The name of the person these current partner records belong to: the most recently updated record's,
-    preferring records the viewer may see in full."""
+def naming_record(records: Iterable, hidden: Iterable[int] = ()):
+    """The record a person is named by: the most recently updated of their current partner records, preferring
+    records the viewer may see in full; None when there are none."""
     records = list(records)
     hidden = set(hidden)
     shown = [r for r in records if r.pk not in hidden] or records
-    if not shown:
-        return UNKNOWN
-    newest = max(shown, key=lambda r: (r.updated_at, r.pk))
-    return record_name(newest) or UNKNOWN
+    return max(shown, key=lambda r: (r.updated_at, r.pk), default=None)
+
+
+def person_name(records: Iterable, hidden: Iterable[int] = ()) -> str:
+    """The name of the person these current partner records belong to (`naming_record`'s)."""
+    record = naming_record(records, hidden)
+    return (record_name(record) if record is not None else "") or UNKNOWN

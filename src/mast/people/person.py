@@ -18,7 +18,7 @@ from mast.people.address import PersonAtAddress, newest_standard_address, reside
 from mast.people.history import KnownTo, OlderHistory, known_to, older_history
 from mast.people.naming import person_name
 from mast.people.possible import PossiblyAlso, possibly_also
-from mast.people.redaction import InvolvementLine, in_window, line
+from mast.people.redaction import InvolvementLine, in_window, line, withheld_records
 
 
 class PersonNotFound(NotFound):
@@ -115,16 +115,19 @@ def person_summary(scope: Scope, public_id: uuid.UUID) -> PersonSummary:
     )
     for involvement in involvements:
         involvement.partner_record = by_pk[involvement.partner_record_id]
-    hidden = _hidden_records(scope, records, involvements)
+    hidden = withheld_records(
+        scope, ((i.partner_record_id, i.partner_record.source.agency_id, i.restricted) for i in involvements)
+    )
     visible = [r for r in records if r.pk not in hidden]
     lines = [line(scope, i) for i in involvements]
     shown = [(i, ln) for i, ln in zip(involvements, lines, strict=True) if in_window(scope, i)]
     current = _current_address(person, visible, involvements)
     withheld = bool(hidden)
+    name = person_name(records, hidden)
     return PersonSummary(
         person=person,
-        name=person_name(records, hidden),
-        other_names=_other_names(visible, person_name(records, hidden)),
+        name=name,
+        other_names=_other_names(visible, name),
         date_of_birth=_most_common(r.date_of_birth for r in visible or records),
         date_of_birth_shown=_date_of_birth_shown(visible or records),
         sex=_most_common(r.sex for r in visible) or "",
@@ -144,20 +147,6 @@ def person_summary(scope: Scope, public_id: uuid.UUID) -> PersonSummary:
         older=older_history(scope, involvements),
         possibly_also=possibly_also(scope, person),
     )
-
-
-def _hidden_records(scope: Scope, records, involvements) -> set[int]:
-    """Records whose every involvement is restricted from this viewer: their names may be known, their
-    addresses (a refuge, say) must not be."""
-    by_record: dict[int, list[Involvement]] = {}
-    for involvement in involvements:
-        by_record.setdefault(involvement.partner_record_id, []).append(involvement)
-    return {
-        record.pk
-        for record in records
-        if any(i.restricted for i in by_record.get(record.pk, []))
-        and not scope.sees_details_of(record.source.agency_id, True)
-    }
 
 
 def _other_names(records, name: str) -> tuple[str, ...]:

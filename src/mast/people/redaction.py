@@ -1,6 +1,7 @@
 """How one involvement reads to one viewer: in full, or as "known to <agency> — contact them" when the
 partner marked it restricted and the viewer works elsewhere."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -73,3 +74,15 @@ def dates_in_window(scope: Scope, status: str, start_date: date, end_date: date 
     if status == Involvement.Status.OPEN:
         return True
     return (end_date or start_date) >= scope.shown_from
+
+
+def withheld_records(scope: Scope, involvements: Iterable[tuple[int, int, bool]]) -> set[int]:
+    """The records whose addresses (a refuge, say) this viewer may not see: those with a current involvement
+    restricted by an agency whose details the viewer may not see. Their names may be known. The person page
+    hides these records' addresses and search results their postcodes, by this one rule. `involvements`:
+    (record id, the agency that recorded it, restricted) for the records' current involvements."""
+    return {
+        record
+        for record, agency_id, restricted in involvements
+        if not scope.sees_details_of(agency_id, restricted)
+    }

@@ -17,7 +17,7 @@ from mast.identity.search import find as identity_search
 from mast.identity.search.find import SearchQuery
 from mast.people import explain
 from mast.people.naming import person_name
-from mast.people.redaction import dates_in_window
+from mast.people.redaction import dates_in_window, withheld_records
 
 __all__ = [
     "AddressResult",
@@ -135,15 +135,14 @@ def _results(scope: Scope, matches) -> list[PersonResult]:
         records_of.setdefault(record.person_id, []).append(record)
     # A partner's restricted record may carry an address that must not be shown (a refuge, say): its postcode
     # is withheld from other agencies, as the person page withholds its addresses.
-    withheld = {
-        pk
-        for pk, agency_id in Involvement.objects.filter(
+    withheld = withheld_records(
+        scope,
+        Involvement.objects.filter(
             partner_record_id__in=[r.pk for rs in records_of.values() for r in rs] + list(best_record),
             restricted=True,
             removed_at__isnull=True,
-        ).values_list("partner_record_id", "source__agency_id")
-        if not scope.sees_details_of(agency_id, True)
-    }
+        ).values_list("partner_record_id", "source__agency_id", "restricted"),
+    )
     agencies: dict[int, set[str]] = {}
     open_case: set[int] = set()
     # Plain values: the people found may have hundreds of involvements between them, and only these five

@@ -14,6 +14,7 @@ from mast.feeds.mapping import all_mappings
 from mast.feeds.readers import read_rows
 from mast.feeds.validation import CanonicalRow, RowValidator
 from mast.identity.matching.evaluation import TruthRecord
+from mast.identity.matching.offline import read_relationships
 
 
 def partner_records(out: Path, as_of: date) -> dict[str, dict]:
@@ -46,18 +47,12 @@ def relationships(out: Path) -> list[tuple[str, str, str]]:
     related, with the relationship (what the second is to the first), as a relationships load keeps them
     (identity.family) and matching reads them."""
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    pairs = []
-    for source, info in manifest.get("relationships", {}).items():
-        with (out / info["file"]).open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                pairs.append(
-                    (
-                        f"{source}|{row['person_ref']}",
-                        f"{source}|{row['related_person_ref']}",
-                        row["relationship"],
-                    )
-                )
-    return pairs
+    # Read as `mast link` reads a partner's file, so measuring matching offline sees what it would see.
+    return [
+        pair
+        for source, info in manifest.get("relationships", {}).items()
+        for pair in read_relationships(out / info["file"], source)
+    ]
 
 
 def truth(out: Path) -> tuple[dict[str, TruthRecord], dict[str, dict]]:

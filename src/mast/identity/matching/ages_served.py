@@ -27,6 +27,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from mast.canonical import RELATIONSHIP_INVERSE
+
 # Age in whole years at an involvement's start that each service works with: (youngest, oldest), None for
 # no bound. Children's social care assesses unborn children (a start in the year before birth), so its
 # youngest is -1; it stops at 18 (care leavers' support after that is not one of these categories). Health
@@ -165,18 +167,16 @@ def kin_seen(kind: str, related_born: date | None) -> Seen | None:
     return None
 
 
-_INVERSE = {"parent": "child", "child": "parent"}
-
-
 def kin_bounds(rows: Iterable[tuple], born: Mapping) -> dict[object, list[Seen]]:
     """Relationships-file rows (record, related record, relationship) → each record's age bounds
     (`kin_seen`), read both ways: "B is A's parent" bounds A by B's date of birth and B by A's. `born`: record
     → whole date of birth or None."""
     bounds: dict[object, list[Seen]] = {}
     for record, related, *kind in rows:
-        if not kind or kind[0] not in _INVERSE:
+        inverse = RELATIONSHIP_INVERSE.get(kind[0]) if kind else None
+        if inverse is None:
             continue
-        for this, other, said in ((record, related, kind[0]), (related, record, _INVERSE[kind[0]])):
+        for this, other, said in ((record, related, kind[0]), (related, record, inverse)):
             bound = kin_seen(said, born.get(other))
             if bound is not None:
                 bounds.setdefault(this, []).append(bound)

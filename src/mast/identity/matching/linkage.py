@@ -271,6 +271,8 @@ class Linker:
         self.model = saved
         self.labels = saved.level_labels()
         self.comparisons = [c["output_column_name"] for c in saved.settings["comparisons"]]
+        # `explain_json`'s text of each comparison and outcome, made once per model.
+        self._explain_heads: dict[tuple[int, object], str] = {}
         self.linker = self._linker(saved.settings)
         # Name frequencies come from all the records: incremental scoring weighs "Smith" as a full run does.
         for column in ("given_name", "family_name"):
@@ -425,7 +427,7 @@ class Linker:
         """`explain` as the JSON text json.dumps makes of it, built from pieces made once per comparison and
         level: a full run writes an explanation for each of a million links."""
         n = len(self.comparisons)
-        heads = self.__dict__.setdefault("_explain_heads", {})
+        heads = self._explain_heads
         parts = []
         for index, gamma, weight in zip(range(n), pair.evidence[:n], pair.evidence[n:], strict=True):
             head = heads.get((index, gamma))

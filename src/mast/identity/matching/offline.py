@@ -203,8 +203,8 @@ def read_relationships(path: Path, source: str) -> list[tuple[str, str, str]]:
     """A partner's relationships file (the columns of docs/feed-format.md's relationships feed) → (record key,
     related record key, relationship) for the partner records ("source|person_ref") the partner says are
     related: two people, never a possible match; a parent or child also bounds the other's age
-    (ages_served.kin_seen). Rows with an empty reference, or relating a record to itself, say nothing and are
-    skipped."""
+    (ages_served.kin_bounds). Rows with an empty reference, or relating a record to itself, say nothing and
+    are skipped."""
     path = Path(path)
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:

@@ -16,11 +16,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from django.db import connection
 
 from mast.feeds.models import Involvement, PartnerRecord, Source
+from mast.identity.matching import CACHE_SIZE
 from mast.identity.matching.names import (
     double_metaphone,
     given_name_groups,
@@ -234,18 +235,18 @@ def _fits(family, families, sounds, givens, recorded_family, recorded_given) -> 
     return bool(givens) and _standard(recorded_given).split(" ", 1)[0] in givens
 
 
-@cache
+@lru_cache(maxsize=CACHE_SIZE)
 def _standard(name: str | None) -> str:
     return normalise_name(name or "")
 
 
-@cache
+@lru_cache(maxsize=CACHE_SIZE)
 def _words(name: str | None) -> tuple[str, ...]:
     standard = _standard(name)
     return (standard, *standard.split()) if " " in standard else (standard,)
 
 
-@cache
+@lru_cache(maxsize=CACHE_SIZE)
 def _sound(name: str | None) -> str:
     standard = _standard(name)
     return double_metaphone(standard)[0] if standard else ""

@@ -153,14 +153,16 @@ def few_records_keys(table: pa.Table) -> pa.Table:
     for row in rows:
         record, given, family_dm = int(row["unique_id"]), row["given_name"], row["family_name_dm"]
         if family_dm is not None and given is not None:
-            pairs.append((record, f"{NAME}:{family_dm}|{given}"))
+            pairs.append((record, search_key(NAME, family_dm, given)))
         if family_dm is not None and row["birth_year"] is not None:
-            pairs.append((record, f"{YEAR}:{family_dm}|{row['birth_year']}"))
+            pairs.append((record, search_key(YEAR, family_dm, row["birth_year"])))
         if given is not None and len(row["family_names"] or ()) > 1:
+            # The other family names' keys: record_keys's, less the family name's own (made above).
+            own = search_key(NAME, family_dm, given)
             pairs += [
                 (record, key)
                 for key in record_keys(given, family_dm, row["family_names"], None)
-                if not key.startswith(f"{NAME}:{family_dm}|")
+                if key != own
             ]
     pairs.sort(key=lambda pair: pair[0])
     return pa.table({"record": [r for r, _k in pairs], "key": [k for _r, k in pairs]}, schema=KEY_SCHEMA)

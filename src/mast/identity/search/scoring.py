@@ -137,14 +137,11 @@ class Scorer:
             con.execute("PRAGMA disable_optimizer")
         return con
 
-    def score(self, query_row: dict, candidate_rows: list[dict]) -> dict[str, list[_Level]]:
-        """unique id → the level found for each comparison, in the model's order."""
-        return self.score_readings({"query": query_row}, candidate_rows).get("query", {})
-
     def score_readings(
         self, readings: dict[str, dict], candidate_rows: list[dict]
     ) -> dict[str, dict[str, list[_Level]]]:
-        """For each reading of the query (the names as typed, the other way round), as `score` gives it.
+        """For each reading of the query (the names as typed, the other way round): candidate's unique id →
+        the level found for each comparison, in the model's order.
 
         One DuckDB query for all of them: each query costs some 8 ms of CPU however few its rows (DuckDB binds
         the model's conditions afresh each time), and a search scored three times — the query against

@@ -64,13 +64,17 @@ def one_slip(typed: str, iso: str | None) -> bool:
     return typed in forms or any(typed in one_slip_away(form, _DIGITS) for form in forms)
 
 
-@lru_cache(maxsize=256)
 def dates_one_slip_away(typed: str) -> frozenset[dt.date]:
     """Every real date of birth whose digits, as `_forms` writes them, are the typed digits or one slip from
     them. For eight digits typed, about fifty dates."""
+    return _dates_one_slip_away(typed, dt.date.today().year)
+
+
+# Kept per year as well as per digits typed: a web process running past New Year finds the new year's babies.
+@lru_cache(maxsize=256)
+def _dates_one_slip_away(typed: str, latest: int) -> frozenset[dt.date]:
     if not 5 <= len(typed) <= 9:
         return frozenset()
-    latest = dt.date.today().year
     found: set[dt.date] = set()
     for digits in one_slip_away(typed, _DIGITS) | {typed}:
         readings = []
