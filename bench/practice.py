@@ -186,6 +186,7 @@ def report(judge, database: str, figures: dict) -> None:
             f"{percentile(listed, 0.5):>10} {percentile(listed, 0.95):>4}",
             flush=True,
         )
+    _misses(database, figures.get("misses", []))
     print(
         f"practice person page [{database}]: {len(pages):,} requests at {at}: "
         f"{summary([s for s, _c in pages])} (target p95 ≤ {TARGETS['person page']} ms); "
@@ -203,6 +204,28 @@ def report(judge, database: str, figures: dict) -> None:
     for i, (where, target) in enumerate((("on the first page", 99.5), ("first", 95.0))):
         share = sum(hit[i] for *_, hit in searches) / len(searches)
         judge.percent_at_least(f"practice [{database}]: the true person {where}", share, target)
+
+
+def _misses(database: str, misses: list[dict]) -> None:
+    """Each search whose true person was not first, by kind: what was typed and what the page did with it —
+    not on the first page, on it but not first, joint first (a household the query cannot tell apart), or
+    too broad. The region is synthetic: the names are no one's."""
+    if not misses:
+        return
+    print(f"practice search [{database}] misses (the true person not first):", flush=True)
+    for miss in sorted(misses, key=lambda m: m["kind"]):
+        page, _first, broad, joint, listed, *_ = miss["hit"]
+        said = (
+            "too broad"
+            if broad
+            else "joint first"
+            if joint
+            else "on the first page"
+            if page
+            else f"not on the first page ({listed} listed)"
+        )
+        typed = ", ".join(f"{k}={v!r}" for k, v in miss["fields"].items())
+        print(f"  {miss['kind']:<20} {said:<34} {typed}", flush=True)
 
 
 def run(judge) -> None:

@@ -26,7 +26,9 @@ def add_people(count: int) -> None:
 
 def test_a_large_insert_refreshes_the_statistics_and_a_small_one_leaves_them_to_autovacuum():
     if connection.vendor != "postgresql":
-        pytest.skip("SQLite keeps no planner statistics")
+        pytest.skip(
+            "SQLite refreshes its statistics after a load instead (tests/ingest/test_planner_statistics.py)"
+        )
     add_people(2500)
     # Without the refresh the planner would still see the table as it was (empty) and plan joins on it as
     # nested loops of whole-table scans.

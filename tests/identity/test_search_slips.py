@@ -91,3 +91,57 @@ def test_a_woman_with_another_given_name_altogether_is_not_listed_for_a_date_one
     )
 
     assert person_of(record) not in ranked
+
+
+def test_names_read_the_other_way_round_are_not_also_a_married_name():
+    # The practitioner keys Abbie Morris's date of birth one digit out. Read the other way round, the query
+    # is a woman whose given name is Morris, born on the date typed: a woman of that given name and that
+    # date under any family name would fit, were her family name also allowed to be a married one. Two
+    # differences from the query: she is not listed above Abbie.
+    source = make_source()
+    make_strangers(source)
+    abbie = _record(source, "Abbie", "Morris", date(2015, 10, 13), "female")
+    other = _record(source, "Morris", "Pennywhistle", date(2015, 10, 3), "female")
+    resolve_all()
+
+    query = SearchQuery(given_name="Abbie", family_name="Morris", date_of_birth="03/10/2015")
+    ranked = _ranked(query)
+
+    assert ranked[:1] == [person_of(abbie)]
+    if person_of(other) in ranked:
+        assert ANOTHER_FAMILY_NAME not in find_people(query).matches[ranked.index(person_of(other))].reasons
+
+
+def test_the_names_as_typed_come_before_the_same_names_the_other_way_round():
+    # Two girls born days apart, the practitioner's date one digit from each: one recorded as Rachel
+    # Robinson, the other by a partner who swapped her names. The model weighs swapped names as much as the
+    # same names, so the two score alike; the one recorded as typed is the one asked for, and comes first
+    # rather than by the order they happened to be stored in.
+    source = make_source()
+    make_strangers(source)
+    swapped = _record(source, "Robinson", "Rachel", date(2021, 10, 28), "female")
+    as_typed = _record(source, "Rachel", "Robinson", date(2021, 10, 13), "female")
+    resolve_all()
+
+    found = find_people(SearchQuery(given_name="Rachel", family_name="Robinson", date_of_birth="23/10/2021"))
+
+    ranked = [m.person_id for m in found.matches]
+    assert ranked[:1] == [person_of(as_typed)]
+    assert person_of(swapped) in ranked
+    first, other = found.matches[0], found.matches[ranked.index(person_of(swapped))]
+    assert first.as_typed > other.as_typed
+
+
+def test_a_given_name_two_slips_out_is_found_for_a_date_keyed_one_digit_out():
+    # Neither the given name nor the date is as recorded, only the family name: the record is looked up by
+    # the dates one slip from the one typed and its family name, not by every Quillfeather born that year.
+    source = make_source()
+    make_strangers(source)
+    record = _record(source, "Marguerite", "Quillfeather", date(1987, 11, 18), "female")
+    resolve_all()
+
+    ranked = _ranked(
+        SearchQuery(given_name="Margueirt", family_name="Quillfeather", date_of_birth="13/11/1987")
+    )
+
+    assert ranked[:1] == [person_of(record)]

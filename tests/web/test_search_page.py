@@ -304,3 +304,28 @@ def test_a_person_found_by_one_records_name_is_named_as_their_own_page_names_the
 
     assert listed.group(2) == "Tyler Barker"
     assert re.search(r"<h1[^>]*>\s*Tyler Barker", page)
+
+
+def test_the_same_score_with_fewer_fields_as_typed_is_not_an_equally_good_match(
+    client, practitioner, family, monkeypatch
+):
+    # The model weighs names the other way round as much as the same names: Tyler's record has them as
+    # typed, Ruby's does not (as_typed, identity.search), so Tyler is the closest match, not joint first.
+    tyler, ruby = (PartnerRecord.objects.get(person_ref=ref) for ref in ("C1", "C2"))
+    matches = tuple(
+        SimpleNamespace(
+            person_id=record.link.person_id, record_ids=(record.pk,), score=0.5, reasons=("x",), as_typed=n
+        )
+        for record, n in ((tyler, 3), (ruby, 1))
+    )
+    monkeypatch.setattr(
+        "mast.people.search.identity_search.find_people", lambda query: PeopleFound(matches, 2)
+    )
+
+    response = client.get(search_url(client, {"given_name": "Tyler", "family_name": "Barker"}))
+
+    text = page_text(response)
+    assert "2 people found , the closest match first" in text
+    assert "Equally good match" not in text
+    names = [name for name in re.findall(r"(Ruby|Tyler) Barker", text) if name]
+    assert names[:2] == ["Tyler", "Ruby"]

@@ -170,12 +170,32 @@ def roomy_cache():
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
+# SQLite keeps no planner statistics unless asked (ANALYZE), and without them it guesses every index equally
+# selective: at a million records it read the person page's open candidate pairs through the index on their
+# status (sixteen thousand open pairs, twice, for each page) rather than through the person's own records.
+# ANALYZE looking at this many rows of each index (SQLite's `analysis_limit`) estimates well enough to choose
+# between indexes, in a fraction of a second at a million records, where a full ANALYZE reads every index.
+SQLITE_ANALYSIS_LIMIT = 1000
+
+
+def refresh_statistics() -> None:
+    """The database's planner statistics brought up to date after a write that changes the tables' sizes: a
+    load with its matching, a full matching run. SQLite only, approximately (SQLITE_ANALYSIS_LIMIT rows of
+    each index); PostgreSQL refreshes its own (autovacuum, and `_fresh_statistics` for a bulk insert that
+    grows a table by much). Decision 0042."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA analysis_limit = {int(SQLITE_ANALYSIS_LIMIT)}")
+        cursor.execute("ANALYZE")
+
+
 # PostgreSQL plans from statistics that autovacuum refreshes only after a while, and from outside the writing
 # transaction. A table that has just grown by much more than it held (on a first load, from empty) can be
 # planned as tiny: nested loops of sequential scans that take hours on a join of a few thousand rows (seen in
 # the test suite, an UPDATE of one person's records). So a bulk insert that adds a tenth or more of what the
 # table held, and at least this many rows, has its statistics refreshed at once (ANALYZE samples at most
-# 30,000 rows: well under a second). SQLite plans from its indexes and needs none of this.
+# 30,000 rows: well under a second). SQLite's are `refresh_statistics`.
 FRESH_STATISTICS_FROM = 1000
 
 

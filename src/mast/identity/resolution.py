@@ -20,7 +20,14 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from mast.feeds.bulk import JsonText, insert_rows, random_uuid_hex, roomy_cache, update_rows
+from mast.feeds.bulk import (
+    JsonText,
+    insert_rows,
+    random_uuid_hex,
+    refresh_statistics,
+    roomy_cache,
+    update_rows,
+)
 from mast.identity import model_files, warm_linker
 from mast.identity.matching import engine_settings
 from mast.identity.matching.ages_served import the_child_in
@@ -88,6 +95,10 @@ def _resolve_all(retrain: bool, progress: Progress | None) -> ResolutionSummary:
         summary = _apply(ids, pairs, linker, progress, components, facts=facts)
         del pairs, facts  # the scored pairs are the run's largest Python object: gone before indexing
         summary.seconds.update(search_index.index_records(None, table=table).seconds)
+        started = time.perf_counter()
+        # Every table matching writes has changed size: the planner's statistics with them (ADR 0042).
+        refresh_statistics()
+        summary.seconds["statistics"] = time.perf_counter() - started
     summary.seconds = {**seconds, **linker.timings.seconds, **summary.seconds}
     return summary
 

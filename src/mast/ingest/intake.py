@@ -13,6 +13,7 @@ from django.db import transaction
 from mast.alerts.services import raise_for_load as raise_alerts
 from mast.analytics.tasks import ask_for_refresh
 from mast.feeds import undo
+from mast.feeds.bulk import refresh_statistics
 from mast.feeds.mapping import Mapping
 from mast.feeds.models import Load, PartnerRecord, Source
 from mast.feeds.services import Confirmation, Progress, note_stage, queue_load, run_load
@@ -76,6 +77,9 @@ def ingest_queued(
     outcome = run_load(load, path, progress=progress, confirmed=confirmed, after_write=match, mapping=mapping)
     if outcome.load.status != Load.Status.LOADED:
         return IngestResult(outcome.load, None)
+    # A load changes the tables' sizes (the first one, from nothing to thousands): the planner's statistics
+    # with them, before the alerts and every page after read through them (ADR 0042).
+    refresh_statistics()
     # Once the new records belong to people: tell other agencies' allocated workers (mast.alerts).
     raise_alerts(outcome.load)
     # Then the partnership's figures (mast.analytics), on the background worker: they never hold up or undo

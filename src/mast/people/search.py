@@ -108,11 +108,13 @@ def _ties_as_ties(people: list[PersonResult], joint: int) -> list[PersonResult]:
 
 
 def _joint_first(matches) -> int:
-    """How many people lead the list with the same score as the first (1 when the first stands alone)."""
+    """How many people lead the list with the same score as the first, and as many fields as typed (1 when
+    the first stands alone): a household for a family name and a postcode, not a record that has the names
+    as typed beside one with them the other way round, which the model weighs the same."""
     if not matches:
         return 0
-    best = matches[0].score
-    return next((i for i, m in enumerate(matches) if m.score != best), len(matches))
+    tie = [(m.score, getattr(m, "as_typed", 0)) for m in matches]
+    return next((i for i, t in enumerate(tie) if t != tie[0]), len(matches))
 
 
 def _results(scope: Scope, matches) -> list[PersonResult]:

@@ -266,12 +266,21 @@ def _by_given_name_near_date(query, row: dict, exact: set[dt.date], limit: int) 
     dates = sorted(dates_one_slip_away(typed_digits(query.date_of_birth)) - exact)
     if not given or not dates:
         return []
+    family = row["family_name"] or ""
+    families = {family, *one_slip_away(family.replace(" ", ""))} if family else set()
+    sounds = {row["family_name_dm"]} - {None, ""}
     current = PartnerRecord.objects.filter(removed_at__isnull=True)
     found: list[int] = []
     for start in range(0, len(dates), CHUNK):
         chunk = current.filter(date_of_birth__in=dates[start : start + CHUNK])
-        for pk, recorded in chunk.values_list("pk", "given_name")[: limit * 10]:
-            if names_equivalent(given, recorded):
+        for pk, recorded, recorded_family in chunk.values_list("pk", "given_name", "family_name")[
+            : limit * 10
+        ]:
+            # Or the family name fits: the record whose given name is two slips out ('Mohaed') shares
+            # nothing else a key is made of (`_by_names` leaves the year's keys out beside a full date).
+            if names_equivalent(given, recorded) or (
+                family and any(w in families or _sound(w) in sounds for w in _words(recorded_family))
+            ):
                 found.append(pk)
     return found[:limit]
 
@@ -294,9 +303,11 @@ def _by_names(
     names = equivalent_given_names(given)
     if names:
         found.add(_records_by_keys((search_key(NAME, s, n) for s in sounds for n in names), limit), NAME_KEY)
-    if birth.year:
-        # Also beside a given name and a full date: the record whose given name is two slips out ('Mohaed')
-        # and whose date the practitioner keyed one digit out shares nothing else a key is made of.
+    if birth.year and not (birth.date and given):
+        # Beside a given name and a full date, the year's keys would bring every namesake born that year (a
+        # few hundred records for a common family name, each read and scored) for the one whose given name is
+        # two slips out and whose date is one slip out: the look-up by the dates one slip away finds it by
+        # its family name instead (`_by_given_name_near_date`), and the exact date's look-up finds the rest.
         found.add(_records_by_keys((search_key(YEAR, s, birth.year) for s in sounds), limit), YEAR_KEY)
     elif not names and not birth.date and not placed:
         # A family name alone: everyone whose family name sounds the same, whatever their year of birth

@@ -74,6 +74,10 @@ class PersonMatch:
     # (comparison, level label, weight in bits) that counted for the best record, strongest first; the
     # searched-for reference and names typed the other way round as ("reference"/"names", words, weight).
     evidence: tuple[tuple[str, str, float], ...] = ()
+    # How many fields of the best record agree with the query exactly as typed (`Scorer.as_typed`): between
+    # people of the same score, the one with more comes first, and only people equal in both are said to
+    # match equally well.
+    as_typed: int = 0
 
 
 @dataclass(frozen=True)
@@ -212,19 +216,19 @@ def _people(query, query_row: dict, swapped_row: dict | None, ids: list[int], fo
     weighed = weigh(query, query_row, swapped_row, rows, found)
     people: dict[int, list[tuple]] = defaultdict(list)
     weakest = None
-    for record, (exact, probability, reasons, evidence) in weighed.items():
+    for record, (exact, probability, reasons, evidence, typed) in weighed.items():
         people[person_of[record]].append(
-            ((not exact, -probability, record), record, probability, reasons, evidence)
+            ((not exact, -probability, -typed, record), record, probability, reasons, evidence, typed)
         )
         weakest = min(found.strength[record], weakest or found.strength[record])
     matches = []
     for person, records in people.items():
         records.sort()
-        rank, _record, probability, reasons, evidence = records[0]
+        rank, _record, probability, reasons, evidence, typed = records[0]
         match = PersonMatch(
-            person, probability, tuple(r[1] for r in records), tuple(reasons), tuple(evidence)
+            person, probability, tuple(r[1] for r in records), tuple(reasons), tuple(evidence), typed
         )
-        matches.append(((rank[0], -probability, person), match))
+        matches.append(((rank[0], -probability, -typed, person), match))
     matches.sort(key=lambda m: m[0])
     return [match for _rank, match in matches], weakest
 
@@ -234,8 +238,8 @@ _ITSELF = "itself"
 
 
 def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], found) -> dict:
-    """Record id → (found by an exact identifier, match probability, reasons, evidence) for every record
-    above the threshold. The better of the names as typed and the other way round counts."""
+    """Record id → (found by an exact identifier, match probability, reasons, evidence, fields as typed) for
+    every record above the threshold. The better of the names as typed and the other way round counts."""
     model = scorer()
     # All at once (Scorer.score_readings): the query against itself, for the bar a record must reach; the
     # records against the names as typed and, when it differs, the other way round.
@@ -268,7 +272,7 @@ def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], fo
         }
         swapped = {k: v for k, v in scored["swapped"].items() if k not in both_fit}
         readings.append((swapped, ("Given and family names the other way round",)))
-    weighed: dict[int, tuple[bool, float, list[str], list]] = {}
+    weighed: dict[int, tuple[bool, float, list[str], list, int]] = {}
     for scores, reading in readings:
         for unique_id, levels in scores.items():
             record = int(unique_id)
@@ -277,24 +281,35 @@ def weigh(query, query_row: dict, swapped_row: dict | None, rows: list[dict], fo
                 levels = model.postcode_slip(levels)
             if unique_id in slipped_dates:
                 levels = model.date_slip(levels)
-            married = model.another_family_name(levels)
+            # Names the other way round are the query's one difference from the record: a woman's other
+            # family name would be a second, and the swapped reading of a family name typed as a given name
+            # ('Abbie Morris' read as Morris Abbie) fits any woman whose given name is Morris.
+            married = model.another_family_name(levels) if not reading else None
             bar = wanted
             if married is not None:
                 levels, note, bar = married, (*note, ANOTHER_FAMILY_NAME), wanted_married
-            reasons = [*note, *model.reasons(levels)]
             by_reference = record in found.by_reference
+            exact = by_reference or (record in exact_nhs and model.agrees(levels, "nhs_number"))
+            if not exact and (
+                not any(level.weight > 0 for level in levels) or model.evidence(levels) < max(bar, 1e-9)
+            ):
+                continue  # nothing agreed, or too little: found by a neighbouring key, not a match
+            # Worded only for the records listed: most of those scored are not.
+            reasons = [*note, *model.reasons(levels)]
             if by_reference:
                 reasons.insert(0, "Partner reference: the reference searched for")
-            exact = by_reference or (record in exact_nhs and model.agrees(levels, "nhs_number"))
-            if not exact and (len(reasons) == len(note) or model.evidence(levels) < max(bar, 1e-9)):
-                continue  # nothing agreed, or too little: found by a neighbouring key, not a match
             probability = 1.0 if by_reference else model.probability(levels)
             evidence = model.counted(levels)
             evidence += [("names", words, 0.0) for words in note]
             if by_reference:
                 evidence.insert(0, ("reference", "the reference searched for", 100.0))
-            if record not in weighed or (exact, probability) > weighed[record][:2]:
-                weighed[record] = (exact, probability, reasons, evidence)
+            # Names read the other way round are not as typed, whatever level the model gives them.
+            typed = model.as_typed(levels, ("given_name", "family_name") if reading else ())
+            if record not in weighed or (exact, probability, typed) > (
+                *weighed[record][:2],
+                weighed[record][4],
+            ):
+                weighed[record] = (exact, probability, reasons, evidence, typed)
     return weighed
 
 

@@ -254,6 +254,19 @@ class Scorer:
             key=lambda item: -item[2],
         )
 
+    def as_typed(self, levels: Sequence[_Level], leaving_out: tuple[str, ...] = ()) -> int:
+        """How many comparisons agree at their strongest level — the record has what was typed, as typed —
+        leaving out those named. What tells apart two records the model weighs the same: its "given and
+        family names swapped" level weighs as much as the same names, and a common name's exact agreement
+        no more than a rare name's typo; the record with the names as typed is the one asked for."""
+        return sum(
+            1
+            for comparison, level in zip(self.comparisons, levels, strict=True)
+            if comparison.name not in leaving_out
+            and level.weight > 0
+            and level.gamma == max(comparison.levels)
+        )
+
     def agrees(self, levels: Sequence[_Level], comparison: str) -> bool:
         """Whether the named comparison counted for the match."""
         for c, level in zip(self.comparisons, levels, strict=True):
