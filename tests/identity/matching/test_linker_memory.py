@@ -52,12 +52,7 @@ def test_a_linkers_duckdb_is_limited_by_its_records_and_holds_them_compressed(re
     linker = Linker(table, models_dir=models)
     try:
         (limit,) = linker.connection.execute("SELECT current_setting('memory_limit')").fetchone()
-        compressions = {
-            row[0]
-            for row in linker.connection.execute(
-                "SELECT DISTINCT compression FROM pragma_storage_info('records')"
-            ).fetchall()
-        }
+        compressions = _compressions(linker)
     finally:
         linker.close()
     assert limit in ("1.0 GiB", "1024.0 MiB")
@@ -69,12 +64,13 @@ def test_a_warm_linker_keeps_its_records_uncompressed_for_its_deltas(region_tabl
     table, models = region_table
     linker = WarmLinker(table, models_dir=models)
     try:
-        compressions = {
-            row[0]
-            for row in linker.connection.execute(
-                "SELECT DISTINCT compression FROM pragma_storage_info('records')"
-            ).fetchall()
-        }
+        compressions = _compressions(linker)
     finally:
         linker.close()
     assert compressions == {"Uncompressed"}
+
+
+def _compressions(linker) -> set[str]:
+    """How DuckDB stores the linker's records, column segment by segment."""
+    sql = "SELECT DISTINCT compression FROM pragma_storage_info('records')"
+    return {row[0] for row in linker.connection.execute(sql).fetchall()}
