@@ -87,11 +87,12 @@ class _Current:
 
 
 def _current_involvements(person_ids) -> dict[int, _Current]:
-    """Each person's newest current involvement that has a standardised address (by start date, then id)."""
+    """Each person's newest current involvement that has a standardised address (by start date, then id).
+    `person_ids`: ids, or a query of them (then one statement, not two)."""
     newest: dict[int, _Current] = {}
     found = (
         Involvement.objects.filter(
-            partner_record__link__person_id__in=list(person_ids),
+            partner_record__link__person_id__in=person_ids,
             removed_at__isnull=True,
             partner_record__removed_at__isnull=True,
             standard_address__isnull=False,
@@ -133,17 +134,16 @@ def residents(scope: Scope, address_id: int, *, besides: int | None = None) -> l
 
 
 def _residents(scope: Scope, address_id: int, besides: int | None) -> tuple[list[PersonAtAddress], set[str]]:
-    here = set(
-        InvolvementAddress.objects.filter(
-            address_id=address_id,
-            involvement__removed_at__isnull=True,
-            involvement__partner_record__removed_at__isnull=True,
-            involvement__partner_record__link__person__status=Person.Status.ACTIVE,
-        ).values_list("involvement__partner_record__link__person_id", flat=True)
-    ) - {besides}
+    # Those with a current involvement here, asked within the query for their newest: one statement.
+    here = InvolvementAddress.objects.filter(
+        address_id=address_id,
+        involvement__removed_at__isnull=True,
+        involvement__partner_record__removed_at__isnull=True,
+        involvement__partner_record__link__person__status=Person.Status.ACTIVE,
+    ).values("involvement__partner_record__link__person_id")
     restricted, shown = set(), {}
     for person_id, current in _current_involvements(here).items():
-        if current.address_id != address_id:
+        if current.address_id != address_id or person_id == besides:
             continue
         if not scope.sees_details_of(current.agency_id, current.restricted):
             restricted.add(current.agency_name)
