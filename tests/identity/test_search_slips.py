@@ -5,7 +5,9 @@ Records built directly (invented names), matched by the full run, searched as a 
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
+from mast.feeds.models import PartnerRecord
 from mast.identity.resolution import resolve_all
 from mast.identity.search.find import ANOTHER_FAMILY_NAME, SearchQuery, find_people
 from tests.factories.identity import (
@@ -145,3 +147,18 @@ def test_a_given_name_two_slips_out_is_found_for_a_date_keyed_one_digit_out():
     )
 
     assert ranked[:1] == [person_of(record)]
+
+
+def test_a_family_name_alone_with_a_slip_finds_the_name_as_partners_write_it_and_not_removed_records():
+    # 'Quillfeatjer' sounds unlike Quillfeather, so no sound key finds them: only the look-up of the spellings
+    # one slip away, in the capitals a partner may use, does; a record the partner removed stays unfound.
+    source = make_source()
+    make_strangers(source)
+    written = _record(source, "Marguerite", "QUILLFEATHER", date(1987, 11, 18), "female")
+    removed = _record(source, "Barnaby", "Quillfeather", date(1990, 3, 4), "male")
+    resolve_all()
+    PartnerRecord.objects.filter(pk=removed.pk).update(removed_at=timezone.now())
+
+    ranked = _ranked(SearchQuery(family_name="Quillfeatjer"))
+
+    assert ranked == [person_of(written)]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
-from django.db import connection, transaction
+from django.db import connection
 
 from mast.feeds import bulk
 from mast.feeds.models import Involvement, PartnerRecord
@@ -83,7 +83,7 @@ def index_records(record_ids: Iterable[int] | None = None, *, table: pa.Table | 
     ids = None if record_ids is None else sorted({int(i) for i in record_ids})
     started = time.perf_counter()
     few = ids is not None and len(ids) <= FEW
-    with transaction.atomic(), nullcontext() if few else bulk.roomy_cache():
+    with bulk.timed_commit(summary.seconds, "search_commit"), nullcontext() if few else bulk.roomy_cache():
         if table is None:
             table = linkage.to_table(_model_rows(ids) if ids is not None else _all_model_rows())
         if ids is not None:

@@ -46,5 +46,4 @@ class Command(BaseCommand):
         except EngineSettingError as exc:  # a wrong MAST_DUCKDB_* setting: say which, not a traceback
             raise CommandError(str(exc)) from None
         self.stdout.write(summary.line())
-        timings = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in summary.seconds.items())
-        self.stdout.write(f"  took {timings}")
+        self.stdout.write(f"  {summary.timings()}")

@@ -49,6 +49,7 @@ class Command(BaseCommand):
         self.stdout.write(summary(load))
         if result.matching:
             self.stdout.write(f"  matching: {result.matching.line()}")
+            self.stdout.write(f"  matching {result.matching.timings()}")
         if load.status == Load.Status.HELD:
             self.stdout.write(held_summary(load))
             raise CommandError(

@@ -39,3 +39,4 @@ class Command(BaseCommand):
         self.stdout.write(f"{target.source.code}: back as it was before load {target.pk}.")
         if result.matching:
             self.stdout.write(f"  matching: {result.matching.line()}")
+            self.stdout.write(f"  matching {result.matching.timings()}")
